@@ -1,0 +1,33 @@
+# 拆除核查 Demolition Verifier. `make demo` and `make test` work on a fresh Debian 12 or 13 (as root):
+# scripts/setup_env.sh installs what is missing first.
+SHELL := /bin/bash
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+PY := $(ROOT)/.build/venv/bin/python
+QGIS_ENV := QT_QPA_PLATFORM=offscreen PYTHONPATH=$(ROOT)/.build/pydeps
+
+.PHONY: setup test lint demo package bench translations clean
+
+setup:
+	@bash scripts/setup_env.sh
+
+lint: setup
+	$(PY) -m ruff check .
+
+test: setup translations
+	$(PY) -m ruff check .
+	$(QGIS_ENV) $(ROOT)/.build/venv/bin/pytest
+
+demo: setup
+	@bash scripts/demo.sh
+
+translations: setup
+	@bash scripts/translations.sh
+
+package: translations
+	@$(PY) scripts/package.py
+
+bench: setup
+	@bash scripts/bench.sh $(BENCH_ARGS)
+
+clean:
+	rm -rf .build demo_output demolition_verifier.zip

@@ -1,0 +1,8 @@
+"""拆除核查 Demolition Verifier: QGIS loads the plugin through classFactory."""
+
+
+def classFactory(iface):  # noqa: N802 - the name QGIS calls
+    # Imported here, not at module level, so that QGIS can read the package without loading Qt parts.
+    from .plugin import DemolitionVerifierPlugin
+
+    return DemolitionVerifierPlugin(iface)

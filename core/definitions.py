@@ -1,0 +1,191 @@
+"""Names that users' scripts, models and later tools depend on: one place for all of them.
+
+Field names are at most 10 characters so that they survive in shapefiles.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+PROVIDER_ID = "demolitionverifier"
+PLUGIN_FOLDER = "demolition_verifier"
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNSURVEYED = "unsurveyed"
+
+
+STATUS_ZH = {Status.PASS: "通过", Status.FAIL: "不通过", Status.UNSURVEYED: "未核查"}
+STATUS_EN = {Status.PASS: "pass", Status.FAIL: "fail", Status.UNSURVEYED: "unsurveyed"}
+
+
+class Reason(str, Enum):
+    """Reason codes, in the order in which they are written into `reasons`."""
+
+    NO_GEOMETRY = "no_geometry"
+    NOT_SURVEYED = "not_surveyed"
+    MAIN_RETAINED = "main_retained"
+    OVER_TOLERANCE = "over_tolerance"
+    MONITORED_AREA_MISSING = "monitored_area_missing"
+    AREA_MISMATCH = "area_mismatch"
+    GEOMETRY_REPAIRED = "geometry_repaired"
+    DUPLICATE_ID = "duplicate_id"
+
+
+REASON_ORDER: tuple[Reason, ...] = tuple(Reason)
+
+REASON_ZH = {
+    Reason.NO_GEOMETRY: "无几何",
+    Reason.NOT_SURVEYED: "未核查",
+    Reason.MAIN_RETAINED: "拆次留主",
+    Reason.OVER_TOLERANCE: "超出容差",
+    Reason.MONITORED_AREA_MISSING: "监测面积缺失",
+    Reason.AREA_MISMATCH: "面积不符",
+    Reason.GEOMETRY_REPAIRED: "几何已修复",
+    Reason.DUPLICATE_ID: "编号重复",
+}
+
+REASON_EN = {
+    Reason.NO_GEOMETRY: "no geometry",
+    Reason.NOT_SURVEYED: "not surveyed",
+    Reason.MAIN_RETAINED: "main structure retained",
+    Reason.OVER_TOLERANCE: "over tolerance",
+    Reason.MONITORED_AREA_MISSING: "monitored area missing",
+    Reason.AREA_MISMATCH: "area mismatch",
+    Reason.GEOMETRY_REPAIRED: "geometry repaired",
+    Reason.DUPLICATE_ID: "duplicate id",
+}
+
+
+def reasons_in_words(reasons: str, chinese: bool = True) -> str:
+    """'main_retained,over_tolerance' -> '拆次留主、超出容差' (or English words)."""
+    if not reasons:
+        return ""
+    words = REASON_ZH if chinese else REASON_EN
+    out = []
+    for code in reasons.split(","):
+        try:
+            out.append(words[Reason(code)])
+        except ValueError:
+            out.append(code)
+    return ("、" if chinese else ", ").join(out)
+
+
+class AreaUnit(int, Enum):
+    """MONITORED_AREA_UNIT values, by index as qgis_process passes them."""
+
+    SQUARE_METRE = 0
+    MU = 1
+    HECTARE = 2
+
+
+SQUARE_METRES_PER_UNIT = {
+    AreaUnit.SQUARE_METRE: 1.0,
+    AreaUnit.MU: 2000.0 / 3.0,
+    AreaUnit.HECTARE: 10_000.0,
+}
+UNIT_ZH = {AreaUnit.SQUARE_METRE: "平方米", AreaUnit.MU: "亩", AreaUnit.HECTARE: "公顷"}
+UNIT_EN = {AreaUnit.SQUARE_METRE: "m²", AreaUnit.MU: "mu", AreaUnit.HECTARE: "ha"}
+SQUARE_METRES_PER_MU = SQUARE_METRES_PER_UNIT[AreaUnit.MU]
+
+
+class AreaMethod(int, Enum):
+    ELLIPSOIDAL = 0
+    PLANAR = 1
+
+
+# Defaults of the rules (see DOMAIN.md: zero remnant is the rule; 1 m² is survey noise;
+# 10 m² names a structure as a building).
+DEFAULT_MAX_REMAINING_RATIO = 0.0
+DEFAULT_AREA_TOLERANCE = 1.0
+DEFAULT_MAIN_STRUCTURE_AREA = 10.0
+COVERAGE_REQUIRED = 0.99  # share of a patch the surveyed extent must cover
+AREA_MISMATCH_SHARE = 0.05  # |monitor - geometry| above this share of the geometry area
+UNNAMED_TOWNSHIP = "未填"
+TOTAL_ROW = "合计"
+
+
+# -- output fields of verify (OUTPUT) -------------------------------------------------------------
+class F:
+    """Field names of the verify OUTPUT layer."""
+
+    PATCH_ID = "patch_id"
+    TOWNSHIP = "township"
+    STATUS = "status"
+    REASONS = "reasons"
+    MONITOR_M2 = "monitor_m2"
+    GEOM_M2 = "geom_m2"
+    REMAIN_M2 = "remain_m2"
+    REMAIN_RT = "remain_rt"
+    LARGEST_M2 = "largest_m2"
+    REMNANTS = "remnants"
+    RUN_ID = "run_id"
+    CHECKED_AT = "checked_at"
+
+
+# (name, kind, Chinese alias); kind is one of "text", "real", "int"
+RESULT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (F.PATCH_ID, "text", "图斑编号"),
+    (F.TOWNSHIP, "text", "乡镇"),
+    (F.STATUS, "text", "核查结果"),
+    (F.REASONS, "text", "原因"),
+    (F.MONITOR_M2, "real", "监测面积(平方米)"),
+    (F.GEOM_M2, "real", "图斑面积(平方米)"),
+    (F.REMAIN_M2, "real", "剩余面积(平方米)"),
+    (F.REMAIN_RT, "real", "剩余比例"),
+    (F.LARGEST_M2, "real", "最大残留(平方米)"),
+    (F.REMNANTS, "int", "残留块数"),
+    (F.RUN_ID, "text", "运行编号"),
+    (F.CHECKED_AT, "text", "核查时间"),
+)
+
+
+class RF:
+    """Field names of OUTPUT_REMNANTS."""
+
+    PATCH_ID = "patch_id"
+    PART = "part"
+    AREA_M2 = "area_m2"
+
+
+REMNANT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (RF.PATCH_ID, "text", "图斑编号"),
+    (RF.PART, "int", "残留序号"),
+    (RF.AREA_M2, "real", "面积(平方米)"),
+)
+
+
+class SF:
+    """Field names of OUTPUT_SUMMARY (the township summary)."""
+
+    TOWNSHIP = "township"
+    PATCHES = "patches"
+    PASSED = "passed"
+    FAILED = "failed"
+    UNSURVEYED = "unsurveyed"
+    MONITOR_M2 = "monitor_m2"
+    PASSED_M2 = "passed_m2"
+    DONE_AREA = "done_area"
+    DONE_COUNT = "done_count"
+    RANK = "rank"
+
+
+SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (SF.TOWNSHIP, "text", "乡镇"),
+    (SF.PATCHES, "int", "图斑数"),
+    (SF.PASSED, "int", "通过数"),
+    (SF.FAILED, "int", "不通过数"),
+    (SF.UNSURVEYED, "int", "未核查数"),
+    (SF.MONITOR_M2, "real", "监测面积(平方米)"),
+    (SF.PASSED_M2, "real", "通过面积(平方米)"),
+    (SF.DONE_AREA, "real", "面积完成率"),
+    (SF.DONE_COUNT, "real", "图斑完成率"),
+    (SF.RANK, "int", "排名"),
+)
+
+# Field names commonly found in supervision patch layers, for guessing in the UI.
+COMMON_ID_FIELDS = ("JCBH", "TBBH", "BSM", "TBYBH", "jcbh")
+COMMON_AREA_FIELDS = ("JCMJ", "jcmj", "TBMJ")
+COMMON_TOWNSHIP_FIELDS = ("XZQMC", "XZMC", "XZ", "XZQDM", "xzqmc")

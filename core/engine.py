@@ -1,0 +1,412 @@
+"""The verification engine: patches overlaid with what still stands, decided patch by patch.
+
+Works on arrays (shapely geometries, plain Python values) so that QGIS, a server or a test can
+feed it. Nothing here loops in Python over every patch-survey pair: STRtree bulk queries and
+shapely's array functions do the work; only patches with several remnant pieces are united
+one by one.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import shapely
+
+from .area import AreaMeter, crs_label, parse_crs, reproject
+from .definitions import (
+    AREA_MISMATCH_SHARE,
+    COVERAGE_REQUIRED,
+    DEFAULT_AREA_TOLERANCE,
+    DEFAULT_MAIN_STRUCTURE_AREA,
+    DEFAULT_MAX_REMAINING_RATIO,
+    SQUARE_METRES_PER_UNIT,
+    UNIT_EN,
+    UNIT_ZH,
+    AreaMethod,
+    AreaUnit,
+    Reason,
+    Status,
+)
+from .geometry import clean_polygons, polygonal
+from .messages import Cancelled, Notice, Refusal
+from .summary import SummaryRow, township_summary
+
+# Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.
+NOISE_AREA_M2 = 1e-4
+
+
+@dataclass
+class Layer:
+    """A polygon layer as arrays: geometries in `crs` (WKT, 'EPSG:…' or None when unknown)."""
+
+    name: str
+    geometries: Sequence[Any]
+    crs: Any = None
+    read_repaired: Sequence[bool] | None = None  # the reader already had to repair (e.g. close a ring)
+
+
+@dataclass
+class PatchLayer(Layer):
+    ids: Sequence[Any] = ()
+    monitored: Sequence[Any] | None = None  # raw values of the monitored-area field, or None
+    townships: Sequence[Any] | None = None
+
+
+@dataclass
+class Rules:
+    max_remaining_ratio: float = DEFAULT_MAX_REMAINING_RATIO
+    area_tolerance: float = DEFAULT_AREA_TOLERANCE
+    main_structure_area: float = DEFAULT_MAIN_STRUCTURE_AREA
+    monitored_area_unit: AreaUnit = AreaUnit.SQUARE_METRE
+    area_method: AreaMethod = AreaMethod.ELLIPSOIDAL
+
+    def check(self) -> None:
+        for name, value in (
+            ("MAX_REMAINING_RATIO", self.max_remaining_ratio),
+            ("AREA_TOLERANCE", self.area_tolerance),
+            ("MAIN_STRUCTURE_AREA", self.main_structure_area),
+        ):
+            if not value >= 0:
+                raise Refusal("negative_parameter", name=name, value=value)
+
+
+@dataclass
+class Remnants:
+    """Each part of each patch's remaining footprint, in the patch layer's CRS."""
+
+    patch_index: np.ndarray
+    part: np.ndarray  # 1 = the largest part of its patch
+    area_m2: np.ndarray
+    geometries: np.ndarray
+
+
+@dataclass
+class Result:
+    patch_id: list[str | None]
+    township: list[str | None]
+    status: np.ndarray  # of str
+    reasons: list[str]
+    monitor_m2: np.ndarray
+    geom_m2: np.ndarray
+    remain_m2: np.ndarray
+    remain_rt: np.ndarray
+    largest_m2: np.ndarray
+    remnants: np.ndarray
+    remnant_parts: Remnants
+    summary: list[SummaryRow]
+    run_id: str
+    checked_at: str
+    notices: list[Notice] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.status)
+
+    def counts(self) -> dict[str, int]:
+        return {s.value: int((self.status == s.value).sum()) for s in Status}
+
+
+Progress = Callable[[float], None]
+IsCancelled = Callable[[], bool]
+
+
+def new_run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def normalise_id(value: Any) -> str | None:
+    """Ids as text: 12 and 12.0 are '12'; NULL and blanks are None."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def parse_area(value: Any) -> float | None:
+    """A positive number from a numeric or text field ('3.5', '１,234.5'); None when there is none."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+    else:
+        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+class Verifier:
+    """Holds the cleaned survey and its spatial index, so single patches can be re-checked fast."""
+
+    def __init__(
+        self,
+        patches: PatchLayer,
+        survey: Layer,
+        coverage: Layer | None = None,
+        rules: Rules | None = None,
+        progress: Progress | None = None,
+        is_cancelled: IsCancelled | None = None,
+    ) -> None:
+        self.rules = rules or Rules()
+        self.rules.check()
+        self.patches = patches
+        self.notices: list[Notice] = []
+        self._progress = progress or (lambda _f: None)
+        self._is_cancelled = is_cancelled or (lambda: False)
+        self.crs = parse_crs(patches.crs, patches.name)
+        self.meter = AreaMeter(self.crs, self.rules.area_method, patches.name)
+        self.survey = self._prepare(survey)
+        self.coverage = self._prepare(coverage) if coverage is not None else None
+
+    # -- inputs ----------------------------------------------------------------------------------
+    def _prepare(self, layer: Layer) -> _Indexed:
+        geoms = np.asarray(list(layer.geometries), dtype=object)
+        crs = parse_crs(layer.crs, layer.name)
+        if crs is None and self.crs is not None and len(geoms):
+            self.notices.append(Notice("crs_assumed", "warning", {"layer": layer.name}))
+        elif crs is not None and self.crs is not None and crs != self.crs:
+            self.notices.append(Notice("reprojected", "info", {"layer": layer.name, "source": crs_label(crs)}))
+            geoms = reproject(shapely.force_2d(geoms), crs, self.crs)
+        clean = clean_polygons(geoms, layer.read_repaired)
+        if clean.missing.any():
+            self.notices.append(
+                Notice("survey_null_skipped", "warning", {"layer": layer.name, "count": int(clean.missing.sum())})
+            )
+        if clean.repaired.any():
+            self.notices.append(
+                Notice("geometries_repaired", "warning", {"layer": layer.name, "count": int(clean.repaired.sum())})
+            )
+        return _Indexed(clean.geoms, clean.repaired)
+
+    def _check(self, fraction: float) -> None:
+        if self._is_cancelled():
+            raise Cancelled()
+        self._progress(fraction)
+
+    # -- the run ---------------------------------------------------------------------------------
+    def run(self, now: datetime | None = None) -> Result:
+        now = now or datetime.now(timezone.utc).astimezone()
+        self._check(0.05)
+        patches = self.patches
+        n = len(patches.geometries)
+        clean = clean_polygons(np.asarray(list(patches.geometries), dtype=object), patches.read_repaired)
+        if clean.repaired.any():
+            self.notices.append(
+                Notice("geometries_repaired", "warning", {"layer": patches.name, "count": int(clean.repaired.sum())})
+            )
+        geoms = clean.geoms
+        self._check(0.15)
+        geom_m2 = self.meter.measure(geoms)
+        no_geometry = shapely.is_missing(geoms)
+        self._check(0.25)
+
+        remain_union, survey_repaired_hit = self.survey.clipped_union(geoms)
+        self._check(0.6)
+        remnants = self._remnant_parts(remain_union)
+        remain_m2 = np.bincount(remnants.patch_index, weights=remnants.area_m2, minlength=n)
+        largest_m2 = np.zeros(n)
+        np.maximum.at(largest_m2, remnants.patch_index, remnants.area_m2)
+        remnant_count = np.bincount(remnants.patch_index, minlength=n)
+        self._check(0.75)
+
+        not_surveyed = np.zeros(n, dtype=bool)
+        if self.coverage is not None:
+            covered, _ = self.coverage.clipped_union(geoms)
+            covered_m2 = self.meter.measure(covered)
+            not_surveyed = ~no_geometry & (covered_m2 < COVERAGE_REQUIRED * geom_m2)
+        self._check(0.85)
+
+        monitor_m2, monitor_missing = self._monitored_areas(geom_m2)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            remain_rt = np.where(monitor_m2 > 0, remain_m2 / monitor_m2, 0.0)
+        rules = self.rules
+        unsurveyed = no_geometry | not_surveyed
+        main_retained = ~unsurveyed & (rules.main_structure_area > 0) & (largest_m2 >= rules.main_structure_area)
+        over_tolerance = (
+            ~unsurveyed & (remain_m2 > rules.area_tolerance) & (remain_rt > rules.max_remaining_ratio)
+        )
+        status = np.where(
+            unsurveyed, Status.UNSURVEYED.value, np.where(main_retained | over_tolerance, Status.FAIL.value, Status.PASS.value)
+        ).astype(object)
+        area_mismatch = ~no_geometry & (np.abs(monitor_m2 - geom_m2) > AREA_MISMATCH_SHARE * geom_m2)
+        ids = [normalise_id(v) for v in patches.ids] if len(patches.ids) else [None] * n
+        duplicate = _duplicates(ids)
+        flags = {
+            Reason.NO_GEOMETRY: no_geometry,
+            Reason.NOT_SURVEYED: not_surveyed,
+            Reason.MAIN_RETAINED: main_retained,
+            Reason.OVER_TOLERANCE: over_tolerance,
+            Reason.MONITORED_AREA_MISSING: monitor_missing,
+            Reason.AREA_MISMATCH: area_mismatch,
+            Reason.GEOMETRY_REPAIRED: clean.repaired | survey_repaired_hit,
+            Reason.DUPLICATE_ID: duplicate,
+        }
+        reasons = _join_reasons(flags, n)
+        townships = (
+            [normalise_id(v) for v in patches.townships] if patches.townships is not None else [None] * n
+        )
+        summary = township_summary(
+            townships if patches.townships is not None else None, status, monitor_m2
+        )
+        self._log_patch_notices(flags, ids, duplicate, monitor_m2, geom_m2, no_geometry, n)
+        self._check(0.95)
+        return Result(
+            patch_id=ids,
+            township=townships,
+            status=status,
+            reasons=reasons,
+            monitor_m2=monitor_m2,
+            geom_m2=geom_m2,
+            remain_m2=remain_m2,
+            remain_rt=remain_rt,
+            largest_m2=largest_m2,
+            remnants=remnant_count,
+            remnant_parts=remnants,
+            summary=summary,
+            run_id=new_run_id(now),
+            checked_at=now.isoformat(timespec="seconds"),
+            notices=list(self.notices),
+        )
+
+    def _remnant_parts(self, unions: np.ndarray) -> Remnants:
+        present = np.flatnonzero(~shapely.is_missing(unions))
+        parts, owner = shapely.get_parts(unions[present], return_index=True)
+        owner = present[owner]
+        area = self.meter.measure(parts)
+        keep = area >= NOISE_AREA_M2
+        parts, owner, area = parts[keep], owner[keep], area[keep]
+        order = np.lexsort((-area, owner))  # by patch, largest part first
+        parts, owner, area = parts[order], owner[order], area[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1] if len(owner) else np.array([], dtype=int)
+        part_no = np.arange(len(owner)) - np.repeat(starts, np.diff(np.r_[starts, len(owner)])) + 1
+        return Remnants(patch_index=owner, part=part_no, area_m2=area, geometries=parts)
+
+    def _monitored_areas(self, geom_m2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n = len(geom_m2)
+        if self.patches.monitored is None:
+            return geom_m2.copy(), np.zeros(n, dtype=bool)
+        raw = np.array([parse_area(v) for v in self.patches.monitored], dtype=float)  # None -> nan
+        missing = np.isnan(raw)
+        factor = SQUARE_METRES_PER_UNIT[AreaUnit(self.rules.monitored_area_unit)]
+        self._raw_monitored = raw
+        return np.where(missing, geom_m2, raw * factor), missing
+
+    def _log_patch_notices(self, flags, ids, duplicate, monitor_m2, geom_m2, no_geometry, n) -> None:
+        if n == 0:
+            self.notices.append(Notice("empty_patches", "warning"))
+            return
+        if len(self.survey.geoms) == 0:
+            self.notices.append(Notice("empty_survey", "warning"))
+        if no_geometry.any():
+            self.notices.append(Notice("patch_no_geometry", "warning", {"count": int(no_geometry.sum())}))
+        missing = flags[Reason.MONITORED_AREA_MISSING]
+        if missing.any():
+            self.notices.append(Notice("monitored_missing", "warning", {"count": int(missing.sum())}))
+        if duplicate.any():
+            examples = sorted({ids[i] for i in np.flatnonzero(duplicate)})[:3]
+            self.notices.append(
+                Notice("duplicate_ids", "warning", {"count": int(duplicate.sum()), "examples": ", ".join(examples)})
+            )
+        mismatch = flags[Reason.AREA_MISMATCH]
+        if mismatch.any():
+            self.notices.append(Notice("area_mismatch_count", "warning", {"count": int(mismatch.sum())}))
+            self._suggest_unit(mismatch, missing, geom_m2)
+
+    def _suggest_unit(self, mismatch: np.ndarray, missing: np.ndarray, geom_m2: np.ndarray) -> None:
+        """When most patches disagree, say which unit the numbers would fit."""
+        given = AreaUnit(self.rules.monitored_area_unit)
+        valid = ~missing & (geom_m2 > 0)
+        if self.patches.monitored is None or valid.sum() == 0 or mismatch[valid].mean() <= 0.5:
+            return
+        raw = self._raw_monitored[valid]
+        fits = {
+            unit: int((np.abs(raw * factor - geom_m2[valid]) <= AREA_MISMATCH_SHARE * geom_m2[valid]).sum())
+            for unit, factor in SQUARE_METRES_PER_UNIT.items()
+        }
+        better = max(fits, key=fits.get)
+        if better != given and fits[better] > fits[given]:
+            self.notices.append(
+                Notice(
+                    "unit_looks_wrong",
+                    "warning",
+                    {
+                        "given": f"{UNIT_ZH[given]}/{UNIT_EN[given]}",
+                        "better": f"{UNIT_ZH[better]}/{UNIT_EN[better]}",
+                        "matches": fits[better],
+                        "total": int(valid.sum()),
+                    },
+                )
+            )
+
+
+class _Indexed:
+    """A cleaned polygon layer with its STRtree, built once."""
+
+    def __init__(self, geoms: np.ndarray, repaired: np.ndarray) -> None:
+        self.geoms = geoms
+        self.repaired = repaired
+        present = np.flatnonzero(~shapely.is_missing(geoms))
+        self._present = present
+        self.tree = shapely.STRtree(geoms[present])
+
+    def clipped_union(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each patch, the union of this layer's polygons inside it (None where none), and
+        whether a repaired polygon of this layer touches it."""
+        n = len(patches)
+        out = np.full(n, None, dtype=object)
+        touched_repaired = np.zeros(n, dtype=bool)
+        if n == 0 or len(self._present) == 0:
+            return out, touched_repaired
+        pi, ti = self.tree.query(patches, predicate="intersects")
+        si = self._present[ti]
+        touched_repaired[pi[self.repaired[si]]] = True
+        pieces = polygonal(shapely.intersection(patches[pi], self.geoms[si]))
+        keep = ~shapely.is_missing(pieces)
+        pi, pieces = pi[keep], pieces[keep]
+        order = np.argsort(pi, kind="stable")
+        pi, pieces = pi[order], pieces[order]
+        owners, starts, counts = np.unique(pi, return_index=True, return_counts=True)
+        single = counts == 1
+        out[owners[single]] = pieces[starts[single]]
+        for owner, start, count in zip(owners[~single], starts[~single], counts[~single]):
+            out[owner] = shapely.union_all(pieces[start : start + count])
+        out = polygonal(out)
+        return out, touched_repaired
+
+
+def _duplicates(ids: list[str | None]) -> np.ndarray:
+    seen: dict[str, int] = {}
+    for value in ids:
+        if value is not None:
+            seen[value] = seen.get(value, 0) + 1
+    return np.array([v is not None and seen[v] > 1 for v in ids], dtype=bool)
+
+
+def _join_reasons(flags: dict[Reason, np.ndarray], n: int) -> list[str]:
+    if n == 0:
+        return []
+    matrix = np.column_stack([flags[r] for r in Reason])
+    codes = [r.value for r in Reason]
+    return [",".join(c for c, on in zip(codes, row) if on) for row in matrix]
+
+
+def verify(
+    patches: PatchLayer,
+    survey: Layer,
+    coverage: Layer | None = None,
+    rules: Rules | None = None,
+    progress: Progress | None = None,
+    is_cancelled: IsCancelled | None = None,
+) -> Result:
+    """Verify every patch; see README.md for the rules."""
+    return Verifier(patches, survey, coverage, rules, progress, is_cancelled).run()

@@ -1,0 +1,1 @@
+"""Processing algorithms: thin adapters that turn QGIS layers into the engine's arrays and back."""

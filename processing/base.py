@@ -1,0 +1,44 @@
+"""The tiny base every algorithm of the provider stands on: names, help, and refusals in the
+user's language instead of tracebacks."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..core.messages import Cancelled, Refusal, text
+from .layers import ui_is_chinese
+
+
+class BaseAlgorithm(QgsProcessingAlgorithm):
+    NAME = ""
+    DISPLAY_ZH = ""
+    DISPLAY_EN = ""
+    HELP_ZH = ""
+    HELP_EN = ""
+
+    def tr(self, message: str) -> str:
+        return QCoreApplication.translate(type(self).__name__, message)
+
+    def createInstance(self):
+        return type(self)()
+
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:
+        return f"{self.DISPLAY_ZH} {self.DISPLAY_EN}" if ui_is_chinese() else f"{self.DISPLAY_EN} ({self.DISPLAY_ZH})"
+
+    def shortHelpString(self) -> str:
+        return f"{self.HELP_ZH}\n\n{self.HELP_EN}" if ui_is_chinese() else f"{self.HELP_EN}\n\n{self.HELP_ZH}"
+
+    def processAlgorithm(self, parameters, context, feedback):
+        try:
+            return self.execute(parameters, context, feedback)
+        except Refusal as refusal:
+            raise QgsProcessingException(refusal.text(ui_is_chinese())) from None
+        except Cancelled:
+            raise QgsProcessingException(text("cancelled", ui_is_chinese())) from None
+
+    def execute(self, parameters, context, feedback) -> dict:
+        raise NotImplementedError

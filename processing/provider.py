@@ -1,0 +1,36 @@
+"""The Processing provider `demolitionverifier`."""
+
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from ..core.definitions import PROVIDER_ID
+from .layers import ui_is_chinese
+
+ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icons", "icon.svg")
+
+
+class DemolitionVerifierProvider(QgsProcessingProvider):
+    def id(self) -> str:
+        return PROVIDER_ID
+
+    def name(self) -> str:
+        return "拆除核查" if ui_is_chinese() else "Demolition Verifier (拆除核查)"
+
+    def longName(self) -> str:
+        return self.name()
+
+    def icon(self) -> QIcon:
+        return QIcon(ICON)
+
+    def svgIconPath(self) -> str:
+        return ICON
+
+    def loadAlgorithms(self) -> None:
+        from .verify import VerifyAlgorithm
+
+        for algorithm in (VerifyAlgorithm(),):
+            self.addAlgorithm(algorithm)

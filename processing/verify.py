@@ -1,0 +1,304 @@
+"""`demolitionverifier:verify`: the engine as a Processing algorithm."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsFeatureSink,
+    QgsFields,
+    QgsProcessing,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsWkbTypes,
+)
+
+from ..core.definitions import (
+    DEFAULT_AREA_TOLERANCE,
+    DEFAULT_MAIN_STRUCTURE_AREA,
+    DEFAULT_MAX_REMAINING_RATIO,
+    REMNANT_FIELDS,
+    RESULT_FIELDS,
+    SUMMARY_FIELDS,
+    AreaMethod,
+    AreaUnit,
+    Status,
+)
+from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
+from ..core.messages import Refusal, text
+from .base import BaseAlgorithm
+from .layers import (
+    from_shapely,
+    make_fields,
+    new_feature,
+    plain_value,
+    read_source,
+    require_field,
+    require_polygons,
+    source_path,
+    ui_is_chinese,
+)
+
+RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
+
+
+class VerifyAlgorithm(BaseAlgorithm):
+    NAME = "verify"
+    DISPLAY_ZH = "拆除核查"
+    DISPLAY_EN = "Verify demolition"
+    HELP_ZH = (
+        "将督察图斑与拆除后的现状调查面叠加，按监测面积计算剩余面积，阻止“拆次留主”，"
+        "逐图斑给出 通过 / 不通过 / 未核查 及原因。面积为 CGCS2000 椭球面积。"
+    )
+    HELP_EN = (
+        "Overlays supervision patches with the post-demolition survey, measures what remains against "
+        "the monitored area, blocks keeping the main building (拆次留主), and marks each patch "
+        "pass / fail / unsurveyed with reasons. Areas are ellipsoidal on CGCS2000."
+    )
+
+    def group(self) -> str:
+        return ""
+
+    def groupId(self) -> str:
+        return ""
+
+    def initAlgorithm(self, config=None):
+        polygon = [QgsProcessing.TypeVectorPolygon]
+        self.addParameter(QgsProcessingParameterFeatureSource("PATCHES", "督察图斑 Supervision patches", polygon))
+        self.addParameter(QgsProcessingParameterField("PATCH_ID_FIELD", "监测编号字段 Patch id field", parentLayerParameterName="PATCHES"))
+        self.addParameter(
+            QgsProcessingParameterField(
+                "MONITORED_AREA_FIELD", "监测面积字段 Monitored area field", parentLayerParameterName="PATCHES", optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                "MONITORED_AREA_UNIT",
+                "监测面积单位 Monitored area unit",
+                options=["平方米 m²", "亩 mu", "公顷 ha"],
+                defaultValue=int(AreaUnit.SQUARE_METRE),
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                "TOWNSHIP_FIELD", "乡镇字段 Township field", parentLayerParameterName="PATCHES", optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSource("SURVEY", "拆除后现状调查 Post-demolition survey", polygon))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource("COVERAGE", "调查范围（可选）Surveyed extent", polygon, optional=True)
+        )
+        for name, label, default in (
+            ("MAX_REMAINING_RATIO", "允许剩余比例 Max remaining ratio", DEFAULT_MAX_REMAINING_RATIO),
+            ("AREA_TOLERANCE", "面积容差（平方米）Area tolerance (m²)", DEFAULT_AREA_TOLERANCE),
+            ("MAIN_STRUCTURE_AREA", "主体建筑面积阈值（平方米，0 为关闭）Main structure area (m², 0 = off)", DEFAULT_MAIN_STRUCTURE_AREA),
+        ):
+            self.addParameter(
+                QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Double, default, minValue=0.0)
+            )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                "AREA_METHOD", "面积算法 Area method", options=["椭球面积 ellipsoidal", "平面面积 planar"], defaultValue=0
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", "核查结果 Verified patches", QgsProcessing.TypeVectorPolygon))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                "OUTPUT_REMNANTS", "残留部分 Remnants", QgsProcessing.TypeVectorPolygon, optional=True, createByDefault=False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                "OUTPUT_SUMMARY", "乡镇汇总 Township summary", QgsProcessing.TypeVector, optional=True, createByDefault=False
+            )
+        )
+        self.addOutput(QgsProcessingOutputString("RUN_ID", "运行编号 Run id"))
+        for status in Status:
+            self.addOutput(QgsProcessingOutputNumber(status.name + "_COUNT", status.value))
+
+    # -- the run ---------------------------------------------------------------------------------
+    def execute(self, parameters, context, feedback):
+        self._context = context
+        chinese = ui_is_chinese()
+        patches_src = self.parameterAsSource(parameters, "PATCHES", context)
+        survey_src = self.parameterAsSource(parameters, "SURVEY", context)
+        coverage_src = self.parameterAsSource(parameters, "COVERAGE", context)
+        names = {
+            "PATCHES": self._layer_name(parameters, "PATCHES", context, "督察图斑"),
+            "SURVEY": self._layer_name(parameters, "SURVEY", context, "调查图层"),
+            "COVERAGE": self._layer_name(parameters, "COVERAGE", context, "调查范围"),
+        }
+        require_polygons(patches_src, names["PATCHES"])
+        require_polygons(survey_src, names["SURVEY"])
+        if coverage_src is not None:
+            require_polygons(coverage_src, names["COVERAGE"])
+        id_index = require_field(patches_src, names["PATCHES"], self.parameterAsString(parameters, "PATCH_ID_FIELD", context))
+        area_index = require_field(
+            patches_src, names["PATCHES"], self.parameterAsString(parameters, "MONITORED_AREA_FIELD", context)
+        )
+        town_index = require_field(patches_src, names["PATCHES"], self.parameterAsString(parameters, "TOWNSHIP_FIELD", context))
+        self._refuse_output_over_input(parameters, context)
+
+        rules = Rules(
+            max_remaining_ratio=self.parameterAsDouble(parameters, "MAX_REMAINING_RATIO", context),
+            area_tolerance=self.parameterAsDouble(parameters, "AREA_TOLERANCE", context),
+            main_structure_area=self.parameterAsDouble(parameters, "MAIN_STRUCTURE_AREA", context),
+            monitored_area_unit=AreaUnit(self.parameterAsEnum(parameters, "MONITORED_AREA_UNIT", context)),
+            area_method=AreaMethod(self.parameterAsEnum(parameters, "AREA_METHOD", context)),
+        )
+        rules.check()
+
+        feedback.setProgressText("读取图层 Reading layers")
+        patches = read_source(patches_src, feedback, keep_features=True)
+        survey = read_source(survey_src, feedback, with_attributes=False)
+        coverage = read_source(coverage_src, feedback, with_attributes=False) if coverage_src is not None else None
+
+        def column(index):
+            return None if index is None else [plain_value(a[index]) for a in patches.attributes]
+
+        verifier = Verifier(
+            PatchLayer(
+                name=names["PATCHES"],
+                geometries=patches.geometries,
+                crs=patches.crs,
+                ids=column(id_index),
+                monitored=column(area_index),
+                townships=column(town_index),
+                read_repaired=patches.read_repaired,
+            ),
+            Layer(names["SURVEY"], survey.geometries, survey.crs, read_repaired=survey.read_repaired),
+            Layer(names["COVERAGE"], coverage.geometries, coverage.crs, read_repaired=coverage.read_repaired) if coverage else None,
+            rules,
+            progress=lambda f: feedback.setProgress(10 + 80 * f),
+            is_cancelled=feedback.isCanceled,
+        )
+        feedback.setProgressText("核查 Verifying")
+        result = verifier.run()
+        for notice in result.notices:
+            (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
+
+        # Everything is computed before any output is created: a refusal or cancel leaves none.
+        feedback.setProgressText("写出结果 Writing results")
+        outputs = {"RUN_ID": result.run_id}
+        outputs["OUTPUT"] = self._write_patches(parameters, context, patches_src, patches, result)
+        if self._wanted(parameters, "OUTPUT_REMNANTS"):
+            outputs["OUTPUT_REMNANTS"] = self._write_remnants(parameters, context, patches_src, result)
+        if self._wanted(parameters, "OUTPUT_SUMMARY"):
+            outputs["OUTPUT_SUMMARY"] = self._write_summary(parameters, context, result)
+        self._destinations = {k: v for k, v in outputs.items() if k.startswith("OUTPUT")}
+        counts = result.counts()
+        for status in Status:
+            outputs[status.name + "_COUNT"] = counts[status.value]
+        feedback.pushInfo(
+            text(
+                "summary_counts",
+                chinese,
+                patches=len(result),
+                passed=counts["pass"],
+                failed=counts["fail"],
+                unsurveyed=counts["unsurveyed"],
+            )
+        )
+        feedback.setProgress(100)
+        return outputs
+
+    def postProcessAlgorithm(self, context, feedback):
+        """Chinese aliases on the output layers QGIS holds (memory layers, layers loaded into the
+        project); GeoPackage in QGIS 3.22 and shapefiles keep no aliases on disk."""
+        from qgis.core import QgsProcessingUtils
+
+        for key, spec in (("OUTPUT", RESULT_FIELDS), ("OUTPUT_REMNANTS", REMNANT_FIELDS), ("OUTPUT_SUMMARY", SUMMARY_FIELDS)):
+            dest = getattr(self, "_destinations", {}).get(key)
+            layer = QgsProcessingUtils.mapLayerFromString(dest, context) if dest else None
+            if layer is None:
+                continue
+            for name, _kind, alias in spec:
+                index = layer.fields().lookupField(name)
+                if index >= 0:
+                    layer.setFieldAlias(index, alias)
+        return {}
+
+    # -- outputs ---------------------------------------------------------------------------------
+    def _wanted(self, parameters, name: str) -> bool:
+        return bool(parameters.get(name)) and bool(self.parameterAsOutputLayer(parameters, name, self._context))
+
+    def _write_patches(self, parameters, context, source, patches, result: Result) -> str:
+        keep = [i for i, f in enumerate(source.fields()) if f.name().lower() not in RESULT_NAMES]
+        fields = QgsFields()
+        for i in keep:
+            fields.append(source.fields().at(i))
+        for field in make_fields(RESULT_FIELDS):
+            fields.append(field)
+        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, source.wkbType(), source.sourceCrs())
+        features = []
+        for i, attributes in enumerate(patches.attributes):
+            values = [attributes[k] for k in keep] + [
+                result.patch_id[i],
+                result.township[i],
+                str(result.status[i]),
+                result.reasons[i],
+                float(result.monitor_m2[i]),
+                float(result.geom_m2[i]),
+                float(result.remain_m2[i]),
+                float(result.remain_rt[i]),
+                float(result.largest_m2[i]),
+                int(result.remnants[i]),
+                result.run_id,
+                result.checked_at,
+            ]
+            features.append(new_feature(fields, values, patches.qgs_geometries[i]))
+        sink.addFeatures(features, QgsFeatureSink.FastInsert)
+        return dest
+
+    def _write_remnants(self, parameters, context, source, result: Result) -> str:
+        fields = make_fields(REMNANT_FIELDS)
+        sink, dest = self.parameterAsSink(
+            parameters, "OUTPUT_REMNANTS", context, fields, QgsWkbTypes.Polygon, source.sourceCrs()
+        )
+        parts = result.remnant_parts
+        features = [
+            new_feature(fields, [result.patch_id[p], int(n), float(a)], from_shapely(g))
+            for p, n, a, g in zip(parts.patch_index, parts.part, parts.area_m2, parts.geometries)
+        ]
+        sink.addFeatures(features, QgsFeatureSink.FastInsert)
+        return dest
+
+    def _write_summary(self, parameters, context, result: Result) -> str:
+        from qgis.core import QgsCoordinateReferenceSystem
+
+        fields = make_fields(SUMMARY_FIELDS)
+        sink, dest = self.parameterAsSink(
+            parameters, "OUTPUT_SUMMARY", context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
+        )
+        order = [name for name, _kind, _alias in SUMMARY_FIELDS]
+        features = [new_feature(fields, [row.as_dict()[k] for k in order]) for row in result.summary]
+        sink.addFeatures(features, QgsFeatureSink.FastInsert)
+        return dest
+
+    # -- guards ----------------------------------------------------------------------------------
+    def _layer_name(self, parameters, name, context, fallback: str) -> str:
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        if layer is None:
+            return fallback
+        _path, table = source_path(layer.source())
+        return table or layer.name()
+
+    def _refuse_output_over_input(self, parameters, context) -> None:
+        inputs = []
+        for name in ("PATCHES", "SURVEY", "COVERAGE"):
+            layer = self.parameterAsVectorLayer(parameters, name, context)
+            if layer is not None and layer.providerType() == "ogr":
+                path, table = source_path(layer.source())
+                if path:
+                    inputs.append((path, table, layer.name()))
+        for output in ("OUTPUT", "OUTPUT_REMNANTS", "OUTPUT_SUMMARY"):
+            if not self._wanted(parameters, output):
+                continue
+            dest = self.parameterAsOutputLayer(parameters, output, context)
+            path, table = source_path(dest)
+            for in_path, in_table, layer_name in inputs:
+                if path and path == in_path and (table is None or in_table is None or table == in_table):
+                    raise Refusal("output_is_input", output=dest, layer=layer_name)

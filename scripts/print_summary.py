@@ -1,0 +1,51 @@
+"""Prints a verify OUTPUT_SUMMARY (CSV) as the township table a land bureau reads: areas in 亩."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import unicodedata
+
+MU = 2000.0 / 3.0
+HEADERS = ["排名", "乡镇", "图斑", "通过", "不通过", "未核查", "监测面积(亩)", "通过面积(亩)", "面积完成率", "图斑完成率"]
+
+
+def width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, size: int, right: bool) -> str:
+    space = " " * max(size - width(text), 0)
+    return space + text if right else text + space
+
+
+def main(path: str) -> int:
+    with open(path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    table = [HEADERS]
+    for r in rows:
+        table.append(
+            [
+                r["rank"] or "",
+                r["township"],
+                r["patches"],
+                r["passed"],
+                r["failed"],
+                r["unsurveyed"],
+                f"{float(r['monitor_m2']) / MU:,.2f}",
+                f"{float(r['passed_m2']) / MU:,.2f}",
+                f"{float(r['done_area']) * 100:.1f}%",
+                f"{float(r['done_count']) * 100:.1f}%",
+            ]
+        )
+    sizes = [max(width(row[i]) for row in table) for i in range(len(HEADERS))]
+    print("乡镇完成情况（按监测面积，不计部分完成）Township completion by monitored area, no partial credit")
+    for n, row in enumerate(table):
+        print("  ".join(pad(cell, sizes[i], right=i != 1) for i, cell in enumerate(row)))
+        if n == 0:
+            print("-" * (sum(sizes) + 2 * (len(sizes) - 1)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

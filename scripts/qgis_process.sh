@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs qgis_process headless with this plugin enabled, from a throwaway profile.
+# Usage: scripts/qgis_process.sh run demolitionverifier:verify -- KEY=VALUE ...
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+PLUGINS="$ROOT/.build/plugins"
+mkdir -p "$PLUGINS"
+ln -sfn "$ROOT" "$PLUGINS/demolition_verifier"
+export QT_QPA_PLATFORM=offscreen
+export QGIS_PLUGINPATH="$PLUGINS"
+export PYTHONPATH="$ROOT/.build/pydeps${PYTHONPATH:+:$PYTHONPATH}"
+export QGIS_CUSTOM_CONFIG_PATH="${QGIS_CUSTOM_CONFIG_PATH:-$ROOT/.build/qgis-profile}"
+mkdir -p "$QGIS_CUSTOM_CONFIG_PATH"
+# Debian 12's /usr/bin/qgis_process wrapper passes --noversioncheck, which 3.22 rejects: prefer the binary.
+BIN="$(command -v qgis_process.bin || command -v qgis_process)"
+STAMP="$QGIS_CUSTOM_CONFIG_PATH/.demolition_verifier_enabled"
+if [ ! -f "$STAMP" ]; then
+  "$BIN" plugins enable demolition_verifier >/dev/null 2>&1 || true
+  touch "$STAMP"
+fi
+exec "$BIN" "$@"

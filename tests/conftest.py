@@ -1,0 +1,21 @@
+"""Makes the repository importable as the package `demolition_verifier` (the name QGIS installs it
+under), whatever the clone's folder is called, and gives QGIS's own `processing` package."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PLUGINS = ROOT / ".build" / "plugins"
+PLUGINS.mkdir(parents=True, exist_ok=True)
+LINK = PLUGINS / "demolition_verifier"
+if not LINK.exists():
+    LINK.symlink_to(ROOT, target_is_directory=True)
+for path in (str(PLUGINS), str(ROOT / ".build" / "pydeps"), str(ROOT / "tests"), "/usr/share/qgis/python/plugins"):
+    if path not in sys.path:
+        sys.path.insert(0, path)
+# The repository root must not be on sys.path itself: its processing/ would hide QGIS's `processing`.
+sys.path[:] = [p for p in sys.path if Path(p or os.getcwd()).resolve() != ROOT]
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -1,0 +1,25 @@
+"""A Python logger whose records land in QGIS's message log, tab 拆除核查."""
+
+from __future__ import annotations
+
+import logging
+
+from qgis.core import Qgis, QgsApplication
+
+TAG = "拆除核查"
+_LEVELS = {logging.DEBUG: Qgis.Info, logging.INFO: Qgis.Info, logging.WARNING: Qgis.Warning}
+
+
+class QgisLogHandler(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        level = _LEVELS.get(record.levelno, Qgis.Critical)
+        QgsApplication.messageLog().logMessage(self.format(record), TAG, level)
+
+
+def get_logger() -> logging.Logger:
+    logger = logging.getLogger("demolition_verifier")
+    if not any(isinstance(h, QgisLogHandler) for h in logger.handlers):
+        logger.addHandler(QgisLogHandler())
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
