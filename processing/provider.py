@@ -30,7 +30,14 @@ class DemolitionVerifierProvider(QgsProcessingProvider):
         return ICON
 
     def loadAlgorithms(self) -> None:
-        from .verify import VerifyAlgorithm
+        for algorithm_class in algorithm_classes():
+            self.addAlgorithm(algorithm_class())
 
-        for algorithm in (VerifyAlgorithm(),):
-            self.addAlgorithm(algorithm)
+
+def algorithm_classes() -> list:
+    """Every algorithm of the provider; one line each."""
+    from .verify import VerifyAlgorithm
+
+    return [
+        VerifyAlgorithm,
+    ]

@@ -43,18 +43,6 @@ def run_verify(processing, **extra):
     return processing.run("demolitionverifier:verify", params)
 
 
-@pytest.fixture
-def processing(qgis_processing):
-    import processing as qgis_processing_module
-
-    import demolition_verifier
-
-    plugin = demolition_verifier.classFactory(None)
-    plugin.initProcessing()
-    yield qgis_processing_module
-    plugin.unload()
-
-
 def rows_of(layer: QgsVectorLayer) -> dict:
     return {f["patch_id"]: f for f in layer.getFeatures()}
 
