@@ -186,7 +186,9 @@ class Verifier:
             self.notices.append(
                 Notice("geometries_repaired", "warning", {"layer": layer.name, "count": int(clean.repaired.sum())})
             )
-        return _Indexed(clean.geoms, clean.repaired)
+        # A polygon repaired away entirely (zero area) still touched the patches under its outline.
+        lost = clean.repaired & shapely.is_missing(clean.geoms) & ~clean.missing
+        return _Indexed(clean.geoms, clean.repaired, shapely.envelope(geoms[lost]))
 
     def _check(self, fraction: float) -> None:
         if self._is_cancelled():
@@ -352,12 +354,14 @@ class Verifier:
 class _Indexed:
     """A cleaned polygon layer with its STRtree, built once."""
 
-    def __init__(self, geoms: np.ndarray, repaired: np.ndarray) -> None:
+    def __init__(self, geoms: np.ndarray, repaired: np.ndarray, repaired_away: np.ndarray | None = None) -> None:
         self.geoms = geoms
         self.repaired = repaired
         present = np.flatnonzero(~shapely.is_missing(geoms))
         self._present = present
         self.tree = shapely.STRtree(geoms[present])
+        away = repaired_away if repaired_away is not None else np.array([], dtype=object)
+        self._repaired_away = shapely.STRtree(away) if len(away) else None
 
     def clipped_union(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """For each patch, the union of this layer's polygons inside it (None where none), and
@@ -365,6 +369,8 @@ class _Indexed:
         n = len(patches)
         out = np.full(n, None, dtype=object)
         touched_repaired = np.zeros(n, dtype=bool)
+        if n and self._repaired_away is not None:
+            touched_repaired[self._repaired_away.query(patches, predicate="intersects")[0]] = True
         if n == 0 or len(self._present) == 0:
             return out, touched_repaired
         pi, ti = self.tree.query(patches, predicate="intersects")
