@@ -25,13 +25,14 @@ class DemolitionVerifierPlugin:
         self.problems = missing_dependencies()
 
     def _chinese(self) -> bool:
-        from .processing.layers import ui_is_chinese
+        from .processing.ui_language import ui_is_chinese
 
         return ui_is_chinese()
 
     def _dependency_message(self) -> str:
         return "\n".join(
-            text("missing_dependency", self._chinese(), detail=what, fix=fix) for what, fix in self.problems
+            text("missing_dependency", self._chinese(), detail=p.detail(self._chinese()), fix=p.fix(self._chinese()))
+            for p in self.problems
         )
 
     # -- Processing (qgis_process calls only this) --------------------------------------------------

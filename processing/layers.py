@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureRequest,
@@ -23,17 +22,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..core.messages import Cancelled, Refusal
+from .ui_language import ui_is_chinese  # noqa: F401 - re-exported for the algorithms
 
 _QT_TYPES = {"text": QVariant.String, "real": QVariant.Double, "int": QVariant.Int}
-
-
-def ui_is_chinese() -> bool:
-    """QGIS names Simplified Chinese 'zh-Hans'; users may also have 'zh_CN'."""
-    try:
-        locale = QgsApplication.locale() or ""
-    except Exception:  # noqa: BLE001 - no application yet
-        locale = ""
-    return locale.lower().startswith("zh")
 
 
 def crs_text(crs: QgsCoordinateReferenceSystem) -> str | None:
