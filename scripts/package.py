@@ -20,8 +20,8 @@ def tracked_and_built() -> list[Path]:
     return sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts)
 
 
-def main() -> int:
-    target = ROOT / f"{NAME}.zip"
+def main(argv: list[str]) -> int:
+    target = Path(argv[0]).resolve() if argv else ROOT / f"{NAME}.zip"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in tracked_and_built():
             archive.write(path, f"{NAME}/{path.relative_to(ROOT).as_posix()}")
@@ -30,4 +30,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -7,7 +7,7 @@ PLUGINS="$ROOT/.build/plugins"
 mkdir -p "$PLUGINS"
 ln -sfn "$ROOT" "$PLUGINS/demolition_verifier"
 export QT_QPA_PLATFORM=offscreen
-export QGIS_PLUGINPATH="$PLUGINS"
+export QGIS_PLUGINPATH="${QGIS_PLUGINPATH:-$PLUGINS}"  # a caller may point at an installed copy
 export PYTHONPATH="$ROOT/.build/pydeps${PYTHONPATH:+:$PYTHONPATH}"
 export QGIS_CUSTOM_CONFIG_PATH="${QGIS_CUSTOM_CONFIG_PATH:-$ROOT/.build/qgis-profile}"
 mkdir -p "$QGIS_CUSTOM_CONFIG_PATH"

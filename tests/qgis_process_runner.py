@@ -15,8 +15,9 @@ class QgisProcess:
     def __init__(self, profile: Path) -> None:
         self.profile = profile
 
-    def run(self, algorithm: str, *params: str, extra_args=()) -> subprocess.CompletedProcess:
-        env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(self.profile))
+    def run(self, algorithm: str, *params: str, extra_args=(), env_extra=None) -> subprocess.CompletedProcess:
+        """Through scripts/qgis_process.sh; env_extra QGIS_PLUGINPATH runs an installed copy instead."""
+        env = dict(os.environ, QGIS_CUSTOM_CONFIG_PATH=str(self.profile), **(env_extra or {}))
         env.pop("PYTHONPATH", None)
         return subprocess.run(
             ["bash", str(WRAPPER), "run", algorithm, *extra_args, "--", *params],
