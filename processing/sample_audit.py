@@ -1,0 +1,164 @@
+"""`demolitionverifier:sample_audit`: a spot-check sample (抽查) of verified patches, stratified
+by township, reproducible from its seed; the draw goes into the audit log when one is given."""
+
+from __future__ import annotations
+
+import hashlib
+
+from qgis.core import (
+    QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessingFeatureSource,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..core import audit
+from ..core.definitions import SAMPLE_SEED_FIELD, F
+from ..core.engine import normalise_id
+from ..core.messages import Cancelled, text
+from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuses
+from .audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
+from .base import BaseAlgorithm
+from .layers import new_feature, plain_value, require_field, to_shapely, ui_is_chinese
+
+
+class SampleAuditAlgorithm(BaseAlgorithm):
+    NAME = "sample_audit"
+    DISPLAY_ZH = "抽查样本"
+    DISPLAY_EN = "Spot-check sample"
+    HELP_ZH = (
+        "从核查结果（verify 的 OUTPUT）中按乡镇分层抽取图斑供抽查：每个乡镇 COUNT 个（默认 1）；COUNT 为 0 时按 PERCENT "
+        "抽取（向上取整，至少 1 个）。STATUS 为参与抽取的核查结果代码（逗号分隔，默认 pass）。SEED 不填时随机生成并在日志中打印；"
+        "同一输入和种子在任何电脑、任何要素顺序下得到同一样本。给定审计日志时，抽样（种子、参数、抽中图斑）记入日志。"
+    )
+    HELP_EN = (
+        "Draws patches for a spot-check from a verify OUTPUT layer, stratified by township: COUNT per township "
+        "(default 1); when COUNT is 0, PERCENT of each township rounded up, at least 1. STATUS: the status codes "
+        "to draw from (comma-separated, default pass). Without SEED a fresh seed is drawn and printed; the same input "
+        "and seed give the same sample on any machine and in any feature order. With an audit log, the draw (seed, "
+        "parameters, drawn ids) is appended to it."
+    )
+
+    def group(self) -> str:
+        return ""
+
+    def groupId(self) -> str:
+        return ""
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches (verify OUTPUT)"))
+        self.addParameter(
+            QgsProcessingParameterNumber("COUNT", "每个乡镇抽取数 Patches per township", QgsProcessingParameterNumber.Integer, 1, minValue=0)
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                "PERCENT", "抽取比例 %（COUNT 为 0 时）Percent (when COUNT is 0)", QgsProcessingParameterNumber.Double, 10.0,
+                minValue=0.0, maxValue=100.0,
+            )
+        )
+        self.addParameter(QgsProcessingParameterString("STATUS", "参与抽取的核查结果 Status codes to draw from", "pass"))
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                "SEED", "随机种子（可选）Seed", QgsProcessingParameterNumber.Integer, None, optional=True,
+                minValue=0, maxValue=MAX_SEED,
+            )
+        )
+        self.addParameter(audit_log_parameter())
+        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", "抽查样本 Sample"))
+        self.addOutput(QgsProcessingOutputNumber("SEED", "随机种子 Seed"))
+        self.addOutput(QgsProcessingOutputNumber("DRAWN", "抽取图斑数 Patches drawn"))
+        self.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "审计日志链头哈希 Audit log head hash"))
+
+    def execute(self, parameters, context, feedback):
+        chinese = ui_is_chinese()
+        source = self.parameterAsSource(parameters, "INPUT", context)
+        layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
+        name = layer.name() if layer is not None else "INPUT"
+        id_i, town_i, status_i = (require_field(source, name, f) for f in (F.PATCH_ID, F.TOWNSHIP, F.STATUS))
+        run_i = source.fields().lookupField(F.RUN_ID)
+        statuses = parse_statuses(self.parameterAsString(parameters, "STATUS", context))
+        count = self.parameterAsInt(parameters, "COUNT", context)
+        percent = self.parameterAsDouble(parameters, "PERCENT", context)
+        raw_seed = parameters.get("SEED")
+        seed = fresh_seed() if raw_seed is None or raw_seed == "" else self.parameterAsInt(parameters, "SEED", context)
+        log = audit_log_target(self, parameters, context)
+
+        features = []
+        for i, feature in enumerate(source.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)):
+            if i % 5000 == 0 and feedback.isCanceled():
+                raise Cancelled()
+            features.append(feature)
+        attributes = [f.attributes() for f in features]
+        ids = [normalise_id(plain_value(a[id_i])) for a in attributes]
+        seen: dict[str | None, int] = {}
+        for patch_id in ids:
+            seen[patch_id] = seen.get(patch_id, 0) + 1
+        candidates = [
+            Candidate(
+                i,
+                ids[i],
+                normalise_id(plain_value(a[town_i])),
+                plain_value(a[status_i]),
+                self._tiebreak(features[i]) if seen[ids[i]] > 1 else "",  # only duplicate ids need one
+            )
+            for i, a in enumerate(attributes)
+        ]
+        strata = draw(candidates, seed, count, percent, statuses)
+        drawn = [c for s in strata for c in s.drawn]
+        feedback.pushInfo(text("sample_seed", chinese, seed=seed))
+        if not drawn:
+            feedback.pushWarning(text("sample_none_eligible", chinese, statuses=",".join(statuses)))
+        feedback.pushInfo(
+            text("sample_drawn", chinese, townships=len(strata), eligible=sum(s.eligible for s in strata), drawn=len(drawn))
+        )
+
+        keep = [i for i, f in enumerate(source.fields()) if f.name().lower() != SAMPLE_SEED_FIELD]
+        fields = QgsFields()
+        for i in keep:
+            fields.append(source.fields().at(i))
+        fields.append(QgsField(SAMPLE_SEED_FIELD, QVariant.Type.LongLong))
+        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, source.wkbType(), source.sourceCrs())
+        out = []
+        for c in drawn:
+            feature = features[c.index]
+            geometry = feature.geometry() if feature.hasGeometry() else None
+            out.append(new_feature(fields, [attributes[c.index][k] for k in keep] + [seed], geometry))
+        sink.addFeatures(out, QgsFeatureSink.FastInsert)
+        outputs = {"OUTPUT": dest, "SEED": seed, "DRAWN": len(drawn)}
+
+        if log:
+            runs = sorted({str(plain_value(a[run_i])) for a in attributes if run_i >= 0 and plain_value(a[run_i])})
+            geometries, _repaired = to_shapely(f.geometry() if f.hasGeometry() else None for f in features)
+            source_text = layer.source() if layer is not None else self.parameterAsString(parameters, "INPUT", context)
+            sample = {
+                "seed": seed,
+                "count": count,
+                "percent": percent if count == 0 else None,
+                "statuses": statuses,
+                "input": input_record(source_text, geometries, attributes, source.fields().names()),
+                "runs": runs,
+                "strata": [{"township": s.township, "eligible": s.eligible, "drawn": [c.patch_id for c in s.drawn]} for s in strata],
+                "drawn": [c.patch_id for c in drawn],
+            }
+            appended = audit.append_sample(log, sample, runs[0] if len(runs) == 1 else None, None, qgis_version())
+            feedback.pushInfo(
+                text("audit_appended", chinese, path=log, count=1, entries=appended.last, head=appended.head)
+            )
+            outputs.update({"AUDIT_LOG": log, "AUDIT_HEAD": appended.head})
+        return outputs
+
+    @staticmethod
+    def _tiebreak(feature) -> str:
+        """Orders features sharing an id by their content, not by where they sit in the layer."""
+        blob = bytes(feature.geometry().asWkb()) if feature.hasGeometry() else b""
+        body = audit.canonical([plain_attribute(v) for v in feature.attributes()]).encode("utf-8")
+        return hashlib.sha256(blob + b"\x1e" + body).hexdigest()
+
