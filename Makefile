@@ -5,7 +5,7 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 PY := $(ROOT)/.build/venv/bin/python
 QGIS_ENV := QT_QPA_PLATFORM=offscreen PYTHONPATH=$(ROOT)/.build/pydeps
 
-.PHONY: setup test lint demo package bench translations clean
+.PHONY: setup test lint demo package bench translations screenshot clean
 
 setup:
 	@bash scripts/setup_env.sh
@@ -25,6 +25,10 @@ translations: setup
 
 package: translations
 	@$(PY) scripts/package.py
+
+# docs/screenshot.png: real QGIS under Xvfb, Chinese locale, the sample county verified through the dock
+screenshot: setup translations
+	@bash scripts/screenshot.sh
 
 bench: setup
 	@bash scripts/bench.sh $(BENCH_ARGS)

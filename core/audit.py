@@ -548,3 +548,72 @@ def _state(patch_id: str, patch_events: list) -> PatchState:
             mark_figures = figures
     state.final_status = overturned_to or state.computed_status
     return state
+
+
+# -- what the report and the maps of a run print ------------------------------------------------------
+def head_after_runs(path: str | os.PathLike, run_ids: Iterable[str]) -> tuple[str | None, list[str]]:
+    """The head hash right after the last of these runs (it anchors them all, being later in the
+    chain) and the runs the log holds no entry of. For one run the head is head_after_run's."""
+    wanted = [r for r in dict.fromkeys(run_ids) if r]
+    if not wanted:
+        return None, []
+    connection = _open_existing(path)
+    try:
+        marks = ",".join("?" * len(wanted))
+        rows = connection.execute(
+            f"SELECT run_id, MAX(fid) FROM {AUDIT_TABLE} WHERE run_id IN ({marks}) AND entry IN (?, ?) GROUP BY run_id",
+            (*wanted, AuditEntry.RUN.value, AuditEntry.DECISION.value),
+        ).fetchall()
+        last = {run_id: fid for run_id, fid in rows}
+        head = None
+        if last:
+            head = connection.execute(
+                f"SELECT hash FROM {AUDIT_TABLE} WHERE fid = ?", (max(last.values()),)
+            ).fetchone()[0]
+    finally:
+        connection.close()
+    return head, [r for r in wanted if r not in last]
+
+
+@dataclass
+class RunStanding:
+    """What the log says about the patches of a run's output (see standing_states)."""
+
+    states: dict[str, PatchState]  # patch id -> its state, where it stands for the run's figures
+    superseded: list[str]  # marked patches a later run decided with other figures: not applied
+    unlogged: list[str]  # patches the log holds no decision of in their run
+    differing: list[str]  # patches whose status differs from the log's decision in their run
+
+
+def standing_states(path: str | os.PathLike, decided: Iterable[tuple[str, str, str]]) -> RunStanding:
+    """For the rows of a verify output, (patch_id, run_id, status) each: the dispute state and final
+    status that stand for them. A patch's state applies when its latest run in the log is the row's
+    run, or a later run reproduced the row's figures (a mark stands until the figures change).
+    A row whose status is not the log's decision of its run was changed after the run. Rows
+    without a patch id are left out: nothing in the log can be matched to them."""
+    items = entries(path, kinds=(AuditEntry.DECISION, AuditEntry.MARK))
+    states = _states(items)
+    figures: dict[tuple[str, str | None], list] = {}
+    statuses: dict[tuple[str, str | None], set] = {}
+    for item in items:
+        if item.entry == AuditEntry.DECISION.value and item.patch_id is not None:
+            figures.setdefault((item.patch_id, item.run_id), []).append(_figures(item))
+            statuses.setdefault((item.patch_id, item.run_id), set()).add(item.status)
+    out = RunStanding({}, [], [], [])
+    for patch_id, run_id, status in decided:
+        if patch_id is None or patch_id == "":  # a patch without an id has no history to match
+            continue
+        patch_id = str(patch_id)
+        key = (patch_id, run_id)
+        if key not in figures:
+            out.unlogged.append(patch_id)
+            continue
+        if status not in statuses[key]:
+            out.differing.append(patch_id)
+            continue
+        state = states[patch_id]
+        if state.run_id == run_id or sorted(figures[key]) == sorted(figures.get((patch_id, state.run_id), [])):
+            out.states[patch_id] = state
+        elif state.dispute is not None:
+            out.superseded.append(patch_id)
+    return out

@@ -189,3 +189,90 @@ SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = (
 COMMON_ID_FIELDS = ("JCBH", "TBBH", "BSM", "TBYBH", "jcbh")
 COMMON_AREA_FIELDS = ("JCMJ", "jcmj", "TBMJ")
 COMMON_TOWNSHIP_FIELDS = ("XZQMC", "XZMC", "XZ", "XZQDM", "xzqmc")
+
+
+# -- audit log, spot-check samples and disputes ---------------------------------------------------
+AUDIT_TABLE = "audit_log"  # the one table of the audit-log GeoPackage
+
+
+class AuditEntry(str, Enum):
+    """Kinds of entries in the audit log."""
+
+    RUN = "run"
+    DECISION = "decision"
+    SAMPLE = "sample"
+    MARK = "mark"
+
+
+class RunKind(str, Enum):
+    """AUDIT_KIND of verify, by index: a whole run, or a re-check from the dock."""
+
+    VERIFY = "verify"
+    RECHECK = "re-check"
+
+
+class Mark(str, Enum):
+    """An auditor's mark on a patch."""
+
+    DISPUTED = "disputed"
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+
+
+MARK_ZH = {Mark.DISPUTED: "存疑", Mark.UPHELD: "维持", Mark.OVERTURNED: "改判"}
+MARK_EN = {Mark.DISPUTED: "disputed", Mark.UPHELD: "upheld", Mark.OVERTURNED: "overturned"}
+# A settled patch (upheld or overturned) whose figures a later run changed: open again.
+DISPUTE_REOPENED = "reopened"
+DISPUTE_REOPENED_ZH = "重新存疑"
+SAMPLE_SEED_FIELD = "seed"  # field added to the sample_audit OUTPUT
+
+
+# -- verification maps and report (export_maps, export_report) ------------------------------------
+DEFAULT_MAP_TITLE = "土地例行督察整改验收图"
+PHOTO_FIELD = "photo"  # the path field of QGIS's "Import geotagged photos" (native:importphotos)
+PHOTO_DISTANCE_M = 50.0  # photos inside a patch or this close to it are its evidence
+MAX_PHOTOS_PER_PAGE = 2
+SIGNATURE_ROLES_ZH = ("核查人", "审核人")
+
+SHEET_SUMMARY = "乡镇汇总"
+SHEET_PATCHES = "图斑明细"
+SHEET_FAILED = "未通过图斑"
+
+# Headings of the report and the map's figures table (key -> Chinese)
+REPORT_ZH = {
+    "rank": "排名",
+    "township": "乡镇",
+    "patches": "图斑数",
+    "passed": "通过数",
+    "failed": "不通过数",
+    "unsurveyed": "未核查数",
+    "monitor_mu": "监测面积(亩)",
+    "monitor_m2": "监测面积(平方米)",
+    "passed_mu": "通过面积(亩)",
+    "done_area": "面积完成率",
+    "done_count": "图斑完成率",
+    "patch_id": "图斑编号",
+    "status": "核查结果",
+    "reasons": "原因",
+    "geom_m2": "图斑面积(平方米)",
+    "remain_m2": "剩余面积(平方米)",
+    "remain_rt": "剩余比例",
+    "largest_m2": "最大残留(平方米)",
+    "remnants": "残留块数",
+    "responsible": "责任人",
+    "note": "备注",
+    "run_id": "运行编号",
+    "checked_at": "核查时间",
+    "generated_at": "制表时间",
+    "index": "序号",
+}
+
+# -- the audit log on the report and the maps ------------------------------------------------------
+REPORT_ZH.update(
+    {
+        "review": "复核状态",
+        "review_note": "复核说明",
+        "run_head": "审计链头哈希（核查运行后）",
+        "export_head": "审计链头哈希（导出时，含复核标记）",
+    }
+)

@@ -1,9 +1,11 @@
 """The verification engine: patches overlaid with what still stands, decided patch by patch.
 
 Works on arrays (shapely geometries, plain Python values) so that QGIS, a server or a test can
-feed it. Nothing here loops in Python over every patch-survey pair: STRtree bulk queries and
-shapely's array functions do the work; only patches with several remnant pieces are united
-one by one.
+feed it. Nothing here loops in Python over patches or patch-survey pairs: STRtree bulk queries and
+shapely's array functions do the work, on two threads where the arrays are long (core.chunked).
+A survey polygon lying wholly inside its patch is its own clipped piece (a prepared `covers` test
+instead of an overlay); only pieces whose survey polygons overlap or touch one another are united,
+pairwise, in rounds over whole arrays.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import math
 import unicodedata
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -20,6 +24,7 @@ import numpy as np
 import shapely
 
 from .area import AreaMeter, crs_label, parse_crs, reproject
+from .chunked import map_chunks, map_ranges
 from .definitions import (
     AREA_MISMATCH_SHARE,
     COVERAGE_REQUIRED,
@@ -34,7 +39,7 @@ from .definitions import (
     Reason,
     Status,
 )
-from .geometry import clean_polygons, polygonal
+from .geometry import clean_polygons, polygonal, union_by_group
 from .messages import Cancelled, Notice, Refusal
 from .summary import SummaryRow, township_summary
 
@@ -170,7 +175,7 @@ class Verifier:
 
     # -- inputs ----------------------------------------------------------------------------------
     def _prepare(self, layer: Layer) -> _Indexed:
-        geoms = np.asarray(list(layer.geometries), dtype=object)
+        geoms = _object_array(layer.geometries)
         crs = parse_crs(layer.crs, layer.name)
         if crs is None and self.crs is not None and len(geoms):
             self.notices.append(Notice("crs_assumed", "warning", {"layer": layer.name}))
@@ -198,10 +203,17 @@ class Verifier:
     # -- the run ---------------------------------------------------------------------------------
     def run(self, now: datetime | None = None) -> Result:
         now = now or datetime.now(timezone.utc).astimezone()
+        notices, self.notices = self.notices, list(self.notices)  # a second run starts afresh
+        try:
+            return self._run(now)
+        finally:
+            self.notices = notices
+
+    def _run(self, now: datetime) -> Result:
         self._check(0.05)
         patches = self.patches
         n = len(patches.geometries)
-        clean = clean_polygons(np.asarray(list(patches.geometries), dtype=object), patches.read_repaired)
+        clean = clean_polygons(_object_array(patches.geometries), patches.read_repaired)
         if clean.repaired.any():
             self.notices.append(
                 Notice("geometries_repaired", "warning", {"layer": patches.name, "count": int(clean.repaired.sum())})
@@ -212,20 +224,21 @@ class Verifier:
         no_geometry = shapely.is_missing(geoms)
         self._check(0.25)
 
-        remain_union, survey_repaired_hit = self.survey.clipped_union(geoms)
-        self._check(0.6)
-        remnants = self._remnant_parts(remain_union)
-        remain_m2 = np.bincount(remnants.patch_index, weights=remnants.area_m2, minlength=n)
-        largest_m2 = np.zeros(n)
-        np.maximum.at(largest_m2, remnants.patch_index, remnants.area_m2)
-        remnant_count = np.bincount(remnants.patch_index, minlength=n)
-        self._check(0.75)
+        with _prepared(geoms):
+            survey = self.survey.clipped_parts(geoms)
+            self._check(0.6)
+            remnants = self._remnant_parts(survey)
+            remain_m2 = np.bincount(remnants.patch_index, weights=remnants.area_m2, minlength=n)
+            largest_m2 = np.zeros(n)
+            np.maximum.at(largest_m2, remnants.patch_index, remnants.area_m2)
+            remnant_count = np.bincount(remnants.patch_index, minlength=n)
+            self._check(0.75)
 
-        not_surveyed = np.zeros(n, dtype=bool)
-        if self.coverage is not None:
-            covered, _ = self.coverage.clipped_union(geoms)
-            covered_m2 = self.meter.measure(covered)
-            not_surveyed = ~no_geometry & (covered_m2 < COVERAGE_REQUIRED * geom_m2)
+            not_surveyed = np.zeros(n, dtype=bool)
+            if self.coverage is not None:
+                covered = self.coverage.clipped_parts(geoms)
+                covered_m2 = np.bincount(covered.owner, weights=self.meter.measure(covered.parts), minlength=n)
+                not_surveyed = ~no_geometry & (covered_m2 < COVERAGE_REQUIRED * geom_m2)
         self._check(0.85)
 
         monitor_m2, monitor_missing = self._monitored_areas(geom_m2)
@@ -241,7 +254,7 @@ class Verifier:
             unsurveyed, Status.UNSURVEYED.value, np.where(main_retained | over_tolerance, Status.FAIL.value, Status.PASS.value)
         ).astype(object)
         area_mismatch = ~no_geometry & (np.abs(monitor_m2 - geom_m2) > AREA_MISMATCH_SHARE * geom_m2)
-        ids = [normalise_id(v) for v in patches.ids] if len(patches.ids) else [None] * n
+        ids = _normalise_ids(patches.ids) if len(patches.ids) else [None] * n
         duplicate = _duplicates(ids)
         flags = {
             Reason.NO_GEOMETRY: no_geometry,
@@ -250,13 +263,11 @@ class Verifier:
             Reason.OVER_TOLERANCE: over_tolerance,
             Reason.MONITORED_AREA_MISSING: monitor_missing,
             Reason.AREA_MISMATCH: area_mismatch,
-            Reason.GEOMETRY_REPAIRED: clean.repaired | survey_repaired_hit,
+            Reason.GEOMETRY_REPAIRED: clean.repaired | survey.touched_repaired,
             Reason.DUPLICATE_ID: duplicate,
         }
         reasons = _join_reasons(flags, n)
-        townships = (
-            [normalise_id(v) for v in patches.townships] if patches.townships is not None else [None] * n
-        )
+        townships = _normalise_ids(patches.townships) if patches.townships is not None else [None] * n
         summary = township_summary(
             townships if patches.townships is not None else None, status, monitor_m2
         )
@@ -280,10 +291,8 @@ class Verifier:
             notices=list(self.notices),
         )
 
-    def _remnant_parts(self, unions: np.ndarray) -> Remnants:
-        present = np.flatnonzero(~shapely.is_missing(unions))
-        parts, owner = shapely.get_parts(unions[present], return_index=True)
-        owner = present[owner]
+    def _remnant_parts(self, clipped: Clipped) -> Remnants:
+        parts, owner = clipped.parts, clipped.owner
         area = self.meter.measure(parts)
         keep = area >= NOISE_AREA_M2
         parts, owner, area = parts[keep], owner[keep], area[keep]
@@ -297,7 +306,7 @@ class Verifier:
         n = len(geom_m2)
         if self.patches.monitored is None:
             return geom_m2.copy(), np.zeros(n, dtype=bool)
-        raw = np.array([parse_area(v) for v in self.patches.monitored], dtype=float)  # None -> nan
+        raw = _parse_areas(self.patches.monitored)  # nan where there is no usable number
         missing = np.isnan(raw)
         factor = SQUARE_METRES_PER_UNIT[AreaUnit(self.rules.monitored_area_unit)]
         self._raw_monitored = raw
@@ -351,6 +360,15 @@ class Verifier:
             )
 
 
+@dataclass
+class Clipped:
+    """A polygon layer cut to the patches: parts that never overlap within one patch."""
+
+    owner: np.ndarray  # the patch of each part
+    parts: np.ndarray  # Polygon
+    touched_repaired: np.ndarray  # per patch: a repaired polygon of the layer touches it
+
+
 class _Indexed:
     """A cleaned polygon layer with its STRtree, built once."""
 
@@ -362,48 +380,122 @@ class _Indexed:
         self.tree = shapely.STRtree(geoms[present])
         away = repaired_away if repaired_away is not None else np.array([], dtype=object)
         self._repaired_away = shapely.STRtree(away) if len(away) else None
+        self._overlapping: np.ndarray | None = None
 
-    def clipped_union(self, patches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each patch, the union of this layer's polygons inside it (None where none), and
-        whether a repaired polygon of this layer touches it."""
+    def overlapping(self) -> np.ndarray:
+        """For each polygon in the tree: whether it intersects (overlaps or touches) another one."""
+        if self._overlapping is None:
+            geoms = self.geoms[self._present]
+            a, b = self.tree.query(geoms)  # envelope pairs; the exact test only where a < b
+            a, b = a[a < b], b[a < b]
+            with _prepared(geoms[a]):  # a prepared test is several times faster, even used once
+                hit = map_chunks(shapely.intersects, geoms[a], geoms[b], groups=a)
+            flag = np.zeros(len(geoms), dtype=bool)
+            flag[a[hit]] = True
+            flag[b[hit]] = True
+            self._overlapping = flag
+        return self._overlapping
+
+    def clipped_parts(self, patches: np.ndarray) -> Clipped:
+        """The parts of the union of this layer's polygons inside each patch (overlaps once)."""
         n = len(patches)
-        out = np.full(n, None, dtype=object)
         touched_repaired = np.zeros(n, dtype=bool)
         if n and self._repaired_away is not None:
             touched_repaired[self._repaired_away.query(patches, predicate="intersects")[0]] = True
         if n == 0 or len(self._present) == 0:
-            return out, touched_repaired
-        pi, ti = self.tree.query(patches, predicate="intersects")
+            return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired)
+
+        def query(start: int, stop: int):
+            pi, ti = self.tree.query(patches[start:stop], predicate="intersects")
+            return pi + start, ti
+
+        pairs = map_ranges(query, n)
+        pi = np.concatenate([p for p, _t in pairs])
+        ti = np.concatenate([t for _p, t in pairs])
         si = self._present[ti]
         touched_repaired[pi[self.repaired[si]]] = True
-        pieces = polygonal(shapely.intersection(patches[pi], self.geoms[si]))
-        keep = ~shapely.is_missing(pieces)
-        pi, pieces = pi[keep], pieces[keep]
-        order = np.argsort(pi, kind="stable")
-        pi, pieces = pi[order], pieces[order]
-        owners, starts, counts = np.unique(pi, return_index=True, return_counts=True)
-        single = counts == 1
-        out[owners[single]] = pieces[starts[single]]
-        for owner, start, count in zip(owners[~single], starts[~single], counts[~single]):
-            out[owner] = shapely.union_all(pieces[start : start + count])
-        out = polygonal(out)
-        return out, touched_repaired
+        # A polygon inside its (prepared) patch is its own piece; only the others are cut.
+        inside = map_chunks(shapely.covers, patches[pi], self.geoms[si], groups=pi)
+        pieces = self.geoms[si].copy()
+        cut = np.flatnonzero(~inside)
+        if len(cut):
+            pieces[cut] = polygonal(map_chunks(shapely.intersection, patches[pi[cut]], self.geoms[si[cut]], groups=pi[cut]))
+        # Pieces of polygons that overlap or touch another polygon are united within their patch.
+        overlapping = self.overlapping()[ti]
+        shared = overlapping & (np.bincount(pi[overlapping], minlength=n)[pi] >= 2)
+        keep = ~shared & ~shapely.is_missing(pieces)
+        united, owners = union_by_group(pieces[shared], pi[shared])
+        united = polygonal(united)
+        pieces = np.concatenate([pieces[keep], united])
+        owners = np.concatenate([pi[keep], owners])
+        present = ~shapely.is_missing(pieces)
+        parts, index = shapely.get_parts(pieces[present], return_index=True)
+        return Clipped(owners[present][index], parts, touched_repaired)
+
+
+def _object_array(values: Sequence[Any]) -> np.ndarray:
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+@contextmanager
+def _prepared(geoms: np.ndarray):
+    """Prepares the patches for the `covers` tests, and frees what this added afterwards."""
+    fresh = np.flatnonzero(~shapely.is_missing(geoms))
+    fresh = fresh[~shapely.is_prepared(geoms[fresh])]
+    shapely.prepare(geoms[fresh])
+    try:
+        yield
+    finally:
+        shapely.destroy_prepared(geoms[fresh])
+
+
+def _normalise_ids(values: Sequence[Any]) -> list[str | None]:
+    """normalise_id over a column; text, the common case, without a function call per value."""
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    return [(v.strip() or None) if type(v) is str else normalise_id(v) for v in values]
+
+
+def _parse_areas(values: Sequence[Any]) -> np.ndarray:
+    """parse_area over a column, nan for None; numbers (and NULLs) in one array call."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        raw = values.astype(float)
+    else:
+        values = values.tolist() if isinstance(values, np.ndarray) else list(values)
+        if all(t is type(None) or (issubclass(t, (float, int, np.number)) and t is not bool) for t in set(map(type, values))):
+            raw = np.array(values, dtype=float)  # None becomes nan
+        else:
+            raw = np.array([parse_area(v) for v in values], dtype=float)
+    with np.errstate(invalid="ignore"):
+        raw[~(np.isfinite(raw) & (raw > 0))] = np.nan
+    return raw
 
 
 def _duplicates(ids: list[str | None]) -> np.ndarray:
-    seen: dict[str, int] = {}
-    for value in ids:
-        if value is not None:
-            seen[value] = seen.get(value, 0) + 1
-    return np.array([v is not None and seen[v] > 1 for v in ids], dtype=bool)
+    seen = Counter(ids)
+    seen.pop(None, None)
+    if all(count == 1 for count in seen.values()):
+        return np.zeros(len(ids), dtype=bool)
+    return np.fromiter((v is not None and seen[v] > 1 for v in ids), dtype=bool, count=len(ids))
 
 
 def _join_reasons(flags: dict[Reason, np.ndarray], n: int) -> list[str]:
+    """The codes of each row, comma-separated in REASON_ORDER: one string per distinct combination."""
     if n == 0:
         return []
-    matrix = np.column_stack([flags[r] for r in Reason])
-    codes = [r.value for r in Reason]
-    return [",".join(c for c, on in zip(codes, row) if on) for row in matrix]
+    order = list(Reason)
+    code = np.zeros(n, dtype=np.int64)
+    for bit, reason in enumerate(order):
+        code |= np.asarray(flags[reason], dtype=np.int64) << bit
+    combos, inverse = np.unique(code, return_inverse=True)
+    texts = np.array(
+        [",".join(r.value for bit, r in enumerate(order) if int(c) >> bit & 1) for c in combos], dtype=object
+    )
+    return texts[inverse].tolist()
 
 
 def verify(

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from .chunked import map_chunks
+
 POLYGON = shapely.GeometryType.POLYGON
 MULTIPOLYGON = shapely.GeometryType.MULTIPOLYGON
 
@@ -55,17 +57,58 @@ def clean_polygons(geoms: np.ndarray, read_repaired=None) -> CleanPolygons:
     """
     geoms = np.asarray(geoms, dtype=object)
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    flat = np.full(len(geoms), None, dtype=object)
-    flat[~missing] = shapely.force_2d(geoms[~missing])
-    repaired = np.zeros(len(geoms), dtype=bool)
+    flat = np.where(missing, None, geoms)
     present = np.flatnonzero(~missing)
-    invalid = present[~shapely.is_valid(flat[present])]
-    for i in invalid:
-        parts = shapely.get_parts(flat[i])
-        fixed = polygonal(shapely.make_valid(parts))
-        fixed = fixed[~shapely.is_missing(fixed)]
-        flat[i] = shapely.union_all(fixed) if len(fixed) else None
+    # only geometries with Z (or M) are copied; most layers are 2D already
+    extra = shapely.has_z(flat[present])
+    if shapely.geos_version >= (3, 12, 0):  # with it, shapely >= 2.1 reads M
+        extra |= shapely.has_m(flat[present])
+    if extra.any():
+        flat[present[extra]] = shapely.force_2d(flat[present[extra]])
+    repaired = np.zeros(len(geoms), dtype=bool)
+    invalid = present[~map_chunks(shapely.is_valid, flat[present])]
+    if len(invalid):
+        flat[invalid] = _repair(flat[invalid])
     repaired[invalid] = True
     if read_repaired is not None and len(read_repaired) == len(geoms):
         repaired |= np.asarray(read_repaired, dtype=bool)
     return CleanPolygons(geoms=polygonal(flat), repaired=repaired, missing=missing)
+
+
+def _repair(invalid: np.ndarray) -> np.ndarray:
+    """Each part made valid on its own, then the parts of each geometry united."""
+    parts, owner = shapely.get_parts(invalid, return_index=True)
+    fixed = polygonal(shapely.make_valid(parts))
+    keep = ~shapely.is_missing(fixed)
+    out = np.full(len(invalid), None, dtype=object)
+    if keep.any():
+        united, groups = union_by_group(fixed[keep], owner[keep])
+        out[groups] = united
+    return out
+
+
+def union_by_group(geoms: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The union of the geometries of each group (`group` sorted ascending): (unions, group ids).
+
+    Pairwise, in rounds over whole arrays: each round unites neighbours 0+1, 2+3, ... of every
+    group, so k geometries take log2(k) array calls instead of one Python call per group.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    group = np.asarray(group)
+    while len(group) > 1:
+        index = np.arange(len(group))
+        start = np.r_[True, group[1:] != group[:-1]]
+        rank = index - np.maximum.accumulate(np.where(start, index, 0))
+        left = np.flatnonzero((rank % 2 == 0) & np.r_[group[1:] == group[:-1], False])
+        if not len(left):
+            break
+        merged = geoms.copy()
+        merged[left] = map_chunks(_union, geoms[left], geoms[left + 1], groups=group[left])
+        survivors = rank % 2 == 0  # odd ranks were merged into their left neighbour
+        geoms, group = merged[survivors], group[survivors]
+    return geoms, group
+
+
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):  # GEOS's float flags on degenerate input are not errors
+        return shapely.union(a, b)

@@ -129,3 +129,183 @@ class Refusal(Exception):
 
 class Cancelled(Exception):
     """The user cancelled the run."""
+
+# -- audit log, spot-check samples and disputes ----------------------------------------------------
+MESSAGES.update(
+    {
+        "audit_log_missing": ("审计日志“{path}”不存在。", "The audit log “{path}” does not exist."),
+        "audit_log_invalid": (
+            "“{path}”不是拆除核查审计日志（{detail}）。",
+            "“{path}” is not a Demolition Verifier audit log ({detail}).",
+        ),
+        "audit_log_unwritable": (
+            "无法写入审计日志“{path}”：{detail}",
+            "The audit log “{path}” cannot be written: {detail}",
+        ),
+        "audit_appended": (
+            "已向审计日志“{path}”追加 {count} 条记录，共 {entries} 条。链头哈希（请记录在报告上）：{head}",
+            "{count} entries appended to the audit log “{path}” ({entries} in all). Head hash (keep it on paper): {head}",
+        ),
+        "audit_valid": (
+            "审计日志完整：{entries} 条记录，链头哈希 {head}。",
+            "The audit log is intact: {entries} entries, head hash {head}.",
+        ),
+        "audit_broken": (
+            "审计日志已被改动或损坏：从第 {seq} 条记录起哈希链断开（日志现有 {entries} 条记录）。",
+            "The audit log was altered or damaged: the hash chain breaks at entry {seq} ({entries} entries in the log).",
+        ),
+        "audit_anchor_found": (
+            "给定的链头哈希是第 {seq} 条记录的哈希，其后又追加了 {after} 条记录。",
+            "The head hash given is the hash of entry {seq}; {after} entries were appended after it.",
+        ),
+        "audit_anchor_missing": (
+            "给定的链头哈希 {expected} 不在日志中：它所对应的记录已被删除或改写。",
+            "The head hash given ({expected}) is not in the log: the entries it anchored were deleted or rewritten.",
+        ),
+        "audit_anchor_malformed": (
+            "EXPECTED_HEAD“{expected}”不是哈希值：请给出完整的 64 位十六进制链头哈希，或其至少前 16 位。",
+            "EXPECTED_HEAD “{expected}” is not a hash: give the 64 hexadecimal digits of the head hash, or at least the first 16.",
+        ),
+        "bad_status_codes": (
+            "STATUS 中的“{codes}”不是核查结果代码；可用的代码：{valid}。",
+            "“{codes}” in STATUS is not a status code; the codes are: {valid}.",
+        ),
+        "sample_size": (
+            "COUNT 为 0 时，PERCENT 须大于 0 且不超过 100（给定 {percent}）。",
+            "When COUNT is 0, PERCENT must be above 0 and at most 100 (given {percent}).",
+        ),
+        "sample_seed": (
+            "抽样种子：{seed}（用同一输入和种子可重现同一样本）。",
+            "Sample seed: {seed} (the same input and seed give the same sample).",
+        ),
+        "sample_drawn": (
+            "从 {townships} 个乡镇符合条件的 {eligible} 个图斑中抽取了 {drawn} 个。",
+            "{drawn} patches drawn from {eligible} eligible patches in {townships} townships.",
+        ),
+        "sample_none_eligible": (
+            "没有核查结果为 {statuses} 的图斑，样本为空。",
+            "No patch has status {statuses}; the sample is empty.",
+        ),
+        "mark_note_required": ("请填写说明。", "A note is required."),
+        "mark_new_status": (
+            "改判须给出新的核查结果（{valid}）。",
+            "An overturn needs the new status ({valid}).",
+        ),
+        "mark_unknown_patch": (
+            "审计日志中没有图斑“{patch}”的核查记录，无法标记。请先带审计日志运行核查。",
+            "The audit log holds no decision for patch “{patch}”, so it cannot be marked. Run verify with the audit log first.",
+        ),
+    }
+)
+
+# -- verification maps and report (export_maps, export_report) -------------------------------------
+MESSAGES.update(
+    {
+        "not_verify_output": (
+            "图层“{layer}”不是核查结果：缺少字段 {fields}。请选择“拆除核查”算法的输出（OUTPUT）图层。",
+            "Layer “{layer}” is not a verify result: it lacks the fields {fields}. "
+            "Choose the OUTPUT layer of the “Verify demolition” algorithm.",
+        ),
+        "not_points": (
+            "图层“{layer}”不是点图层（它包含{kind}）。请选择“导入带地理标签的照片”生成的点图层。",
+            "Layer “{layer}” is not a point layer (it holds {kind}). "
+            "Choose the point layer made by “Import geotagged photos”.",
+        ),
+        "bad_filter": (
+            "过滤表达式“{expression}”有误：{detail}",
+            "The filter expression “{expression}” is not valid: {detail}",
+        ),
+        "filter_unknown_field": (
+            "过滤表达式“{expression}”引用了图层中没有的字段 {unknown}。图层的字段有：{fields}",
+            "The filter expression “{expression}” names fields the layer lacks: {unknown}. The layer's fields are: {fields}",
+        ),
+        "no_pages": (
+            "没有可出图的图斑（共 {total} 个图斑，过滤条件“{expression}”）。未写出 PDF。",
+            "No patch to map ({total} patches, filter “{expression}”). No PDF was written.",
+        ),
+        "template_unreadable": (
+            "无法读取版式模板“{path}”：{detail}",
+            "The layout template “{path}” cannot be read: {detail}",
+        ),
+        "template_item_missing": (
+            "版式模板“{path}”中没有 id 为“{item}”的{kind}。请在版式设计器中恢复该项的 id。",
+            "The layout template “{path}” has no {kind} with the id “{item}”. Restore that item's id in the layout designer.",
+        ),
+        "export_failed": ("写出“{path}”失败：{detail}", "Writing “{path}” failed: {detail}"),
+        "maps_no_geometry": (
+            "{count} 个图斑没有几何，无法出图，已跳过（如 {examples}）。",
+            "{count} patches have no geometry and cannot be mapped; skipped (e.g. {examples}).",
+        ),
+        "photos_unreadable": (
+            "{count} 张照片无法读取，未放入验收图（如 {examples}）。",
+            "{count} photos cannot be read and were left out of the maps (e.g. {examples}).",
+        ),
+        "photos_found": (
+            "{photos} 张照片位于图斑内或 {distance} 米以内，{patches} 个图斑有现场照片。",
+            "{photos} photos lie inside a patch or within {distance} m of one; {patches} patches have evidence photos.",
+        ),
+        "no_cjk_font": (
+            "未找到中文字体（如 Noto Sans CJK SC、微软雅黑、宋体），验收图中的中文可能无法显示。请安装中文字体。",
+            "No Chinese font (e.g. Noto Sans CJK SC, Microsoft YaHei, SimSun) was found; Chinese text on the maps may not show. "
+            "Install a Chinese font.",
+        ),
+        "font_substituted": (
+            "模板字体“{wanted}”未安装，改用“{used}”。",
+            "The template's font “{wanted}” is not installed; “{used}” is used instead.",
+        ),
+        "several_runs": (
+            "图层包含 {count} 次核查运行的结果（{runs}），请确认这是有意合并的。",
+            "The layer holds results of {count} verify runs ({runs}); make sure they were merged on purpose.",
+        ),
+        "maps_written": ("已写出 {pages} 页验收图：{path}", "{pages} map pages written: {path}"),
+        "report_written": (
+            "已写出报表：{path}（{patches} 个图斑，{townships} 个乡镇）",
+            "Report written: {path} ({patches} patches, {townships} townships)",
+        ),
+    }
+)
+
+# -- the audit log on the report and the maps (export_report, export_maps with AUDIT_LOG) -----------
+MESSAGES.update(
+    {
+        "audit_run_not_in_log": (
+            "审计日志“{path}”中没有核查运行 {runs} 的记录：未打印审计链头哈希，也未采用复核标记。"
+            "请选择该次核查写入的审计日志。",
+            "The audit log “{path}” holds no entry of the verify run {runs}: no head hash is printed and no "
+            "dispute marks are used. Choose the audit log that run wrote to.",
+        ),
+        "audit_export_broken": (
+            "审计日志“{path}”已被改动或损坏（从第 {seq} 条记录起哈希链断开），其链头哈希不可信，未写出。"
+            "请用“核查审计日志”（check_audit_log）检查，或不指定审计日志导出。",
+            "The audit log “{path}” was altered or damaged (the hash chain breaks at entry {seq}); its head hash "
+            "cannot be trusted, so nothing was written. Check it with check_audit_log, or export without AUDIT_LOG.",
+        ),
+        "audit_mismatch": (
+            "核查结果与审计日志“{path}”不符：{count} 个图斑的核查结果不是日志中该次核查的决定，或日志中没有它"
+            "（如 {examples}）。核查结果图层在核查后被改动过，未写出。请重新核查，或不指定审计日志导出。",
+            "The verify result does not match the audit log “{path}”: for {count} patches the status is not the "
+            "log's decision of their run, or the log has none (e.g. {examples}). The result layer was changed after "
+            "the run, so nothing was written. Run verify again, or export without AUDIT_LOG.",
+        ),
+        "audit_superseded": (
+            "{count} 个图斑在审计日志中已被之后的核查改变了数据，其复核标记不适用于本结果，按计算结果输出（如 {examples}）。",
+            "{count} patches were decided again with other figures by a later run in the audit log; their dispute "
+            "marks do not apply to this result, which shows their computed status (e.g. {examples}).",
+        ),
+        "audit_stamped": (
+            "审计链头哈希（核查运行后）：{head}，已印在每页上。复核标记：改判 {overturned} 个，存疑 {disputed} 个，"
+            "维持 {upheld} 个，重新存疑 {reopened} 个。",
+            "Audit-log head hash after the run: {head}, printed on every page. Dispute marks: {overturned} "
+            "overturned, {disputed} disputed, {upheld} upheld, {reopened} re-opened.",
+        ),
+        "audit_export_head": (
+            "导出时的审计链头哈希（含复核标记）：{head}，也已印在每页上。",
+            "Audit-log head hash at export (covering the marks): {head}, also printed on every page.",
+        ),
+        "template_lacks_audit": (
+            "版式模板“{path}”中没有 {missing}：验收图上不会印出审计链头哈希或复核后的结果。请在模板中加入（见 README）。",
+            "The layout template “{path}” lacks {missing}: the maps will not show the audit-log head hash or the "
+            "reviewed status. Add them to the template (see the README).",
+        ),
+    }
+)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,10 +14,13 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureRequest,
+    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
     QgsProcessingFeatureSource,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProviderRegistry,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
@@ -93,11 +97,44 @@ class ReadLayer:
     attributes: list[list]
     qgs_geometries: list[QgsGeometry]
     crs: str | None
+    wkb: list | None = None  # read through GDAL: the features' own WKB (arrays by batch), made QgsGeometry when written
+    fast: bool = False  # read through GDAL's Arrow interface
+    columns: list[list] | None = None  # read through GDAL: the same values as `attributes`, by field
+    multi: bool = False  # read through GDAL from a multipolygon layer: single polygons are promoted, as QGIS does
+
+    def column(self, index: int) -> list:
+        """One field's values, NULL as None."""
+        if self.columns is not None:
+            return self.columns[index]
+        return [plain_value(row[index]) for row in self.attributes]
+
+    def output_geometries(self) -> Iterator[QgsGeometry | None]:
+        """The features' own geometries (Z, M and curves as read), for writing them out again."""
+        if self.wkb is None:
+            yield from self.qgs_geometries
+            return
+        for blob in (b for batch in self.wkb for b in batch):
+            if blob is None:
+                yield None
+                continue
+            geometry = QgsGeometry()
+            geometry.fromWkb(bytes(blob))
+            if self.multi and not geometry.isMultipart():
+                geometry.convertToMultiType()
+            yield geometry
 
 
-def read_source(source, feedback=None, with_attributes: bool = True, keep_features: bool = False) -> ReadLayer:
+def read_source(
+    source, feedback=None, with_attributes: bool = True, keep_features: bool = False, layer=None, value=None
+) -> ReadLayer:
     """All features of a Processing source, skipping QGIS's invalid-geometry check: the engine
-    repairs and flags invalid polygons instead of stopping the run."""
+    repairs and flags invalid polygons instead of stopping the run. Given the source's `layer`
+    and parameter `value`, a whole GeoPackage layer as saved is read through GDAL's Arrow
+    interface instead (about ten times faster, same values)."""
+    if layer is not None:
+        fast = read_gpkg_arrow(layer, value, source, with_attributes, keep_features)
+        if fast is not None:
+            return fast
     request = QgsFeatureRequest()
     if not with_attributes:
         request.setNoAttributes()
@@ -150,6 +187,15 @@ def from_shapely(geometry) -> QgsGeometry:
     return qgs
 
 
+def from_shapely_array(geometries) -> Iterator[QgsGeometry]:
+    """from_shapely over an array: the WKB in one call, then one QgsGeometry each."""
+    for blob in shapely.to_wkb(np.asarray(geometries, dtype=object)) if len(geometries) else []:
+        qgs = QgsGeometry()
+        if blob is not None:
+            qgs.fromWkb(blob)
+        yield qgs
+
+
 def new_feature(fields: QgsFields, attributes: list, geometry: QgsGeometry | None = None) -> QgsFeature:
     feature = QgsFeature(fields)
     feature.setAttributes(attributes)
@@ -175,3 +221,174 @@ def source_path(uri: str) -> tuple[str | None, str | None]:
     if not os.path.splitext(path)[1]:
         return None, None
     return os.path.realpath(path), layer
+
+
+# -- GDAL's Arrow interface: the fast read of a plain GeoPackage layer ------------------------------
+# QGIS field types whose values GDAL's Arrow arrays give exactly as QGIS would (others: fall back).
+_ARROW_TYPES = {QVariant.String: "SUO", QVariant.Int: "iu", QVariant.LongLong: "iu", QVariant.Double: "f"}
+
+
+def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
+    """(path, layer name or index) when the source is a whole GeoPackage layer as saved on disk:
+    no selection, limit, filter, subset or edit buffer (those are QGIS's to apply)."""
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        if value.selectedFeaturesOnly or value.featureLimit not in (-1, None) or getattr(value, "filterExpression", ""):
+            return None
+    if layer is None or layer.providerType() != "ogr" or layer.isEditable() or layer.isModified() or layer.subsetString():
+        return None
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = parts.get("path") or ""
+    if parts.get("subset") or not path.lower().endswith(".gpkg") or not os.path.isfile(path):
+        return None
+    name = plain_value(parts.get("layerName"))
+    index = plain_value(parts.get("layerId"))
+    return path, name if name else (int(index) if index is not None else 0)
+
+
+def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_features: bool = False) -> ReadLayer | None:
+    """The ReadLayer read_source gives, through GDAL's Arrow interface (GDAL >= 3.6, the GDAL QGIS
+    itself runs on); None wherever that is not sure to give the same features and values."""
+    where = _whole_saved_layer(layer, value)
+    if where is None:
+        return None
+    wkb_type = source.wkbType()
+    if QgsWkbTypes.isCurvedType(wkb_type) or QgsWkbTypes.hasM(wkb_type):
+        return None
+    fields = source.fields() if with_attributes else None
+    if fields is not None and any(f.type() not in _ARROW_TYPES for f in fields):
+        return None
+    try:
+        from osgeo import gdal, ogr
+
+        if not hasattr(ogr.Layer, "GetArrowStreamAsNumPy"):
+            return None
+        dataset = gdal.OpenEx(where[0], gdal.OF_VECTOR | gdal.OF_READONLY)
+        if dataset is None:
+            return None
+        gdal_layer = dataset.GetLayerByName(where[1]) if isinstance(where[1], str) else dataset.GetLayer(where[1])
+        if gdal_layer is None or dataset.GetDriver().ShortName != "GPKG":
+            return None
+        read = _arrow_columns(gdal_layer, fields)
+    except Exception:  # noqa: BLE001 - whatever GDAL says, QGIS's own reading still works
+        return None
+    if read is None:
+        return None
+    columns, geoms, wkb = read
+    count = source.featureCount()
+    if count >= 0 and count != len(geoms):
+        return None
+    geoms, repaired = _fix_unclosed(geoms, wkb)
+    multi = QgsWkbTypes.isMultiType(wkb_type)
+    if multi:  # QGIS gives every feature of a multipolygon layer as a multipolygon
+        single = np.flatnonzero(shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON)
+        if len(single):
+            geoms[single] = shapely.multipolygons(geoms[single], indices=np.arange(len(single)))
+    geoms[shapely.is_empty(geoms)] = None  # as to_shapely: an empty geometry is no geometry
+    by_field = [columns[f.name()] for f in fields] if fields is not None else []
+    attributes = (list(zip(*by_field)) if by_field else [()] * len(geoms)) if fields is not None else []
+    return ReadLayer(
+        geometries=geoms,
+        read_repaired=repaired,
+        attributes=attributes,
+        qgs_geometries=[],
+        crs=crs_text(source.sourceCrs()),
+        wkb=wkb if keep_features else None,
+        fast=True,
+        columns=by_field if fields is not None else None,
+        multi=multi,
+    )
+
+
+def _arrow_columns(gdal_layer, fields) -> tuple[dict, np.ndarray, list] | None:
+    """(field name -> list of Python values (None for NULL), shapely geometries, WKB by batch)."""
+    geometry_column = gdal_layer.GetGeometryColumn() or "wkb_geometry"
+    fid_column = gdal_layer.GetFIDColumn()
+    wanted = [f.name() for f in fields] if fields is not None else []
+    definition = gdal_layer.GetLayerDefn()
+    layer_fields = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+    if any(name not in layer_fields and name != fid_column for name in wanted):
+        return None
+    # (no SetIgnoredFields: with it, GDAL 3.6 hands back empty geometries)
+    include_fid = "YES" if fid_column and fid_column in wanted else "NO"
+    columns: dict = {name: [] for name in wanted}
+    geoms, wkb = [], []
+    for batch in gdal_layer.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=YES", f"INCLUDE_FID={include_fid}"]):
+        blobs = batch.get(geometry_column)
+        if blobs is None:
+            return None
+        if isinstance(blobs, np.ma.MaskedArray):  # NULL geometries
+            blobs = np.where(np.ma.getmaskarray(blobs), None, blobs.data.astype(object))
+        elif blobs.dtype != object:  # equal-length WKB as fixed-size bytes, in GDAL's memory: copy
+            blobs = blobs.copy()
+        if blobs.dtype == object and any(b is not None and not len(b) for b in blobs):
+            return None  # an empty WKB is GDAL going wrong, not a feature without geometry
+        geoms.append(shapely.from_wkb(blobs, on_invalid="ignore"))
+        wkb.append(blobs)
+        for name in wanted:
+            values = _python_values(batch.get(name), fields.at(fields.lookupField(name)).type())
+            if values is None:
+                return None
+            columns[name].extend(values)
+    return columns, (np.concatenate(geoms) if geoms else np.zeros(0, dtype=object)), wkb
+
+
+def _python_values(array, qt_type) -> list | None:
+    """A column as QGIS would give its values (str, int, float; None for NULL)."""
+    if array is None or array.dtype.kind not in _ARROW_TYPES[qt_type]:
+        return None
+    values = array.tolist()  # masked entries become None
+    if qt_type == QVariant.String:
+        values = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
+    return values
+
+
+def _fix_unclosed(geoms: np.ndarray, wkb: list) -> tuple[np.ndarray, np.ndarray]:
+    """As to_shapely does: a WKB GEOS refuses (an unclosed ring) is repaired where shapely can."""
+    present = np.concatenate([np.not_equal(b, None) if b.dtype == object else np.ones(len(b), bool) for b in wkb]) if wkb else np.zeros(0, bool)
+    failed = shapely.is_missing(geoms) & present
+    if failed.any():
+        blobs = np.concatenate([b.astype(object) for b in wkb])
+        try:  # shapely >= 2.1 closes unclosed rings
+            geoms[failed] = shapely.from_wkb(blobs[failed], on_invalid="fix")
+        except ValueError:
+            pass
+    return geoms, failed
+
+
+# -- writing many features ----------------------------------------------------------------------
+def write_features(sink, rows: Iterable[list], geometries: Iterable[QgsGeometry | None], feedback=None,
+                   batch: int = 20_000) -> None:
+    """Features into a sink in batches. The sink's own work (C++, which releases Python's lock)
+    runs on a second thread while the next batch is built here, so the two overlap."""
+    failure: list[BaseException] = []
+
+    def add(features: list) -> None:
+        try:
+            sink.addFeatures(features, QgsFeatureSink.FastInsert)
+        except BaseException as error:  # noqa: BLE001 - handed back to the caller below
+            failure.append(error)
+
+    worker: threading.Thread | None = None
+    pending: list = []
+    for values, geometry in zip(rows, geometries):
+        feature = QgsFeature()
+        feature.setAttributes(values)
+        if geometry is not None:
+            feature.setGeometry(geometry)
+        pending.append(feature)
+        if len(pending) >= batch:
+            if worker is not None:
+                worker.join()
+            if failure:
+                raise failure[0]
+            if feedback is not None and feedback.isCanceled():
+                raise Cancelled()
+            worker = threading.Thread(target=add, args=(pending,), name="demolition_verifier_sink")
+            worker.start()
+            pending = []
+    if worker is not None:
+        worker.join()
+    if pending:
+        add(pending)
+    if failure:
+        raise failure[0]

@@ -36,8 +36,16 @@ class DemolitionVerifierProvider(QgsProcessingProvider):
 
 def algorithm_classes() -> list:
     """Every algorithm of the provider; one line each."""
+    from .check_audit_log import CheckAuditLogAlgorithm
+    from .export_maps import ExportMapsAlgorithm
+    from .export_report import ExportReportAlgorithm
+    from .sample_audit import SampleAuditAlgorithm
     from .verify import VerifyAlgorithm
 
     return [
         VerifyAlgorithm,
+        CheckAuditLogAlgorithm,
+        SampleAuditAlgorithm,
+        ExportMapsAlgorithm,
+        ExportReportAlgorithm,
     ]

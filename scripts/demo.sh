@@ -21,3 +21,16 @@ echo
 /usr/bin/python3 "$ROOT/scripts/print_summary.py" "$OUT/township_summary.csv"
 echo
 echo "outputs in $OUT: verified.gpkg (every patch with status and reasons), remnants.gpkg, township_summary.csv, verify.log"
+
+# -- verification maps (one A4 page per patch) and the report workbook, from the verify outputs --------
+echo
+echo "== 验收图 export_maps, 报表 export_report (qgis_process)"
+rm -f "$OUT"/maps.pdf "$OUT"/report.xlsx
+"$QP" run demolitionverifier:export_maps -- \
+  "INPUT=$OUT/verified.gpkg|layername=verified" "REMNANTS=$OUT/remnants.gpkg|layername=remnants" \
+  "OUTPUT=$OUT/maps.pdf" > "$OUT/export.log" 2>&1 || { cat "$OUT/export.log"; exit 1; }
+"$QP" run demolitionverifier:export_report -- \
+  "INPUT=$OUT/verified.gpkg|layername=verified" "OUTPUT=$OUT/report.xlsx" >> "$OUT/export.log" 2>&1 \
+  || { cat "$OUT/export.log"; exit 1; }
+grep -E "^PAGES|^PATCHES|written" "$OUT/export.log" || true
+echo "maps and report in $OUT: maps.pdf (one page per patch), report.xlsx (乡镇汇总 / 图斑明细 / 未通过图斑)"

@@ -14,7 +14,11 @@ INCLUDE = ["metadata.txt", "__init__.py", "plugin.py", "README.md", "core", "pro
 
 
 def tracked_and_built() -> list[Path]:
-    listed = subprocess.run(["git", "ls-files", *INCLUDE], cwd=ROOT, capture_output=True, text=True, check=True)
+    # tracked files and new ones not ignored: the working tree as the developer sees it
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", *INCLUDE],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )
     files = {ROOT / line for line in listed.stdout.splitlines() if line}
     files |= set((ROOT / "resources" / "i18n").glob("*.qm"))
     return sorted(p for p in files if p.is_file() and "__pycache__" not in p.parts)

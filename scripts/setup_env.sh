@@ -10,7 +10,11 @@ mkdir -p "$BUILD"
 
 DEB_PACKAGES=(qgis python3-qgis qgis-providers python3-pyproj python3-numpy python3-venv python3-dev
   python3-gdal gdal-bin libgeos-dev build-essential xvfb xauth fonts-noto-cjk poppler-utils
-  qttools5-dev-tools sqlite3)
+  qttools5-dev-tools sqlite3 pkgconf)   # pkgconf: shapely >= 2.2 (meson) finds GEOS through pkg-config
+# Debian 13 ships shapely 2 built on the system GEOS: use it (building one there trips over Debian's
+# numpy.pc). Debian 12's is 1.8: shapely is built below.
+DEBIAN_MAJOR="$(. /etc/os-release; echo "${VERSION_ID:-0}" | cut -d. -f1)"
+if [ "$DEBIAN_MAJOR" -ge 13 ] 2>/dev/null; then DEB_PACKAGES+=(python3-shapely); fi
 
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
@@ -27,6 +31,8 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "== creating $VENV (system Python, sees PyQGIS)"
   /usr/bin/python3 -m venv --system-site-packages "$VENV"
 fi
+# pyproj looks for PROJ's data under sys.prefix: in a venv Debian 13's pyproj 3.7 fails without this.
+[ -e "$VENV/share/proj" ] || { mkdir -p "$VENV/share"; ln -s /usr/share/proj "$VENV/share/proj"; }
 
 # shapely >= 2 built against the system GEOS: a PyPI wheel bundles its own GEOS and crashes inside QGIS.
 if ! PYTHONPATH="$PYDEPS" /usr/bin/python3 -c 'import shapely, sys; sys.exit(int(shapely.__version__.split(".")[0]) < 2)' 2>/dev/null; then

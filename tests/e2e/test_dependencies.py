@@ -14,9 +14,13 @@ def test_missing_shapely_is_explained(tmp_path):
     ini = profile / "profiles" / "default" / "QGIS" / "QGIS3.ini"
     ini.parent.mkdir(parents=True)
     ini.write_text("[PythonPlugins]\ndemolition_verifier=true\n", encoding="utf-8")
+    # A shapely that cannot be imported, first on QGIS's path (Debian 13 ships shapely 2 itself;
+    # QGIS 3.40 tries shapely at start and copes only with ModuleNotFoundError).
+    hidden = tmp_path / "no-shapely" / "shapely"
+    hidden.mkdir(parents=True)
+    (hidden / "__init__.py").write_text('raise ModuleNotFoundError("shapely hidden by the test", name="shapely")\n')
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(profile),
-               QGIS_PLUGINPATH=str(ROOT / ".build" / "plugins"))
-    env.pop("PYTHONPATH", None)  # QGIS's own Python alone: Debian's shapely is absent or 1.8
+               QGIS_PLUGINPATH=str(ROOT / ".build" / "plugins"), PYTHONPATH=str(hidden.parent))
     binary = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
     done = subprocess.run([binary, "run", "demolitionverifier:verify", "--"], env=env, capture_output=True,
                           text=True, timeout=120)

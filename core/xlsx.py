@@ -1,0 +1,390 @@
+"""A small .xlsx writer on the standard library alone.
+
+QGIS's own Python has no openpyxl, so the report is written here: an .xlsx is a zip of
+SpreadsheetML parts (workbook, one part per sheet, styles with number formats, shared strings).
+Only what the report needs is supported: numbers, text, booleans, cell styles, column widths,
+merged cells, frozen header rows, an autofilter and print set-up. The file is written to a
+temporary file next to the target and renamed at the end, so a failed save leaves no half file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from xml.sax.saxutils import escape
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+# Built-in number formats Excel knows by id; anything else is declared in styles.xml from id 164.
+_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
+# Characters XML 1.0 cannot hold; text from layers may carry them.
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+MAX_SHEET_NAME = 31
+
+
+def part_path(path: str) -> str:
+    """A unique temporary name beside `path`, for writing a file whole and renaming it at the end
+    (the writer creates it, so it gets the user's usual permissions)."""
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(folder, f".~{name}.{uuid.uuid4().hex[:8]}.part")
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a cell looks. Colours are RGB hex ('C00000')."""
+
+    number_format: str = "General"
+    bold: bool = False
+    size: float = 11.0
+    color: str | None = None
+    fill: str | None = None
+    border: bool = False
+    align: str | None = None  # 'left', 'center', 'right'
+    wrap: bool = False
+
+
+DEFAULT_STYLE = Style()
+
+
+def column_letter(col: int) -> str:
+    """1 -> 'A', 27 -> 'AA'."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int, absolute: bool = False) -> str:
+    dollar = "$" if absolute else ""
+    return f"{dollar}{column_letter(col)}{dollar}{row}"
+
+
+def _clean(text: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", text))
+
+
+def _attr(text: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", text), {'"': "&quot;"})
+
+
+@dataclass
+class Sheet:
+    """One worksheet; rows and columns count from 1."""
+
+    name: str
+    cells: dict[tuple[int, int], tuple[object, Style]] = field(default_factory=dict)
+    column_widths: dict[int, float] = field(default_factory=dict)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    freeze_rows: int = 0
+    auto_filter: tuple[int, int, int, int] | None = None
+    print_title_rows: tuple[int, int] | None = None
+    landscape: bool = True
+
+    def set(self, row: int, col: int, value: object, style: Style | None = None) -> None:
+        if row < 1 or col < 1:
+            raise ValueError(f"cell ({row}, {col}) is outside the sheet")
+        self.cells[(row, col)] = (value, style or DEFAULT_STYLE)
+
+    def set_row(self, row: int, values: list, styles: Style | list[Style | None] | None = None, first_col: int = 1) -> None:
+        for i, value in enumerate(values):
+            style = styles[i] if isinstance(styles, list) else styles
+            self.set(row, first_col + i, value, style)
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        self.merges.append((first_row, first_col, last_row, last_col))
+
+    @property
+    def max_row(self) -> int:
+        return max((r for r, _c in self.cells), default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((c for _r, c in self.cells), default=0)
+
+
+class Workbook:
+    """Sheets in order; `save(path)` writes the .xlsx."""
+
+    def __init__(self, creator: str = "", title: str = "", font_name: str = "等线") -> None:
+        self.sheets: list[Sheet] = []
+        self.creator = creator
+        self.title = title
+        self.font_name = font_name
+
+    def add_sheet(self, name: str) -> Sheet:
+        clean = _SHEET_NAME_BAD.sub("_", name)[:MAX_SHEET_NAME] or f"Sheet{len(self.sheets) + 1}"
+        if any(s.name.lower() == clean.lower() for s in self.sheets):
+            raise ValueError(f"sheet name {clean!r} is used twice")
+        sheet = Sheet(clean)
+        self.sheets.append(sheet)
+        return sheet
+
+    def save(self, path: str) -> None:
+        """Write to a temporary file in the target's folder, then rename over the target."""
+        temp = part_path(path)
+        try:
+            with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+                for name, data in self._parts():
+                    archive.writestr(name, data)
+            os.replace(temp, path)
+        except BaseException:
+            if os.path.exists(temp):
+                os.remove(temp)
+            raise
+
+    # -- the parts -------------------------------------------------------------------------------
+    def _parts(self) -> list[tuple[str, str]]:
+        if not self.sheets:
+            raise ValueError("a workbook needs at least one sheet")
+        styles = _StyleTable()
+        strings = _StringTable()
+        sheet_xml = [_sheet_xml(sheet, styles, strings) for sheet in self.sheets]
+        parts = [
+            ("[Content_Types].xml", self._content_types()),
+            ("_rels/.rels", self._root_rels()),
+            ("docProps/core.xml", self._core()),
+            ("docProps/app.xml", self._app()),
+            ("xl/workbook.xml", self._workbook()),
+            ("xl/_rels/workbook.xml.rels", self._workbook_rels()),
+            ("xl/styles.xml", styles.xml(self.font_name)),
+            ("xl/sharedStrings.xml", strings.xml()),
+        ]
+        parts += [(f"xl/worksheets/sheet{i + 1}.xml", xml) for i, xml in enumerate(sheet_xml)]
+        return parts
+
+    def _content_types(self) -> str:
+        sheets = "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i + 1}.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(len(self.sheets))
+        )
+        return (
+            _XML_HEAD + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+            f"{sheets}</Types>"
+        )
+
+    def _root_rels(self) -> str:
+        return (
+            _XML_HEAD + f'<Relationships xmlns="{_PKG_REL_NS}">'
+            f'<Relationship Id="rId1" Type="{_DOC_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+            'Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_DOC_REL}/extended-properties" Target="docProps/app.xml"/>'
+            "</Relationships>"
+        )
+
+    def _core(self) -> str:
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (
+            _XML_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:title>{_clean(self.title)}</dc:title><dc:creator>{_clean(self.creator)}</dc:creator>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified>'
+            "</cp:coreProperties>"
+        )
+
+    def _app(self) -> str:
+        return (
+            _XML_HEAD + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            f"<Application>{_clean(self.creator or 'xlsx')}</Application></Properties>"
+        )
+
+    def _workbook(self) -> str:
+        sheets = "".join(
+            f'<sheet name="{_attr(s.name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>' for i, s in enumerate(self.sheets)
+        )
+        names = []
+        for i, sheet in enumerate(self.sheets):
+            quoted = "'" + sheet.name.replace("'", "''") + "'"
+            if sheet.auto_filter:
+                r0, c0, r1, c1 = sheet.auto_filter
+                ref = f"{quoted}!{cell_ref(r0, c0, True)}:{cell_ref(r1, c1, True)}"
+                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{_clean(ref)}</definedName>')
+            if sheet.print_title_rows:
+                first, last = sheet.print_title_rows
+                names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_clean(f"{quoted}!${first}:${last}")}</definedName>')
+        defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
+        return (
+            _XML_HEAD + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+            '<bookViews><workbookView activeTab="0"/></bookViews>'
+            f"<sheets>{sheets}</sheets>{defined}</workbook>"
+        )
+
+    def _workbook_rels(self) -> str:
+        n = len(self.sheets)
+        rels = [
+            f'<Relationship Id="rId{i + 1}" Type="{_DOC_REL}/worksheet" Target="worksheets/sheet{i + 1}.xml"/>'
+            for i in range(n)
+        ]
+        rels.append(f'<Relationship Id="rId{n + 1}" Type="{_DOC_REL}/styles" Target="styles.xml"/>')
+        rels.append(f'<Relationship Id="rId{n + 2}" Type="{_DOC_REL}/sharedStrings" Target="sharedStrings.xml"/>')
+        return _XML_HEAD + f'<Relationships xmlns="{_PKG_REL_NS}">{"".join(rels)}</Relationships>'
+
+
+class _StringTable:
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.count = 0
+
+    def add(self, text: str) -> int:
+        self.count += 1
+        return self.index.setdefault(text, len(self.index))
+
+    def xml(self) -> str:
+        items = "".join(f'<si><t xml:space="preserve">{_clean(s)}</t></si>' for s in self.index)
+        return _XML_HEAD + f'<sst xmlns="{_MAIN_NS}" count="{self.count}" uniqueCount="{len(self.index)}">{items}</sst>'
+
+
+class _StyleTable:
+    """Collects the distinct styles used and writes them as cellXfs (index 0 is the default)."""
+
+    def __init__(self) -> None:
+        self.styles: dict[Style, int] = {DEFAULT_STYLE: 0}
+
+    def add(self, style: Style) -> int:
+        return self.styles.setdefault(style, len(self.styles))
+
+    def xml(self, font_name: str) -> str:
+        formats: dict[str, int] = {}
+        fonts: dict[tuple, int] = {(False, 11.0, None): 0}
+        fills: dict[str | None, int] = {None: 0}  # 1 is the mandatory gray125 pattern
+        xfs = []
+        for style in self.styles:
+            fmt = _BUILTIN_FORMATS.get(style.number_format)
+            if fmt is None:
+                fmt = formats.setdefault(style.number_format, 164 + len(formats))
+            font = fonts.setdefault((style.bold, style.size, style.color), len(fonts))
+            fill = fills.setdefault(style.fill, len(fills) + 1) if style.fill else 0
+            border = 1 if style.border else 0
+            align = ""
+            if style.align or style.wrap:
+                horizontal = f' horizontal="{style.align}"' if style.align else ""
+                wrap = ' wrapText="1"' if style.wrap else ""
+                align = f'<alignment vertical="center"{horizontal}{wrap}/>'
+            flags = "".join(
+                f' {name}="1"'
+                for name, used in (
+                    ("applyNumberFormat", fmt),
+                    ("applyFont", font),
+                    ("applyFill", fill),
+                    ("applyBorder", border),
+                    ("applyAlignment", align),
+                )
+                if used
+            )
+            xfs.append(f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"{flags}>{align}</xf>')
+        num_fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>' for code, i in formats.items())
+        font_xml = "".join(_font_xml(bold, size, color, font_name) for bold, size, color in fonts)
+        fill_xml = '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+        fill_xml += "".join(
+            f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
+            for rgb in fills
+            if rgb
+        )
+        thin = '<{0} style="thin"><color rgb="FF808080"/></{0}>'
+        border_xml = "<border><left/><right/><top/><bottom/><diagonal/></border><border>" + "".join(
+            thin.format(side) for side in ("left", "right", "top", "bottom")
+        ) + "<diagonal/></border>"
+        return (
+            _XML_HEAD + f'<styleSheet xmlns="{_MAIN_NS}">'
+            + (f'<numFmts count="{len(formats)}">{num_fmts}</numFmts>' if formats else "")
+            + f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
+            f'<fills count="{len(fills) + 1}">{fill_xml}</fills>'
+            f'<borders count="2">{border_xml}</borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            f'<cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"
+        )
+
+
+def _font_xml(bold: bool, size: float, color: str | None, name: str) -> str:
+    weight = "<b/>" if bold else ""
+    colour = f'<color rgb="FF{color}"/>' if color else ""
+    return f'<font>{weight}<sz val="{size:g}"/>{colour}<name val="{_attr(name)}"/><charset val="134"/></font>'
+
+
+def _cell_xml(ref: str, value: object, style_id: int, strings: _StringTable) -> str:
+    s = f' s="{style_id}"' if style_id else ""
+    if value is None:
+        return f'<c r="{ref}"{s}/>' if style_id else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return f'<c r="{ref}"{s}/>' if style_id else ""  # no number to show; Excel has no NaN
+        text = str(value) if isinstance(value, int) else repr(number)
+        return f'<c r="{ref}"{s}><v>{text}</v></c>'
+    return f'<c r="{ref}"{s} t="s"><v>{strings.add(str(value))}</v></c>'
+
+
+def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
+    rows: dict[int, list[tuple[int, object, Style]]] = {}
+    for (r, c), (value, style) in sheet.cells.items():
+        rows.setdefault(r, []).append((c, value, style))
+    max_row, max_col = max(sheet.max_row, 1), max(sheet.max_col, 1)
+    parts = [_XML_HEAD, f'<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">']
+    parts.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+    parts.append(f'<dimension ref="A1:{cell_ref(max_row, max_col)}"/>')
+    if sheet.freeze_rows:
+        top = cell_ref(sheet.freeze_rows + 1, 1)
+        parts.append(
+            '<sheetViews><sheetView workbookViewId="0">'
+            f'<pane ySplit="{sheet.freeze_rows}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/></sheetView></sheetViews>'
+        )
+    else:
+        parts.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
+    parts.append('<sheetFormatPr defaultRowHeight="15"/>')
+    if sheet.column_widths:
+        cols = "".join(
+            f'<col min="{c}" max="{c}" width="{w:g}" customWidth="1"/>' for c, w in sorted(sheet.column_widths.items())
+        )
+        parts.append(f"<cols>{cols}</cols>")
+    parts.append("<sheetData>")
+    for r in sorted(set(rows) | set(sheet.row_heights)):
+        height = sheet.row_heights.get(r)
+        ht = f' ht="{height:g}" customHeight="1"' if height else ""
+        cells = "".join(
+            _cell_xml(cell_ref(r, c), value, styles.add(style), strings) for c, value, style in sorted(rows.get(r, []), key=lambda t: t[0])
+        )
+        parts.append(f'<row r="{r}"{ht}>{cells}</row>')
+    parts.append("</sheetData>")
+    if sheet.auto_filter:
+        r0, c0, r1, c1 = sheet.auto_filter
+        parts.append(f'<autoFilter ref="{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"/>')
+    if sheet.merges:
+        merged = "".join(f'<mergeCell ref="{cell_ref(a, b)}:{cell_ref(c, d)}"/>' for a, b, c, d in sheet.merges)
+        parts.append(f'<mergeCells count="{len(sheet.merges)}">{merged}</mergeCells>')
+    parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
+    orientation = "landscape" if sheet.landscape else "portrait"
+    parts.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
+    parts.append("</worksheet>")
+    return "".join(parts)

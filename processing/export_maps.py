@@ -1,0 +1,495 @@
+"""`demolitionverifier:export_maps`: one A4 verification map page per patch (验收图), as one PDF."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsField,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingFeatureSource,
+    QgsProcessingMultiStepFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterExpression,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QSize, Qt, QVariant
+from qgis.PyQt.QtGui import QImageReader
+
+from ..core.definitions import (
+    DEFAULT_MAP_TITLE,
+    MAX_PHOTOS_PER_PAGE,
+    PHOTO_DISTANCE_M,
+    PHOTO_FIELD,
+    reasons_in_words,
+)
+from ..core.messages import Cancelled, Notice, Refusal, text
+from ..core.photos import Evidence, evidence_photos
+from ..core.report import (
+    AuditStamp,
+    local_time_text,
+    natural_order,
+    patch_figures,
+    result_words,
+    review_words,
+    run_info,
+    status_words,
+)
+from .base import BaseAlgorithm
+from .layers import describe_geometry_type, plain_value, require_field, to_shapely, ui_is_chinese
+from .map_layout import (
+    DEFAULT_TEMPLATE,
+    PageLayers,
+    export_pdf,
+    load_layout,
+    style_layers,
+    template_lacks,
+    wire,
+)
+from .records import (
+    ReadPatch,
+    add_audit_log_input,
+    audit_stamp,
+    layer_name,
+    parse_filter,
+    read_patches,
+    require_verify_fields,
+)
+
+PHOTO_PIXELS = 1000  # longest side of a photo on the page: ~500 dpi in its 5 cm box, small in the PDF
+# Fields of the atlas coverage layer: what the template's texts read (see the README).
+PAGE_FIELDS = (
+    ("page", QVariant.Int), ("patch_id", QVariant.String), ("township", QVariant.String),
+    ("status", QVariant.String), ("status_zh", QVariant.String), ("reasons", QVariant.String),
+    ("reasons_zh", QVariant.String), ("monitor_m2", QVariant.Double), ("monitor_mu", QVariant.Double),
+    ("geom_m2", QVariant.Double), ("remain_m2", QVariant.Double), ("remain_rt", QVariant.Double),
+    ("largest_m2", QVariant.Double), ("remnants", QVariant.Int), ("run_id", QVariant.String),
+    ("checked_at", QVariant.String), ("checked_txt", QVariant.String), ("photo_1", QVariant.String),
+    ("photo_2", QVariant.String), ("photo_1_cap", QVariant.String), ("photo_2_cap", QVariant.String),
+    ("photo_note", QVariant.String), ("final_status", QVariant.String), ("review_zh", QVariant.String),
+    ("result_zh", QVariant.String),
+)  # fmt: skip
+AUDIT_TEMPLATE_NAMES = ("@dv_audit", "result_zh")  # what the template must print when AUDIT_LOG is given
+
+
+class ExportMapsAlgorithm(BaseAlgorithm):
+    NAME = "export_maps"
+    DISPLAY_ZH = "验收图"
+    DISPLAY_EN = "Export verification maps"
+    HELP_ZH = (
+        "按核查结果为每个图斑出一页 A4 横向验收图（PDF）：标题含乡镇和图斑编号，地图以图斑为中心并显示周边，"
+        "残留部分填色，可选底图，比例尺、指北针、图例，核查数据表，至多两张现场照片（图斑内或 50 米内），"
+        "核查时间与运行编号，核查人、审核人签字栏。图斑按编号自然顺序排列（H2 在 H10 之前）。"
+        "版式来自模板 resources/layouts/verification_map.qpt，可在版式设计器中修改后通过 TEMPLATE 指定。"
+        "指定该次核查的审计日志（AUDIT_LOG）时，每页印出核查运行后的审计链头哈希，改判的图斑印出改判结果及原计算结果，"
+        "存疑的图斑予以标注。"
+    )
+    HELP_EN = (
+        "One A4 landscape verification map page per patch of a verify OUTPUT, as one PDF: title with township and "
+        "patch id, the map centred on the patch with its surroundings, remnants filled, optional basemap, scale bar, "
+        "north arrow, legend, the figures, up to two evidence photos (inside or within 50 m), the run's date and id, "
+        "and lines for the verifier and reviewer to sign. Pages in natural id order (H2 before H10). The look comes "
+        "from a layout template (.qpt) a bureau can restyle in the layout designer and pass as TEMPLATE. Given the "
+        "run's AUDIT_LOG, every page prints the log's head hash after the run, an overturned patch shows its final "
+        "status with the computed one beside it, and a disputed patch is marked."
+    )
+
+    def group(self) -> str:
+        return ""
+
+    def groupId(self) -> str:
+        return ""
+
+    def flags(self):
+        # Layouts are Qt graphics scenes and the run builds its own QgsProject: main thread only.
+        flag = getattr(getattr(Qgis, "ProcessingAlgorithmFlag", None), "NoThreading", None)  # QGIS >= 3.36
+        return super().flags() | (flag if flag is not None else QgsProcessingAlgorithm.FlagNoThreading)
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(
+            QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches", [QgsProcessing.TypeVectorPolygon])
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                "REMNANTS", "残留部分（可选）Remnants", [QgsProcessing.TypeVectorPolygon], optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterRasterLayer("BASEMAP", "底图（可选）Basemap", optional=True))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                "PHOTOS", "现场照片（可选）Geotagged photos", [QgsProcessing.TypeVectorPoint], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterExpression("FILTER", "过滤表达式（可选）Filter", parentLayerParameterName="INPUT", optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterString("TITLE", "标题 Title", defaultValue=DEFAULT_MAP_TITLE, optional=True)
+        )
+        add_audit_log_input(self)
+        template = QgsProcessingParameterFile(
+            "TEMPLATE", "版式模板（可选）Layout template", extension="qpt", optional=True
+        )
+        template.setFlags(template.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(template)
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "验收图 PDF", "PDF (*.pdf)"))
+        self.addOutput(QgsProcessingOutputNumber("PAGES", "页数 Pages"))
+
+    # -- the run ---------------------------------------------------------------------------------
+    def execute(self, parameters, context, feedback):
+        chinese = ui_is_chinese()
+        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        if feedback.isCanceled():  # the steps only hear of a cancel that comes after them
+            raise Cancelled()
+        source = self.parameterAsSource(parameters, "INPUT", context)
+        name = layer_name(self, parameters, "INPUT", context, "核查结果")
+        indexes = require_verify_fields(source, name)
+        remnants_src = self.parameterAsSource(parameters, "REMNANTS", context)
+        photos_src = self.parameterAsSource(parameters, "PHOTOS", context)
+        photo_index = None
+        if photos_src is not None:
+            photos_name = layer_name(self, parameters, "PHOTOS", context, "现场照片")
+            if QgsWkbTypes.geometryType(photos_src.wkbType()) != QgsWkbTypes.PointGeometry:
+                raise Refusal("not_points", layer=photos_name, kind=describe_geometry_type(photos_src.wkbType()))
+            photo_index = require_field(photos_src, photos_name, PHOTO_FIELD)
+        basemap = self.parameterAsRasterLayer(parameters, "BASEMAP", context)
+        # parameterAsExpression gives '' for an expression that does not parse: read the text itself,
+        # so a typo is refused instead of silently mapping every patch.
+        filter_text = self.parameterAsString(parameters, "FILTER", context) or ""
+        title = self.parameterAsString(parameters, "TITLE", context) or DEFAULT_MAP_TITLE
+        template = self.parameterAsFile(parameters, "TEMPLATE", context) or DEFAULT_TEMPLATE
+        output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+
+        steps.setProgressText("读取图斑 Reading patches")
+        pages = self._pages(parameters, context, source, indexes, filter_text, steps, feedback)
+        stamp = audit_stamp(self, parameters, context, feedback, [p.record for p in pages])
+        if stamp is not None:
+            lacking = template_lacks(template, AUDIT_TEMPLATE_NAMES)
+            if lacking:
+                feedback.pushWarning(text("template_lacks_audit", chinese, path=template, missing="、".join(lacking)))
+
+        crs = source.sourceCrs()
+        map_crs = metric_crs(crs, source.sourceExtent())
+        steps.setCurrentStep(1)
+        steps.setProgressText("匹配现场照片 Matching photos")
+        with tempfile.TemporaryDirectory(prefix="dv_photos_") as photo_dir:
+            photos = PagePhotos.empty(len(pages), given=photos_src is not None)
+            if photos_src is not None:
+                photos = match_photos(pages, crs, photos_src, photo_index, map_crs, context, photo_dir, steps)
+                for notice in photos.notices:
+                    (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
+            if steps.isCanceled():
+                raise Cancelled()
+
+            layers = PageLayers(
+                coverage=coverage_layer(pages, crs, source.wkbType(), photos),
+                figures=figures_layer(pages),
+                context=context_layer(source, crs, steps),
+                remnants=remnants_layer(remnants_src) if remnants_src is not None else None,
+                evidence=photos.layer,
+                basemap=basemap.clone() if basemap is not None else None,
+            )
+            variables = {
+                "dv_title": title,
+                "dv_crs": crs_label(map_crs if map_crs.isValid() else crs),
+                "dv_basemap": f"　底图：{layers.basemap.name()}" if layers.basemap is not None else "",
+                **audit_variables(stamp),
+            }
+            steps.setCurrentStep(2)
+            steps.setProgressText(f"写出 {len(pages)} 页验收图 Writing {len(pages)} pages")
+            render(layers, map_crs if map_crs.isValid() else crs, template, variables, output, steps, feedback)
+        feedback.pushInfo(text("maps_written", chinese, pages=len(pages), path=output))
+        feedback.setProgress(100)
+        return {"OUTPUT": output, "PAGES": len(pages), "AUDIT_HEAD": stamp.run_head if stamp else ""}
+
+
+    def _pages(self, parameters, context, source, indexes, filter_text: str, steps, feedback) -> list[ReadPatch]:
+        """The patches FILTER keeps that have a geometry, in natural id order."""
+        chinese = ui_is_chinese()
+        expression = parse_filter(filter_text, source.fields())
+        expression_context = self.createExpressionContext(parameters, context, source)
+        chosen, total = read_patches(
+            source, indexes, steps, expression=expression, expression_context=expression_context, filter_text=filter_text
+        )
+        without = [p.record.patch_id for p in chosen if p.geometry is None or p.geometry.isEmpty()]
+        pages = [p for p in chosen if p.geometry is not None and not p.geometry.isEmpty()]
+        if without:
+            feedback.pushWarning(text("maps_no_geometry", chinese, count=len(without), examples="、".join(without[:5])))
+        if not pages:
+            raise Refusal("no_pages", total=total, expression=filter_text or "—")
+        runs = run_info(p.record for p in pages).run_ids
+        if len(runs) > 1:
+            feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))
+        return [pages[i] for i in natural_order([p.record.patch_id for p in pages])]
+
+
+def audit_variables(stamp: AuditStamp | None) -> dict[str, str]:
+    """@dv_audit: the head hash lines, each after a line break, to follow a line of the footer
+    ('' without a log); @dv_audit_head: the head hash after the run alone."""
+    if stamp is None:
+        return {"dv_audit": "", "dv_audit_head": ""}
+    return {"dv_audit": "".join(f"\n{line}" for line in stamp.lines()), "dv_audit_head": stamp.run_head}
+
+
+def render(layers: PageLayers, map_crs, template: str, variables: dict, output: str, steps, feedback) -> None:
+    """The layout from the template over the page layers, exported as the PDF."""
+    chinese = ui_is_chinese()
+    style_layers(layers)
+    project = QgsProject()  # the run's own: nothing is added to the user's project
+    project.setCrs(map_crs)
+    project.addMapLayers([layer for layer in vars(layers).values() if layer is not None], False)
+    notices: list[Notice] = []
+    layout = load_layout(project, template, notices)
+    try:
+        for notice in notices:
+            (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
+        wire(layout, layers, map_crs, template, variables)
+        export_pdf(layout, output, steps)
+    finally:
+        del layout  # before the project that owns the layers its items point at
+
+
+# -- map CRS ------------------------------------------------------------------------------------------
+def metric_crs(crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateReferenceSystem:
+    """The CRS the maps are drawn in: the layer's own when projected; for lon/lat data the CGCS2000
+    3-degree Gauss-Krüger zone of its centre (EPSG:4534-4554), where shapes and the scale bar are true."""
+    if not crs.isValid() or not crs.isGeographic():
+        return crs
+    centre = extent.center()
+    meridian = 3 * round(centre.x() / 3)
+    if 75 <= meridian <= 135:
+        return QgsCoordinateReferenceSystem(f"EPSG:{4534 + (meridian - 75) // 3}")
+    return QgsCoordinateReferenceSystem.fromProj(f"+proj=tmerc +lon_0={meridian} +k=1 +x_0=500000 +ellps=GRS80 +units=m +no_defs")
+
+
+def crs_label(crs: QgsCoordinateReferenceSystem) -> str:
+    if not crs.isValid():
+        return "未指定 none"
+    return f"{crs.description()}（{crs.authid()}）" if crs.authid() else crs.description()
+
+
+# -- the pages' layers ---------------------------------------------------------------------------------
+def _memory_layer(geometry: str, crs: QgsCoordinateReferenceSystem | None, name: str, fields) -> QgsVectorLayer:
+    layer = QgsVectorLayer(geometry, name, "memory")
+    if crs is not None and crs.isValid():
+        layer.setCrs(crs)
+    layer.dataProvider().addAttributes([QgsField(n, t) for n, t in fields])
+    layer.updateFields()
+    return layer
+
+
+def _add(layer: QgsVectorLayer, rows: list[tuple[list, QgsGeometry | None]]) -> None:
+    features = []
+    for attributes, geometry in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setAttributes(attributes)
+        if geometry is not None:
+            feature.setGeometry(geometry)
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    layer.updateExtents()
+
+
+def coverage_layer(pages: list[ReadPatch], crs, wkb_type: int, photos: PagePhotos) -> QgsVectorLayer:
+    layer = _memory_layer(QgsWkbTypes.displayString(wkb_type), crs, "本图斑", PAGE_FIELDS)
+    rows = []
+    for i, page in enumerate(pages):
+        r = page.record
+        photo = photos.pages[i]
+        rows.append(
+            (
+                [
+                    i + 1, r.patch_id, r.township_name, r.status, status_words(r.status), r.reasons,
+                    reasons_in_words(r.reasons) or "—", r.monitor_m2, r.monitor_mu, r.geom_m2, r.remain_m2,
+                    r.remain_rt, r.largest_m2, r.remnants, r.run_id, r.checked_at, local_time_text(r.checked_at),
+                    photo.paths[0], photo.paths[1], photo.captions[0], photo.captions[1], photo.note,
+                    r.final_status, review_words(r), result_words(r),
+                ],  # fmt: skip
+                page.geometry,
+            )
+        )
+    _add(layer, rows)
+    return layer
+
+
+def figures_layer(pages: list[ReadPatch]) -> QgsVectorLayer:
+    layer = _memory_layer("None", None, "核查数据", (("page", QVariant.Int), ("row", QVariant.Int),
+                                                      ("item", QVariant.String), ("value", QVariant.String)))  # fmt: skip
+    rows = []
+    for i, page in enumerate(pages):
+        for n, (heading, value) in enumerate(patch_figures(page.record), start=1):
+            rows.append(([i + 1, n, heading, value], None))
+    _add(layer, rows)
+    return layer
+
+
+def context_layer(source, crs, feedback) -> QgsVectorLayer:
+    """Every patch of INPUT (also those filtered out): the page's surroundings."""
+    layer = _memory_layer(QgsWkbTypes.displayString(source.wkbType()), crs, "其他图斑", (("patch_id", QVariant.String),))
+    request = QgsFeatureRequest().setSubsetOfAttributes([source.fields().lookupField("patch_id")])
+    rows = []
+    for n, feature in enumerate(source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)):
+        if n % 1000 == 0 and feedback.isCanceled():
+            raise Cancelled()
+        if feature.hasGeometry():
+            rows.append(([plain_value(feature["patch_id"])], feature.geometry()))
+    _add(layer, rows)
+    layer.dataProvider().createSpatialIndex()
+    return layer
+
+
+def remnants_layer(source) -> QgsVectorLayer:
+    layer = _memory_layer(QgsWkbTypes.displayString(source.wkbType()), source.sourceCrs(), "残留建（构）筑物", ())
+    rows = [
+        ([], f.geometry())
+        for f in source.getFeatures(QgsFeatureRequest().setNoAttributes(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
+        if f.hasGeometry()
+    ]
+    _add(layer, rows)
+    layer.dataProvider().createSpatialIndex()
+    return layer
+
+
+# -- photos -------------------------------------------------------------------------------------------
+class PagePhoto:
+    def __init__(self, paths: list[str], captions: list[str], note: str) -> None:
+        self.paths = (paths + ["", ""])[:MAX_PHOTOS_PER_PAGE]
+        self.captions = (captions + ["", ""])[:MAX_PHOTOS_PER_PAGE]
+        self.note = note
+
+
+class PagePhotos:
+    """Per page: the photo files to show (scaled copies), their captions, and the evidence layer."""
+
+    def __init__(self, pages: list[PagePhoto], layer: QgsVectorLayer | None, notices: list[Notice]) -> None:
+        self.pages = pages
+        self.layer = layer
+        self.notices = notices
+
+    @classmethod
+    def empty(cls, count: int, given: bool) -> PagePhotos:
+        note = f"图斑内及周边 {PHOTO_DISTANCE_M:g} 米内无现场照片" if given else "未提供现场照片"
+        return cls([PagePhoto([], [], note) for _ in range(count)], None, [])
+
+
+def _to_metric(geometries, transform: QgsCoordinateTransform | None) -> np.ndarray:
+    out = []
+    for geometry in geometries:
+        if geometry is None:
+            out.append(None)
+            continue
+        copy = QgsGeometry(geometry)
+        if transform is not None:
+            copy.transform(transform)
+        out.append(copy)
+    return to_shapely(out)[0]
+
+
+def match_photos(pages, crs, photos_src, photo_index: int, map_crs, context, folder: str, feedback) -> PagePhotos:
+    """The photos inside or within 50 m of each page's patch (core.photos), scaled into `folder`."""
+    to_map = map_crs if map_crs.isValid() else crs
+    photo_crs = photos_src.sourceCrs()
+    patch_tf = QgsCoordinateTransform(crs, to_map, context.transformContext()) if crs.isValid() and crs != to_map else None
+    photo_tf = (
+        QgsCoordinateTransform(photo_crs, to_map, context.transformContext())
+        if photo_crs.isValid() and to_map.isValid() and photo_crs != to_map
+        else None
+    )
+    fields = photos_src.fields()
+    time_index = fields.lookupField("timestamp")
+    points, paths, times, geometries = [], [], [], []
+    for feature in photos_src.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+        path = plain_value(feature.attributes()[photo_index])
+        if not feature.hasGeometry() or not path:
+            continue
+        points.append(feature.geometry())
+        geometries.append(QgsGeometry(feature.geometry()))
+        paths.append(str(path))
+        stamp = plain_value(feature.attributes()[time_index]) if time_index >= 0 else None
+        times.append(_time_text(stamp))
+    patch_geoms = _to_metric([p.geometry for p in pages], patch_tf)
+    photo_geoms = _to_metric(points, photo_tf)
+    chosen = evidence_photos(patch_geoms, photo_geoms, [os.path.basename(p) for p in paths])
+
+    scaled: dict[int, str | None] = {}
+    unreadable: list[str] = []
+    result: list[PagePhoto] = []
+    evidence_rows = []
+    for i, picks in enumerate(chosen):
+        if i % 50 == 0:
+            if feedback.isCanceled():
+                raise Cancelled()
+            feedback.setProgress(100 * i / max(len(chosen), 1))
+        shown: list[tuple[str, str]] = []
+        for pick in picks:
+            if pick.photo not in scaled:
+                scaled[pick.photo] = scale_photo(paths[pick.photo], os.path.join(folder, f"{pick.photo}.jpg"))
+                if scaled[pick.photo] is None:
+                    unreadable.append(paths[pick.photo])
+            if scaled[pick.photo] is None:
+                continue
+            n = len(shown) + 1
+            shown.append((scaled[pick.photo], _caption(n, paths[pick.photo], times[pick.photo], pick)))
+            evidence_rows.append(([i + 1, n], geometries[pick.photo]))
+        note = "" if shown else f"图斑内及周边 {PHOTO_DISTANCE_M:g} 米内无现场照片"
+        result.append(PagePhoto([s[0] for s in shown], [s[1] for s in shown], note))
+
+    layer = _memory_layer("Point", photo_crs, "照片拍摄位置", (("page", QVariant.Int), ("n", QVariant.Int)))
+    _add(layer, evidence_rows)
+    notices = [
+        Notice(
+            "photos_found",
+            "info",
+            {"photos": len({k for k, v in scaled.items() if v}), "distance": f"{PHOTO_DISTANCE_M:g}",
+             "patches": sum(1 for r in result if r.paths[0])},
+        )
+    ]  # fmt: skip
+    if unreadable:
+        examples = "、".join(os.path.basename(p) for p in unreadable[:3])
+        notices.append(Notice("photos_unreadable", "warning", {"count": len(unreadable), "examples": examples}))
+    return PagePhotos(result, layer, notices)
+
+
+def _time_text(stamp) -> str:
+    if stamp is None:
+        return ""
+    if hasattr(stamp, "toString"):  # QDateTime from "Import geotagged photos"
+        return stamp.toString("yyyy-MM-dd HH:mm")
+    return str(stamp)[:16].replace("T", " ")
+
+
+def _caption(n: int, path: str, time: str, pick: Evidence) -> str:
+    where = "图斑内" if pick.distance_m <= 0 else f"距图斑 {pick.distance_m:.0f} 米"
+    when = f"　{time}" if time else ""
+    return f"照片{n}：{os.path.basename(path)}\n{where}{when}"
+
+
+def scale_photo(path: str, target: str) -> str | None:
+    """A copy of the photo turned upright (EXIF orientation) and at most PHOTO_PIXELS on its longer
+    side, so a PDF of many pages stays small; None when it cannot be read."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and max(size.width(), size.height()) > PHOTO_PIXELS:
+        reader.setScaledSize(size.scaled(QSize(PHOTO_PIXELS, PHOTO_PIXELS), Qt.KeepAspectRatio))
+    image = reader.read()
+    if image.isNull() or not image.save(target, "JPG", 85):
+        return None
+    return target

@@ -1,0 +1,129 @@
+"""A verify OUTPUT layer read back as PatchRecords, for the maps and the report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qgis.core import (
+    QgsExpression,
+    QgsExpressionContext,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProcessingFeatureSource,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFile,
+)
+
+from ..core.definitions import RESULT_FIELDS
+from ..core.messages import Cancelled, Refusal
+from ..core.report import AuditStamp, PatchRecord, apply_audit_log
+from .layers import plain_value, source_path, ui_is_chinese
+
+VERIFY_FIELDS = [name for name, _kind, _alias in RESULT_FIELDS]
+
+
+@dataclass
+class ReadPatch:
+    record: PatchRecord
+    geometry: QgsGeometry | None
+
+
+def layer_name(algorithm, parameters, name: str, context, fallback: str) -> str:
+    """What the user calls the layer: its table or its name in the project."""
+    layer = algorithm.parameterAsVectorLayer(parameters, name, context)
+    if layer is None:
+        return fallback
+    _path, table = source_path(layer.source())
+    return table or layer.name()
+
+
+def require_verify_fields(source, name: str) -> dict[str, int]:
+    """Field indexes of the verify result fields; a layer lacking any of them is refused."""
+    fields = source.fields()
+    indexes = {f: fields.lookupField(f) for f in VERIFY_FIELDS}
+    missing = [f for f, i in indexes.items() if i < 0]
+    if missing:
+        raise Refusal("not_verify_output", layer=name, fields=", ".join(missing))
+    return indexes
+
+
+def read_patches(
+    source,
+    indexes: dict[str, int],
+    feedback=None,
+    with_geometry: bool = True,
+    expression: QgsExpression | None = None,
+    expression_context: QgsExpressionContext | None = None,
+    filter_text: str = "",
+) -> tuple[list[ReadPatch], int]:
+    """The patches of a verify OUTPUT (those passing `expression` when given) and how many there
+    are in all. Invalid geometries are read as they are: these tools draw and count, they do not
+    measure, so QGIS's invalid-geometry check must not stop them."""
+    request = QgsFeatureRequest()
+    if not with_geometry:
+        request.setFlags(QgsFeatureRequest.NoGeometry)
+    if expression is not None:
+        expression.prepare(expression_context)
+    out: list[ReadPatch] = []
+    total = 0
+    for feature in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+        total += 1
+        if feedback is not None and total % 1000 == 1 and feedback.isCanceled():
+            raise Cancelled()
+        if expression is not None:
+            expression_context.setFeature(feature)
+            value = plain_value(expression.evaluate(expression_context))
+            if expression.hasEvalError():
+                raise Refusal("bad_filter", expression=filter_text, detail=expression.evalErrorString())
+            if not value:
+                continue
+        attributes = feature.attributes()
+        values = {f: plain_value(attributes[i]) for f, i in indexes.items()}
+        geometry = feature.geometry() if with_geometry and feature.hasGeometry() else None
+        out.append(ReadPatch(PatchRecord.from_values(values), geometry))
+    return out, total
+
+
+def parse_filter(text: str, fields=None) -> QgsExpression | None:
+    """The FILTER expression, refused with the parser's words when it does not parse, and when it
+    names a field the layer lacks (QGIS would read it as NULL and silently select nothing)."""
+    if not text or not text.strip():
+        return None
+    expression = QgsExpression(text)
+    if expression.hasParserError():
+        raise Refusal("bad_filter", expression=text, detail=expression.parserErrorString())
+    if fields is not None:
+        unknown = sorted(
+            c for c in expression.referencedColumns() if c != QgsFeatureRequest.ALL_ATTRIBUTES and fields.lookupField(c) < 0
+        )
+        if unknown:
+            raise Refusal("filter_unknown_field", expression=text, unknown=", ".join(unknown), fields=", ".join(fields.names()))
+    return expression
+
+
+# -- the audit log the verify run wrote to (issue 5): its head hash and the auditors' marks -----------
+AUDIT_LOG_FILTER = "GeoPackage (*.gpkg *.GPKG)"
+
+
+def add_audit_log_input(algorithm) -> None:
+    """The exports' optional AUDIT_LOG (an existing log: exporting never writes to it) and the
+    AUDIT_HEAD output (the head hash printed, empty when none is)."""
+    algorithm.addParameter(
+        QgsProcessingParameterFile(
+            "AUDIT_LOG", "审计日志（可选）Audit log", fileFilter=AUDIT_LOG_FILTER, optional=True
+        )
+    )
+    algorithm.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "审计链头哈希 Audit log head hash"))
+
+
+def audit_stamp(algorithm, parameters, context, feedback, records: list[PatchRecord]) -> AuditStamp | None:
+    """Reads AUDIT_LOG when given: marks the records' reviews and returns the head hashes to print;
+    what it found is said in the run's log."""
+    log = algorithm.parameterAsFile(parameters, "AUDIT_LOG", context) if parameters.get("AUDIT_LOG") else ""
+    if not log:
+        return None
+    stamp, notices = apply_audit_log(log, records)
+    chinese = ui_is_chinese()
+    for notice in notices:
+        (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
+    return stamp

@@ -1,0 +1,397 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_Hans" sourcelanguage="en">
+<context>
+    <name>DemolitionVerifierPlugin</name>
+    <message>
+        <source>Demolition Verifier</source>
+        <translation>拆除核查</translation>
+    </message>
+    <message>
+        <source>Demolition verification panel</source>
+        <translation>拆除核查面板</translation>
+    </message>
+    <message>
+        <source>Open the demolition verification panel</source>
+        <translation>打开拆除核查面板</translation>
+    </message>
+    <message>
+        <source>Verify algorithm (Processing dialog)…</source>
+        <translation>核查算法（处理工具对话框）…</translation>
+    </message>
+</context>
+<context>
+    <name>InputsPanel</name>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>The unit of the monitored area field (1 mu = 666.67 m², 1 ha = 15 mu)</source>
+        <translation>监测面积字段的单位（1 亩 = 666.67 平方米，1 公顷 = 15 亩）</translation>
+    </message>
+    <message>
+        <source>Patches</source>
+        <translation>督察图斑</translation>
+    </message>
+    <message>
+        <source>Patch id</source>
+        <translation>图斑编号</translation>
+    </message>
+    <message>
+        <source>Monitored area</source>
+        <translation>监测面积</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Survey (what still stands)</source>
+        <translation>现状调查（拆除后仍存在）</translation>
+    </message>
+    <message>
+        <source>Surveyed extent (optional)</source>
+        <translation>调查范围（可选）</translation>
+    </message>
+    <message>
+        <source>Your name, for the audit log</source>
+        <translation>您的姓名，写入审计日志</translation>
+    </message>
+    <message>
+        <source>Verifier</source>
+        <translation>核查人</translation>
+    </message>
+    <message>
+        <source>The supervision patches (polygons)</source>
+        <translation>督察图斑（面图层）</translation>
+    </message>
+    <message>
+        <source>Polygons of what still stands after demolition</source>
+        <translation>拆除后仍存在的建构筑物（面图层）</translation>
+    </message>
+    <message>
+        <source>Where the survey was done; a patch covered less than 99 % is unsurveyed</source>
+        <translation>实际调查的范围；被覆盖不足 99% 的图斑为未核查</translation>
+    </message>
+    <message>
+        <source>Rules</source>
+        <translation>核查规则</translation>
+    </message>
+    <message>
+        <source>Remaining area / monitored area tolerated; 0 is the rule, more is a local policy choice</source>
+        <translation>允许的剩余面积占监测面积的比例；按要求为 0，放宽属于地方政策选择</translation>
+    </message>
+    <message>
+        <source>Survey noise ignored (a digitizing error), not a policy allowance</source>
+        <translation>忽略的测量误差（数字化误差），不是政策宽限</translation>
+    </message>
+    <message>
+        <source>A remaining part this large is a kept main building; 0 turns the check off</source>
+        <translation>残留部分达到此面积即视为保留主体建筑（拆次留主）；0 为不检查</translation>
+    </message>
+    <message>
+        <source>Ellipsoidal (CGCS2000)</source>
+        <translation>椭球面积（CGCS2000）</translation>
+    </message>
+    <message>
+        <source>Planar (patch layer CRS)</source>
+        <translation>平面面积（图斑图层坐标系）</translation>
+    </message>
+    <message>
+        <source>Max remaining ratio</source>
+        <translation>允许剩余比例</translation>
+    </message>
+    <message>
+        <source>Area tolerance (m²)</source>
+        <translation>面积容差（平方米）</translation>
+    </message>
+    <message>
+        <source>Main structure area (m²)</source>
+        <translation>主体建筑面积（平方米）</translation>
+    </message>
+    <message>
+        <source>Area method</source>
+        <translation>面积算法</translation>
+    </message>
+    <message>
+        <source>m²</source>
+        <translation>平方米</translation>
+    </message>
+    <message>
+        <source>mu</source>
+        <translation>亩</translation>
+    </message>
+    <message>
+        <source>ha</source>
+        <translation>公顷</translation>
+    </message>
+</context>
+<context>
+    <name>PatchDetail</name>
+    <message>
+        <source>Patch</source>
+        <translation>图斑</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>核查结果</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Monitored area</source>
+        <translation>监测面积</translation>
+    </message>
+    <message>
+        <source>Patch area</source>
+        <translation>图斑面积</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>剩余面积</translation>
+    </message>
+    <message>
+        <source>Largest piece</source>
+        <translation>最大残留</translation>
+    </message>
+    <message>
+        <source>Checked at</source>
+        <translation>核查时间</translation>
+    </message>
+    <message>
+        <source>Piece</source>
+        <translation>残留块</translation>
+    </message>
+    <message>
+        <source>Area (m²)</source>
+        <translation>面积（平方米）</translation>
+    </message>
+    <message>
+        <source>{mu} mu ({m2} m²)</source>
+        <translation>{mu} 亩（{m2} 平方米）</translation>
+    </message>
+    <message>
+        <source>{m2} m²</source>
+        <translation>{m2} 平方米</translation>
+    </message>
+    <message>
+        <source>{m2} m² ({ratio} of the monitored area) in {n} pieces</source>
+        <translation>{m2} 平方米（占监测面积 {ratio}），共 {n} 块</translation>
+    </message>
+</context>
+<context>
+    <name>ResultLayers</name>
+    <message>
+        <source>Verification result</source>
+        <translation>核查结果</translation>
+    </message>
+    <message>
+        <source>Remnants</source>
+        <translation>残留部分</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <source>disputed</source>
+        <translation>存疑</translation>
+    </message>
+    <message>
+        <source>upheld</source>
+        <translation>维持</translation>
+    </message>
+    <message>
+        <source>overturned</source>
+        <translation>改判</translation>
+    </message>
+    <message>
+        <source>re-opened</source>
+        <translation>重新存疑</translation>
+    </message>
+    <message>
+        <source>Patch id</source>
+        <translation>图斑编号</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>核查结果</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Monitored (mu)</source>
+        <translation>监测面积(亩)</translation>
+    </message>
+    <message>
+        <source>Monitored (m²)</source>
+        <translation>监测面积(m²)</translation>
+    </message>
+    <message>
+        <source>Remaining (m²)</source>
+        <translation>剩余面积(m²)</translation>
+    </message>
+    <message>
+        <source>Ratio</source>
+        <translation>剩余比例</translation>
+    </message>
+    <message>
+        <source>Dispute</source>
+        <translation>争议</translation>
+    </message>
+    <message>
+        <source> (computed: {status})</source>
+        <translation>（计算结果：{status}）</translation>
+    </message>
+</context>
+<context>
+    <name>Styles</name>
+    <message>
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不通过</translation>
+    </message>
+    <message>
+        <source>Unsurveyed</source>
+        <translation>未核查</translation>
+    </message>
+</context>
+<context>
+    <name>VerifierDock</name>
+    <message>
+        <source>Demolition verification</source>
+        <translation>拆除核查</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>Verify every patch in the background</source>
+        <translation>在后台核查全部图斑</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Patch detail</source>
+        <translation>图斑详情</translation>
+    </message>
+    <message>
+        <source>All results</source>
+        <translation>全部结果</translation>
+    </message>
+    <message>
+        <source>Find patch id</source>
+        <translation>查找图斑编号</translation>
+    </message>
+    <message>
+        <source>Re-check selected patches</source>
+        <translation>核查选中图斑</translation>
+    </message>
+    <message>
+        <source>Verify the selected patches again against the survey layer as it is now, unsaved edits included</source>
+        <translation>按调查图层当前的内容（包括未保存的编辑）重新核查选中的图斑</translation>
+    </message>
+    <message>
+        <source>Disputes and history…</source>
+        <translation>争议与历史…</translation>
+    </message>
+    <message>
+        <source>All townships</source>
+        <translation>全部乡镇</translation>
+    </message>
+    <message>
+        <source>Choose the patch layer.</source>
+        <translation>请选择督察图斑图层。</translation>
+    </message>
+    <message>
+        <source>Choose the field that holds the patch id (e.g. JCBH).</source>
+        <translation>请选择图斑编号字段（如 JCBH）。</translation>
+    </message>
+    <message>
+        <source>Choose the survey layer (what still stands after demolition).</source>
+        <translation>请选择现状调查图层（拆除后仍存在的建构筑物）。</translation>
+    </message>
+    <message>
+        <source>The survey layer cannot be the patch layer itself.</source>
+        <translation>调查图层不能是图斑图层本身。</translation>
+    </message>
+    <message>
+        <source>No result yet: choose the layers and press Verify.</source>
+        <translation>尚无结果：请选择图层后点击“核查”。</translation>
+    </message>
+    <message>
+        <source>{total} patches, {shown} shown</source>
+        <translation>共 {total} 个图斑，显示 {shown} 个</translation>
+    </message>
+    <message>
+        <source>The verify algorithm is not available; is the plugin's Processing provider loaded?</source>
+        <translation>核查算法不可用：插件的处理工具提供程序是否已加载？</translation>
+    </message>
+    <message>
+        <source>{n} patches verified: {passed} pass, {failed} fail, {unsurveyed} unsurveyed.</source>
+        <translation>已核查 {n} 个图斑：通过 {passed}，不通过 {failed}，未核查 {unsurveyed}。</translation>
+    </message>
+    <message>
+        <source>Select the patches to re-check in the table or on the map first.</source>
+        <translation>请先在表格或地图上选择要重新核查的图斑。</translation>
+    </message>
+    <message>
+        <source>The survey layer of this result is no longer in the project; run Verify again.</source>
+        <translation>该结果所用的调查图层已不在工程中，请重新核查。</translation>
+    </message>
+    <message>
+        <source>Re-checked {n} patches.</source>
+        <translation>已重新核查 {n} 个图斑。</translation>
+    </message>
+    <message>
+        <source>No result changed.</source>
+        <translation>核查结果均未变化。</translation>
+    </message>
+    <message>
+        <source>Click a patch in the table first.</source>
+        <translation>请先在表格中点击一个图斑。</translation>
+    </message>
+    <message>
+        <source>(no township)</source>
+        <translation>（未填乡镇）</translation>
+    </message>
+    <message>
+        <source>Verification cancelled; the previous results are unchanged.</source>
+        <translation>核查已取消，原有结果未改变。</translation>
+    </message>
+    <message>
+        <source>unknown error (see the message log)</source>
+        <translation>未知错误（详见日志消息面板）</translation>
+    </message>
+    <message>
+        <source>Audit log: {path} (head {head}).</source>
+        <translation>审计日志：{path}（链头 {head}）。</translation>
+    </message>
+    <message>
+        <source>Changed: {changes}</source>
+        <translation>变化：{changes}</translation>
+    </message>
+    <message>
+        <source>Verification failed: {errors}</source>
+        <translation>核查未完成：{errors}</translation>
+    </message>
+    <message>
+        <source>The re-check was not written to the audit log: {error}</source>
+        <translation>重新核查的结果未能写入审计日志：{error}</translation>
+    </message>
+</context>
+</TS>

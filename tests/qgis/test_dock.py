@@ -1,0 +1,392 @@
+"""The dock, driven as field staff drive it: choose layers, verify, read and filter the table, click a
+patch, digitize a remnant without saving, re-check. Real QGIS (pytest-qgis), real task manager."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from qgis.core import (
+    QgsApplication,
+    QgsCategorizedSymbolRenderer,
+    QgsFeature,
+    QgsGeometry,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
+from qgis_layers import box_wkt, memory_layer, write_file
+
+X0, Y0 = 39_550_000.0, 3_880_000.0  # EPSG:4527
+ZH_TOWN, LIU_TOWN = "城关镇", "柳林镇"
+
+
+def box(x0, y0, x1, y1) -> str:
+    return box_wkt(X0 + x0, Y0 + y0, X0 + x1, Y0 + y1)
+
+
+# id, township, JCMJ (亩), square (x0): 15 亩 = 10 000 m² = the 100 m squares
+PATCHES = [
+    ("H1", ZH_TOWN, 15.0, 0),  # nothing left: pass
+    ("H2", ZH_TOWN, 15.0, 200),  # a 20 x 20 m building kept: fail
+    ("H3", ZH_TOWN, 15.0, 400),  # nothing left; a shed is digitized later: pass, then fail
+    ("H4", LIU_TOWN, 15.0, 600),  # a 10 x 10 m building, demolished later: fail, then pass
+    ("H1", LIU_TOWN, 15.0, 800),  # the same id as the first: duplicate_id, county-wide
+]
+
+
+def process_until(condition, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        QCoreApplication.processEvents()
+        time.sleep(0.005)
+
+
+def flush_deletes() -> None:
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+
+
+@pytest.fixture
+def county(qgis_new_project, tmp_path):
+    """The patch layer (memory) and the survey layer (a GeoPackage, as field staff have it)."""
+    patches = memory_layer(
+        "督察图斑 patches",
+        [box(x, 0, x + 100, 100) for *_rest, x in PATCHES],
+        "EPSG:4527",
+        [("JCBH", str), ("XZQMC", str), ("JCMJ", float)],
+        [row[:3] for row in PATCHES],
+    )
+    survey_memory = memory_layer("survey", [box(210, 10, 230, 30), box(610, 10, 620, 20)], "EPSG:4527")
+    path = write_file(survey_memory, str(tmp_path / "survey.gpkg"), layer_name="survey")
+    survey = QgsVectorLayer(f"{path}|layername=survey", "现状调查 survey", "ogr")
+    assert survey.isValid()
+    qgis_new_project.addMapLayers([patches, survey])
+    qgis_new_project.setFileName(str(tmp_path / "county.qgz"))  # its audit log goes beside it, in tmp
+    return qgis_new_project, patches, survey
+
+
+@pytest.fixture
+def plugin(qgis_iface, qgis_processing):
+    import demolition_verifier
+
+    plugin = demolition_verifier.classFactory(qgis_iface)
+    plugin.initGui()
+    yield plugin
+    plugin.unload()
+    flush_deletes()
+
+
+def open_dock(plugin, patches, survey):
+    plugin.dock_action.trigger()  # the toolbar button
+    dock = plugin.dock
+    assert not dock.isHidden() and plugin.dock_action.isChecked()
+    dock.inputs.patches.setLayer(patches)
+    dock.inputs.survey.setLayer(survey)
+    dock.inputs.area_unit.setCurrentIndex(dock.inputs.area_unit.findData(1))  # 亩
+    return dock
+
+
+def verify(dock) -> None:
+    QTest.mouseClick(dock.run_button, Qt.MouseButton.LeftButton)
+    assert dock.run is not None, "the run started"
+    assert not dock.run_button.isEnabled() and dock.cancel_button.isEnabled()
+    process_until(lambda: dock.run.finished)
+    QCoreApplication.processEvents()
+
+
+def table_rows(dock) -> list[dict]:
+    """What the user reads in the table, by column header."""
+    proxy = dock.proxy
+    headers = [proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(proxy.columnCount())]
+    return [
+        {headers[c]: proxy.data(proxy.index(r, c)) for c in range(proxy.columnCount())} | {"fid": dock.model.rows[proxy.mapToSource(proxy.index(r, 0)).row()].fid}
+        for r in range(proxy.rowCount())
+    ]
+
+
+def click_row(dock, patch_id: str, township: str | None = None) -> dict:
+    rows = table_rows(dock)
+    for r, row in enumerate(rows):
+        if row["Patch id"] == patch_id and (township is None or row["Township"] == township):
+            index = dock.proxy.index(r, 0)
+            dock.table.scrollTo(index)
+            QTest.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=dock.table.visualRect(index).center())
+            return row
+    raise AssertionError(f"{patch_id} not in the table")
+
+
+def by_id(layer, patch_id, township=None):
+    return [f for f in layer.getFeatures() if f["patch_id"] == patch_id and (township is None or f["township"] == township)]
+
+
+def test_layers_and_fields_are_guessed_and_defaults_come_from_the_definitions(plugin, county):
+    """The layers arrive after the dock was made (plugin before county): nothing is chosen by hand."""
+    from demolition_verifier.core.definitions import DEFAULT_AREA_TOLERANCE, DEFAULT_MAIN_STRUCTURE_AREA
+
+    _project, patches, survey = county
+    dock = plugin.dock
+    assert dock.inputs.patches.currentLayer() is patches
+    assert dock.inputs.survey.currentLayer() is survey
+    assert dock.inputs.coverage.currentLayer() is None
+    assert dock.inputs.id_field.currentField() == "JCBH"
+    assert dock.inputs.area_field.currentField() == "JCMJ"
+    assert dock.inputs.township_field.currentField() == "XZQMC"
+    assert dock.inputs.tolerance.value() == DEFAULT_AREA_TOLERANCE
+    assert dock.inputs.main_area.value() == DEFAULT_MAIN_STRUCTURE_AREA
+    assert dock.inputs.max_ratio.value() == 0.0
+    # only polygon layers are offered
+    points = memory_layer("points", ["POINT(1 1)"], "EPSG:4527", geometry="Point")
+    QgsProject.instance().addMapLayer(points)
+    offered = [dock.inputs.survey.itemText(i) for i in range(dock.inputs.survey.count())]
+    assert "points" not in offered and "现状调查 survey" in offered
+
+
+def test_verify_fills_the_table_and_styles_the_layers(plugin, county, qgis_iface):
+    from demolition_verifier.core.definitions import reasons_in_words
+    from demolition_verifier.ui.i18n import is_chinese
+
+    project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    rows = table_rows(dock)
+    assert len(rows) == 5
+    h2 = next(r for r in rows if r["Patch id"] == "H2")
+    assert h2["Result"] == "fail"
+    assert h2["Township"] == ZH_TOWN
+    assert h2["Monitored (mu)"] == "15.00" and h2["Monitored (m²)"] == "10,000.0"
+    assert float(h2["Remaining (m²)"].replace(",", "")) == pytest.approx(400.0, rel=1e-3)
+    assert h2["Ratio"] == "4.0%"
+    assert h2["Reasons"] == reasons_in_words("main_retained,over_tolerance", is_chinese())
+    dups = [r for r in rows if r["Patch id"] == "H1"]
+    assert all("duplicate" in r["Reasons"] or "编号重复" in r["Reasons"] for r in dups)
+    assert "pass" in dock.counts_label.text() and "<b>3</b>" in dock.counts_label.text()  # 3 pass, 2 fail
+
+    result, remnants = dock.result_layer(), dock.remnants_layer()
+    renderer = result.renderer()
+    assert isinstance(renderer, QgsCategorizedSymbolRenderer) and renderer.classAttribute() == "status"
+    colours = {c.value(): c.symbol().color().name() for c in renderer.categories()}
+    assert colours == {"pass": "#4caf50", "fail": "#e53935", "unsurveyed": "#9e9e9e"}
+    order = [node.layer() for node in project.layerTreeRoot().findLayers()]
+    assert order.index(remnants) < order.index(result), "remnants drawn on top"
+    assert sorted(f["patch_id"] for f in remnants.getFeatures()) == ["H2", "H4"]
+    assert qgis_iface.messageBar().get_messages(3), "a success message"  # Qgis.Success
+
+    # a second run replaces the layers instead of stacking copies
+    result_name, remnants_name = result.name(), remnants.name()
+    verify(dock)
+    names = [layer.name() for layer in project.mapLayers().values()]
+    assert names.count(result_name) == 1 and names.count(remnants_name) == 1
+    assert len(project.mapLayers()) == 4
+    # the choices are in the project
+    assert project.readEntry("demolition_verifier", "setup/id_field")[0] == "JCBH"
+    assert project.readNumEntry("demolition_verifier", "setup/area_unit")[0] == 1
+
+
+def test_filter_sort_and_click_a_patch(plugin, county, qgis_iface):
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    dock.status_filter.setCurrentIndex(dock.status_filter.findData("fail"))
+    assert sorted(r["Patch id"] for r in table_rows(dock)) == ["H2", "H4"]
+    assert "2 shown" in dock.counts_label.text()
+    dock.township_filter.setCurrentIndex(dock.township_filter.findData(LIU_TOWN))
+    assert [r["Patch id"] for r in table_rows(dock)] == ["H4"]
+    dock.status_filter.setCurrentIndex(0)
+    assert sorted(r["Patch id"] for r in table_rows(dock)) == ["H1", "H4"]
+    dock.township_filter.setCurrentIndex(0)
+    dock.search.setText("h2")
+    assert [r["Patch id"] for r in table_rows(dock)] == ["H2"]
+    dock.search.setText("")
+
+    # sort by remaining area, largest first, by clicking the header twice
+    column = dock.model.COLUMNS.index("remain_m2")
+    header = dock.table.horizontalHeader()
+    middle = QPoint(header.sectionViewportPosition(column) + header.sectionSize(column) // 2, header.height() // 2)
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    ascending = [r["Patch id"] for r in table_rows(dock)]
+    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+    descending = [r["Patch id"] for r in table_rows(dock)]
+    assert descending[:2] == ["H2", "H4"] and ascending[-2:] == ["H4", "H2"]
+
+    canvas = qgis_iface.mapCanvas()
+    row = click_row(dock, "H2")
+    result = dock.result_layer()
+    assert list(result.selectedFeatureIds()) == [row["fid"]]
+    patch = result.getFeature(row["fid"])
+    assert canvas.extent().contains(patch.geometry().boundingBox())
+    assert canvas.extent().width() < 1000, "zoomed to the patch"
+    assert dock.detail.values["patch"].text().startswith("<b>H2</b>")
+    assert dock.detail.table.rowCount() == 1
+    assert float(dock.detail.table.item(0, 1).text()) == pytest.approx(400.0, rel=1e-3)
+    assert dock.detail.highlight_count() == 1
+
+
+def test_recheck_after_unsaved_edits(plugin, county, qgis_iface):
+    """Digitize a shed in H3, delete H4's building, without saving: re-check updates those rows,
+    the result layer and the remnants, and keeps H1's county-wide duplicate_id flag."""
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    result, remnants = dock.result_layer(), dock.remnants_layer()
+    assert by_id(result, "H3")[0]["status"] == "pass" and by_id(result, "H4")[0]["status"] == "fail"
+    run_id = by_id(result, "H3")[0]["run_id"]
+    untouched = {f.id(): f.attributes() for f in result.getFeatures() if f["patch_id"] == "H2"}
+
+    assert survey.startEditing()
+    shed = QgsFeature(survey.fields())
+    shed.setGeometry(QgsGeometry.fromWkt(box(420, 20, 425, 25)))  # 25 m² in H3
+    assert survey.addFeature(shed)
+    building = next(f for f in survey.getFeatures() if f.geometry().boundingBox().xMinimum() > X0 + 600)
+    assert survey.deleteFeature(building.id())
+    assert survey.isModified()
+
+    dock.select_fids([by_id(result, "H3")[0].id(), by_id(result, "H4")[0].id(), by_id(result, "H1", ZH_TOWN)[0].id()])
+    assert len(result.selectedFeatureIds()) == 3
+    QTest.mouseClick(dock.recheck_button, Qt.MouseButton.LeftButton)
+
+    h3, h4, h1 = by_id(result, "H3")[0], by_id(result, "H4")[0], by_id(result, "H1", ZH_TOWN)[0]
+    assert h3["status"] == "fail" and h3["reasons"] == "main_retained,over_tolerance"
+    assert h3["remain_m2"] == pytest.approx(25.0, rel=1e-3) and h3["run_id"] != run_id
+    assert h4["status"] == "pass" and h4["reasons"] == "" and h4["remain_m2"] == 0
+    assert h1["status"] == "pass" and h1["reasons"] == "duplicate_id"
+    assert {f.id(): f.attributes() for f in result.getFeatures() if f["patch_id"] == "H2"} == untouched
+    assert sorted(f["patch_id"] for f in remnants.getFeatures()) == ["H2", "H3"]
+    assert survey.isEditable() and survey.isModified(), "the user's edits are left unsaved"
+
+    rows = {r["Patch id"] + r["Township"]: r for r in table_rows(dock)}
+    assert rows["H3" + ZH_TOWN]["Result"] == "fail" and rows["H4" + LIU_TOWN]["Result"] == "pass"
+    assert "<b>3</b>" in dock.counts_label.text()  # still 3 pass, 2 fail, other patches now
+    success = qgis_iface.messageBar().get_messages(3)[-1]
+    assert "H3 pass → fail" in success and "H4 fail → pass" in success
+    survey.rollBack()
+
+
+def test_recheck_patches_function_without_widgets(plugin, county):
+    """The function a benchmark calls: no dock needed once a result layer exists."""
+    from demolition_verifier.ui.recheck import recheck_patches
+    from demolition_verifier.ui.settings import setup_of
+
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    result = dock.result_layer()
+    setup = setup_of(result)
+    assert setup.survey == survey.id() and setup.area_unit == 1
+    h1 = by_id(result, "H1", ZH_TOWN)[0]
+    survey.startEditing()
+    shed = QgsFeature(survey.fields())
+    shed.setGeometry(QgsGeometry.fromWkt(box(50, 50, 50.5, 51)))  # 0.5 m²: survey noise
+    survey.addFeature(shed)
+    outcome = recheck_patches(result, survey, [h1.id()], setup.rules(), area_field=setup.area_field)
+    values = outcome.values[h1.id()]
+    assert values["status"] == "pass" and values["remain_m2"] == pytest.approx(0.5, rel=1e-3)
+    assert values["reasons"] == "duplicate_id"
+    survey.rollBack()
+
+
+def test_cancel_and_errors_in_plain_words(plugin, county, qgis_iface):
+    project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    assert dock.start_run()
+    dock.cancel_run()
+    process_until(lambda: dock.run.finished)
+    assert dock.result_layer() is None
+    assert any("cancelled" in m for m in qgis_iface.messageBar().get_messages(0))
+    assert dock.run_button.isEnabled() and not dock.cancel_button.isEnabled()
+
+    # planar area asked for a lon/lat patch layer: the algorithm refuses, the user reads why
+    lonlat = memory_layer(
+        "lonlat", ["POLYGON((114 36,114.001 36,114.001 36.001,114 36.001,114 36))"], "EPSG:4490",
+        [("JCBH", str)], [["X1"]],
+    )
+    project.addMapLayer(lonlat)
+    dock.inputs.patches.setLayer(lonlat)
+    dock.inputs.area_method.setCurrentIndex(dock.inputs.area_method.findData(1))
+    verify(dock)
+    critical = qgis_iface.messageBar().get_messages(2)[-1]
+    assert "Verification failed" in critical and "geographic CRS" in critical
+    assert "Traceback" not in critical
+
+    dock.inputs.survey.setLayer(lonlat)  # the survey cannot be the patch layer
+    qgis_iface.messageBar().clear_messages()
+    assert not dock.start_run()
+    assert qgis_iface.messageBar().get_messages(1), "the user is told what to choose"
+
+
+def test_choices_are_remembered_per_project(plugin, county, tmp_path):
+    project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    dock.inputs.tolerance.setValue(2.5)
+    dock.inputs.township_field.setField("")
+    verify(dock)
+    path = str(tmp_path / "county.qgz")
+    patches_id = patches.id()
+    assert project.write(path)
+    dock.inputs.tolerance.setValue(7.0)
+    dock.inputs.area_unit.setCurrentIndex(0)
+    project.clear()
+    assert project.read(path)
+    assert dock.inputs.tolerance.value() == 2.5
+    assert dock.inputs.area_unit.currentData() == 1
+    assert dock.inputs.patches.currentLayer().id() == patches_id
+    assert dock.inputs.township_field.currentField() == ""  # the user's choice, not the guess
+    assert dock.inputs.id_field.currentField() == "JCBH"
+
+
+def test_load_unload_twice_leaves_nothing(qgis_iface, qgis_processing, county):
+    import demolition_verifier
+
+    project = QgsProject.instance()
+    signals = (project.readProject, project.cleared, project.layersWillBeRemoved, project.layersAdded)
+    before = [project.receivers(s) for s in signals]
+    registry = QgsApplication.processingRegistry()
+    main_window = qgis_iface.mainWindow()
+    for _ in range(2):
+        plugin = demolition_verifier.classFactory(qgis_iface)
+        plugin.initGui()
+        assert all(project.receivers(s) > b for s, b in zip(signals, before))
+        assert main_window.findChildren(QDockWidget, "DemolitionVerifierDock")
+        plugin.dock_action.trigger()
+        plugin.unload()
+        flush_deletes()
+        assert [project.receivers(s) for s in signals] == before
+        assert not main_window.findChildren(QDockWidget, "DemolitionVerifierDock")
+        assert not main_window.findChildren(QToolBar, "demolitionVerifierToolbar")
+        assert registry.providerById("demolitionverifier") is None
+        assert not plugin.actions
+
+
+def test_audit_log_and_disputes(plugin, county, qgis_iface, tmp_path):
+    """Issue 5 through the dock: runs and re-checks go into the project's audit log; an auditor's
+    overturn becomes the patch's result in the table, the computed one beside it."""
+    from demolition_verifier.core import audit
+
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    log = tmp_path / "county_audit.gpkg"
+    assert log.is_file()
+    assert "Audit log" in qgis_iface.messageBar().get_messages(3)[-1]
+    h2 = by_id(dock.result_layer(), "H2")[0]
+    dock.select_fids([h2.id()])
+    assert dock.recheck_selected()
+    runs = [e.data.get("kind") for e in audit.entries(log, kinds=("run",))]
+    assert runs == ["verify", "re-check"]
+    assert audit.verify_chain(log).valid
+
+    click_row(dock, "H2")
+    assert not dock.disputes_button.isHidden() and dock.disputes_button.isEnabled()
+    QTest.mouseClick(dock.disputes_button, Qt.MouseButton.LeftButton)
+    dialog = dock._dialogs[-1]
+    dialog.mark_box.setCurrentIndex(dialog.mark_box.findData("overturned"))
+    dialog.status_box.setCurrentIndex(dialog.status_box.findData("pass"))
+    dialog.note.setPlainText("现场复核：主体已拆除，调查图层未更新")
+    assert dialog.record()
+    row = next(r for r in table_rows(dock) if r["Patch id"] == "H2")
+    assert row["Result"] == "pass"
+    assert row["Dispute"] == "overturned (computed: fail)"
+    assert "<b>4</b>" in dock.counts_label.text()  # 4 pass now

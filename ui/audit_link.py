@@ -1,0 +1,75 @@
+"""The dock's side of issue 5 (audit log and disputes), kept apart so the dock still works when
+those modules are missing or fail: every run and re-check from the dock goes into the project's
+audit log, and ui/disputes.py shows and marks a patch."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from qgis.core import QgsProject, QgsSettings, QgsVectorLayer
+
+from .logger import get_logger
+
+USER_NAME_KEY = "demolition_verifier/user_name"  # the verifier's name, per user (QgsSettings)
+
+
+def _disputes():
+    try:
+        from . import disputes
+    except Exception:  # noqa: BLE001 - issue 5's module absent or broken: the dock goes on without it
+        return None
+    return disputes if hasattr(disputes, "open_dispute_dialog") else None
+
+
+def available() -> bool:
+    return _disputes() is not None
+
+
+def user_name() -> str:
+    return str(QgsSettings().value(USER_NAME_KEY, "", type=str) or "")
+
+
+def set_user_name(name: str) -> None:
+    QgsSettings().setValue(USER_NAME_KEY, name.strip())
+
+
+def log_path(project: QgsProject) -> str:
+    """The project's audit log (beside the project file, else in the profile folder); '' without issue 5."""
+    module = _disputes()
+    return module.project_log_path(project) if module is not None else ""
+
+
+def dispute_states(path: str) -> dict:
+    """patch id -> core.audit.PatchState; empty when there is no log (or it cannot be read)."""
+    module = _disputes()
+    if module is None or not path:
+        return {}
+    try:
+        return module.dispute_states(path)
+    except Exception as error:  # noqa: BLE001 - a damaged log must not break the table
+        get_logger().warning(str(error))
+        return {}
+
+
+def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[int], survey, coverage, rules) -> str:
+    """The re-check as a run of kind re-check; returns the new head hash ('' when not recorded)."""
+    if not path or outcome.result is None:
+        return ""
+    from ..processing.audit_io import record_recheck as record
+
+    layers = {
+        "PATCHES": (result_layer, fids),
+        "SURVEY": (survey, outcome.read.get("SURVEY", [])),
+        "COVERAGE": (coverage, outcome.read.get("COVERAGE", [])) if coverage is not None else None,
+    }
+    parameters = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(rules).items()}
+    return record(path, outcome.result, layers, parameters, user_name() or None)
+
+
+def open_dialog(path: str, patch_id: str, parent, on_marked) -> object | None:
+    module = _disputes()
+    if module is None:
+        return None
+    dialog = module.open_dispute_dialog(path, patch_id, user_name() or None, parent)
+    dialog.marked.connect(on_marked)
+    return dialog

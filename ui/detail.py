@@ -1,0 +1,154 @@
+"""One patch in detail: its figures, each remaining piece with its area, the pieces lit on the map."""
+
+from __future__ import annotations
+
+from html import escape
+
+from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+from qgis.gui import QgsHighlight, QgsMapCanvas
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.definitions import SQUARE_METRES_PER_MU, F, reasons_in_words
+from ..processing.layers import plain_value
+from .compat import right_aligned
+from .i18n import is_chinese, tr
+from .results_model import status_word
+from .styles import status_colour
+
+CONTEXT = "PatchDetail"
+HIGHLIGHT = QColor(0, 229, 255)  # cyan: apart from the status colours, QGIS's yellow selection and imagery
+
+
+def _num(feature: QgsFeature, name: str) -> float:
+    try:
+        return float(plain_value(feature[name]) or 0.0)
+    except (KeyError, TypeError, ValueError):
+        return 0.0
+
+
+class PatchDetail(QWidget):
+    def __init__(self, canvas: QgsMapCanvas | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas = canvas
+        self._highlights: list[QgsHighlight] = []
+        self._layer: QgsVectorLayer | None = None
+        self.pieces: list[tuple[int, float, QgsGeometry]] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.form = QFormLayout()
+        self.form.setVerticalSpacing(2)
+        self.values: dict[str, QLabel] = {}
+        for key, label in (
+            ("patch", tr(CONTEXT, "Patch")),
+            ("status", tr(CONTEXT, "Result")),
+            ("reasons", tr(CONTEXT, "Reasons")),
+            ("monitor", tr(CONTEXT, "Monitored area")),
+            ("geom", tr(CONTEXT, "Patch area")),
+            ("remain", tr(CONTEXT, "Remaining")),
+            ("largest", tr(CONTEXT, "Largest piece")),
+            ("checked", tr(CONTEXT, "Checked at")),
+        ):
+            value = QLabel()
+            value.setObjectName(f"detail_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[key] = value
+            self.form.addRow(label, value)
+        layout.addLayout(self.form)
+        self.table = QTableWidget(0, 2)
+        self.table.setObjectName("remnantsTable")
+        self.table.setHorizontalHeaderLabels([tr(CONTEXT, "Piece"), tr(CONTEXT, "Area (m²)")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.itemSelectionChanged.connect(self._piece_selected)
+        row_height = self.table.fontMetrics().height() + 6
+        self.table.verticalHeader().setDefaultSectionSize(row_height)
+        self.table.setMinimumHeight(row_height * 3 + 28)
+        self.table.setMaximumHeight(row_height * 6 + 28)  # more pieces scroll
+        layout.addWidget(self.table)
+        self.clear()
+
+    # -- content ----------------------------------------------------------------------------------
+    def clear(self) -> None:
+        for label in self.values.values():
+            label.setText("—")
+        self.table.setRowCount(0)
+        self.pieces = []
+        self.clear_highlights()
+
+    def show_patch(
+        self, feature: QgsFeature, layer: QgsVectorLayer, pieces: list[tuple[int, float, QgsGeometry]], remnants_layer
+    ) -> None:
+        chinese = is_chinese()
+        status = str(plain_value(feature[F.STATUS]) or "")
+        monitor = _num(feature, F.MONITOR_M2)
+        township = plain_value(feature[F.TOWNSHIP]) or ""
+        self.values["patch"].setText(f"<b>{escape(str(plain_value(feature[F.PATCH_ID]) or ''))}</b>  {escape(str(township))}")
+        colour = status_colour(status).name()
+        self.values["status"].setText(f"<span style='color:{colour}; font-weight:bold'>■ {status_word(status, chinese)}</span>")
+        self.values["reasons"].setText(reasons_in_words(str(plain_value(feature[F.REASONS]) or ""), chinese) or "—")
+        self.values["monitor"].setText(
+            tr(CONTEXT, "{mu} mu ({m2} m²)").format(mu=f"{monitor / SQUARE_METRES_PER_MU:,.2f}", m2=f"{monitor:,.1f}")
+        )
+        self.values["geom"].setText(tr(CONTEXT, "{m2} m²").format(m2=f"{_num(feature, F.GEOM_M2):,.1f}"))
+        self.values["remain"].setText(
+            tr(CONTEXT, "{m2} m² ({ratio} of the monitored area) in {n} pieces").format(
+                m2=f"{_num(feature, F.REMAIN_M2):,.2f}",
+                ratio=f"{_num(feature, F.REMAIN_RT) * 100:.2f}%",
+                n=int(_num(feature, F.REMNANTS)),
+            )
+        )
+        self.values["largest"].setText(tr(CONTEXT, "{m2} m²").format(m2=f"{_num(feature, F.LARGEST_M2):,.2f}"))
+        self.values["checked"].setText(f"{plain_value(feature[F.CHECKED_AT]) or ''}  ·  {plain_value(feature[F.RUN_ID]) or ''}")
+        self.pieces = pieces
+        self.table.setRowCount(len(pieces))
+        for i, (part, area, _geometry) in enumerate(pieces):
+            for column, text in enumerate((str(part), f"{area:,.2f}")):
+                item = QTableWidgetItem(text)
+                if column == 1:
+                    item.setTextAlignment(right_aligned())
+                self.table.setItem(i, column, item)
+        self.highlight([g for _p, _a, g in pieces], remnants_layer)
+
+    # -- map --------------------------------------------------------------------------------------
+    def highlight(self, geometries: list[QgsGeometry], layer: QgsVectorLayer | None, strong: bool = False) -> None:
+        self.clear_highlights()
+        if self.canvas is None or layer is None:
+            return
+        for geometry in geometries:
+            item = QgsHighlight(self.canvas, geometry, layer)
+            item.setColor(HIGHLIGHT)
+            fill = QColor(HIGHLIGHT)
+            fill.setAlpha(160 if strong else 90)
+            item.setFillColor(fill)
+            item.setWidth(5 if strong else 3)
+            item.show()
+            self._highlights.append(item)
+        self._layer = layer
+
+    def clear_highlights(self) -> None:
+        for item in self._highlights:
+            if self.canvas is not None:
+                self.canvas.scene().removeItem(item)
+        self._highlights = []
+
+    def highlight_count(self) -> int:
+        return len(self._highlights)
+
+    def _piece_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        if rows and self._layer is not None:
+            self.highlight([self.pieces[r][2] for r in rows if r < len(self.pieces)], self._layer, strong=True)

@@ -1,0 +1,502 @@
+"""The field staff's dock: choose the layers, verify in the background, walk the results, re-check a
+patch after digitizing. Statuses and reasons come from the algorithm; nothing is decided here."""
+
+from __future__ import annotations
+
+from qgis.core import Qgis, QgsFeatureRequest, QgsProject, QgsVectorLayer
+from qgis.gui import QgsDockWidget, QgsFilterLineEdit
+from qgis.PyQt.QtCore import QItemSelectionModel, Qt
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.definitions import F, Status
+from ..core.messages import Refusal
+from ..processing.layers import plain_value
+from . import audit_link
+from .detail import PatchDetail
+from .i18n import is_chinese, tr
+from .inputs import InputsPanel
+from .logger import get_logger
+from .recheck import ensure_spatial_index, recheck_patches
+from .result_layers import current, place_results, remnant_pieces
+from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
+from .settings import ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
+from .styles import STATUS_COLOURS
+from .task import VerifyRun
+
+CONTEXT = "VerifierDock"
+
+
+class VerifierDock(QgsDockWidget):
+    def __init__(self, iface, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.iface = iface
+        self.project = QgsProject.instance()
+        self.run: VerifyRun | None = None
+        self._run_setup: VerifySetup | None = None
+        self._dialogs: list = []  # open dispute dialogs (not modal)
+        self._log = ""  # the audit log of the running verify
+        self.setObjectName("DemolitionVerifierDock")
+        self.setWindowTitle(tr(CONTEXT, "Demolition verification"))
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.inputs = InputsPanel()
+        layout.addWidget(self.inputs)
+
+        run_row = QHBoxLayout()
+        self.run_button = QPushButton(tr(CONTEXT, "Verify"))
+        self.run_button.setObjectName("runButton")
+        self.run_button.setToolTip(tr(CONTEXT, "Verify every patch in the background"))
+        self.cancel_button = QPushButton(tr(CONTEXT, "Cancel"))
+        self.cancel_button.setObjectName("cancelButton")
+        self.cancel_button.setEnabled(False)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(True)
+        run_row.addWidget(self.run_button)
+        run_row.addWidget(self.cancel_button)
+        run_row.addWidget(self.progress, 1)
+        layout.addLayout(run_row)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._results_widget())
+        self.detail_box = QGroupBox(tr(CONTEXT, "Patch detail"))
+        detail_layout = QVBoxLayout(self.detail_box)
+        self.detail = PatchDetail(iface.mapCanvas() if iface is not None else None)
+        detail_layout.addWidget(self.detail)
+        splitter.addWidget(self.detail_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+        # Scrolls rather than pushing the main window past a small (laptop) screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
+
+        self.run_button.clicked.connect(self.start_run)
+        self.cancel_button.clicked.connect(self.cancel_run)
+        self._project_slots = (
+            (self.project.readProject, self._project_read),
+            (self.project.cleared, self._project_cleared),
+            (self.project.layersWillBeRemoved, self._layers_removed),
+            (self.project.layersAdded, self._layers_added),
+        )
+        for signal, slot in self._project_slots:
+            signal.connect(slot)
+        self._project_read()
+
+    # -- building ---------------------------------------------------------------------------------
+    def _results_widget(self) -> QWidget:
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("countsLabel")
+        layout.addWidget(self.counts_label)
+
+        filters = QHBoxLayout()
+        self.status_filter = QComboBox()
+        self.status_filter.setObjectName("statusFilter")
+        self.status_filter.addItem(tr(CONTEXT, "All results"), "")
+        for status in Status:
+            self.status_filter.addItem(status_word(status.value), status.value)
+        self.township_filter = QComboBox()
+        self.township_filter.setObjectName("townshipFilter")
+        self.search = QgsFilterLineEdit()
+        self.search.setObjectName("searchEdit")
+        self.search.setPlaceholderText(tr(CONTEXT, "Find patch id"))
+        filters.addWidget(self.status_filter)
+        filters.addWidget(self.township_filter, 1)
+        filters.addWidget(self.search, 1)
+        layout.addLayout(filters)
+
+        self.model = ResultsModel(self)
+        self.proxy = ResultsFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setDynamicSortFilter(False)  # a re-checked row stays in view, under the user's eyes
+        self.table = QTableView()
+        self.table.setObjectName("resultsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the layer's order until a header is clicked
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 8 + 30)
+        layout.addWidget(self.table, 1)
+
+        actions = QHBoxLayout()
+        self.recheck_button = QPushButton(tr(CONTEXT, "Re-check selected patches"))
+        self.recheck_button.setObjectName("recheckButton")
+        self.recheck_button.setToolTip(
+            tr(CONTEXT, "Verify the selected patches again against the survey layer as it is now, unsaved edits included")
+        )
+        self.disputes_button = QPushButton(tr(CONTEXT, "Disputes and history…"))
+        self.disputes_button.setObjectName("disputesButton")
+        actions.addWidget(self.recheck_button, 1)
+        actions.addWidget(self.disputes_button)
+        layout.addLayout(actions)
+
+        self.status_filter.currentIndexChanged.connect(self._filter_changed)
+        self.township_filter.currentIndexChanged.connect(self._filter_changed)
+        self.search.textChanged.connect(self._filter_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.recheck_button.clicked.connect(self.recheck_selected)
+        self.disputes_button.clicked.connect(self.open_disputes)
+        self._update_buttons()
+        return widget
+
+    # -- project ----------------------------------------------------------------------------------
+    def _project_read(self, *_args) -> None:
+        setup = VerifySetup.load(self.project)
+        if setup is None:
+            self.inputs.reset(self.project)
+        else:
+            self.inputs.set_setup(setup, self.project)
+        self.load_results()
+
+    def _project_cleared(self) -> None:
+        self.inputs.forget()
+        self.detail.clear()
+        self.model.set_rows([])
+        self._refresh_after_rows()
+
+    def _layers_added(self, _layers) -> None:
+        self.inputs.layers_added(self.project)
+
+    def _layers_removed(self, layer_ids) -> None:
+        result = self.result_layer()
+        if result is not None and result.id() in layer_ids:
+            self.detail.clear()
+            self.model.set_rows([])
+            self._refresh_after_rows()
+        remnants = self.remnants_layer()
+        if remnants is not None and remnants.id() in layer_ids:
+            self.detail.clear_highlights()
+
+    def cleanup(self) -> None:
+        """Before the plugin unloads: no signal, task or canvas item of ours is left behind."""
+        for signal, slot in self._project_slots:
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+        if self.run is not None:
+            self.run.disconnect_all()
+            self.run.cancel()
+            self.run = None
+        for dialog in self._dialogs:
+            dialog.close()
+            dialog.deleteLater()
+        self._dialogs = []
+        self.detail.clear_highlights()
+
+    # -- layers -----------------------------------------------------------------------------------
+    def result_layer(self) -> QgsVectorLayer | None:
+        return current(self.project, ROLE_RESULT)
+
+    def remnants_layer(self) -> QgsVectorLayer | None:
+        return current(self.project, ROLE_REMNANTS)
+
+    def load_results(self) -> None:
+        layer = self.result_layer()
+        self.model.set_rows(rows_from_layer(layer) if layer is not None else [])
+        if layer is not None:
+            self.model.set_disputes(audit_link.dispute_states(audit_link.log_path(self.project)))
+        self.detail.clear()
+        self._refresh_after_rows()
+        self.table.resizeColumnsToContents()  # looks at the visible rows only: cheap on a big county
+
+    def _refresh_after_rows(self) -> None:
+        chosen = self.township_filter.currentData()
+        self.township_filter.blockSignals(True)
+        self.township_filter.clear()
+        self.township_filter.addItem(tr(CONTEXT, "All townships"), None)
+        for name in self.model.townships():
+            self.township_filter.addItem(name or tr(CONTEXT, "(no township)"), name)
+        index = self.township_filter.findData(chosen) if chosen is not None else 0
+        self.township_filter.setCurrentIndex(max(0, index))
+        self.township_filter.blockSignals(False)
+        self._filter_changed()
+        self._update_counts()
+        self._update_buttons()
+
+    def _update_counts(self) -> None:
+        counts = self.model.counts()
+        total = sum(counts.values())
+        if not total:
+            self.counts_label.setText(tr(CONTEXT, "No result yet: choose the layers and press Verify."))
+            return
+        parts = [
+            f"<span style='color:{STATUS_COLOURS[s.value]}'>■</span> {status_word(s.value)} <b>{counts.get(s.value, 0)}</b>"
+            for s in Status
+        ]
+        shown = self.proxy.rowCount()
+        suffix = tr(CONTEXT, "{total} patches, {shown} shown").format(total=total, shown=shown)
+        self.counts_label.setText("&nbsp;&nbsp;".join(parts) + f"&nbsp;&nbsp;·&nbsp;&nbsp;{suffix}")
+
+    def _update_buttons(self) -> None:
+        running = self.run is not None and not self.run.finished
+        has_results = self.model.rowCount() > 0
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        self.recheck_button.setEnabled(has_results and not running)
+        disputes = audit_link.available()
+        self.disputes_button.setEnabled(has_results and disputes)
+        self.disputes_button.setVisible(disputes)
+
+    # -- the run ----------------------------------------------------------------------------------
+    def _problem(self, setup: VerifySetup) -> str:
+        if not setup.patches:
+            return tr(CONTEXT, "Choose the patch layer.")
+        if not setup.id_field:
+            return tr(CONTEXT, "Choose the field that holds the patch id (e.g. JCBH).")
+        if not setup.survey:
+            return tr(CONTEXT, "Choose the survey layer (what still stands after demolition).")
+        if setup.survey == setup.patches:
+            return tr(CONTEXT, "The survey layer cannot be the patch layer itself.")
+        return ""
+
+    def start_run(self) -> bool:
+        if self.run is not None and not self.run.finished:
+            return False
+        setup = self.inputs.setup()
+        problem = self._problem(setup)
+        if problem:
+            self._message(problem, Qgis.MessageLevel.Warning)
+            return False
+        setup.save(self.project)
+        self._run_setup = setup
+        parameters = setup.parameters()
+        self._log = audit_link.log_path(self.project)
+        if self._log:  # issue 5: every run from the dock goes into the project's audit log
+            parameters["AUDIT_LOG"] = self._log
+            if audit_link.user_name():
+                parameters["AUDIT_USER"] = audit_link.user_name()
+        self.run = VerifyRun(parameters, self.project, self)
+        self.run.progress.connect(lambda value: self.progress.setValue(int(value)))
+        self.run.done.connect(self._run_done)
+        self.progress.setValue(0)
+        if not self.run.start():
+            self._message(tr(CONTEXT, "The verify algorithm is not available; is the plugin's Processing provider loaded?"), Qgis.MessageLevel.Critical)
+            self.run = None
+            return False
+        self._update_buttons()
+        return True
+
+    def cancel_run(self) -> None:
+        if self.run is not None:
+            self.run.cancel()
+
+    def _run_done(self, ok: bool) -> None:
+        run = self.run
+        if run is None:
+            return
+        feedback = run.feedback
+        log = get_logger()
+        for line in feedback.warnings:
+            log.warning(line)
+        result = run.take_layer("OUTPUT") if ok else None
+        remnants = run.take_layer("OUTPUT_REMNANTS") if ok else None
+        if result is None:
+            if run.cancelled:
+                self._message(tr(CONTEXT, "Verification cancelled; the previous results are unchanged."), Qgis.MessageLevel.Info)
+            else:
+                errors = "\n".join(feedback.errors) or tr(CONTEXT, "unknown error (see the message log)")
+                log.error(errors)
+                self._message(tr(CONTEXT, "Verification failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical)
+            self.progress.setValue(0)
+            self._update_buttons()
+            return
+        place_results(self.project, result, remnants, self._run_setup)
+        ensure_spatial_index(self.project.mapLayer(self._run_setup.survey))
+        self.load_results()
+        self.inputs.data_box.setCollapsed(True)  # room for the table; the choices stay one click away
+        self.progress.setValue(100)
+        counts = self.model.counts()
+        text = tr(CONTEXT, "{n} patches verified: {passed} pass, {failed} fail, {unsurveyed} unsurveyed.").format(
+            n=sum(counts.values()),
+            passed=counts[Status.PASS.value],
+            failed=counts[Status.FAIL.value],
+            unsurveyed=counts[Status.UNSURVEYED.value],
+        )
+        head = run.results.get("AUDIT_HEAD")
+        if head:
+            text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=self._log, head=str(head)[:16])
+        self._message(text, Qgis.MessageLevel.Success)
+        if feedback.warnings:
+            self._message(" ".join(feedback.warnings[:3]), Qgis.MessageLevel.Warning)
+
+    # -- table ------------------------------------------------------------------------------------
+    def _filter_changed(self, *_args) -> None:
+        self.proxy.set_filter(
+            status=self.status_filter.currentData() or "",
+            township=self.township_filter.currentData(),
+            text=self.search.text(),
+        )
+        self._update_counts()
+
+    def selected_fids(self) -> list[int]:
+        rows = self.table.selectionModel().selectedRows()
+        return [int(self.proxy.data(index, FID_ROLE)) for index in rows]
+
+    def _selection_changed(self, *_args) -> None:
+        layer = self.result_layer()
+        if layer is not None:
+            layer.selectByIds(self.selected_fids())
+
+    def _current_changed(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        self.show_patch(int(self.proxy.data(current, FID_ROLE)))
+
+    def show_patch(self, fid: int, zoom: bool = True) -> None:
+        layer = self.result_layer()
+        if layer is None:
+            return
+        feature = next(layer.getFeatures(QgsFeatureRequest(fid)), None)
+        if feature is None:
+            return
+        geometry = feature.geometry() if feature.hasGeometry() else None
+        patch_id = str(plain_value(feature[F.PATCH_ID]) or "")
+        remnants = self.remnants_layer()
+        self.detail.show_patch(feature, layer, remnant_pieces(remnants, patch_id, geometry), remnants)
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if zoom and canvas is not None and geometry is not None and not geometry.isEmpty():
+            extent = canvas.mapSettings().layerExtentToOutputExtent(layer, geometry.boundingBox())
+            extent.scale(1.8)
+            canvas.setExtent(extent)
+            canvas.refresh()
+            canvas.flashFeatureIds(layer, [fid])
+
+    def select_fids(self, fids: list[int]) -> None:
+        """Selects those patches' rows (and so the features), as a user's click would."""
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        wanted = set(fids)
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if int(self.proxy.data(index, FID_ROLE)) in wanted:
+                flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+                selection.select(index, flags)
+
+    def _context_menu(self, position) -> None:
+        menu = QMenu(self.table)
+        menu.addAction(tr(CONTEXT, "Re-check selected patches"), self.recheck_selected)
+        if audit_link.available():
+            menu.addAction(tr(CONTEXT, "Disputes and history…"), self.open_disputes)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    # -- re-check ---------------------------------------------------------------------------------
+    def recheck_selected(self) -> bool:
+        layer = self.result_layer()
+        if layer is None:
+            return False
+        fids = list(layer.selectedFeatureIds())
+        if not fids:
+            self._message(tr(CONTEXT, "Select the patches to re-check in the table or on the map first."), Qgis.MessageLevel.Info)
+            return False
+        setup = setup_of(layer)
+        survey = self.project.mapLayer(setup.survey) if setup is not None else None
+        if setup is None or survey is None:
+            self._message(tr(CONTEXT, "The survey layer of this result is no longer in the project; run Verify again."), Qgis.MessageLevel.Warning)
+            return False
+        before = {fid: self.model.row_by_fid(fid) for fid in fids}
+        coverage = self.project.mapLayer(setup.coverage) if setup.coverage else None
+        try:
+            outcome = recheck_patches(
+                layer,
+                survey,
+                fids,
+                setup.rules(),
+                area_field=setup.area_field,
+                coverage_layer=coverage,
+                remnants_layer=self.remnants_layer(),
+            )
+        except Refusal as refusal:
+            self._message(refusal.text(is_chinese()), Qgis.MessageLevel.Critical)
+            return False
+        rows = [row_of(f) for f in layer.getFeatures(QgsFeatureRequest().setFilterFids(list(outcome.values)))]
+        self.model.update_rows(rows)  # rows stay where they are (no dynamic re-filter) until the filter changes
+        text = self._recheck_summary(before, rows)
+        log = audit_link.log_path(self.project)
+        try:
+            head = audit_link.record_recheck(log, outcome, layer, fids, survey, coverage, setup.rules())
+        except Exception as error:  # noqa: BLE001 - the figures are written; say the log was not
+            self._message(tr(CONTEXT, "The re-check was not written to the audit log: {error}").format(error=error), Qgis.MessageLevel.Warning)
+            head = ""
+        if head:
+            text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=log, head=head[:16])
+            self.model.set_disputes(audit_link.dispute_states(log))  # changed figures re-open a settled dispute
+        self._update_counts()
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.show_patch(int(self.proxy.data(current, FID_ROLE)), zoom=False)
+        self._message(text, Qgis.MessageLevel.Success)
+        return True
+
+    def _recheck_summary(self, before: dict, rows: list) -> str:
+        changes = []
+        for row in rows:
+            old = before.get(row.fid)
+            if old is not None and old.status != row.status:
+                changes.append(f"{row.patch_id} {status_word(old.status)} → {status_word(row.status)}")
+        text = tr(CONTEXT, "Re-checked {n} patches.").format(n=len(rows))
+        if changes:
+            text += " " + tr(CONTEXT, "Changed: {changes}").format(changes=", ".join(changes[:10]))
+        else:
+            text += " " + tr(CONTEXT, "No result changed.")
+        return text
+
+    # -- disputes (issue 5) -----------------------------------------------------------------------
+    def open_disputes(self) -> None:
+        """ui/disputes.py's dialog for the current patch (history and marks, in the audit log)."""
+        layer = self.result_layer()
+        current = self.table.currentIndex()
+        if layer is None or not current.isValid():
+            self._message(tr(CONTEXT, "Click a patch in the table first."), Qgis.MessageLevel.Info)
+            return
+        row = self.model.row_by_fid(int(self.proxy.data(current, FID_ROLE)))
+        dialog = audit_link.open_dialog(audit_link.log_path(self.project), row.patch_id, self, self._marked)
+        if dialog is not None:
+            self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
+
+    def _marked(self, *_args) -> None:
+        self.model.set_disputes(audit_link.dispute_states(audit_link.log_path(self.project)))
+        self._update_counts()
+
+    # -- messages ---------------------------------------------------------------------------------
+    def _message(self, text: str, level) -> None:
+        title = tr(CONTEXT, "Demolition verification")
+        if self.iface is not None:
+            duration = 0 if level == Qgis.MessageLevel.Critical else 8
+            self.iface.messageBar().pushMessage(title, text, level, duration)
+        else:
+            get_logger().info(text)

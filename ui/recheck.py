@@ -1,0 +1,204 @@
+"""Re-checking a few patches after the survey was edited, without re-running the county.
+
+No widgets here, so a benchmark can call `recheck_patches` directly. Only the survey (and coverage)
+features inside each patch's bounding box are read, through the layer itself, so unsaved edits
+count; the engine decides with the same rules as the full run. Two facts only the full run can
+know are kept from it: the patch's duplicate_id flag and its township (county-wide facts), and the
+township summary is not recomputed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from qgis.core import (
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+
+from ..core.definitions import REASON_ORDER, RESULT_FIELDS, RF, AreaUnit, F, Reason
+from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
+from ..core.messages import Notice
+from ..processing.layers import crs_text, from_shapely, plain_value, to_shapely
+from .compat import spatial_index_present
+
+RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
+# The fields a re-check rewrites; patch_id and township stay as the full run wrote them.
+UPDATED = (
+    F.STATUS,
+    F.REASONS,
+    F.MONITOR_M2,
+    F.GEOM_M2,
+    F.REMAIN_M2,
+    F.REMAIN_RT,
+    F.LARGEST_M2,
+    F.REMNANTS,
+    F.RUN_ID,
+    F.CHECKED_AT,
+)
+
+
+@dataclass
+class RecheckOutcome:
+    values: dict[int, dict[str, Any]]  # result-layer fid -> field -> new value
+    run_id: str = ""
+    notices: list[Notice] = field(default_factory=list)
+    result: Result | None = None  # the engine's result, reasons as written (for the audit log)
+    read: dict[str, list[int]] = field(default_factory=dict)  # "SURVEY"/"COVERAGE" -> feature ids read
+
+
+def ensure_spatial_index(layer: QgsVectorLayer | None) -> None:
+    """A memory layer has no spatial index unless asked; without one a bbox request reads it all."""
+    if layer is None or layer.providerType() != "memory":
+        return
+    provider = layer.dataProvider()
+    if provider.hasSpatialIndex() != spatial_index_present():
+        provider.createSpatialIndex()
+
+
+def _features_in(layer: QgsVectorLayer, rects: list[QgsRectangle], transform: QgsCoordinateTransform | None) -> dict:
+    """fid -> geometry of the features touching any of the rectangles (edit buffer included)."""
+    seen: dict[int, QgsGeometry | None] = {}
+    for rect in rects:
+        if transform is not None:
+            rect = transform.transformBoundingBox(rect)
+        request = QgsFeatureRequest().setFilterRect(rect).setNoAttributes()
+        for feature in layer.getFeatures(request):
+            if feature.id() not in seen:
+                seen[feature.id()] = feature.geometry() if feature.hasGeometry() else None
+    return seen
+
+
+def _transform(source: QgsVectorLayer, target: QgsVectorLayer) -> QgsCoordinateTransform | None:
+    if not (source.crs().isValid() and target.crs().isValid()) or source.crs() == target.crs():
+        return None
+    return QgsCoordinateTransform(source.crs(), target.crs(), QgsProject.instance())
+
+
+def _read_other(
+    layer: QgsVectorLayer | None, patches: QgsVectorLayer, rects: list[QgsRectangle], read: dict, key: str
+) -> Layer | None:
+    if layer is None:
+        return None
+    ensure_spatial_index(layer)
+    found = _features_in(layer, rects, _transform(patches, layer))
+    read[key] = list(found)
+    geoms, repaired = to_shapely(list(found.values()))
+    return Layer(layer.name(), geoms, crs_text(layer.crs()), read_repaired=repaired)
+
+
+def _merge_reasons(new: str, old: str) -> str:
+    """The engine's reasons for the patch, with duplicate_id as the full run found it."""
+    codes = {c for c in new.split(",") if c} - {Reason.DUPLICATE_ID.value}
+    if Reason.DUPLICATE_ID.value in (old or "").split(","):
+        codes.add(Reason.DUPLICATE_ID.value)
+    return ",".join(r.value for r in REASON_ORDER if r.value in codes)
+
+
+def recheck_patches(
+    result_layer: QgsVectorLayer,
+    survey_layer: QgsVectorLayer,
+    patch_fids: list[int],
+    rules: Rules,
+    *,
+    area_field: str = "",
+    coverage_layer: QgsVectorLayer | None = None,
+    remnants_layer: QgsVectorLayer | None = None,
+) -> RecheckOutcome:
+    """Re-verifies the patches `patch_fids` of a verify OUTPUT layer against the survey as it is now
+    (unsaved edits included) and writes the new figures into that layer (and the patches' pieces
+    into `remnants_layer`). `rules` and `area_field` must be those of the full run.
+    Raises core.messages.Refusal when the engine refuses the input."""
+    request = QgsFeatureRequest().setFilterFids(list(patch_fids))
+    features: list[QgsFeature] = list(result_layer.getFeatures(request))
+    if not features:
+        return RecheckOutcome({})
+    fields = result_layer.fields()
+    geometries = [f.geometry() if f.hasGeometry() else None for f in features]
+    rects = [g.boundingBox() for g in geometries if g is not None and not g.isEmpty()]
+
+    monitored = None
+    if area_field and area_field.lower() not in RESULT_NAMES and fields.lookupField(area_field) >= 0:
+        monitored = [plain_value(f[area_field]) for f in features]
+    elif area_field:
+        # The area field was itself a result field (an earlier output re-verified): its values were
+        # replaced by monitor_m2, already in m².
+        monitored = [plain_value(f[F.MONITOR_M2]) for f in features]
+        rules = Rules(**{**rules.__dict__, "monitored_area_unit": AreaUnit.SQUARE_METRE})
+    patch_geoms, patch_repaired = to_shapely(geometries)
+    patches = PatchLayer(
+        name=result_layer.name(),
+        geometries=patch_geoms,
+        crs=crs_text(result_layer.crs()),
+        read_repaired=patch_repaired,
+        ids=[plain_value(f[F.PATCH_ID]) for f in features],
+        monitored=monitored,
+        townships=[plain_value(f[F.TOWNSHIP]) for f in features],
+    )
+    read: dict[str, list[int]] = {}
+    survey = _read_other(survey_layer, result_layer, rects, read, "SURVEY")
+    coverage = _read_other(coverage_layer, result_layer, rects, read, "COVERAGE")
+    result = Verifier(patches, survey, coverage, rules).run()
+    result.reasons = [_merge_reasons(new, plain_value(f[F.REASONS]) or "") for new, f in zip(result.reasons, features)]
+
+    values: dict[int, dict[str, Any]] = {}
+    for i, feature in enumerate(features):
+        values[feature.id()] = {
+            F.STATUS: str(result.status[i]),
+            F.REASONS: result.reasons[i],
+            F.MONITOR_M2: float(result.monitor_m2[i]),
+            F.GEOM_M2: float(result.geom_m2[i]),
+            F.REMAIN_M2: float(result.remain_m2[i]),
+            F.REMAIN_RT: float(result.remain_rt[i]),
+            F.LARGEST_M2: float(result.largest_m2[i]),
+            F.REMNANTS: int(result.remnants[i]),
+            F.RUN_ID: result.run_id,
+            F.CHECKED_AT: result.checked_at,
+        }
+    _write_values(result_layer, values)
+    if remnants_layer is not None:
+        ids = [plain_value(f[F.PATCH_ID]) for f in features]
+        _replace_remnants(remnants_layer, ids, rects, result)
+    return RecheckOutcome(values, result.run_id, result.notices, result, read)
+
+
+def _write_values(layer: QgsVectorLayer, values: dict[int, dict[str, Any]]) -> None:
+    indices = {name: layer.fields().lookupField(name) for name in UPDATED}
+    changes = {fid: {indices[k]: v for k, v in row.items() if indices[k] >= 0} for fid, row in values.items()}
+    if layer.isEditable():  # the user has it open for editing: go through the edit buffer
+        for fid, change in changes.items():
+            layer.changeAttributeValues(fid, change)
+    else:
+        layer.dataProvider().changeAttributeValues(changes)
+    layer.triggerRepaint()
+
+
+def _replace_remnants(layer: QgsVectorLayer, patch_ids: list, rects: list[QgsRectangle], result) -> None:
+    ensure_spatial_index(layer)
+    wanted = {str(p) for p in patch_ids if p is not None}
+    old = set()
+    for rect in rects:
+        request = QgsFeatureRequest().setFilterRect(rect).setSubsetOfAttributes([RF.PATCH_ID], layer.fields())
+        old.update(f.id() for f in layer.getFeatures(request) if str(plain_value(f[RF.PATCH_ID])) in wanted)
+    provider = layer.dataProvider()
+    if old:
+        provider.deleteFeatures(list(old))
+    parts = result.remnant_parts
+    new = []
+    for p, n, a, g in zip(parts.patch_index, parts.part, parts.area_m2, parts.geometries):
+        feature = QgsFeature(layer.fields())
+        feature.setAttribute(RF.PATCH_ID, result.patch_id[p])
+        feature.setAttribute(RF.PART, int(n))
+        feature.setAttribute(RF.AREA_M2, float(a))
+        feature.setGeometry(from_shapely(g))
+        new.append(feature)
+    if new:
+        provider.addFeatures(new)
+    layer.updateExtents()
+    layer.triggerRepaint()

@@ -1,0 +1,257 @@
+"""The results table: one row per patch of a verify OUTPUT layer, sortable and filterable.
+
+Statuses and reasons are shown as the algorithm wrote them (in words); nothing is decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from qgis.core import QgsFeatureRequest, QgsVectorLayer
+from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from qgis.PyQt.QtGui import QBrush, QFont
+
+from ..core.definitions import (
+    DISPUTE_REOPENED,
+    SQUARE_METRES_PER_MU,
+    STATUS_EN,
+    STATUS_ZH,
+    F,
+    Mark,
+    Status,
+    reasons_in_words,
+)
+from ..processing.layers import plain_value
+from .compat import no_geometry_flag, right_aligned
+from .i18n import is_chinese, tr
+from .styles import status_colour
+
+CONTEXT = "ResultsModel"
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers sort as numbers
+FID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass
+class Row:
+    fid: int
+    patch_id: str
+    township: str
+    status: str
+    reasons: str
+    monitor_m2: float
+    remain_m2: float
+    remain_rt: float
+    dispute: str = ""  # issue 5: disputed / upheld / overturned / reopened, from the audit log
+    overturned_to: str = ""  # the auditors' status where an overturn stands
+
+    @property
+    def final(self) -> str:
+        """The status that counts: an overturn's where one stands, else the algorithm's."""
+        return self.overturned_to or self.status
+
+
+def status_word(status: str, chinese: bool | None = None) -> str:
+    chinese = is_chinese() if chinese is None else chinese
+    try:
+        return (STATUS_ZH if chinese else STATUS_EN)[Status(status)]
+    except ValueError:
+        return status
+
+
+def _number(value: Any) -> float:
+    value = plain_value(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def row_of(feature) -> Row:
+    return Row(
+        fid=feature.id(),
+        patch_id=str(plain_value(feature[F.PATCH_ID]) or ""),
+        township=str(plain_value(feature[F.TOWNSHIP]) or ""),
+        status=str(plain_value(feature[F.STATUS]) or ""),
+        reasons=str(plain_value(feature[F.REASONS]) or ""),
+        monitor_m2=_number(feature[F.MONITOR_M2]),
+        remain_m2=_number(feature[F.REMAIN_M2]),
+        remain_rt=_number(feature[F.REMAIN_RT]),
+    )
+
+
+def rows_from_layer(layer: QgsVectorLayer) -> list[Row]:
+    names = [F.PATCH_ID, F.TOWNSHIP, F.STATUS, F.REASONS, F.MONITOR_M2, F.REMAIN_M2, F.REMAIN_RT]
+    request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, layer.fields())
+    return [row_of(f) for f in layer.getFeatures(request)]
+
+
+class ResultsModel(QAbstractTableModel):
+    # Reasons right after the result: what a verifier walking the failures reads first.
+    COLUMNS = ("patch_id", "township", "status", "reasons", "monitor_mu", "monitor_m2", "remain_m2", "remain_rt", "dispute")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.rows: list[Row] = []
+        self._by_fid: dict[int, int] = {}
+        self._chinese = is_chinese()
+
+    # -- content -----------------------------------------------------------------------------------
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self._by_fid = {r.fid: i for i, r in enumerate(rows)}
+        self._chinese = is_chinese()
+        self.endResetModel()
+
+    def update_rows(self, rows: list[Row]) -> None:
+        """New figures for some patches (after a re-check), without resetting the view."""
+        for row in rows:
+            i = self._by_fid.get(row.fid)
+            if i is None:
+                continue
+            row.dispute, row.overturned_to = self.rows[i].dispute, self.rows[i].overturned_to
+            self.rows[i] = row
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
+
+    def set_disputes(self, states: dict) -> None:
+        """Per patch id, the audit log's state (core.audit.PatchState); overturns become final."""
+        for row in self.rows:
+            state = states.get(row.patch_id)
+            row.dispute = (state.dispute or "") if state is not None else ""
+            overturned = state is not None and state.dispute == Mark.OVERTURNED.value and state.final_status
+            row.overturned_to = state.final_status if overturned else ""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
+
+    def row_by_fid(self, fid: int) -> Row | None:
+        i = self._by_fid.get(fid)
+        return None if i is None else self.rows[i]
+
+    def counts(self) -> dict[str, int]:
+        out = {s.value: 0 for s in Status}
+        for row in self.rows:
+            out[row.final] = out.get(row.final, 0) + 1
+        return out
+
+    def townships(self) -> list[str]:
+        return sorted({r.township for r in self.rows})
+
+    # -- Qt ---------------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return {
+            "patch_id": tr(CONTEXT, "Patch id"),
+            "township": tr(CONTEXT, "Township"),
+            "status": tr(CONTEXT, "Result"),
+            "reasons": tr(CONTEXT, "Reasons"),
+            "monitor_mu": tr(CONTEXT, "Monitored (mu)"),
+            "monitor_m2": tr(CONTEXT, "Monitored (m²)"),
+            "remain_m2": tr(CONTEXT, "Remaining (m²)"),
+            "remain_rt": tr(CONTEXT, "Ratio"),
+            "dispute": tr(CONTEXT, "Dispute"),
+        }[self.COLUMNS[section]]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = self.COLUMNS[index.column()]
+        if role == FID_ROLE:
+            return row.fid
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == "reasons":
+            return row.reasons  # the codes, for those who write scripts
+        if role == Qt.ItemDataRole.FontRole and row.dispute:
+            font = QFont()
+            font.setBold(True)  # disputed patches stand out
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole and column == "status":
+            colour = status_colour(row.final)
+            colour.setAlpha(90)
+            return QBrush(colour)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("monitor_mu", "monitor_m2", "remain_m2", "remain_rt"):
+            return right_aligned()
+        return None
+
+    def _display(self, row: Row, column: str) -> str:
+        if column == "patch_id":
+            return row.patch_id
+        if column == "township":
+            return row.township
+        if column == "status":
+            return status_word(row.final, self._chinese)
+        if column == "dispute":
+            return self._dispute_text(row)
+        if column == "monitor_mu":
+            return f"{row.monitor_m2 / SQUARE_METRES_PER_MU:,.2f}"
+        if column == "monitor_m2":
+            return f"{row.monitor_m2:,.1f}"
+        if column == "remain_m2":
+            return f"{row.remain_m2:,.1f}"
+        if column == "remain_rt":
+            return f"{row.remain_rt * 100:.1f}%"
+        return reasons_in_words(row.reasons, self._chinese)
+
+    def _dispute_text(self, row: Row) -> str:
+        if not row.dispute:
+            return ""
+        words = {
+            Mark.DISPUTED.value: tr(CONTEXT, "disputed"),
+            Mark.UPHELD.value: tr(CONTEXT, "upheld"),
+            Mark.OVERTURNED.value: tr(CONTEXT, "overturned"),
+            DISPUTE_REOPENED: tr(CONTEXT, "re-opened"),
+        }
+        text = words.get(row.dispute, row.dispute)
+        if row.overturned_to:  # the computed status beside the final one
+            text += tr(CONTEXT, " (computed: {status})").format(status=status_word(row.status, self._chinese))
+        return text
+
+    @staticmethod
+    def _sort_value(row: Row, column: str):
+        if column in ("monitor_mu", "monitor_m2"):
+            return row.monitor_m2
+        if column in ("remain_m2", "remain_rt"):
+            return getattr(row, column)
+        if column == "status":
+            order = [s.value for s in Status]
+            return order.index(row.final) if row.final in order else len(order)
+        return getattr(row, column)
+
+
+class ResultsFilter(QSortFilterProxyModel):
+    """Shows the rows of one status and/or one township, or whose id contains a text."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.status = ""
+        self.township: str | None = None
+        self.text = ""
+        self.setSortRole(SORT_ROLE)
+
+    def set_filter(self, status: str | None = None, township: str | None = ..., text: str | None = None) -> None:
+        if status is not None:
+            self.status = status
+        if township is not ...:
+            self.township = township
+        if text is not None:
+            self.text = text.strip()
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row, source_parent) -> bool:
+        row = self.sourceModel().rows[source_row]
+        if self.status and row.final != self.status:
+            return False
+        if self.township is not None and row.township != self.township:
+            return False
+        return not self.text or self.text.lower() in row.patch_id.lower()

@@ -1,0 +1,131 @@
+"""Every key the dock stores, in one place: project entries (the choices, per QGIS project) and the
+custom properties that mark the result layers it made."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+from qgis.core import QgsMapLayer, QgsProject
+
+from ..core.definitions import (
+    DEFAULT_AREA_TOLERANCE,
+    DEFAULT_MAIN_STRUCTURE_AREA,
+    DEFAULT_MAX_REMAINING_RATIO,
+    AreaMethod,
+    AreaUnit,
+)
+from ..core.engine import Rules
+
+SCOPE = "demolition_verifier"  # QgsProject entry scope
+ROLE_PROPERTY = "demolition_verifier/role"  # custom property on the layers the dock made
+SETUP_PROPERTY = "demolition_verifier/setup"  # the run's choices, as JSON, on the result layer
+ROLE_RESULT = "result"
+ROLE_REMNANTS = "remnants"
+
+
+@dataclass
+class VerifySetup:
+    """What the user chose in the dock; the same names as the algorithm's parameters."""
+
+    patches: str = ""  # layer ids
+    id_field: str = ""
+    area_field: str = ""
+    area_unit: int = int(AreaUnit.SQUARE_METRE)
+    township_field: str = ""
+    survey: str = ""
+    coverage: str = ""
+    max_ratio: float = DEFAULT_MAX_REMAINING_RATIO
+    tolerance: float = DEFAULT_AREA_TOLERANCE
+    main_area: float = DEFAULT_MAIN_STRUCTURE_AREA
+    area_method: int = int(AreaMethod.ELLIPSOIDAL)
+
+    def rules(self) -> Rules:
+        return Rules(
+            max_remaining_ratio=self.max_ratio,
+            area_tolerance=self.tolerance,
+            main_structure_area=self.main_area,
+            monitored_area_unit=AreaUnit(self.area_unit),
+            area_method=AreaMethod(self.area_method),
+        )
+
+    def parameters(self) -> dict:
+        """Parameters of demolitionverifier:verify; outputs to memory layers."""
+        params = {
+            "PATCHES": self.patches,
+            "PATCH_ID_FIELD": self.id_field,
+            "MONITORED_AREA_UNIT": self.area_unit,
+            "SURVEY": self.survey,
+            "MAX_REMAINING_RATIO": self.max_ratio,
+            "AREA_TOLERANCE": self.tolerance,
+            "MAIN_STRUCTURE_AREA": self.main_area,
+            "AREA_METHOD": self.area_method,
+            "OUTPUT": "memory:",
+            "OUTPUT_REMNANTS": "memory:",
+        }
+        for key, value in (
+            ("MONITORED_AREA_FIELD", self.area_field),
+            ("TOWNSHIP_FIELD", self.township_field),
+            ("COVERAGE", self.coverage),
+        ):
+            if value:
+                params[key] = value
+        return params
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> VerifySetup | None:
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+    # -- per project --------------------------------------------------------------------------------
+    def save(self, project: QgsProject) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float):
+                project.writeEntryDouble(SCOPE, f"setup/{f.name}", value)
+            elif isinstance(value, int):
+                project.writeEntry(SCOPE, f"setup/{f.name}", int(value))
+            else:
+                project.writeEntry(SCOPE, f"setup/{f.name}", value)
+
+    @classmethod
+    def load(cls, project: QgsProject) -> VerifySetup | None:
+        """The choices saved in this project, or None when it has none."""
+        if not project.readEntry(SCOPE, "setup/patches", "")[1]:
+            return None
+        setup = cls()
+        for f in fields(setup):
+            default = getattr(setup, f.name)
+            key = f"setup/{f.name}"
+            if isinstance(default, float):
+                value = project.readDoubleEntry(SCOPE, key, default)[0]
+            elif isinstance(default, int):
+                value = project.readNumEntry(SCOPE, key, default)[0]
+            else:
+                value = project.readEntry(SCOPE, key, default)[0]
+            setattr(setup, f.name, value)
+        return setup
+
+
+def layer_role(layer: QgsMapLayer | None) -> str:
+    return str(layer.customProperty(ROLE_PROPERTY, "") or "") if layer is not None else ""
+
+
+def layers_with_role(project: QgsProject, role: str) -> list[QgsMapLayer]:
+    return [layer for layer in project.mapLayers().values() if layer_role(layer) == role]
+
+
+def setup_of(layer: QgsMapLayer | None) -> VerifySetup | None:
+    """The choices a result layer was made with (stored on it so a re-check uses the same rules)."""
+    if layer is None:
+        return None
+    return VerifySetup.from_json(layer.customProperty(SETUP_PROPERTY, "") or "")
