@@ -38,6 +38,7 @@ MAX_SPAN_DEGREES = 8.0
 MAX_SIDE_M = 5_000.0  # larger polygons are measured vertex by vertex
 MAX_SCALE_DEPARTURE = 0.01  # a GK zone departs at most ~3e-3 (6° zone's edge)
 EDGE_CORRECTION_M = 100.0  # polygons this large get the chord-to-geodesic correction
+CENTRE_BY_BOX_M = 30.0  # smaller polygons take the scale at their bounding box's centre
 GRID_TOLERANCE = 1e-8  # relative error allowed in the interpolated areal scale
 STEP_M = 100.0  # finite-difference step, in metres: far above PROJ's noise, far below the scale's curvature
 MAX_GRID_NODES = 513  # per axis
@@ -121,7 +122,8 @@ class AreaMeter:
         self._to_lonlat = Transformer.from_crs(crs, CGCS2000, always_xy=True)
         self._projections: dict[tuple[int, int], Transformer] = {}
         self._grids: dict[tuple[int, int], ScaleGrid | None] = {}
-        self._step = STEP_M / _metres_per_unit(crs)
+        self._metres = _metres_per_unit(crs)
+        self._step = STEP_M / self._metres
         self._by_scale_ok = _is_conformal(crs)
 
     def measure(self, geoms: np.ndarray, exact: bool = False) -> np.ndarray:
@@ -153,17 +155,22 @@ class AreaMeter:
 
     def _by_scale(self, geoms, bounds, projection: Transformer, areas: np.ndarray, members) -> np.ndarray:
         """Planar area × the areal scale at the centroid, for polygons small enough; which were done."""
-        centres = shapely.get_coordinates(shapely.centroid(geoms))
-        if len(centres) != len(geoms):  # a centroid came out empty: measure everything by vertex
-            return np.zeros(len(geoms), dtype=bool)
-        x, y = centres[:, 0], centres[:, 1]
+        # The scale at the centroid; for small polygons the bounding box's centre is as good (the
+        # scale changes by < 2e-8 per metre in a zone: < 4e-7 over 15 m) and much cheaper.
+        x, y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
+        large = np.flatnonzero(np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) > CENTRE_BY_BOX_M / self._metres)
+        if len(large):
+            centres = shapely.get_coordinates(shapely.centroid(geoms[large]))
+            if len(centres) != len(large):  # a centroid came out empty: measure everything by vertex
+                return np.zeros(len(geoms), dtype=bool)
+            x[large], y[large] = centres[:, 0], centres[:, 1]
         grid = self._grid(projection, x, y)
         if grid is None:
             return np.zeros(len(geoms), dtype=bool)
         scale = grid(x, y)
         side = np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) * np.sqrt(scale)
         # far outside its zone a projection distorts too much for the centroid rule: by vertex
-        near_true = np.abs(scale * (self._step / STEP_M) ** 2 - 1) <= MAX_SCALE_DEPARTURE
+        near_true = np.abs(scale / self._metres**2 - 1) <= MAX_SCALE_DEPARTURE
         small = np.isfinite(scale) & (side <= MAX_SIDE_M) & near_true
         planar = shapely.area(geoms)
         long_edges = np.flatnonzero(small & (side > EDGE_CORRECTION_M))

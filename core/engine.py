@@ -429,8 +429,12 @@ class _Indexed:
         pieces = np.concatenate([pieces[keep], united])
         owners = np.concatenate([pi[keep], owners])
         present = ~shapely.is_missing(pieces)
-        parts, index = shapely.get_parts(pieces[present], return_index=True)
-        return Clipped(owners[present][index], parts, touched_repaired)
+        pieces, owners = pieces[present], owners[present]
+        multi = shapely.get_type_id(pieces) != shapely.GeometryType.POLYGON  # only these need exploding
+        parts, index = shapely.get_parts(pieces[multi], return_index=True)
+        return Clipped(
+            np.concatenate([owners[~multi], owners[multi][index]]), np.concatenate([pieces[~multi], parts]), touched_repaired
+        )
 
 
 def _object_array(values: Sequence[Any]) -> np.ndarray:

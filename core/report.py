@@ -435,7 +435,7 @@ def _patch_sheet(
     for n, i in enumerate(order, start=1):
         r = records[i]
         values = [
-            n, r.patch_id, r.township_name, status_words(r.final_status), *([review_words(r)] if reviewed else []),
+            n, r.patch_id, r.township_name, status_words(r.final_status), *([review_words(r) or None] if reviewed else []),
             reasons_in_words(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, r.measured(r.remain_m2),
             r.measured(r.remain_rt), r.measured(r.largest_m2), r.measured(r.remnants),
             *([(r.review.note if r.review else None) or None] if reviewed else []),
@@ -495,7 +495,7 @@ def _failed_sheet(
             n += 1
             r = records[i]
             values = [
-                n, r.township_name, r.patch_id, status_words(r.final_status), *([review_words(r)] if reviewed else []),
+                n, r.township_name, r.patch_id, status_words(r.final_status), *([review_words(r) or None] if reviewed else []),
                 reasons_in_words(r.reasons), r.monitor_mu, r.measured(r.remain_m2), r.measured(r.remain_rt),
                 r.measured(r.largest_m2), None, None,
             ]  # fmt: skip

@@ -26,6 +26,12 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     def name(self) -> str:
         return self.NAME
 
+    def group(self) -> str:  # every algorithm sits directly under the provider
+        return ""
+
+    def groupId(self) -> str:
+        return ""
+
     def displayName(self) -> str:
         return f"{self.DISPLAY_ZH} {self.DISPLAY_EN}" if ui_is_chinese() else f"{self.DISPLAY_EN} ({self.DISPLAY_ZH})"
 

@@ -36,12 +36,6 @@ class CheckAuditLogAlgorithm(BaseAlgorithm):
         "not in the log) and HEAD (the current head hash)."
     )
 
-    def group(self) -> str:
-        return ""
-
-    def groupId(self) -> str:
-        return ""
-
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFile("INPUT", "审计日志 Audit log", fileFilter=GPKG_FILTER))
         self.addParameter(

@@ -111,12 +111,6 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         "status with the computed one beside it, and a disputed patch is marked."
     )
 
-    def group(self) -> str:
-        return ""
-
-    def groupId(self) -> str:
-        return ""
-
     def flags(self):
         # Layouts are Qt graphics scenes and the run builds its own QgsProject: main thread only.
         flag = getattr(getattr(Qgis, "ProcessingAlgorithmFlag", None), "NoThreading", None)  # QGIS >= 3.36

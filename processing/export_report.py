@@ -37,12 +37,6 @@ class ExportReportAlgorithm(BaseAlgorithm):
         "count with their final status (the computed one shown beside it) and disputed patches are marked."
     )
 
-    def group(self) -> str:
-        return ""
-
-    def groupId(self) -> str:
-        return ""
-
     def initAlgorithm(self, config=None):
         self.addParameter(
             QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches", [QgsProcessing.TypeVector])

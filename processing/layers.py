@@ -392,3 +392,11 @@ def write_features(sink, rows: Iterable[list], geometries: Iterable[QgsGeometry 
         add(pending)
     if failure:
         raise failure[0]
+
+
+def close_sink(sink) -> None:
+    """QGIS >= 3.42 finalizes a sink explicitly (errors are raised there, not lost in a destructor);
+    older ones close it when the last reference goes."""
+    finalize = getattr(sink, "finalize", None)
+    if finalize is not None:
+        finalize()

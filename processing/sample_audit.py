@@ -47,12 +47,6 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         "parameters, drawn ids) is appended to it."
     )
 
-    def group(self) -> str:
-        return ""
-
-    def groupId(self) -> str:
-        return ""
-
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches (verify OUTPUT)"))
         self.addParameter(

@@ -35,6 +35,7 @@ from ..core.messages import Refusal, text
 from .audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from .base import BaseAlgorithm
 from .layers import (
+    close_sink,
     from_shapely_array,
     make_fields,
     new_feature,
@@ -62,12 +63,6 @@ class VerifyAlgorithm(BaseAlgorithm):
         "the monitored area, blocks keeping the main building (拆次留主), and marks each patch "
         "pass / fail / unsurveyed with reasons. Areas are ellipsoidal on CGCS2000."
     )
-
-    def group(self) -> str:
-        return ""
-
-    def groupId(self) -> str:
-        return ""
 
     def initAlgorithm(self, config=None):
         polygon = [QgsProcessing.TypeVectorPolygon]
@@ -276,7 +271,8 @@ class VerifyAlgorithm(BaseAlgorithm):
         else:
             rows = ([attributes[k] for k in keep] + list(values) for attributes, values in zip(patches.attributes, results))
         write_features(sink, rows, patches.output_geometries(), feedback)
-        del sink  # closes the file here, not after the run (a GeoPackage builds its spatial index now)
+        close_sink(sink)  # the file is closed here, inside the timing (a GeoPackage builds its index now)
+        del sink
         return dest
 
     def _write_remnants(self, parameters, context, source, result: Result, feedback=None) -> str:
@@ -288,6 +284,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         ids = [result.patch_id[p] for p in parts.patch_index.tolist()]
         rows = ([i, n, a] for i, n, a in zip(ids, parts.part.tolist(), parts.area_m2.tolist()))
         write_features(sink, rows, from_shapely_array(parts.geometries), feedback)
+        close_sink(sink)
         del sink
         return dest
 

@@ -106,7 +106,7 @@ def build() -> QgsPrintLayout:
         layout, "subtitle", "[% \"township\" %]　　图斑编号：[% \"patch_id\" %]", 10, 16, 277, 8, 13, False, Qt.AlignHCenter
     )
     # result_zh: the final status, with the review beside it (通过（改判；原计算：不通过）, 不通过（存疑）)
-    badge = label(layout, "status_badge", "核查结果：[% \"result_zh\" %]", 187, 26, 100, 10, 14, True, Qt.AlignHCenter, frame=True)
+    badge = label(layout, "status_badge", "核查结果：[% \"result_zh\" %]", 187, 26, 100, 10, 13, True, Qt.AlignHCenter, frame=True)
     badge.setBackgroundEnabled(True)
     badge.setFrameStrokeWidth(QgsLayoutMeasurement(0.5, MM))
     colour = (
@@ -125,9 +125,9 @@ def build() -> QgsPrintLayout:
     map_item.setAtlasMargin(1.5)  # the patch spans about a quarter of the map: its surroundings show
     map_item.setKeepLayerSet(True)
     layout.addLayoutItem(map_item)
-    place(map_item, 10, 26, 172, 160, "map")
+    place(map_item, 10, 26, 172, 156, "map")
     map_item.setCrs(QgsCoordinateReferenceSystem("EPSG:4526"))  # any metric CRS and extent, so the scale
-    map_item.setExtent(QgsRectangle(38560000, 4052000, 38560172, 4052160))  # bar can size itself
+    map_item.setExtent(QgsRectangle(38560000, 4052000, 38560172, 4052156))  # bar can size itself
 
     north = QgsLayoutItemPicture(layout)
     north.setPicturePath(os.path.join(QgsApplication.svgPaths()[0], "arrows", "NorthArrow_02.svg"))
@@ -155,7 +155,7 @@ def build() -> QgsPrintLayout:
     bar.setReferencePoint(QgsLayoutItem.LowerLeft)
     layout.addLayoutItem(bar)
     bar.resizeToMinimumWidth()
-    bar.attemptMove(QgsLayoutPoint(12, 184, MM))
+    bar.attemptMove(QgsLayoutPoint(12, 180, MM))
     bar.setId("scalebar")
 
     # -- right panel: status, figures, legend, photos ---------------------------------------------------------
@@ -227,15 +227,16 @@ def build() -> QgsPrintLayout:
     note = label(layout, "photo_note", "[% \"photo_note\" %]", 187, 140, 100, 34, 9, align=Qt.AlignHCenter, color=GREY)
     note.setVAlign(Qt.AlignVCenter)
 
-    # -- bottom band: the run, and the signatures -------------------------------------------------------
+    # -- bottom band: the run (with the audit log's head hashes under it, when given), and the signatures --
+    # @dv_audit is '' or one or two lines, each after a line break: the band holds up to four lines.
     info = (
-        "核查时间：[% \"checked_txt\" %]　运行编号：[% \"run_id\" %][% @dv_audit %]\n"
-        "坐标系：[% @dv_crs %]　比例尺 1:[% format_number(map_get(item_variables('map'), 'map_scale'), 0) %]"
-        "[% @dv_basemap %]\n"
+        "核查时间：[% \"checked_txt\" %]　运行编号：[% \"run_id\" %]　"
         "出图时间：[% format_date(now(), 'yyyy-MM-dd HH:mm') %]　"
-        "第 [% @atlas_featurenumber %] / [% @atlas_totalfeatures %] 页"
+        "第 [% @atlas_featurenumber %] / [% @atlas_totalfeatures %] 页[% @dv_audit %]\n"
+        "坐标系：[% @dv_crs %]　比例尺 1:[% format_number(map_get(item_variables('map'), 'map_scale'), 0) %]"
+        "[% @dv_basemap %]"
     )
-    run = label(layout, "run_info", info, 10, 188, 172, 16, 8, color=GREY)
+    run = label(layout, "run_info", info, 10, 183.5, 172, 21, 8, color=GREY)
     run.setVAlign(Qt.AlignTop)
     signatures = (
         "核查人（签字）：________________　日期：____________\n\n"

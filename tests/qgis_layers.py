@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsVectorFileWriter, QgsVectorLayer
+from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProcessingFeedback, QgsVectorFileWriter, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
 _TYPES = {str: QVariant.String, float: QVariant.Double, int: QVariant.Int}
@@ -44,3 +44,22 @@ def write_file(layer: QgsVectorLayer, path: str, driver: str = "GPKG", encoding:
     error = QgsVectorFileWriter.writeAsVectorFormatV2(layer, path, QgsCoordinateTransformContext(), options)
     assert error[0] == QgsVectorFileWriter.NoError, error
     return path
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """A real feedback that keeps what the run told the user (info and warnings)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+
+    def pushInfo(self, info):  # noqa: N802
+        self.lines.append(info)
+        super().pushInfo(info)
+
+    def pushWarning(self, warning):  # noqa: N802
+        self.lines.append(warning)
+        super().pushWarning(warning)
+
+    def text(self) -> str:
+        return "\n".join(self.lines)

@@ -9,10 +9,14 @@ import pytest
 
 from demolition_verifier.core.definitions import SQUARE_METRES_PER_MU, Reason, reasons_in_words
 from demolition_verifier.core.report import (
+    AuditStamp,
     PatchRecord,
+    Review,
     local_time_text,
     natural_order,
     patch_figures,
+    result_words,
+    review_words,
     run_info,
     summary_rows,
     write_report,
@@ -124,3 +128,49 @@ def test_report_when_everything_passed(tmp_path):
     write_report([RECORDS[1]], str(path))
     ws = openpyxl.load_workbook(path)["未通过图斑"]
     assert ws["A5"].value == "全部图斑均已通过核查。"
+
+
+def reviewed(pid, status, dispute, final=None, note=None):
+    r = record(pid, "城关镇", status, "", 1000.0, 0.0 if status == "pass" else 100.0)
+    r.review = Review(dispute, final or status, note)
+    return r
+
+
+def test_words_of_a_review():
+    overturned = reviewed("H1", "fail", "overturned", "pass", "复核已拆除")
+    assert overturned.final_status == "pass"
+    assert result_words(overturned) == "通过（改判；原计算：不通过）"
+    assert review_words(overturned) == "改判（原计算：不通过）"
+    assert dict(patch_figures(overturned))["核查结果"] == "通过（改判；原计算：不通过）"
+    assert result_words(reviewed("H2", "fail", "disputed")) == "不通过（存疑）"
+    assert result_words(reviewed("H3", "pass", "upheld")) == "通过（维持）"
+    assert result_words(reviewed("H4", "fail", "reopened")) == "不通过（重新存疑）"
+    plain = record("H5", "城关镇", "fail", "", 1000.0, 100.0)
+    assert plain.final_status == "fail" and result_words(plain) == "不通过" and review_words(plain) == ""
+
+
+def test_the_summary_counts_final_statuses_without_partial_credit():
+    records = [
+        reviewed("H1", "fail", "overturned", "pass"),  # counts as passed
+        reviewed("H2", "fail", "disputed"),  # still fail: a dispute is no decision
+        reviewed("H3", "pass", "overturned", "fail"),  # counts as failed
+        record("H4", "城关镇", "pass", "", 1000.0, 0.0),
+    ]
+    town = summary_rows(records)[0]
+    assert (town.passed, town.failed, town.done_area) == (2, 2, pytest.approx(0.5))
+
+
+def test_report_with_an_audit_stamp(tmp_path):
+    records = [reviewed("H1", "fail", "overturned", "pass", "复核已拆除"), reviewed("H2", "fail", "disputed")]
+    stamp = AuditStamp("a" * 64, "b" * 64, {"overturned": 1, "disputed": 1})
+    path = tmp_path / "report.xlsx"
+    write_report(records, str(path), stamp=stamp)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        assert ws["A2"].value.split("\n")[1:] == [f"审计链头哈希（核查运行后）：{'a' * 64}", f"审计链头哈希（导出时，含复核标记）：{'b' * 64}"]
+        assert ws["A2"].alignment.wrap_text
+    detail = [r for r in wb["图斑明细"].iter_rows(min_row=5, values_only=True)]
+    assert [r[3:5] for r in detail] == [("通过", "改判（原计算：不通过）"), ("不通过", "存疑")]
+    assert detail[0][-1] == "复核已拆除" and detail[1][-1] is None
+    failed = [r for r in wb["未通过图斑"].iter_rows(min_row=5, values_only=True) if isinstance(r[0], int)]
+    assert [(r[2], r[3], r[4]) for r in failed] == [("H2", "不通过", "存疑")]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer, QgsWkbTypes
-from qgis_layers import box_wkt, memory_layer, write_file
+from qgis_layers import RecordingFeedback, box_wkt, memory_layer, write_file
 
 X0, Y0 = 39_550_000.0, 3_880_000.0  # EPSG:4527
 FIELDS = [("JCBH", str), ("XZQMC", str), ("JCMJ", float)]
@@ -16,25 +16,6 @@ FIELDS = [("JCBH", str), ("XZQMC", str), ("JCMJ", float)]
 
 def square(dx: float, size: float = 100.0) -> str:
     return box_wkt(X0 + dx, Y0, X0 + dx + size, Y0 + size)
-
-
-class Messages(QgsProcessingFeedback):
-    """A real feedback that keeps what the run told the user."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info):  # noqa: N802
-        self.lines.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.lines.append(warning)
-        super().pushWarning(warning)
-
-    def text(self) -> str:
-        return "\n".join(self.lines)
 
 
 def verify(processing, patches, survey, feedback=None, **extra):
@@ -65,7 +46,7 @@ def test_bad_monitored_values_and_duplicate_ids_are_flagged_and_counted(processi
         "patches", [square(0), square(200), square(400), square(600)], fields=[("JCBH", str), ("JCMJ", str)],
         rows=[["A", "abc"], ["A", "-5"], ["B", None], ["C", "10000"]],
     )
-    feedback = Messages()
+    feedback = RecordingFeedback()
     out = verify(processing, patches, memory_layer("survey", []), feedback, MONITORED_AREA_FIELD="JCMJ")["OUTPUT"]
     reasons = [f["reasons"] for f in out.getFeatures()]
     assert reasons == [
@@ -82,7 +63,7 @@ def test_null_geometries(processing):
     patches = memory_layer("patches", [square(0), None, square(200)], fields=FIELDS,
                            rows=[["A", "x", 1.0], ["B", "x", 1.0], ["C", "x", 1.0]])
     survey = memory_layer("survey", [None, box_wkt(X0 + 210, Y0 + 10, X0 + 230, Y0 + 30), None])
-    feedback = Messages()
+    feedback = RecordingFeedback()
     rows = by_id(verify(processing, patches, survey, feedback)["OUTPUT"])
     assert rows["B"]["status"] == "unsurveyed" and rows["B"]["reasons"] == "no_geometry"
     assert rows["A"]["status"] == "pass" and rows["C"]["status"] == "fail"
@@ -165,7 +146,7 @@ def test_wrong_unit_is_named_in_the_log(processing):
     wkts = [square(0), square(200, 80), square(400, 60), square(600, 90)]
     mu = [[f"P{i}", "x", (s * s) / (2000 / 3)] for i, s in enumerate([100, 80, 60, 90])]
     patches = memory_layer("patches", wkts, fields=FIELDS, rows=mu)
-    feedback = Messages()
+    feedback = RecordingFeedback()
     out = verify(processing, patches, memory_layer("survey", []), feedback, MONITORED_AREA_FIELD="JCMJ",
                  AREA_METHOD=1)["OUTPUT"]
     assert all("area_mismatch" in f["reasons"] for f in out.getFeatures())
@@ -174,7 +155,7 @@ def test_wrong_unit_is_named_in_the_log(processing):
 
 def test_empty_layers_and_a_single_patch(processing):
     empty = memory_layer("patches", [], fields=FIELDS)
-    feedback = Messages()
+    feedback = RecordingFeedback()
     result = verify(processing, empty, memory_layer("survey", [square(0)]), feedback, OUTPUT_SUMMARY="memory:")
     assert result["OUTPUT"].featureCount() == 0
     assert [f["township"] for f in result["OUTPUT_SUMMARY"].getFeatures()] == ["合计"]

@@ -4,6 +4,7 @@ computed one beside it, disputed patches marked; and nothing printed that the lo
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import openpyxl
@@ -20,8 +21,8 @@ from export_data import (
     render_page,
     verified_county,
 )
-from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
-from qgis_layers import box_wkt, memory_layer
+from qgis.core import QgsProcessingException, QgsVectorLayer
+from qgis_layers import RecordingFeedback, box_wkt, memory_layer
 from qgis_process_runner import QgisProcess
 
 from demolition_verifier.core import audit
@@ -32,22 +33,6 @@ OVERTURN_NOTE = "复核：残留为可移动板房，已运走"
 DISPUTE_NOTE = "乡镇申辩：残留为保留的水泵房"
 PASS_BADGE_RGB = (198, 239, 206)  # the badge of a final pass (#c6efce)
 BADGE_MM = (187.0, 26.0, 287.0, 36.0)
-
-
-class Log(QgsProcessingFeedback):
-    """The run's log as the user reads it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushInfo(self, info):  # noqa: N802
-        self.lines.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.lines.append(warning)
-        super().pushWarning(warning)
 
 
 @pytest.fixture
@@ -84,7 +69,7 @@ def squeezed(page: str) -> str:
 
 def test_report_prints_the_head_and_final_statuses(processing, audited, tmp_path):
     path = tmp_path / "report.xlsx"
-    feedback = Log()
+    feedback = RecordingFeedback()
     result = report(processing, audited, path, feedback)
     assert result["AUDIT_HEAD"] == audited["run_head"]
     assert any(audited["run_head"] in line for line in feedback.lines)  # in the run's log too
@@ -122,11 +107,12 @@ def test_maps_print_the_head_and_final_statuses(processing, audited, tmp_path):
     result = maps(processing, audited, path)
     assert result["AUDIT_HEAD"] == audited["run_head"] and result["PAGES"] == 4
     pages = pdf_text_pages(path)
-    for page in pages:  # every page: the full hashes, each legible on its own line
-        lines = [" ".join(line.split()) for line in page.splitlines()]
-        assert f"审计链头哈希(核查运行后):{audited['run_head']}" in lines
-        assert f"审计链头哈希(导出时,含复核标记):{audited['export_head']}" in lines
-        assert audited["run_id"] in page
+    for page in pages:  # every page: the full hashes, whole, each on a line of its own
+        assert re.search(r"审计链头哈希\(核查运行后\):\s*([0-9a-f]{64})\s", page).group(1) == audited["run_head"]
+        assert (
+            re.search(r"审计链头哈希\(导出时,含复核标记\):\s*([0-9a-f]{64})\s", page).group(1) == audited["export_head"]
+        )
+        assert audited["run_id"] in page and re.search(r"第 \d / 4", page)
     by_id = dict(zip(NATURAL_ORDER, pages))
     h2 = squeezed(by_id["H2"])  # NFKC: （；：） read as (;:)
     assert "核查结果:通过(改判;原计算:不通过)" in h2  # the badge
@@ -154,7 +140,7 @@ def test_without_a_log_nothing_of_it_is_printed(processing, audited, tmp_path):
 def test_a_log_without_the_run_prints_no_head(processing, audited, tmp_path):
     other = tmp_path / "other" / "audit.gpkg"
     verified_county(processing, audit_log=other)  # another run, another log
-    feedback = Log()
+    feedback = RecordingFeedback()
     path = tmp_path / "report.xlsx"
     result = report(processing, audited, path, feedback, AUDIT_LOG=str(other))
     assert result["AUDIT_HEAD"] == ""
@@ -165,7 +151,7 @@ def test_a_log_without_the_run_prints_no_head(processing, audited, tmp_path):
     assert wb["图斑明细"]["D6"].value == "不通过"  # H2 as computed
 
     pdf = tmp_path / "maps.pdf"
-    feedback = Log()
+    feedback = RecordingFeedback()
     maps(processing, audited, pdf, feedback, AUDIT_LOG=str(other), FILTER="\"patch_id\" = 'H2'")
     assert text("audit_run_not_in_log", False, path=str(other), runs=audited["run_id"]) in feedback.lines
     page = pdf_text_pages(pdf)[0]
@@ -175,7 +161,10 @@ def test_a_log_without_the_run_prints_no_head(processing, audited, tmp_path):
 def test_a_later_run_with_other_figures_is_not_overturned_by_the_old_mark(processing, audited, tmp_path):
     """H2 re-verified into the same log with its remnant gone: the overturn judged other figures, so
     the first run's output shows H2 as computed, and says why."""
-    wkts = [None if dx is None else box_wkt(X0 + dx * SPACING, Y0, X0 + dx * SPACING + 100, Y0 + 100) for _p, _t, dx in PATCHES]
+    wkts = [
+        None if dx is None else box_wkt(X0 + dx * SPACING, Y0, X0 + dx * SPACING + 100, Y0 + 100)
+        for _p, _t, dx in PATCHES
+    ]
     patches = memory_layer(
         "patches", wkts, CRS, [("JCBH", str), ("XZQMC", str), ("JCMJ", str)], [[p, t, "15"] for p, t, _d in PATCHES]
     )
@@ -185,7 +174,7 @@ def test_a_later_run_with_other_figures_is_not_overturned_by_the_old_mark(proces
          "TOWNSHIP_FIELD": "XZQMC", "SURVEY": memory_layer("survey", [], CRS), "OUTPUT": "memory:",
          "AUDIT_LOG": str(audited["log"])},
     )  # fmt: skip
-    feedback = Log()
+    feedback = RecordingFeedback()
     path = tmp_path / "report.xlsx"
     result = report(processing, audited, path, feedback)
     assert result["AUDIT_HEAD"] == audited["run_head"]  # the first run is still in the chain
@@ -217,6 +206,9 @@ def test_a_broken_log_is_refused(processing, audited, tmp_path):
         maps(processing, audited, path)
     assert "breaks at entry" in str(refusal.value)
     assert not path.exists()
+    with pytest.raises(QgsProcessingException, match="does not exist"):
+        report(processing, audited, tmp_path / "report.xlsx", AUDIT_LOG=str(tmp_path / "nowhere.gpkg"))
+    assert not (tmp_path / "report.xlsx").exists()
 
 
 def test_report_through_qgis_process(audited, tmp_path):
@@ -228,7 +220,10 @@ def test_report_through_qgis_process(audited, tmp_path):
     ini.write_text("[PythonPlugins]\ndemolition_verifier=true\n[locale]\noverrideFlag=true\nuserLocale=en_US\n")
     (profile / ".demolition_verifier_enabled").touch()
     done = QgisProcess(profile).run(
-        "demolitionverifier:export_report", f"INPUT={audited['OUTPUT']}", f"AUDIT_LOG={audited['log']}", f"OUTPUT={path}"
+        "demolitionverifier:export_report",
+        f"INPUT={audited['OUTPUT']}",
+        f"AUDIT_LOG={audited['log']}",
+        f"OUTPUT={path}",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert QgisProcess.results(done)["AUDIT_HEAD"] == audited["run_head"]
@@ -236,3 +231,18 @@ def test_report_through_qgis_process(audited, tmp_path):
     assert all(audited["run_head"] in ws["A2"].value for ws in wb)
     rows = {r[1]: r for r in wb["图斑明细"].iter_rows(min_row=5, values_only=True)}
     assert rows["H2"][3:5] == ("通过", "改判（原计算：不通过）")
+
+
+def test_a_result_merged_from_two_runs_prints_the_head_after_the_later(processing, audited, tmp_path):
+    """As after a re-check from the dock: some rows carry a later run's id; that run's head anchors both."""
+    (tmp_path / "again").mkdir()
+    again = verified_county(processing, tmp_path / "again", audit_log=audited["log"])
+    later = QgsVectorLayer(again["OUTPUT"], "again", "ogr").getFeature(1)["run_id"]
+    layer = QgsVectorLayer(audited["OUTPUT"], "verified", "ogr")
+    h1 = next(f for f in layer.getFeatures() if f["patch_id"] == "H1")
+    assert layer.dataProvider().changeAttributeValues({h1.id(): {layer.fields().lookupField("run_id"): later}})
+    path = tmp_path / "report.xlsx"
+    result = report(processing, audited, path)
+    assert result["AUDIT_HEAD"] == audit.head_after_run(audited["log"], later) != audited["run_head"]
+    rows = {r[1]: r for r in openpyxl.load_workbook(path)["图斑明细"].iter_rows(min_row=5, values_only=True)}
+    assert rows["H2"][3:5] == ("通过", "改判（原计算：不通过）")  # the later run reproduced H2's figures

@@ -22,7 +22,7 @@ from export_data import (
     verified_county,
 )
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
-from qgis_layers import box_wkt, memory_layer
+from qgis_layers import RecordingFeedback, box_wkt, memory_layer
 
 from demolition_verifier.core.definitions import DEFAULT_MAP_TITLE
 from demolition_verifier.core.messages import text
@@ -31,7 +31,7 @@ from demolition_verifier.processing.map_layout import DEFAULT_TEMPLATE, PATCH_CO
 
 PATCH_RGB = (PATCH_COLOUR.red(), PATCH_COLOUR.green(), PATCH_COLOUR.blue())
 REMNANT_RGB = (255, 160, 65)  # the remnant fill (255,127,0 at 190/255) over white
-MAP_MM = (10.0, 26.0, 182.0, 186.0)  # the map item of the template: x0, y0, x1, y1
+MAP_MM = (10.0, 26.0, 182.0, 182.0)  # the map item of the template: x0, y0, x1, y1
 
 
 @pytest.fixture
@@ -49,19 +49,9 @@ def page_ids(pages: list[str]) -> list[str]:
     return [re.search(r"图斑编号:\s*(H\d+)", page).group(1) for page in pages]
 
 
-class Warnings(QgsProcessingFeedback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.lines: list[str] = []
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.lines.append(warning)
-        super().pushWarning(warning)
-
-
 def test_one_page_per_patch_in_natural_order_with_chinese_text(processing, county, tmp_path):
     path = tmp_path / "maps.pdf"
-    feedback = Warnings()
+    feedback = RecordingFeedback()
     result = export(processing, county, path, feedback=feedback)
     assert result["PAGES"] == 4 and result["OUTPUT"] == str(path)
     assert pdf_pages(path) == 4  # H3 has no geometry: no map, and the run says so
