@@ -43,6 +43,7 @@ from .geometry import clean_polygons, polygonal, union_by_group
 from .messages import Cancelled, Notice, Refusal
 from .summary import SummaryRow, township_summary
 
+AREA_DECIMALS = 6  # m² to the µm²: far below survey accuracy, far above float noise
 # Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.
 NOISE_AREA_M2 = 1e-4
 
@@ -232,6 +233,9 @@ class Verifier:
             largest_m2 = np.zeros(n)
             np.maximum.at(largest_m2, remnants.patch_index, remnants.area_m2)
             remnant_count = np.bincount(remnants.patch_index, minlength=n)
+            # Areas hold to ~1e-6 relative; to the µm² they decide the same way whatever the float
+            # noise of an overlay (1.0 vs 1.0000000000000002 m² must not flip a 1 m² tolerance).
+            geom_m2, remain_m2, largest_m2 = (np.round(a, AREA_DECIMALS) for a in (geom_m2, remain_m2, largest_m2))
             self._check(0.75)
 
             not_surveyed = np.zeros(n, dtype=bool)
@@ -300,7 +304,7 @@ class Verifier:
         parts, owner, area = parts[order], owner[order], area[order]
         starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1] if len(owner) else np.array([], dtype=int)
         part_no = np.arange(len(owner)) - np.repeat(starts, np.diff(np.r_[starts, len(owner)])) + 1
-        return Remnants(patch_index=owner, part=part_no, area_m2=area, geometries=parts)
+        return Remnants(patch_index=owner, part=part_no, area_m2=np.round(area, AREA_DECIMALS), geometries=parts)
 
     def _monitored_areas(self, geom_m2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = len(geom_m2)

@@ -241,3 +241,13 @@ def test_empty_inputs():
     assert [row.township for row in r.summary] == ["合计"]
     r = run([square(0, 0, 10)], [])
     assert r.status[0] == "pass"
+
+
+def test_float_noise_does_not_flip_the_tolerance():
+    from shapely import affinity
+
+    building = affinity.rotate(shapely.box(10, 10, 11, 11), 33, origin="centroid")  # 1 m², tilted
+    once = run([square(0, 0, 100)], [building])
+    twice = run([square(0, 0, 100)], [building, affinity.rotate(building, 360, origin="centroid")])
+    assert once.remain_m2[0] == twice.remain_m2[0] == 1.0
+    assert once.status[0] == twice.status[0] == "pass"
