@@ -276,3 +276,18 @@ REPORT_ZH.update(
         "export_head": "审计链头哈希（导出时，含复核标记）",
     }
 )
+
+
+# -- the dock's result layer: where the audit log's marks stand (issue 5) ------------------------------
+class DF:
+    """Fields the dock adds to its result layer (核查结果), filled from core.audit: `status` stays the
+    computed status (verify's contract); these say what the marks make of it, for the map's style."""
+
+    FINAL_STATUS = "final_st"  # the overturned status where an overturn stands, else the computed one
+    DISPUTE = "dispute"  # None, a Mark value, or DISPUTE_REOPENED
+
+
+DOCK_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (DF.FINAL_STATUS, "text", "最终结果"),
+    (DF.DISPUTE, "text", "争议状态"),
+)

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from qgis.core import QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 
+from ..core.definitions import F
+from ..processing.layers import plain_value
+from .compat import no_geometry_flag
 from .logger import get_logger
 
 USER_NAME_KEY = "demolition_verifier/user_name"  # the verifier's name, per user (QgsSettings)
@@ -49,6 +52,31 @@ def dispute_states(path: str) -> dict:
     except Exception as error:  # noqa: BLE001 - a damaged log must not break the table
         get_logger().warning(str(error))
         return {}
+
+
+def standing_states(path: str, layer: QgsVectorLayer | None) -> dict:
+    """patch id -> core.audit.PatchState standing for the rows of the dock's result layer (their
+    patch_id, run_id and status); empty when there is no log (or it cannot be read)."""
+    module = _disputes()
+    if module is None or not path or layer is None or not hasattr(module, "standing_states"):
+        return {}
+    names = [F.PATCH_ID, F.RUN_ID, F.STATUS]
+    if any(layer.fields().lookupField(name) < 0 for name in names):
+        return {}
+    request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, layer.fields())
+    decided = [
+        (_text(f[F.PATCH_ID]), _text(f[F.RUN_ID]), _text(f[F.STATUS])) for f in layer.getFeatures(request)
+    ]
+    try:
+        return module.standing_states(path, decided)
+    except Exception as error:  # noqa: BLE001 - a damaged log must not break the table or the map
+        get_logger().warning(str(error))
+        return {}
+
+
+def _text(value) -> str:
+    value = plain_value(value)
+    return "" if value is None else str(value)
 
 
 def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[int], survey, coverage, rules) -> str:

@@ -1,7 +1,7 @@
 """Disputes: an auditor marks a patch 存疑 / 维持 / 改判 (with the new status) and reads its history.
 
 Self-contained so that the dock only has to call `open_dispute_dialog(...)` for the current patch
-and `dispute_states(...)` to colour its table and map. Every mark is an audit-log entry
+and `standing_states(...)` / `dispute_states(...)` to colour its table and map. Every mark is an audit-log entry
 (core/audit.py); nothing is kept anywhere else.
 """
 
@@ -84,6 +84,15 @@ def dispute_states(log_path: str) -> dict[str, audit.PatchState]:
     if not log_path or not os.path.isfile(log_path):
         return {}
     return audit.final_statuses(log_path)
+
+
+def standing_states(log_path: str, decided) -> dict[str, audit.PatchState]:
+    """Per patch id, the state that stands for the rows of a result layer ((patch_id, run_id,
+    status) each): core.audit.standing_states, so a mark made on other figures (a later run or
+    re-check changed them) is not applied to a row it does not concern. Empty without a log."""
+    if not log_path or not os.path.isfile(log_path):
+        return {}
+    return audit.standing_states(log_path, decided).states
 
 
 def history_rows(log_path: str, patch_id: str) -> list[tuple[str, str, str, str, str, str]]:

@@ -33,7 +33,7 @@ from .i18n import is_chinese, tr
 from .inputs import InputsPanel
 from .logger import get_logger
 from .recheck import ensure_spatial_index, recheck_patches
-from .result_layers import current, place_results, remnant_pieces
+from .result_layers import current, place_results, remnant_pieces, write_review
 from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
 from .settings import ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
 from .styles import STATUS_COLOURS
@@ -228,8 +228,7 @@ class VerifierDock(QgsDockWidget):
     def load_results(self) -> None:
         layer = self.result_layer()
         self.model.set_rows(rows_from_layer(layer) if layer is not None else [])
-        if layer is not None:
-            self.model.set_disputes(audit_link.dispute_states(audit_link.log_path(self.project)))
+        self._apply_disputes()
         self.detail.clear()
         self._refresh_after_rows()
         self.table.resizeColumnsToContents()  # looks at the visible rows only: cheap on a big county
@@ -454,7 +453,7 @@ class VerifierDock(QgsDockWidget):
             head = ""
         if head:
             text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=log, head=head[:16])
-            self.model.set_disputes(audit_link.dispute_states(log))  # changed figures re-open a settled dispute
+        self._apply_disputes()  # changed figures re-open a settled dispute; an unlogged re-check has no mark
         self._update_counts()
         current = self.table.currentIndex()
         if current.isValid():
@@ -489,8 +488,19 @@ class VerifierDock(QgsDockWidget):
             self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
 
     def _marked(self, *_args) -> None:
-        self.model.set_disputes(audit_link.dispute_states(audit_link.log_path(self.project)))
+        self._apply_disputes()
         self._update_counts()
+
+    def _apply_disputes(self) -> None:
+        """Where the audit log's marks stand for the result layer's rows (core.audit.standing_states,
+        through ui/audit_link.py): in the table (final status, 争议 column, bold) and on the map (the
+        layer's final_st and dispute fields, which result.qml fills and outlines by)."""
+        layer = self.result_layer()
+        if layer is None:
+            return
+        states = audit_link.standing_states(audit_link.log_path(self.project), layer)
+        self.model.set_disputes(states)
+        write_review(layer, states)
 
     # -- messages ---------------------------------------------------------------------------------
     def _message(self, text: str, level) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsFeatureRequest, QgsGeometry, QgsProject, QgsVectorLayer
+from qgis.core import QgsFeatureRequest, QgsField, QgsGeometry, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import QVariant
 
-from ..core.definitions import RF
+from ..core.definitions import DF, DOCK_FIELDS, RF, F, Mark
 from ..processing.layers import plain_value
+from .compat import no_geometry_flag
 from .i18n import tr
 from .recheck import ensure_spatial_index
 from .settings import ROLE_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, SETUP_PROPERTY, VerifySetup, layers_with_role
@@ -30,6 +32,7 @@ def place_results(
     result.setName(tr(CONTEXT, "Verification result"))
     result.setCustomProperty(ROLE_PROPERTY, ROLE_RESULT)
     result.setCustomProperty(SETUP_PROPERTY, setup.to_json())
+    add_review_fields(result)
     style_result_layer(result)
     ensure_spatial_index(result)
     root = project.layerTreeRoot()
@@ -59,3 +62,52 @@ def remnant_pieces(remnants: QgsVectorLayer | None, patch_id: str, around: QgsGe
         if str(plain_value(f[RF.PATCH_ID])) == patch_id
     ]
     return sorted(pieces, key=lambda p: p[0])
+
+
+# -- where the audit log's marks stand, on the map (issue 5) -------------------------------------------
+def add_review_fields(layer: QgsVectorLayer) -> bool:
+    """Adds final_st and dispute (core.definitions.DOCK_FIELDS, Chinese aliases) to the dock's own
+    result layer, a memory layer; another provider (a user's file) is left as it is. True when the
+    layer has both fields afterwards."""
+    missing = [(name, alias) for name, _kind, alias in DOCK_FIELDS if layer.fields().lookupField(name) < 0]
+    if missing and layer.providerType() == "memory":
+        layer.dataProvider().addAttributes([QgsField(name, QVariant.String, "string") for name, _alias in missing])
+        layer.updateFields()
+    for name, _kind, alias in DOCK_FIELDS:
+        index = layer.fields().lookupField(name)
+        if index >= 0 and not layer.attributeAlias(index):
+            layer.setFieldAlias(index, alias)
+    return all(layer.fields().lookupField(name) >= 0 for name, _kind, _alias in DOCK_FIELDS)
+
+
+def write_review(layer: QgsVectorLayer, states: dict) -> int:
+    """Writes each patch's final status and dispute state (core.audit.PatchState per patch id, as
+    ui/audit_link.standing_states gives them) into final_st / dispute; the status field keeps the
+    computed status. A patch without a standing state gets its computed status and no dispute.
+    Returns how many features changed."""
+    if not add_review_fields(layer):
+        return 0
+    fields = layer.fields()
+    names = [F.PATCH_ID, F.STATUS, DF.FINAL_STATUS, DF.DISPUTE]
+    index = {name: fields.lookupField(name) for name in names}
+    request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, fields)
+    changes: dict[int, dict[int, object]] = {}
+    for feature in layer.getFeatures(request):
+        state = states.get(str(plain_value(feature[F.PATCH_ID]) or ""))
+        status = plain_value(feature[F.STATUS])
+        dispute = (state.dispute or None) if state is not None else None
+        overturned = dispute == Mark.OVERTURNED.value and state.final_status
+        final = state.final_status if overturned else status
+        new = {DF.FINAL_STATUS: final, DF.DISPUTE: dispute}
+        change = {index[k]: v for k, v in new.items() if plain_value(feature[k]) != v}
+        if change:
+            changes[feature.id()] = change
+    if not changes:
+        return 0
+    if layer.isEditable():  # the user has it open for editing: go through the edit buffer
+        for fid, change in changes.items():
+            layer.changeAttributeValues(fid, change)
+    else:
+        layer.dataProvider().changeAttributeValues(changes)
+    layer.triggerRepaint()
+    return len(changes)

@@ -10,7 +10,7 @@ from typing import Any
 
 from qgis.core import QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
-from qgis.PyQt.QtGui import QBrush, QFont
+from qgis.PyQt.QtGui import QBrush, QColor, QFont
 
 from ..core.definitions import (
     DISPUTE_REOPENED,
@@ -25,7 +25,7 @@ from ..core.definitions import (
 from ..processing.layers import plain_value
 from .compat import no_geometry_flag, right_aligned
 from .i18n import is_chinese, tr
-from .styles import status_colour
+from .styles import DISPUTE_COLOURS, status_colour
 
 CONTEXT = "ResultsModel"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers sort as numbers
@@ -176,6 +176,8 @@ class ResultsModel(QAbstractTableModel):
             font = QFont()
             font.setBold(True)  # disputed patches stand out
             return font
+        if role == Qt.ItemDataRole.ForegroundRole and column == "dispute" and row.dispute in DISPUTE_COLOURS:
+            return QBrush(QColor(DISPUTE_COLOURS[row.dispute]))  # the colour of its outline on the map
         if role == Qt.ItemDataRole.BackgroundRole and column == "status":
             colour = status_colour(row.final)
             colour.setAlpha(90)

@@ -266,6 +266,22 @@
         <source>Unsurveyed</source>
         <translation>未核查</translation>
     </message>
+    <message>
+        <source>Disputed</source>
+        <translation>存疑</translation>
+    </message>
+    <message>
+        <source>Re-opened</source>
+        <translation>重新存疑</translation>
+    </message>
+    <message>
+        <source>Overturned (filled with the final result)</source>
+        <translation>改判（按改判结果着色）</translation>
+    </message>
+    <message>
+        <source>Upheld</source>
+        <translation>维持</translation>
+    </message>
 </context>
 <context>
     <name>VerifierDock</name>

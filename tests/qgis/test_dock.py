@@ -4,17 +4,24 @@ patch, digitize a remnant without saving, re-check. Real QGIS (pytest-qgis), rea
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from qgis.core import (
     QgsApplication,
-    QgsCategorizedSymbolRenderer,
+    QgsExpressionContextUtils,
     QgsFeature,
     QgsGeometry,
+    QgsMapRendererSequentialJob,
+    QgsMapSettings,
     QgsProject,
+    QgsRectangle,
+    QgsRenderContext,
+    QgsRuleBasedRenderer,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, Qt
+from qgis.PyQt.QtCore import QCoreApplication, QEvent, QPoint, QSize, Qt
+from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
 from qgis_layers import box_wkt, memory_layer, write_file
@@ -167,9 +174,11 @@ def test_verify_fills_the_table_and_styles_the_layers(plugin, county, qgis_iface
 
     result, remnants = dock.result_layer(), dock.remnants_layer()
     renderer = result.renderer()
-    assert isinstance(renderer, QgsCategorizedSymbolRenderer) and renderer.classAttribute() == "status"
-    colours = {c.value(): c.symbol().color().name() for c in renderer.categories()}
-    assert colours == {"pass": "#4caf50", "fail": "#e53935", "unsurveyed": "#9e9e9e"}
+    assert isinstance(renderer, QgsRuleBasedRenderer)  # fill by final status, outlines by dispute state
+    colours = {r.ruleKey(): r.symbol().color().name() for r in renderer.rootRule().children()}
+    assert {k: colours[k] for k in ("pass", "fail", "unsurveyed")} == {"pass": "#4caf50", "fail": "#e53935", "unsurveyed": "#9e9e9e"}
+    assert {f["final_st"] for f in result.getFeatures()} == {"pass", "fail"}  # no mark yet: the computed status
+    assert not any(f["dispute"] for f in result.getFeatures())
     order = [node.layer() for node in project.layerTreeRoot().findLayers()]
     assert order.index(remnants) < order.index(result), "remnants drawn on top"
     assert sorted(f["patch_id"] for f in remnants.getFeatures()) == ["H2", "H4"]
@@ -390,3 +399,154 @@ def test_audit_log_and_disputes(plugin, county, qgis_iface, tmp_path):
     assert row["Result"] == "pass"
     assert row["Dispute"] == "overturned (computed: fail)"
     assert "<b>4</b>" in dock.counts_label.text()  # 4 pass now
+
+
+# -- disputes on the map (issues 3 and 5) ------------------------------------------------------------
+def mark(dock, patch_id: str, what: str, note: str, new_status: str | None = None) -> None:
+    """An auditor's mark, as one is made: click the row, 争议与历史…, choose, write why, 记录."""
+    click_row(dock, patch_id)
+    QTest.mouseClick(dock.disputes_button, Qt.MouseButton.LeftButton)
+    dialog = dock._dialogs[-1]
+    assert dialog.patch_id == patch_id
+    dialog.mark_box.setCurrentIndex(dialog.mark_box.findData(what))
+    if new_status:
+        dialog.status_box.setCurrentIndex(dialog.status_box.findData(new_status))
+    dialog.note.setPlainText(note)
+    assert dialog.record()
+    dialog.close()
+
+
+def legend_keys(layer, feature) -> set[str]:
+    """The legend classes (result.qml's rule keys) the layer's renderer puts the feature in."""
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setExtent(layer.extent())
+    settings.setOutputSize(QSize(200, 200))
+    context = QgsRenderContext.fromMapSettings(settings)
+    context.expressionContext().appendScopes(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    renderer = layer.renderer().clone()
+    renderer.startRender(context, layer.fields())
+    try:
+        context.expressionContext().setFeature(feature)
+        keys = set(renderer.legendKeysForFeature(feature, context))
+    finally:
+        renderer.stopRender(context)
+    return keys & {rule.ruleKey() for rule in renderer.rootRule().children()}  # not the root's
+
+
+def render(layer, extent: QgsRectangle, size: int = 400):
+    settings = QgsMapSettings()
+    settings.setLayers([layer])
+    settings.setDestinationCrs(layer.crs())
+    settings.setOutputSize(QSize(size, size))
+    settings.setExtent(extent)
+    settings.setBackgroundColor(QColor("white"))
+    job = QgsMapRendererSequentialJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage(), settings.mapToPixel()
+
+
+def pixel(image, map_to_pixel, x: float, y: float) -> QColor:
+    point = map_to_pixel.transform(x, y)
+    return QColor(image.pixel(int(point.x()), int(point.y())))
+
+
+def outline_colours(image, map_to_pixel, geometry) -> list[QColor]:
+    """The pixels along a patch's boundary, every metre."""
+    ring = geometry.constGet().exteriorRing()
+    out = []
+    for i in range(int(ring.length())):
+        point = ring.interpolatePoint(float(i))
+        out.append(pixel(image, map_to_pixel, point.x(), point.y()))
+    return out
+
+
+def near(colour: QColor, hex_colour: str, tolerance: int = 40) -> bool:
+    wanted = QColor(hex_colour)
+    return max(abs(colour.red() - wanted.red()), abs(colour.green() - wanted.green()), abs(colour.blue() - wanted.blue())) <= tolerance
+
+
+def over_white(hex_colour: str, alpha: int = 140) -> str:
+    """result.qml's fills are 140/255 opaque: their colour over a white background."""
+    colour = QColor(hex_colour)
+    blend = [round((c * alpha + 255 * (255 - alpha)) / 255) for c in (colour.red(), colour.green(), colour.blue())]
+    return QColor(*blend).name()
+
+
+def test_disputes_and_overturns_stand_out_on_the_map(plugin, county, qgis_iface):
+    """An auditor overturns H2 (computed fail) to pass, disputes H3 and upholds H4; then H4's building
+    is demolished and re-checked, which re-opens it. The result layer carries each patch's final
+    status and dispute state from the audit log (status stays the computed one), the style fills by
+    the final status and outlines each dispute state, in the legend and in the drawn map."""
+    from demolition_verifier.core import audit
+    from demolition_verifier.core.definitions import DF
+    from demolition_verifier.ui.styles import DISPUTE_COLOURS, STATUS_COLOURS
+
+    project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    result = dock.result_layer()
+    assert {f.name(): f.alias() for f in result.fields()}[DF.FINAL_STATUS] == "最终结果"
+
+    mark(dock, "H2", "overturned", "现场复核：主体已拆除，调查图层未更新", "pass")
+    mark(dock, "H3", "disputed", "群众举报：疑似仍有附属房")
+    mark(dock, "H4", "upheld", "复核属实，维持不通过")
+    states = audit.final_statuses(project.fileName().replace(".qgz", "_audit.gpkg"))
+    assert (states["H2"].dispute, states["H2"].final_status) == ("overturned", "pass")
+
+    def values(patch_id, township=None):
+        feature = by_id(result, patch_id, township)[0]
+        return feature["status"], feature[DF.FINAL_STATUS], feature[DF.DISPUTE] or None
+
+    assert values("H2") == ("fail", "pass", "overturned"), "status stays the computed one"
+    assert values("H3") == ("pass", "pass", "disputed")
+    assert values("H4") == ("fail", "fail", "upheld")
+    assert values("H1", ZH_TOWN) == ("pass", "pass", None)
+
+    # H4's building is demolished (not saved): the re-check changes its figures and re-opens it
+    assert survey.startEditing()
+    building = next(f for f in survey.getFeatures() if f.geometry().boundingBox().xMinimum() > X0 + 600)
+    assert survey.deleteFeature(building.id())
+    dock.select_fids([by_id(result, "H4")[0].id()])
+    assert dock.recheck_selected()
+    assert values("H4") == ("pass", "pass", "reopened")
+    assert values("H2") == ("fail", "pass", "overturned"), "other patches keep their marks"
+    survey.rollBack()
+
+    # the table says the same, in the outline's colour
+    rows = {r["Patch id"] + r["Township"]: r for r in table_rows(dock)}
+    assert rows["H2" + ZH_TOWN]["Result"] == "pass" and rows["H2" + ZH_TOWN]["Dispute"] == "overturned (computed: fail)"
+    assert rows["H3" + ZH_TOWN]["Dispute"] == "disputed" and rows["H4" + LIU_TOWN]["Dispute"] == "re-opened"
+    column = dock.model.COLUMNS.index("dispute")
+    h3_row = next(i for i, r in enumerate(dock.model.rows) if r.patch_id == "H3")
+    brush = dock.model.data(dock.model.index(h3_row, column), Qt.ItemDataRole.ForegroundRole)
+    assert brush.color().name() == DISPUTE_COLOURS["disputed"]
+
+    # the legend: a class for each, in words; each patch in its classes
+    renderer = result.renderer()
+    labels = {r.ruleKey(): r.label() for r in renderer.rootRule().children()}
+    assert labels["disputed"] == "Disputed" and labels["overturned"].startswith("Overturned")
+    assert labels["reopened"] == "Re-opened" and labels["upheld"] == "Upheld"
+    legend = [item.ruleKey() for item in renderer.legendSymbolItems()]
+    assert set(legend) >= {"pass", "fail", "unsurveyed", "disputed", "reopened", "overturned", "upheld"}
+    assert legend_keys(result, by_id(result, "H2")[0]) == {"pass", "overturned"}
+    assert legend_keys(result, by_id(result, "H3")[0]) == {"pass", "disputed"}
+    assert legend_keys(result, by_id(result, "H4")[0]) == {"pass", "reopened"}
+    assert legend_keys(result, by_id(result, "H1", ZH_TOWN)[0]) == {"pass"}
+
+    # the drawn map: H2 filled green (its final status) inside a blue ring, H3 in a dashed orange one
+    image, to_pixel = render(result, QgsRectangle(X0 + 150, Y0 - 50, X0 + 550, Y0 + 150), 800)
+    h2 = by_id(result, "H2")[0].geometry()
+    centre = h2.centroid().asPoint()
+    assert near(pixel(image, to_pixel, centre.x(), centre.y()), over_white(STATUS_COLOURS["pass"]), 12)
+    ring = outline_colours(image, to_pixel, h2)
+    assert sum(near(c, DISPUTE_COLOURS["overturned"]) for c in ring) > 0.8 * len(ring)
+    h3 = by_id(result, "H3")[0].geometry()
+    ring = outline_colours(image, to_pixel, h3)
+    orange = sum(near(c, DISPUTE_COLOURS["disputed"]) for c in ring)
+    assert 0.3 * len(ring) < orange < len(ring), "a dashed orange outline"
+    centre = h3.centroid().asPoint()
+    assert near(pixel(image, to_pixel, centre.x(), centre.y()), over_white(STATUS_COLOURS["pass"]), 12)
+    image.save(str(Path(project.fileName()).with_name("disputes.png")))

@@ -176,8 +176,13 @@ def test_chinese_table_and_legend(locale, compiled_translation, qgis_iface, qgis
         assert model.data(model.index(0, columns["原因"])) == "拆次留主、超出容差"
         result = dock.result_layer()
         assert result.name() == "核查结果" and dock.remnants_layer().name() == "残留部分"
-        labels = sorted(c.label() for c in result.renderer().categories())
-        assert labels == sorted(["通过", "不通过", "未核查"])
+        labels = {rule.ruleKey(): rule.label() for rule in result.renderer().rootRule().children()}
+        assert labels == {
+            "pass": "通过", "fail": "不通过", "unsurveyed": "未核查",  # the fill, by final status
+            "disputed": "存疑", "reopened": "重新存疑", "overturned": "改判（按改判结果着色）", "upheld": "维持",
+        }
+        aliases = {f.name(): f.alias() for f in result.fields()}
+        assert aliases["final_st"] == "最终结果" and aliases["dispute"] == "争议状态"
         assert "不通过" in dock.counts_label.text()
     finally:
         unload(plugin)
