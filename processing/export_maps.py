@@ -30,7 +30,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QSize, Qt, QVariant
+from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QImageReader
 
 from ..core.definitions import (
@@ -53,6 +53,7 @@ from ..core.report import (
     status_words,
 )
 from .base import BaseAlgorithm
+from .compat import field_type
 from .layers import describe_geometry_type, plain_value, require_field, to_shapely, ui_is_chinese
 from .map_layout import (
     DEFAULT_TEMPLATE,
@@ -76,15 +77,15 @@ from .records import (
 PHOTO_PIXELS = 1000  # longest side of a photo on the page: ~500 dpi in its 5 cm box, small in the PDF
 # Fields of the atlas coverage layer: what the template's texts read (see the README).
 PAGE_FIELDS = (
-    ("page", QVariant.Int), ("patch_id", QVariant.String), ("township", QVariant.String),
-    ("status", QVariant.String), ("status_zh", QVariant.String), ("reasons", QVariant.String),
-    ("reasons_zh", QVariant.String), ("monitor_m2", QVariant.Double), ("monitor_mu", QVariant.Double),
-    ("geom_m2", QVariant.Double), ("remain_m2", QVariant.Double), ("remain_rt", QVariant.Double),
-    ("largest_m2", QVariant.Double), ("remnants", QVariant.Int), ("run_id", QVariant.String),
-    ("checked_at", QVariant.String), ("checked_txt", QVariant.String), ("photo_1", QVariant.String),
-    ("photo_2", QVariant.String), ("photo_1_cap", QVariant.String), ("photo_2_cap", QVariant.String),
-    ("photo_note", QVariant.String), ("final_status", QVariant.String), ("review_zh", QVariant.String),
-    ("result_zh", QVariant.String),
+    ("page", field_type("int")), ("patch_id", field_type("text")), ("township", field_type("text")),
+    ("status", field_type("text")), ("status_zh", field_type("text")), ("reasons", field_type("text")),
+    ("reasons_zh", field_type("text")), ("monitor_m2", field_type("real")), ("monitor_mu", field_type("real")),
+    ("geom_m2", field_type("real")), ("remain_m2", field_type("real")), ("remain_rt", field_type("real")),
+    ("largest_m2", field_type("real")), ("remnants", field_type("int")), ("run_id", field_type("text")),
+    ("checked_at", field_type("text")), ("checked_txt", field_type("text")), ("photo_1", field_type("text")),
+    ("photo_2", field_type("text")), ("photo_1_cap", field_type("text")), ("photo_2_cap", field_type("text")),
+    ("photo_note", field_type("text")), ("final_status", field_type("text")), ("review_zh", field_type("text")),
+    ("result_zh", field_type("text")),
 )  # fmt: skip
 AUDIT_TEMPLATE_NAMES = ("@dv_audit", "result_zh")  # what the template must print when AUDIT_LOG is given
 
@@ -324,8 +325,8 @@ def coverage_layer(pages: list[ReadPatch], crs, wkb_type: int, photos: PagePhoto
 
 
 def figures_layer(pages: list[ReadPatch]) -> QgsVectorLayer:
-    layer = _memory_layer("None", None, "核查数据", (("page", QVariant.Int), ("row", QVariant.Int),
-                                                      ("item", QVariant.String), ("value", QVariant.String)))  # fmt: skip
+    layer = _memory_layer("None", None, "核查数据", (("page", field_type("int")), ("row", field_type("int")),
+                                                      ("item", field_type("text")), ("value", field_type("text"))))  # fmt: skip
     rows = []
     for i, page in enumerate(pages):
         for n, (heading, value) in enumerate(patch_figures(page.record), start=1):
@@ -336,7 +337,7 @@ def figures_layer(pages: list[ReadPatch]) -> QgsVectorLayer:
 
 def context_layer(source, crs, feedback) -> QgsVectorLayer:
     """Every patch of INPUT (also those filtered out): the page's surroundings."""
-    layer = _memory_layer(QgsWkbTypes.displayString(source.wkbType()), crs, "其他图斑", (("patch_id", QVariant.String),))
+    layer = _memory_layer(QgsWkbTypes.displayString(source.wkbType()), crs, "其他图斑", (("patch_id", field_type("text")),))
     request = QgsFeatureRequest().setSubsetOfAttributes([source.fields().lookupField("patch_id")])
     rows = []
     for n, feature in enumerate(source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)):
@@ -445,7 +446,7 @@ def match_photos(pages, crs, photos_src, photo_index: int, map_crs, context, fol
         note = "" if shown else f"图斑内及周边 {PHOTO_DISTANCE_M:g} 米内无现场照片"
         result.append(PagePhoto([s[0] for s in shown], [s[1] for s in shown], note))
 
-    layer = _memory_layer("Point", photo_crs, "照片拍摄位置", (("page", QVariant.Int), ("n", QVariant.Int)))
+    layer = _memory_layer("Point", photo_crs, "照片拍摄位置", (("page", field_type("int")), ("n", field_type("int"))))
     _add(layer, evidence_rows)
     notices = [
         Notice(

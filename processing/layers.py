@@ -26,9 +26,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..core.messages import Cancelled, Refusal
+from .compat import field_type
 from .ui_language import ui_is_chinese  # noqa: F401 - re-exported for the algorithms
-
-_QT_TYPES = {"text": QVariant.String, "real": QVariant.Double, "int": QVariant.Int}
 
 
 def crs_text(crs: QgsCoordinateReferenceSystem) -> str | None:
@@ -168,7 +167,7 @@ def plain_value(value):
 def make_fields(spec: Iterable[tuple[str, str, str]], chinese_alias: bool = True) -> QgsFields:
     fields = QgsFields()
     for name, kind, alias in spec:
-        field = QgsField(name, _QT_TYPES[kind])
+        field = QgsField(name, field_type(kind))
         if kind == "real":
             field.setLength(20)
             field.setPrecision(6)
@@ -225,7 +224,7 @@ def source_path(uri: str) -> tuple[str | None, str | None]:
 
 # -- GDAL's Arrow interface: the fast read of a plain GeoPackage layer ------------------------------
 # QGIS field types whose values GDAL's Arrow arrays give exactly as QGIS would (others: fall back).
-_ARROW_TYPES = {QVariant.String: "SUO", QVariant.Int: "iu", QVariant.LongLong: "iu", QVariant.Double: "f"}
+_ARROW_TYPES = {field_type("text"): "SUO", field_type("int"): "iu", field_type("int64"): "iu", field_type("real"): "f"}
 
 
 def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
@@ -337,7 +336,7 @@ def _python_values(array, qt_type) -> list | None:
     if array is None or array.dtype.kind not in _ARROW_TYPES[qt_type]:
         return None
     values = array.tolist()  # masked entries become None
-    if qt_type == QVariant.String:
+    if qt_type == field_type("text"):
         values = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
     return values
 

@@ -18,7 +18,6 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..core import audit
 from ..core.definitions import SAMPLE_SEED_FIELD, F
@@ -27,6 +26,7 @@ from ..core.messages import Cancelled, text
 from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuses
 from .audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
 from .base import BaseAlgorithm
+from .compat import field_type
 from .layers import new_feature, plain_value, require_field, to_shapely, ui_is_chinese
 
 
@@ -118,7 +118,7 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         fields = QgsFields()
         for i in keep:
             fields.append(source.fields().at(i))
-        fields.append(QgsField(SAMPLE_SEED_FIELD, QVariant.Type.LongLong))
+        fields.append(QgsField(SAMPLE_SEED_FIELD, field_type("int64")))
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, source.wkbType(), source.sourceCrs())
         out = []
         for c in drawn:

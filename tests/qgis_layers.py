@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProcessingFeedback, QgsVectorFileWriter, QgsVectorLayer
-from qgis.PyQt.QtCore import QVariant
 
-_TYPES = {str: QVariant.String, float: QVariant.Double, int: QVariant.Int}
+from demolition_verifier.processing.compat import field_type
+
+_TYPES = {str: field_type("text"), float: field_type("real"), int: field_type("int")}
 
 
 def memory_layer(name: str, wkts: list[str | None], crs: str = "EPSG:4527", fields=None, rows=None,

@@ -9,8 +9,8 @@ from dataclasses import asdict
 from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 
 from ..core.definitions import F
+from ..processing.compat import no_geometry_flag
 from ..processing.layers import plain_value
-from .compat import no_geometry_flag
 from .logger import get_logger
 
 USER_NAME_KEY = "demolition_verifier/user_name"  # the verifier's name, per user (QgsSettings)

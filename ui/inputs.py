@@ -16,8 +16,8 @@ from ..core.definitions import (
     AreaMethod,
     AreaUnit,
 )
+from ..processing.compat import field_types, polygon_layers
 from . import audit_link
-from .compat import field_types, polygon_layers
 from .i18n import tr
 from .settings import ROLE_PROPERTY, VerifySetup
 

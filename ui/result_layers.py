@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from qgis.core import QgsFeatureRequest, QgsField, QgsGeometry, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QVariant
 
 from ..core.definitions import DF, DOCK_FIELDS, RF, F, Mark
+from ..processing.compat import field_type, no_geometry_flag
 from ..processing.layers import plain_value
-from .compat import no_geometry_flag
 from .i18n import tr
 from .recheck import ensure_spatial_index
 from .settings import ROLE_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, SETUP_PROPERTY, VerifySetup, layers_with_role
@@ -71,7 +70,7 @@ def add_review_fields(layer: QgsVectorLayer) -> bool:
     layer has both fields afterwards."""
     missing = [(name, alias) for name, _kind, alias in DOCK_FIELDS if layer.fields().lookupField(name) < 0]
     if missing and layer.providerType() == "memory":
-        layer.dataProvider().addAttributes([QgsField(name, QVariant.String, "string") for name, _alias in missing])
+        layer.dataProvider().addAttributes([QgsField(name, field_type("text"), "string") for name, _alias in missing])
         layer.updateFields()
     for name, _kind, alias in DOCK_FIELDS:
         index = layer.fields().lookupField(name)

@@ -1,4 +1,4 @@
-"""Enum spellings that moved between QGIS 3.22 and QGIS 3.34+/4 (Qt6)."""
+"""Enum spellings that moved between QGIS 3.22 and QGIS 3.34+/4 (Qt6), in one place."""
 
 from __future__ import annotations
 
@@ -7,6 +7,22 @@ from operator import or_
 
 from qgis.core import Qgis, QgsFeatureRequest, QgsFeatureSource, QgsFieldProxyModel, QgsMapLayerProxyModel
 from qgis.PyQt.QtCore import Qt
+
+
+def field_type(kind: str):
+    """A QgsField type for 'text', 'real', 'int' or 'int64': QMetaType.Type from QGIS 3.38 (QGIS 4 with
+    Qt6 takes nothing else), QVariant.Type before (QGIS 3.22 takes nothing else). field.type() answers
+    in the same family, so values from here also compare with it."""
+    if Qgis.QGIS_VERSION_INT >= 33800:
+        from qgis.PyQt.QtCore import QMetaType
+
+        types = {"text": QMetaType.Type.QString, "real": QMetaType.Type.Double, "int": QMetaType.Type.Int,
+                 "int64": QMetaType.Type.LongLong}
+    else:
+        from qgis.PyQt.QtCore import QVariant
+
+        types = {"text": QVariant.String, "real": QVariant.Double, "int": QVariant.Int, "int64": QVariant.LongLong}
+    return types[kind]
 
 
 def polygon_layers():
