@@ -380,8 +380,8 @@ def write_features(sink, rows: Iterable[list], geometries: Iterable[QgsGeometry 
                 worker.join()
             if failure:
                 raise failure[0]
-            if feedback is not None and feedback.isCanceled():
-                raise Cancelled()
+            # No cancel here: a file stopped half-way would be a half-written output. Cancel is
+            # honoured up to this last step, which takes seconds.
             worker = threading.Thread(target=add, args=(pending,), name="demolition_verifier_sink")
             worker.start()
             pending = []

@@ -3,12 +3,15 @@ patch after digitizing. Statuses and reasons come from the algorithm; nothing is
 
 from __future__ import annotations
 
+import os
+
 from qgis.core import Qgis, QgsFeatureRequest, QgsProject, QgsVectorLayer
-from qgis.gui import QgsDockWidget, QgsFilterLineEdit
+from qgis.gui import QgsDockWidget, QgsFilterLineEdit, QgsMessageBar
 from qgis.PyQt.QtCore import QItemSelectionModel, Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +30,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.definitions import F, Status
 from ..core.messages import Refusal
 from ..processing.layers import plain_value
-from . import audit_link
+from . import audit_link, exports
 from .detail import PatchDetail
 from .i18n import is_chinese, tr
 from .inputs import InputsPanel
@@ -51,6 +54,7 @@ class VerifierDock(QgsDockWidget):
         self._run_setup: VerifySetup | None = None
         self._dialogs: list = []  # open dispute dialogs (not modal)
         self._log = ""  # the audit log of the running verify
+        self._export: exports.ExportFeedback | None = None  # the export running on the main thread
         self.setObjectName("DemolitionVerifierDock")
         self.setWindowTitle(tr(CONTEXT, "Demolition verification"))
 
@@ -162,6 +166,17 @@ class VerifierDock(QgsDockWidget):
         actions.addWidget(self.disputes_button)
         layout.addLayout(actions)
 
+        outputs = QHBoxLayout()
+        self.maps_button = QPushButton(tr(CONTEXT, "Export maps…"))
+        self.maps_button.setObjectName("exportMapsButton")
+        self.maps_button.setToolTip(tr(CONTEXT, "One verification map page per patch of the last result, as a PDF"))
+        self.report_button = QPushButton(tr(CONTEXT, "Export report…"))
+        self.report_button.setObjectName("exportReportButton")
+        self.report_button.setToolTip(tr(CONTEXT, "The last result as the bureau's Excel report"))
+        outputs.addWidget(self.maps_button, 1)
+        outputs.addWidget(self.report_button, 1)
+        layout.addLayout(outputs)
+
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
         self.township_filter.currentIndexChanged.connect(self._filter_changed)
         self.search.textChanged.connect(self._filter_changed)
@@ -170,6 +185,8 @@ class VerifierDock(QgsDockWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.recheck_button.clicked.connect(self.recheck_selected)
         self.disputes_button.clicked.connect(self.open_disputes)
+        self.maps_button.clicked.connect(self.export_maps_clicked)
+        self.report_button.clicked.connect(self.export_report_clicked)
         self._update_buttons()
         return widget
 
@@ -208,6 +225,8 @@ class VerifierDock(QgsDockWidget):
                 signal.disconnect(slot)
             except TypeError:
                 pass
+        if self._export is not None:
+            self._export.cancel()
         if self.run is not None:
             self.run.disconnect_all()
             self.run.cancel()
@@ -263,10 +282,13 @@ class VerifierDock(QgsDockWidget):
 
     def _update_buttons(self) -> None:
         running = self.run is not None and not self.run.finished
+        exporting = self._export is not None
         has_results = self.model.rowCount() > 0
-        self.run_button.setEnabled(not running)
-        self.cancel_button.setEnabled(running)
-        self.recheck_button.setEnabled(has_results and not running)
+        self.run_button.setEnabled(not running and not exporting)
+        self.cancel_button.setEnabled(running or exporting)
+        self.recheck_button.setEnabled(has_results and not running and not exporting)
+        self.maps_button.setEnabled(has_results and not running and not exporting)
+        self.report_button.setEnabled(has_results and not running and not exporting)
         disputes = audit_link.available()
         self.disputes_button.setEnabled(has_results and disputes)
         self.disputes_button.setVisible(disputes)
@@ -284,7 +306,7 @@ class VerifierDock(QgsDockWidget):
         return ""
 
     def start_run(self) -> bool:
-        if self.run is not None and not self.run.finished:
+        if (self.run is not None and not self.run.finished) or self._export is not None:
             return False
         setup = self.inputs.setup()
         problem = self._problem(setup)
@@ -311,7 +333,9 @@ class VerifierDock(QgsDockWidget):
         return True
 
     def cancel_run(self) -> None:
-        if self.run is not None:
+        if self._export is not None:
+            self._export.cancel()
+        elif self.run is not None:
             self.run.cancel()
 
     def _run_done(self, ok: bool) -> None:
@@ -501,6 +525,117 @@ class VerifierDock(QgsDockWidget):
         states = audit_link.standing_states(audit_link.log_path(self.project), layer)
         self.model.set_disputes(states)
         write_review(layer, states)
+
+    # -- exports (issue 4): the last result as 验收图 and 报表 ---------------------------------------
+    def export_maps_clicked(self) -> None:
+        layer = self.result_layer()
+        if layer is None:
+            return
+        stem = tr(CONTEXT, "verification_maps") + "_" + exports.run_date(layer)
+        dialog = exports.ExportMapsDialog(exports.default_path(self.project, stem, ".pdf"), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path():
+            return
+        self.export_maps(dialog.path(), basemap=dialog.basemap.currentLayer(), status=dialog.which.currentData() or "")
+
+    def export_report_clicked(self) -> None:
+        layer = self.result_layer()
+        if layer is None:
+            return
+        stem = tr(CONTEXT, "verification_report") + "_" + exports.run_date(layer)
+        path = exports.ask_report_path(self, exports.default_path(self.project, stem, ".xlsx"))
+        if path:
+            self.export_report(path)
+
+    def export_maps(self, path: str, basemap=None, status: str = "") -> bool:
+        """demolitionverifier:export_maps over the dock's result (INPUT), its remnants (REMNANTS) and
+        the project's audit log (AUDIT_LOG); `status` '' for every patch, else only those whose
+        result (as the table shows it) is that status. True when the PDF was written."""
+        layer = self.result_layer()
+        if layer is None or not path:
+            return False
+        parameters = {"INPUT": layer.id(), "OUTPUT": exports.with_suffix(path, ".pdf")}
+        remnants = self.remnants_layer()
+        if remnants is not None:
+            parameters["REMNANTS"] = remnants.id()
+        if basemap is not None:
+            parameters["BASEMAP"] = basemap.id()
+        expression = exports.status_filter(layer, status)
+        if expression:
+            parameters["FILTER"] = expression
+        outcome = self._export_run(exports.MAPS_ALGORITHM, parameters)
+        if not outcome.ok:
+            return False
+        written = str(outcome.results.get("OUTPUT") or parameters["OUTPUT"])
+        text = tr(CONTEXT, "Verification maps written: {pages} pages, {path}").format(
+            pages=int(outcome.results.get("PAGES") or 0), path=written
+        )
+        self._export_done(outcome, written, text)
+        return True
+
+    def export_report(self, path: str) -> bool:
+        """demolitionverifier:export_report over the dock's result and the project's audit log.
+        True when the workbook was written."""
+        layer = self.result_layer()
+        if layer is None or not path:
+            return False
+        parameters = {"INPUT": layer.id(), "OUTPUT": exports.with_suffix(path, ".xlsx")}
+        outcome = self._export_run(exports.REPORT_ALGORITHM, parameters)
+        if not outcome.ok:
+            return False
+        written = str(outcome.results.get("OUTPUT") or parameters["OUTPUT"])
+        text = tr(CONTEXT, "Report written: {patches} patches, {path}").format(
+            patches=int(outcome.results.get("PATCHES") or 0), path=written
+        )
+        self._export_done(outcome, written, text)
+        return True
+
+    def _export_run(self, algorithm_id: str, parameters: dict) -> exports.ExportOutcome:
+        """Runs an export on the main thread, the progress in the dock's bar, Cancel live; a refusal
+        or a cancel is said in the message bar."""
+        if self._export is not None or (self.run is not None and not self.run.finished):
+            return exports.ExportOutcome(False)
+        log = audit_link.log_path(self.project)
+        if log and os.path.isfile(log):  # the head hash and the auditors' marks are printed
+            parameters["AUDIT_LOG"] = log
+        self._export = exports.ExportFeedback(lambda value: self.progress.setValue(int(value)))
+        self.progress.setValue(0)
+        self._update_buttons()
+        try:
+            outcome = exports.run_algorithm(algorithm_id, parameters, self.project, self._export)
+        finally:
+            self._export = None
+            self._update_buttons()
+        log_to = get_logger()
+        for line in outcome.warnings:
+            log_to.warning(line)
+        if outcome.ok:
+            self.progress.setValue(100)
+            exports.remember_folder(parameters["OUTPUT"])
+        elif outcome.cancelled:
+            self.progress.setValue(0)
+            self._message(tr(CONTEXT, "Export cancelled; no file was written."), Qgis.MessageLevel.Info)
+        else:
+            self.progress.setValue(0)
+            errors = "\n".join(outcome.errors) or tr(CONTEXT, "unknown error (see the message log)")
+            log_to.error(errors)
+            self._message(tr(CONTEXT, "Export failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical)
+        return outcome
+
+    def _export_done(self, outcome: exports.ExportOutcome, path: str, text: str) -> None:
+        head = str(outcome.results.get("AUDIT_HEAD") or "")
+        if head:
+            text += " " + tr(CONTEXT, "Audit log head printed: {head}.").format(head=head[:16])
+        get_logger().info(text)
+        if self.iface is not None:
+            bar = self.iface.messageBar()
+            item = QgsMessageBar.createMessage(tr(CONTEXT, "Demolition verification"), text)
+            button = QPushButton(tr(CONTEXT, "Open"))
+            button.setObjectName("openExportButton")
+            button.clicked.connect(lambda _checked=False, target=path: exports.open_file(target))
+            item.layout().addWidget(button)
+            bar.pushWidget(item, Qgis.MessageLevel.Success, 30)
+        if outcome.warnings:
+            self._message(" ".join(outcome.warnings[:3]), Qgis.MessageLevel.Warning)
 
     # -- messages ---------------------------------------------------------------------------------
     def _message(self, text: str, level) -> None:

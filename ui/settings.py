@@ -1,12 +1,12 @@
 """Every key the dock stores, in one place: project entries (the choices, per QGIS project) and the
-custom properties that mark the result layers it made."""
+custom properties that mark the result layers it made, and the user's last export folder (QgsSettings)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields
 
-from qgis.core import QgsMapLayer, QgsProject
+from qgis.core import QgsMapLayer, QgsProject, QgsSettings
 
 from ..core.definitions import (
     DEFAULT_AREA_TOLERANCE,
@@ -22,6 +22,7 @@ ROLE_PROPERTY = "demolition_verifier/role"  # custom property on the layers the 
 SETUP_PROPERTY = "demolition_verifier/setup"  # the run's choices, as JSON, on the result layer
 ROLE_RESULT = "result"
 ROLE_REMNANTS = "remnants"
+EXPORT_DIR_KEY = "demolition_verifier/export_dir"  # the folder of the last map or report export (QgsSettings)
 
 
 @dataclass
@@ -129,3 +130,13 @@ def setup_of(layer: QgsMapLayer | None) -> VerifySetup | None:
     if layer is None:
         return None
     return VerifySetup.from_json(layer.customProperty(SETUP_PROPERTY, "") or "")
+
+
+# -- per user -------------------------------------------------------------------------------------------
+def last_export_dir() -> str:
+    """The folder the user last saved maps or a report to ('' before the first export)."""
+    return str(QgsSettings().value(EXPORT_DIR_KEY, "", type=str) or "")
+
+
+def set_last_export_dir(folder: str) -> None:
+    QgsSettings().setValue(EXPORT_DIR_KEY, folder)

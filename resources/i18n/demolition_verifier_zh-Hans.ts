@@ -409,5 +409,112 @@
         <source>The re-check was not written to the audit log: {error}</source>
         <translation>重新核查的结果未能写入审计日志：{error}</translation>
     </message>
+    <message>
+        <source>Export maps…</source>
+        <translation>导出验收图…</translation>
+    </message>
+    <message>
+        <source>One verification map page per patch of the last result, as a PDF</source>
+        <translation>按最近一次核查结果，每个图斑一页验收图，导出为 PDF</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>导出报表…</translation>
+    </message>
+    <message>
+        <source>The last result as the bureau's Excel report</source>
+        <translation>将最近一次核查结果导出为 Excel 报表</translation>
+    </message>
+    <message>
+        <source>verification_maps</source>
+        <translation>验收图</translation>
+    </message>
+    <message>
+        <source>verification_report</source>
+        <translation>核查报表</translation>
+    </message>
+    <message>
+        <source>Verification maps written: {pages} pages, {path}</source>
+        <translation>验收图已导出：共 {pages} 页，{path}</translation>
+    </message>
+    <message>
+        <source>Report written: {patches} patches, {path}</source>
+        <translation>报表已导出：共 {patches} 个图斑，{path}</translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was written.</source>
+        <translation>导出已取消，未写出文件。</translation>
+    </message>
+    <message>
+        <source>Export failed: {errors}</source>
+        <translation>导出失败：{errors}</translation>
+    </message>
+    <message>
+        <source>Audit log head printed: {head}.</source>
+        <translation>已印出审计链头哈希：{head}。</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+</context>
+<context>
+    <name>Exports</name>
+    <message>
+        <source>The algorithm {name} is not available; is the plugin's Processing provider loaded?</source>
+        <translation>算法 {name} 不可用；插件的处理工具提供程序是否已加载？</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>导出报表</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Export verification maps</source>
+        <translation>导出验收图</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>A raster under the map, e.g. the post-demolition orthophoto</source>
+        <translation>地图下方的栅格底图，例如拆除后的正射影像</translation>
+    </message>
+    <message>
+        <source>All patches</source>
+        <translation>全部图斑</translation>
+    </message>
+    <message>
+        <source>Only failed patches</source>
+        <translation>仅不通过的图斑</translation>
+    </message>
+    <message>
+        <source>Only passed patches</source>
+        <translation>仅通过的图斑</translation>
+    </message>
+    <message>
+        <source>Save as</source>
+        <translation>保存为</translation>
+    </message>
+    <message>
+        <source>Basemap (optional)</source>
+        <translation>底图（可选）</translation>
+    </message>
+    <message>
+        <source>Patches</source>
+        <translation>图斑</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
 </context>
 </TS>

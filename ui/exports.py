@@ -1,0 +1,189 @@
+"""The dock's exports of the last result: 验收图 (demolitionverifier:export_maps, a PDF) and 报表
+(demolitionverifier:export_report, an .xlsx). Both algorithms do the work; this module picks the
+file, runs them on the main thread (the maps are FlagNoThreading: QGIS's print layouts are) with a
+feedback that drives the dock's progress bar and keeps the UI painting, and says what came out."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from qgis.core import (
+    QgsApplication,
+    QgsFeatureRequest,
+    QgsMapLayerProxyModel,
+    QgsProcessingContext,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
+from qgis.PyQt.QtCore import QCoreApplication, QUrl
+from qgis.PyQt.QtGui import QDesktopServices
+from qgis.PyQt.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
+
+from ..core.definitions import DF, F, Status
+from ..processing.compat import no_geometry_flag
+from ..processing.layers import plain_value
+from .i18n import tr
+from .settings import last_export_dir, set_last_export_dir
+from .task import CollectingFeedback
+
+CONTEXT = "Exports"
+MAPS_ALGORITHM = "demolitionverifier:export_maps"
+REPORT_ALGORITHM = "demolitionverifier:export_report"
+REPAINT_EVERY_S = 0.05  # while the percent stands still, events are processed this often
+
+
+@dataclass
+class ExportOutcome:
+    ok: bool
+    cancelled: bool = False
+    results: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class ExportFeedback(CollectingFeedback):
+    """Progress to the dock's bar; events are processed now and then so the dock repaints and its
+    Cancel button can be pressed while the algorithm runs on the main thread."""
+
+    def __init__(self, on_progress) -> None:
+        super().__init__()
+        self._on_progress = on_progress
+        self._last = (-1, 0.0)  # the percent and the time events were last processed at
+        self.progressChanged.connect(self._progress)
+
+    def _progress(self, value: float) -> None:
+        self._on_progress(value)
+        percent, now = int(value), time.monotonic()
+        if percent != self._last[0] or now - self._last[1] >= REPAINT_EVERY_S:  # a few hundred times a run
+            self._last = (percent, now)
+            QCoreApplication.processEvents()
+
+
+def run_algorithm(algorithm_id: str, parameters: dict, project: QgsProject, feedback: ExportFeedback) -> ExportOutcome:
+    """Runs the algorithm here, on the main thread (what FlagNoThreading asks for, and harmless for the
+    report, which is quick). Errors and refusals are in the outcome, never raised."""
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
+    if algorithm is None:
+        return ExportOutcome(False, errors=[tr(CONTEXT, "The algorithm {name} is not available; is the plugin's Processing provider loaded?").format(name=algorithm_id)])
+    context = QgsProcessingContext()
+    context.setProject(project)
+    QCoreApplication.processEvents()  # the button's click and the dialog's close are painted first
+    try:
+        results, ok = algorithm.run(parameters, context, feedback)
+    except Exception as error:  # noqa: BLE001 - said in the message bar, not as a traceback
+        results, ok = {}, False
+        feedback.errors.append(str(error))
+    cancelled = feedback.isCanceled()
+    return ExportOutcome(
+        bool(ok) and not cancelled,
+        cancelled=cancelled,
+        results=dict(results or {}),
+        errors=[plain_error(e) for e in feedback.errors if e.strip()],
+        warnings=list(feedback.warnings),
+    )
+
+
+def plain_error(error: str) -> str:
+    """The algorithm's message without a Python traceback around it (its last line)."""
+    if "Traceback" not in error:
+        return error.strip()
+    lines = [line.strip() for line in error.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else error.strip()
+
+
+# -- what goes in -------------------------------------------------------------------------------------
+def status_filter(layer: QgsVectorLayer, status: str) -> str:
+    """FILTER for one result, as the dock's table shows it: the final status (final_st, an overturn
+    standing in the audit log) where the layer has it, else the computed status."""
+    if not status:
+        return ""
+    if layer.fields().lookupField(DF.FINAL_STATUS) >= 0:
+        return f"coalesce(\"{DF.FINAL_STATUS}\", \"{F.STATUS}\") = '{status}'"
+    return f"\"{F.STATUS}\" = '{status}'"
+
+
+def run_date(layer: QgsVectorLayer | None) -> str:
+    """The day of the layer's latest verify (checked_at, ISO), e.g. 2024-05-01; today when unknown."""
+    latest = ""
+    if layer is not None and layer.fields().lookupField(F.CHECKED_AT) >= 0:
+        request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes([F.CHECKED_AT], layer.fields())
+        for feature in layer.getFeatures(request):
+            value = plain_value(feature[F.CHECKED_AT])
+            text = value.toString("yyyy-MM-dd") if hasattr(value, "toString") else str(value or "")
+            latest = max(latest, text[:10])
+    return latest or time.strftime("%Y-%m-%d")
+
+
+def default_path(project: QgsProject, stem: str, suffix: str) -> str:
+    """<last used folder, else the project's folder, else home>/<stem><suffix>."""
+    folder = last_export_dir()
+    if not folder or not os.path.isdir(folder):
+        folder = project.homePath() if project.fileName() else ""
+    if not folder or not os.path.isdir(folder):
+        folder = os.path.expanduser("~")
+    return os.path.join(folder, stem + suffix)
+
+
+def with_suffix(path: str, suffix: str) -> str:
+    return path if path.lower().endswith(suffix) else path + suffix
+
+
+def remember_folder(path: str) -> None:
+    set_last_export_dir(os.path.dirname(os.path.abspath(path)))
+
+
+def ask_report_path(parent: QWidget | None, suggested: str) -> str:
+    path, _filter = QFileDialog.getSaveFileName(
+        parent, tr(CONTEXT, "Export report"), suggested, tr(CONTEXT, "Excel workbook (*.xlsx)")
+    )
+    return with_suffix(path, ".xlsx") if path else ""
+
+
+class ExportMapsDialog(QDialog):
+    """Where to save the PDF, an optional basemap raster, and which patches get a page."""
+
+    def __init__(self, suggested: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportMapsDialog")
+        self.setWindowTitle(tr(CONTEXT, "Export verification maps"))
+        layout = QFormLayout(self)
+        self.file = QgsFileWidget()
+        self.file.setObjectName("mapsFile")
+        self.file.setStorageMode(QgsFileWidget.SaveFile)
+        self.file.setConfirmOverwrite(True)
+        self.file.setFilter(tr(CONTEXT, "PDF document (*.pdf)"))
+        self.file.setDialogTitle(tr(CONTEXT, "Export verification maps"))
+        self.file.setFilePath(suggested)
+        self.basemap = QgsMapLayerComboBox()
+        self.basemap.setObjectName("mapsBasemap")
+        self.basemap.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.basemap.setAllowEmptyLayer(True)
+        self.basemap.setLayer(None)
+        self.basemap.setToolTip(tr(CONTEXT, "A raster under the map, e.g. the post-demolition orthophoto"))
+        self.which = QComboBox()
+        self.which.setObjectName("mapsFilter")
+        self.which.addItem(tr(CONTEXT, "All patches"), "")
+        self.which.addItem(tr(CONTEXT, "Only failed patches"), Status.FAIL.value)
+        self.which.addItem(tr(CONTEXT, "Only passed patches"), Status.PASS.value)
+        layout.addRow(tr(CONTEXT, "Save as"), self.file)
+        layout.addRow(tr(CONTEXT, "Basemap (optional)"), self.basemap)
+        layout.addRow(tr(CONTEXT, "Patches"), self.which)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr(CONTEXT, "Export"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr(CONTEXT, "Cancel"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addRow(buttons)
+        self.resize(520, self.sizeHint().height())
+
+    def path(self) -> str:
+        path = self.file.filePath().strip()
+        return with_suffix(path, ".pdf") if path else ""
+
+
+def open_file(path: str) -> bool:
+    """The exported file in the system's viewer (PDF reader, spreadsheet)."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
