@@ -88,7 +88,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         )
         self.addParameter(QgsProcessingParameterFeatureSource("SURVEY", "拆除后现状调查 Post-demolition survey", polygon))
         self.addParameter(
-            QgsProcessingParameterFeatureSource("COVERAGE", "调查范围（可选）Surveyed extent", polygon, optional=True)
+            QgsProcessingParameterFeatureSource("COVERAGE", "调查范围 Surveyed extent", polygon, optional=True)
         )
         for name, label, default in (
             ("MAX_REMAINING_RATIO", "允许剩余比例 Max remaining ratio", DEFAULT_MAX_REMAINING_RATIO),
