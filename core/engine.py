@@ -180,6 +180,10 @@ class Verifier:
         crs = parse_crs(layer.crs, layer.name)
         if crs is None and self.crs is not None and len(geoms):
             self.notices.append(Notice("crs_assumed", "warning", {"layer": layer.name}))
+        elif crs is not None and self.crs is None and len(geoms):  # nothing to reproject into: say so
+            self.notices.append(
+                Notice("crs_not_reprojected", "warning", {"layer": layer.name, "patches": self.patches.name, "crs": crs_label(crs)})
+            )
         elif crs is not None and self.crs is not None and crs != self.crs:
             self.notices.append(Notice("reprojected", "info", {"layer": layer.name, "source": crs_label(crs)}))
             geoms = reproject(shapely.force_2d(geoms), crs, self.crs)
@@ -425,9 +429,12 @@ class _Indexed:
         if len(cut):
             pieces[cut] = polygonal(map_chunks(shapely.intersection, patches[pi[cut]], self.geoms[si[cut]], groups=pi[cut]))
         # Pieces of polygons that overlap or touch another polygon are united within their patch.
-        overlapping = self.overlapping()[ti]
+        # A polygon that only touches the patch leaves no piece (a line or point): it must not join
+        # a group, where a missing member would wipe out the whole union.
+        present = ~shapely.is_missing(pieces)
+        overlapping = self.overlapping()[ti] & present
         shared = overlapping & (np.bincount(pi[overlapping], minlength=n)[pi] >= 2)
-        keep = ~shared & ~shapely.is_missing(pieces)
+        keep = ~shared & present
         united, owners = union_by_group(pieces[shared], pi[shared])
         united = polygonal(united)
         pieces = np.concatenate([pieces[keep], united])

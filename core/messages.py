@@ -82,6 +82,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Most monitored areas disagree with the patches' own areas: the unit “{given}” looks wrong; "
         "read as “{better}”, {matches} of {total} patches agree.",
     ),
+    "crs_not_reprojected": (
+        "图斑图层“{patches}”没有坐标参考系，图层“{layer}”（{crs}）无法重投影，按原坐标叠加；请确认两者坐标一致，或为图斑图层指定坐标系。",
+        "Patch layer “{patches}” has no CRS, so layer “{layer}” ({crs}) cannot be reprojected and is overlaid "
+        "as its coordinates stand; make sure both use the same coordinates, or set the patch layer's CRS.",
+    ),
     "crs_assumed": (
         "图层“{layer}”没有坐标参考系，按与图斑图层相同的坐标处理。",
         "Layer “{layer}” has no CRS; its coordinates are taken to be in the patch layer's CRS.",

@@ -251,3 +251,36 @@ def test_float_noise_does_not_flip_the_tolerance():
     twice = run([square(0, 0, 100)], [building, affinity.rotate(building, 360, origin="centroid")])
     assert once.remain_m2[0] == twice.remain_m2[0] == 1.0
     assert once.status[0] == twice.status[0] == "pass"
+
+
+def test_a_neighbour_touching_the_patch_edge_does_not_hide_a_building():
+    # a 400 m² building on the patch's edge, its neighbour sharing the wall just outside
+    r = run([square(0, 0, 100)], [shapely.box(80, 10, 100, 30), shapely.box(100, 10, 120, 30)])
+    assert r.remain_m2[0] == pytest.approx(400.0)
+    assert r.status[0] == "fail"
+
+
+def test_a_building_touching_the_patch_at_a_corner_does_not_hide_another():
+    r = run([square(0, 0, 100)], [shapely.box(90, 90, 100, 100), shapely.box(100, 100, 110, 110)])
+    assert r.remain_m2[0] == pytest.approx(100.0)
+    assert r.status[0] == "fail"
+
+
+def test_adjacent_patches_each_keep_their_building():
+    patches = [square(0, 0, 100), square(100, 0, 100)]
+    r = run(patches, [shapely.box(85, 10, 100, 25), shapely.box(100, 10, 115, 25)])
+    assert list(r.remain_m2) == pytest.approx([225.0, 225.0])
+    assert list(r.status) == ["fail", "fail"]
+
+
+def test_coverage_of_adjacent_tiles_covers_a_patch_on_their_edge():
+    coverage = [shapely.box(-50, -50, 100, 150), shapely.box(100, -50, 250, 150)]
+    r = run([square(0, 0, 100)], [], coverage=coverage)
+    assert r.status[0] == "pass"
+
+
+def test_a_survey_crs_that_cannot_be_used_is_named():
+    survey = Layer("现状", [shapely.box(114.6, 36.6, 114.6001, 36.6001)], "EPSG:4490")
+    r = verify(PatchLayer("图斑", [square(0, 0, 100)], None, ids=["A"]), survey, rules=PLANAR)
+    notice = next(n for n in r.notices if n.key == "crs_not_reprojected")
+    assert "图斑" in notice.text(True) and "EPSG:4490" in notice.text(False)

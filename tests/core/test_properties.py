@@ -90,3 +90,23 @@ def test_splitting_a_remnant_keeps_remaining_and_never_raises_largest(remnant, s
     pieces = run(patch, [g for g in (left, right) if not g.is_empty])
     assert abs(pieces.remain_m2[0] - whole.remain_m2[0]) <= 1e-6 * whole.remain_m2[0]
     assert pieces.largest_m2[0] <= whole.largest_m2[0] + 1e-6
+
+
+@st.composite
+def grid_boxes(draw, max_size=30):
+    """Boxes on a 5 m grid: shared walls, touching corners and exact overlaps are common."""
+    x, y = draw(st.integers(0, 12)) * 5, draw(st.integers(0, 12)) * 5
+    w, h = draw(st.integers(1, max_size // 5)) * 5, draw(st.integers(1, max_size // 5)) * 5
+    return shapely.box(x, y, x + w, y + h)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(grid_boxes(max_size=40), min_size=1, max_size=4), st.lists(grid_boxes(max_size=20), max_size=8))
+def test_matches_a_plain_reference_on_touching_geometry(patch_boxes, survey):
+    """remain_m2 is the area of the union of the survey clipped to each patch, computed naively."""
+    r = verify(PatchLayer("p", patch_boxes, None, ids=[str(i) for i in range(len(patch_boxes))]),
+               Layer("s", survey, None), rules=RULES)
+    for i, patch in enumerate(patch_boxes):
+        pieces = [s.intersection(patch) for s in survey]
+        expected = shapely.union_all(pieces).area if pieces else 0.0
+        assert abs(r.remain_m2[i] - expected) < 1e-6, (i, patch, survey)
