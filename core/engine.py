@@ -354,7 +354,9 @@ class Verifier:
         }
         better = max(fits, key=fits.get)
         if better != given and fits[better] > fits[given]:
-            self.notices.append(
+            # first: it changes every figure, where the others concern a few patches
+            self.notices.insert(
+                0,
                 Notice(
                     "unit_looks_wrong",
                     "warning",

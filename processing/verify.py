@@ -311,6 +311,10 @@ class VerifyAlgorithm(BaseAlgorithm):
         layer = self.parameterAsVectorLayer(parameters, name, context)
         if layer is None:
             return fallback
+        value = parameters.get(name)
+        value = getattr(value, "source", value)  # a QgsProcessingFeatureSourceDefinition
+        if not isinstance(value, str) or (context.project() and context.project().mapLayer(value)):
+            return layer.name()  # a layer of the user's project: the name they see in it
         _path, table = source_path(layer.source())
         return table or layer.name()
 

@@ -53,6 +53,8 @@ class VerifierDock(QgsDockWidget):
         self.run: VerifyRun | None = None
         self._run_setup: VerifySetup | None = None
         self._dialogs: list = []  # open dispute dialogs (not modal)
+        self._watched: QgsVectorLayer | None = None  # the result layer whose map selection we follow
+        self._syncing = False  # table and map selections follow each other without looping
         self._log = ""  # the audit log of the running verify
         self._export: exports.ExportFeedback | None = None  # the export running on the main thread
         self.setObjectName("DemolitionVerifierDock")
@@ -236,6 +238,7 @@ class VerifierDock(QgsDockWidget):
             dialog.deleteLater()
         self._dialogs = []
         self.detail.clear_highlights()
+        self._watch_map_selection(None)
 
     # -- layers -----------------------------------------------------------------------------------
     def result_layer(self) -> QgsVectorLayer | None:
@@ -246,6 +249,7 @@ class VerifierDock(QgsDockWidget):
 
     def load_results(self) -> None:
         layer = self.result_layer()
+        self._watch_map_selection(layer)
         self.model.set_rows(rows_from_layer(layer) if layer is not None else [])
         self._apply_disputes()
         self.detail.clear()
@@ -392,8 +396,37 @@ class VerifierDock(QgsDockWidget):
 
     def _selection_changed(self, *_args) -> None:
         layer = self.result_layer()
+        if layer is not None and not self._syncing:
+            self._syncing = True
+            try:
+                layer.selectByIds(self.selected_fids())
+            finally:
+                self._syncing = False
+
+    def _watch_map_selection(self, layer: QgsVectorLayer | None) -> None:
+        """Patches selected on the map (with QGIS's own tools) are selected in the table too, and one
+        of them is shown in the detail view, so 核查选中图斑 and the table agree."""
+        if self._watched is not None:
+            try:
+                self._watched.selectionChanged.disconnect(self._map_selection_changed)
+            except (TypeError, RuntimeError):
+                pass
+        self._watched = layer
         if layer is not None:
-            layer.selectByIds(self.selected_fids())
+            layer.selectionChanged.connect(self._map_selection_changed)
+
+    def _map_selection_changed(self, *_args) -> None:
+        layer = self.result_layer()
+        if layer is None or self._syncing:
+            return
+        fids = sorted(layer.selectedFeatureIds())
+        self._syncing = True
+        try:
+            self.select_fids(fids)
+        finally:
+            self._syncing = False
+        if len(fids) == 1:
+            self.show_patch(fids[0], zoom=False)
 
     def _current_changed(self, current, _previous) -> None:
         if not current.isValid():

@@ -157,10 +157,16 @@ class InputsPanel(QWidget):
         if self.id_field.layer() is not self.patches.currentLayer():
             self._patches_changed(self.patches.currentLayer())
         patches, survey = self.patches.currentLayer(), self.survey.currentLayer()
-        if self._remembered is None and (survey is None or survey is patches):
+        if self._remembered is not None:
+            return
+        if survey is None or survey is patches:
             self.guess_layers(project)
+        elif self.coverage.currentLayer() is None:
+            # layers added one at a time: a surveyed extent arriving last must still be picked up,
+            # or its unsurveyed patches would quietly count as passed
+            self.guess_layers(project, only_coverage=True)
 
-    def guess_layers(self, project: QgsProject) -> None:
+    def guess_layers(self, project: QgsProject, only_coverage: bool = False) -> None:
         """Picks patch, survey and coverage layers by their names when nothing is remembered."""
         layers = [
             layer
@@ -169,6 +175,10 @@ class InputsPanel(QWidget):
         ]
         used: set[str] = set()
         for combo, words in ((self.patches, PATCH_WORDS), (self.survey, SURVEY_WORDS), (self.coverage, COVERAGE_WORDS)):
+            if only_coverage and combo is not self.coverage:
+                if combo.currentLayer() is not None:
+                    used.add(combo.currentLayer().id())
+                continue
             layer = guess_layer(layers, words, used)
             if layer is not None:
                 combo.setLayer(layer)

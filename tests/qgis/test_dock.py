@@ -550,3 +550,31 @@ def test_disputes_and_overturns_stand_out_on_the_map(plugin, county, qgis_iface)
     centre = h3.centroid().asPoint()
     assert near(pixel(image, to_pixel, centre.x(), centre.y()), over_white(STATUS_COLOURS["pass"]), 12)
     image.save(str(Path(project.fileName()).with_name("disputes.png")))
+
+
+def test_a_surveyed_extent_added_last_is_picked_up(plugin, county):
+    """Field staff add layers one at a time: the extent arriving after the others must not be missed,
+    or its unsurveyed patches would quietly count as passed."""
+    project, patches, survey = county
+    dock = plugin.dock
+    assert dock.inputs.coverage.currentLayer() is None
+    extent = memory_layer("调查范围 coverage", [box(-10, -10, 700, 110)], "EPSG:4527")
+    project.addMapLayer(extent)
+    assert dock.inputs.coverage.currentLayer() is extent
+    assert dock.inputs.patches.currentLayer() is patches and dock.inputs.survey.currentLayer() is survey
+
+
+def test_a_patch_selected_on_the_map_is_selected_in_the_table(plugin, county):
+    """With QGIS's own select tool: the table and the detail view follow, so 核查选中图斑 and the
+    table speak of the same patch."""
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    click_row(dock, "H3")
+    layer = dock.result_layer()
+    h2 = by_id(layer, "H2")[0]
+    layer.selectByIds([h2.id()])  # what the map's select tool does
+    QCoreApplication.processEvents()
+    assert dock.selected_fids() == [h2.id()]
+    assert dock.detail.values["patch"].text().startswith("<b>H2</b>")
+    assert layer.selectedFeatureIds() == [h2.id()]  # the table's answer did not undo the map's choice
