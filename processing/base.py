@@ -39,6 +39,10 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         return f"{self.HELP_ZH}\n\n{self.HELP_EN}" if ui_is_chinese() else f"{self.HELP_EN}\n\n{self.HELP_ZH}"
 
     def processAlgorithm(self, parameters, context, feedback):
+        # Without a choice QGIS writes shapefiles in the "system" encoding and puts the word "system"
+        # in the .cpg, which no other program can read; Chinese names must survive the exchange.
+        if (context.defaultEncoding() or "system").lower() == "system":
+            context.setDefaultEncoding("UTF-8")
         try:
             return self.execute(parameters, context, feedback)
         except Refusal as refusal:
