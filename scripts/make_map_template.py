@@ -218,7 +218,10 @@ def build() -> QgsPrintLayout:
         picture.setPictureAnchor(QgsLayoutItem.Middle)
         picture.setFrameEnabled(True)
         props = picture.dataDefinedProperties()
-        props.setProperty(QgsLayoutObject.PictureSource, QgsProperty.fromExpression(f'"photo_{n}"'))
+        # Read from the atlas feature, '' when none: "photo_1" alone is an eval error (logged as
+        # "Picture expression eval error") whenever QGIS refreshes the picture outside a page.
+        source = f"coalesce(attribute(@atlas_feature, 'photo_{n}'), '')"
+        props.setProperty(QgsLayoutObject.PictureSource, QgsProperty.fromExpression(source))
         props.setProperty(QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(f"coalesce(\"photo_{n}\", '') = ''"))
         layout.addLayoutItem(picture)
         place(picture, x, 140, 49, 34, f"photo{n}")

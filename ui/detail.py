@@ -6,7 +6,7 @@ from html import escape
 
 from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
 from qgis.gui import QgsHighlight, QgsMapCanvas
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QDateTime, Qt
 from qgis.PyQt.QtGui import QColor
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,22 @@ def _num(feature: QgsFeature, name: str) -> float:
         return float(plain_value(feature[name]) or 0.0)
     except (KeyError, TypeError, ValueError):
         return 0.0
+
+
+def local_time(value) -> str:
+    """checked_at (ISO 8601 with its UTC offset, as verify writes it, or a QDateTime) in the user's
+    local time, e.g. 2026-11-26T05:24:37+00:00 -> 2026-11-26 13:24:37 in China; anything else as is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, QDateTime):
+        moment = value
+    else:
+        moment = QDateTime.fromString(str(value).strip(), Qt.DateFormat.ISODate)
+        if not moment.isValid():
+            moment = QDateTime.fromString(str(value).strip(), Qt.DateFormat.ISODateWithMs)
+    if not moment.isValid():
+        return str(value)
+    return moment.toLocalTime().toString("yyyy-MM-dd HH:mm:ss")
 
 
 class PatchDetail(QWidget):
@@ -112,7 +128,8 @@ class PatchDetail(QWidget):
             )
         )
         self.values["largest"].setText(tr(CONTEXT, "{m2} m²").format(m2=f"{_num(feature, F.LARGEST_M2):,.2f}"))
-        self.values["checked"].setText(f"{plain_value(feature[F.CHECKED_AT]) or ''}  ·  {plain_value(feature[F.RUN_ID]) or ''}")
+        checked = local_time(plain_value(feature[F.CHECKED_AT]))
+        self.values["checked"].setText(f"{escape(checked)}  ·  {escape(str(plain_value(feature[F.RUN_ID]) or ''))}")
         self.pieces = pieces
         self.table.setRowCount(len(pieces))
         for i, (part, area, _geometry) in enumerate(pieces):

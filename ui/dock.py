@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
     QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -57,11 +58,15 @@ class VerifierDock(QgsDockWidget):
         self._syncing = False  # table and map selections follow each other without looping
         self._log = ""  # the audit log of the running verify
         self._export: exports.ExportFeedback | None = None  # the export running on the main thread
+        # The township the user filters by (None: all); kept while a re-run replaces the rows.
+        self._township: str | None = None
         self.setObjectName("DemolitionVerifierDock")
         self.setWindowTitle(tr(CONTEXT, "Demolition verification"))
 
         body = QWidget()
+        body.setObjectName("dockBody")
         layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)  # a laptop's dock is about 420 px wide: every pixel counts
         self.inputs = InputsPanel()
         layout.addWidget(self.inputs)
 
@@ -91,8 +96,10 @@ class VerifierDock(QgsDockWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
-        # Scrolls rather than pushing the main window past a small (laptop) screen.
+        # Scrolls (vertically) rather than pushing the main window past a small (laptop) screen; the
+        # rows below wrap so that the width needs no scrolling down to about 400 px.
         scroll = QScrollArea()
+        scroll.setObjectName("dockScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
@@ -117,9 +124,10 @@ class VerifierDock(QgsDockWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.counts_label = QLabel()
         self.counts_label.setObjectName("countsLabel")
+        self.counts_label.setWordWrap(True)
         layout.addWidget(self.counts_label)
 
-        filters = QHBoxLayout()
+        filters = QGridLayout()  # the two filters side by side, the search under them
         self.status_filter = QComboBox()
         self.status_filter.setObjectName("statusFilter")
         self.status_filter.addItem(tr(CONTEXT, "All results"), "")
@@ -130,9 +138,15 @@ class VerifierDock(QgsDockWidget):
         self.search = QgsFilterLineEdit()
         self.search.setObjectName("searchEdit")
         self.search.setPlaceholderText(tr(CONTEXT, "Find patch id"))
-        filters.addWidget(self.status_filter)
-        filters.addWidget(self.township_filter, 1)
-        filters.addWidget(self.search, 1)
+        for combo in (self.status_filter, self.township_filter):
+            # Narrow docks: a long township name is elided in the closed combo, not a wider dock.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        filters.addWidget(self.status_filter, 0, 0)
+        filters.addWidget(self.township_filter, 0, 1)
+        filters.addWidget(self.search, 1, 0, 1, 2)
+        filters.setColumnStretch(0, 1)
+        filters.setColumnStretch(1, 1)
         layout.addLayout(filters)
 
         self.model = ResultsModel(self)
@@ -156,7 +170,8 @@ class VerifierDock(QgsDockWidget):
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 8 + 30)
         layout.addWidget(self.table, 1)
 
-        actions = QHBoxLayout()
+        # Two columns: what acts on the selected patch (re-check, disputes) and the exports.
+        actions = QGridLayout()
         self.recheck_button = QPushButton(tr(CONTEXT, "Re-check selected patches"))
         self.recheck_button.setObjectName("recheckButton")
         self.recheck_button.setToolTip(
@@ -164,23 +179,22 @@ class VerifierDock(QgsDockWidget):
         )
         self.disputes_button = QPushButton(tr(CONTEXT, "Disputes and history…"))
         self.disputes_button.setObjectName("disputesButton")
-        actions.addWidget(self.recheck_button, 1)
-        actions.addWidget(self.disputes_button)
-        layout.addLayout(actions)
-
-        outputs = QHBoxLayout()
         self.maps_button = QPushButton(tr(CONTEXT, "Export maps…"))
         self.maps_button.setObjectName("exportMapsButton")
         self.maps_button.setToolTip(tr(CONTEXT, "One verification map page per patch of the last result, as a PDF"))
         self.report_button = QPushButton(tr(CONTEXT, "Export report…"))
         self.report_button.setObjectName("exportReportButton")
         self.report_button.setToolTip(tr(CONTEXT, "The last result as the bureau's Excel report"))
-        outputs.addWidget(self.maps_button, 1)
-        outputs.addWidget(self.report_button, 1)
-        layout.addLayout(outputs)
+        actions.addWidget(self.recheck_button, 0, 0)
+        actions.addWidget(self.disputes_button, 1, 0)
+        actions.addWidget(self.maps_button, 0, 1)
+        actions.addWidget(self.report_button, 1, 1)
+        actions.setColumnStretch(0, 1)
+        actions.setColumnStretch(1, 1)
+        layout.addLayout(actions)
 
         self.status_filter.currentIndexChanged.connect(self._filter_changed)
-        self.township_filter.currentIndexChanged.connect(self._filter_changed)
+        self.township_filter.currentIndexChanged.connect(self._township_chosen)
         self.search.textChanged.connect(self._filter_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
@@ -202,6 +216,7 @@ class VerifierDock(QgsDockWidget):
         self.load_results()
 
     def _project_cleared(self) -> None:
+        self._township = None
         self.inputs.forget()
         self.detail.clear()
         self.model.set_rows([])
@@ -257,13 +272,17 @@ class VerifierDock(QgsDockWidget):
         self.table.resizeColumnsToContents()  # looks at the visible rows only: cheap on a big county
 
     def _refresh_after_rows(self) -> None:
-        chosen = self.township_filter.currentData()
+        """The township list of the new rows, the user's township still chosen when it is among them
+        (a re-run first empties the table as the old layers go, then fills it: the choice outlives that)."""
+        chosen = self._township
         self.township_filter.blockSignals(True)
         self.township_filter.clear()
         self.township_filter.addItem(tr(CONTEXT, "All townships"), None)
         for name in self.model.townships():
             self.township_filter.addItem(name or tr(CONTEXT, "(no township)"), name)
         index = self.township_filter.findData(chosen) if chosen is not None else 0
+        if index < 0 and self.model.rowCount() > 0:
+            self._township = None  # gone from the result: every township
         self.township_filter.setCurrentIndex(max(0, index))
         self.township_filter.blockSignals(False)
         self._filter_changed()
@@ -277,12 +296,13 @@ class VerifierDock(QgsDockWidget):
             self.counts_label.setText(tr(CONTEXT, "No result yet: choose the layers and press Verify."))
             return
         parts = [
-            f"<span style='color:{STATUS_COLOURS[s.value]}'>■</span> {status_word(s.value)} <b>{counts.get(s.value, 0)}</b>"
+            f"<span style='color:{STATUS_COLOURS[s.value]}'>■</span>&nbsp;{status_word(s.value)}&nbsp;<b>{counts.get(s.value, 0)}</b>"
             for s in Status
         ]
         shown = self.proxy.rowCount()
         suffix = tr(CONTEXT, "{total} patches, {shown} shown").format(total=total, shown=shown)
-        self.counts_label.setText("&nbsp;&nbsp;".join(parts) + f"&nbsp;&nbsp;·&nbsp;&nbsp;{suffix}")
+        # A break may fall between two counts (a narrow dock wraps the line), never inside one.
+        self.counts_label.setText(" &nbsp;".join(parts) + f" &nbsp;· {suffix}")
 
     def _update_buttons(self) -> None:
         running = self.run is not None and not self.run.finished
@@ -382,6 +402,10 @@ class VerifierDock(QgsDockWidget):
             self._message(" ".join(feedback.warnings[:3]), Qgis.MessageLevel.Warning)
 
     # -- table ------------------------------------------------------------------------------------
+    def _township_chosen(self, *_args) -> None:
+        self._township = self.township_filter.currentData()
+        self._filter_changed()
+
     def _filter_changed(self, *_args) -> None:
         self.proxy.set_filter(
             status=self.status_filter.currentData() or "",
@@ -565,10 +589,18 @@ class VerifierDock(QgsDockWidget):
         if layer is None:
             return
         stem = tr(CONTEXT, "verification_maps") + "_" + exports.run_date(layer)
-        dialog = exports.ExportMapsDialog(exports.default_path(self.project, stem, ".pdf"), self)
+        dialog = exports.ExportMapsDialog(
+            exports.default_path(self.project, stem, ".pdf"),
+            self,
+            status=self.status_filter.currentData() or "",
+            township=self.township_filter.currentData(),
+            townships=self.model.townships(),
+        )  # starts from the table's filters: the pages are the rows in view
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path():
             return
-        self.export_maps(dialog.path(), basemap=dialog.basemap.currentLayer(), status=dialog.which.currentData() or "")
+        self.export_maps(
+            dialog.path(), basemap=dialog.basemap.currentLayer(), status=dialog.status(), township=dialog.township_name()
+        )
 
     def export_report_clicked(self) -> None:
         layer = self.result_layer()
@@ -579,10 +611,11 @@ class VerifierDock(QgsDockWidget):
         if path:
             self.export_report(path)
 
-    def export_maps(self, path: str, basemap=None, status: str = "") -> bool:
+    def export_maps(self, path: str, basemap=None, status: str = "", township: str | None = None) -> bool:
         """demolitionverifier:export_maps over the dock's result (INPUT), its remnants (REMNANTS) and
         the project's audit log (AUDIT_LOG); `status` '' for every patch, else only those whose
-        result (as the table shows it) is that status. True when the PDF was written."""
+        result (as the table shows it) is that status; `township` None for every township, else
+        only that one's ('' those without). True when the PDF was written."""
         layer = self.result_layer()
         if layer is None or not path:
             return False
@@ -592,7 +625,7 @@ class VerifierDock(QgsDockWidget):
             parameters["REMNANTS"] = remnants.id()
         if basemap is not None:
             parameters["BASEMAP"] = basemap.id()
-        expression = exports.status_filter(layer, status)
+        expression = exports.maps_filter(layer, status, township)
         if expression:
             parameters["FILTER"] = expression
         outcome = self._export_run(exports.MAPS_ALGORITHM, parameters)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from qgis.core import (
     QgsApplication,
+    QgsExpression,
     QgsFeatureRequest,
     QgsMapLayerProxyModel,
     QgsProcessingContext,
@@ -95,14 +96,25 @@ def plain_error(error: str) -> str:
 
 
 # -- what goes in -------------------------------------------------------------------------------------
+def maps_filter(layer: QgsVectorLayer, status: str = "", township: str | None = None) -> str:
+    """FILTER for the patches the dock's table shows under its status and township filters: the
+    result as the table shows it (final_st, an overturn standing in the audit log, where the layer
+    has it, else the computed status) and the township field; '' for every patch. `township` None
+    is every township, '' the patches without one. Values are quoted by QgsExpression."""
+    parts = []
+    if status:
+        column = QgsExpression.quotedColumnRef(F.STATUS)
+        if layer.fields().lookupField(DF.FINAL_STATUS) >= 0:
+            column = f"coalesce({QgsExpression.quotedColumnRef(DF.FINAL_STATUS)}, {column})"
+        parts.append(f"{column} = {QgsExpression.quotedValue(status)}")
+    if township is not None:
+        parts.append(f"coalesce({QgsExpression.quotedColumnRef(F.TOWNSHIP)}, '') = {QgsExpression.quotedValue(township)}")
+    return " AND ".join(parts)
+
+
 def status_filter(layer: QgsVectorLayer, status: str) -> str:
-    """FILTER for one result, as the dock's table shows it: the final status (final_st, an overturn
-    standing in the audit log) where the layer has it, else the computed status."""
-    if not status:
-        return ""
-    if layer.fields().lookupField(DF.FINAL_STATUS) >= 0:
-        return f"coalesce(\"{DF.FINAL_STATUS}\", \"{F.STATUS}\") = '{status}'"
-    return f"\"{F.STATUS}\" = '{status}'"
+    """FILTER for one result (every township); see maps_filter."""
+    return maps_filter(layer, status)
 
 
 def run_date(layer: QgsVectorLayer | None) -> str:
@@ -143,9 +155,17 @@ def ask_report_path(parent: QWidget | None, suggested: str) -> str:
 
 
 class ExportMapsDialog(QDialog):
-    """Where to save the PDF, an optional basemap raster, and which patches get a page."""
+    """Where to save the PDF, an optional basemap raster, and which patches get a page: by result
+    and by township, starting from the dock table's filters (what the user is looking at)."""
 
-    def __init__(self, suggested: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        suggested: str,
+        parent: QWidget | None = None,
+        status: str = "",
+        township: str | None = None,
+        townships: list[str] | tuple[str, ...] = (),
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("exportMapsDialog")
         self.setWindowTitle(tr(CONTEXT, "Export verification maps"))
@@ -168,9 +188,19 @@ class ExportMapsDialog(QDialog):
         self.which.addItem(tr(CONTEXT, "All patches"), "")
         self.which.addItem(tr(CONTEXT, "Only failed patches"), Status.FAIL.value)
         self.which.addItem(tr(CONTEXT, "Only passed patches"), Status.PASS.value)
+        self.which.addItem(tr(CONTEXT, "Only unsurveyed patches"), Status.UNSURVEYED.value)
+        self.which.setCurrentIndex(max(0, self.which.findData(status or "")))
+        self.township = QComboBox()
+        self.township.setObjectName("mapsTownship")
+        self.township.addItem(tr(CONTEXT, "All townships"), None)
+        for name in townships:
+            self.township.addItem(name or tr(CONTEXT, "(no township)"), name)
+        found = self.township.findData(township) if township is not None else 0
+        self.township.setCurrentIndex(max(0, found))
         layout.addRow(tr(CONTEXT, "Save as"), self.file)
         layout.addRow(tr(CONTEXT, "Basemap (optional)"), self.basemap)
         layout.addRow(tr(CONTEXT, "Patches"), self.which)
+        layout.addRow(tr(CONTEXT, "Township"), self.township)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr(CONTEXT, "Export"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr(CONTEXT, "Cancel"))
@@ -182,6 +212,13 @@ class ExportMapsDialog(QDialog):
     def path(self) -> str:
         path = self.file.filePath().strip()
         return with_suffix(path, ".pdf") if path else ""
+
+    def status(self) -> str:
+        return self.which.currentData() or ""
+
+    def township_name(self) -> str | None:
+        """None for every township, '' for the patches without one, else the name."""
+        return self.township.currentData()
 
 
 def open_file(path: str) -> bool:

@@ -54,6 +54,7 @@ class InputsPanel(QWidget):
 
         self.data_box = QgsCollapsibleGroupBox(tr(CONTEXT, "Data"))
         form = QFormLayout(self.data_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a narrow dock puts fields under labels
         self.patches = self._layer_combo("patchesCombo")
         self.id_field = self._field_combo("idFieldCombo", field_types("String", "Numeric"), optional=False)
         self.area_field = self._field_combo("areaFieldCombo", field_types("String", "Numeric"), optional=True)
@@ -90,6 +91,7 @@ class InputsPanel(QWidget):
 
         self.rules_box = QgsCollapsibleGroupBox(tr(CONTEXT, "Rules"))
         rules = QFormLayout(self.rules_box)
+        rules.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.max_ratio = self._spin("maxRatioSpin", DEFAULT_MAX_REMAINING_RATIO, 0.0, 1.0, 3, 0.01)
         self.max_ratio.setToolTip(tr(CONTEXT, "Remaining area / monitored area tolerated; 0 is the rule, more is a local policy choice"))
         self.tolerance = self._spin("toleranceSpin", DEFAULT_AREA_TOLERANCE, 0.0, 1e6, 2, 0.5)

@@ -497,6 +497,22 @@
         <translation>仅通过的图斑</translation>
     </message>
     <message>
+        <source>Only unsurveyed patches</source>
+        <translation>仅未核查的图斑</translation>
+    </message>
+    <message>
+        <source>All townships</source>
+        <translation>全部乡镇</translation>
+    </message>
+    <message>
+        <source>(no township)</source>
+        <translation>（未填乡镇）</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
         <source>Save as</source>
         <translation>保存为</translation>
     </message>

@@ -58,7 +58,7 @@ def test_messy_shapefiles_are_repaired_and_flagged(qgis_app, qgis_process, tmp_p
     assert [r["township"] for r in rows] == ["城关镇", "柳林镇", "柳林镇", "河西乡"]
     # a shapefile others can read: UTF-8, and said so in the .cpg (QGIS would write "system")
     assert (tmp_path / "out.cpg").read_text().strip().upper() == "UTF-8"
-    assert "城关镇".encode("utf-8") in (tmp_path / "out.dbf").read_bytes()
+    assert "城关镇".encode() in (tmp_path / "out.dbf").read_bytes()
     assert abs(rows[3]["remain_m2"] - 200.0) < 0.05  # the bow tie counted, not 0 m²
     assert digest(data) == before
 

@@ -203,3 +203,76 @@ def test_buttons_ask_where_to_save_and_remember_the_folder(verified, tmp_path, m
     assert re.fullmatch(r"(验收图|verification_maps)_\d{4}-\d{2}-\d{2}\.pdf", suggested.name)
     assert chosen["basemap"] is None, "no basemap unless chosen"
     assert pdf_pages(suggested) == 2
+
+
+def test_maps_start_from_the_table_filters(verified, tmp_path, monkeypatch):
+    """Filtered to 不通过 and one township, 导出验收图… maps the rows in view, not the whole county."""
+    from test_dock import LIU_TOWN, ZH_TOWN
+
+    from demolition_verifier.ui import exports
+
+    dock = verified
+    dock.status_filter.setCurrentIndex(dock.status_filter.findData("fail"))
+    dock.township_filter.setCurrentIndex(dock.township_filter.findData(ZH_TOWN))
+    shown = dock.proxy.rowCount()
+    assert shown == 1  # H2
+    offered = {}
+
+    def accept(dialog):
+        offered["statuses"] = [dialog.which.itemData(i) or "" for i in range(dialog.which.count())]
+        offered["townships"] = [dialog.township.itemData(i) for i in range(dialog.township.count())]
+        offered["chosen"] = (dialog.status(), dialog.township_name())
+        dialog.file.setFilePath(str(tmp_path / "filtered.pdf"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(exports.ExportMapsDialog, "exec", accept)
+    QTest.mouseClick(dock.maps_button, Qt.MouseButton.LeftButton)
+    assert offered["statuses"] == ["", "fail", "pass", "unsurveyed"]
+    assert offered["townships"] == [None, LIU_TOWN, ZH_TOWN] or offered["townships"] == [None, ZH_TOWN, LIU_TOWN]
+    assert offered["chosen"] == ("fail", ZH_TOWN), "the dialog starts from the table's filters"
+    path = tmp_path / "filtered.pdf"
+    assert pdf_pages(path) == shown
+    text = pdf_text(path)
+    assert "H2" in text and "H4" not in text
+
+    # every result of one township: the pages are the rows shown
+    dock.status_filter.setCurrentIndex(0)
+    dock.township_filter.setCurrentIndex(dock.township_filter.findData(LIU_TOWN))
+    shown = dock.proxy.rowCount()
+    assert shown == 2  # H4, and the second H1
+    QTest.mouseClick(dock.maps_button, Qt.MouseButton.LeftButton)
+    assert offered["chosen"] == ("", LIU_TOWN)
+    assert pdf_pages(path) == shown
+
+
+def test_maps_filter_expression_quotes_values(verified):
+    from qgis.core import QgsExpression
+
+    from demolition_verifier.ui.exports import maps_filter
+
+    layer = verified.result_layer()
+    assert maps_filter(layer) == ""
+    expression = maps_filter(layer, "fail", "O'Brien \"镇\"")
+    parsed = QgsExpression(expression)
+    assert not parsed.hasParserError(), parsed.parserErrorString()
+    assert "'O''Brien \"镇\"'" in expression and '"final_st"' in expression and '"township"' in expression
+    assert maps_filter(layer, township="") == "coalesce(\"township\", '') = ''"  # the patches without one
+
+
+def test_no_picture_expression_error_when_there_are_no_photos(verified, tmp_path):
+    from qgis.core import QgsApplication
+
+    dock = verified
+    logged = []
+
+    def received(message, tag, _level):
+        logged.append((tag, message))
+
+    QgsApplication.messageLog().messageReceived.connect(received)
+    try:
+        assert dock.export_maps(str(tmp_path / "no_photos.pdf"))
+    finally:
+        QgsApplication.messageLog().messageReceived.disconnect(received)
+    assert any("map pages written" in m for _t, m in logged), logged  # the log was listened to
+    errors = [m for _t, m in logged if "Picture expression" in m or "图片表达式" in m]
+    assert not errors, errors
