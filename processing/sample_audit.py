@@ -151,8 +151,11 @@ class SampleAuditAlgorithm(BaseAlgorithm):
 
     @staticmethod
     def _tiebreak(feature) -> str:
-        """Orders features sharing an id by their content, not by where they sit in the layer."""
+        """Orders features sharing an id by their content, not by where they sit in the layer: the
+        feature id column a GeoPackage exposes (fid) is left out, it changes when a layer is re-saved."""
         blob = bytes(feature.geometry().asWkb()) if feature.hasGeometry() else b""
-        body = audit.canonical([plain_attribute(v) for v in feature.attributes()]).encode("utf-8")
+        names = feature.fields().names()
+        values = [plain_attribute(v) for n, v in zip(names, feature.attributes()) if n.lower() not in ("fid", "ogc_fid")]
+        body = audit.canonical(values).encode("utf-8")
         return hashlib.sha256(blob + b"\x1e" + body).hexdigest()
 

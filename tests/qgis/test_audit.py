@@ -230,3 +230,20 @@ def test_a_recheck_from_the_dock_is_a_run_of_its_own(processing, tmp_path):
     assert run.data["inputs"]["SURVEY"]["features"] == 1
     state = audit.final_statuses(log)["H5"]
     assert (state.computed_status, state.run_id) == ("pass", result.run_id)
+
+
+def test_duplicate_ids_draw_the_same_patch_from_a_re_saved_geopackage(processing, tmp_path):
+    """Two patches share an id: which one is drawn depends on their content, not on the fid a
+    GeoPackage gives them (re-saving a layer in another order changes every fid)."""
+    wkts = [f"POLYGON(({x} 0,{x + 10} 0,{x + 10} 10,{x} 10,{x} 0))" for x in (0, 20)]
+    rows = [["D1", "甲镇", "pass", 100.0 + x] for x in (0, 1)]
+    fields = [("patch_id", str), ("township", str), ("status", str), ("monitor_m2", float)]
+    forward = write_file(memory_layer("a", wkts, "EPSG:4527", fields, rows), str(tmp_path / "a.gpkg"))
+    backward = write_file(memory_layer("b", wkts[::-1], "EPSG:4527", fields, rows[::-1]), str(tmp_path / "b.gpkg"))
+    drawn = []
+    for path in (forward, backward):
+        layer = QgsVectorLayer(path, "verified", "ogr")
+        for seed in range(1, 9):
+            feature = next(sample(processing, layer, SEED=seed)["OUTPUT"].getFeatures())
+            drawn.append((seed, feature["monitor_m2"]))
+    assert drawn[:8] == drawn[8:]
