@@ -281,7 +281,9 @@ class AuditStamp:
         return out
 
 
-def apply_audit_log(log: str, records: Sequence[PatchRecord]) -> tuple[AuditStamp | None, list[Notice]]:
+def apply_audit_log(
+    log: str, records: Sequence[PatchRecord], complete: bool = False
+) -> tuple[AuditStamp | None, list[Notice]]:
     """Reads the audit log for the records' run(s): sets each marked record's review (an overturn
     becomes its final status) and returns the head hashes to print, with what the run's log should
     say. Nothing is printed from a log that does not hold the run (None, and a warning); a broken
@@ -290,11 +292,19 @@ def apply_audit_log(log: str, records: Sequence[PatchRecord]) -> tuple[AuditStam
     if not check.valid:
         raise Refusal("audit_export_broken", path=log, seq=check.first_broken)
     runs = run_info(records).run_ids
-    head, missing = audit.head_after_runs(log, runs)
+    # every row must be what its run decided (township, status, reasons, figures), each decision used
+    # once; with `complete` (the whole output, as the report takes it) none may be missing either
+    output = audit.check_output(
+        log,
+        [(r.patch_id, r.run_id, r.township, r.status, r.reasons,
+          (r.monitor_m2, r.geom_m2, r.remain_m2, r.remain_rt, r.largest_m2, r.remnants)) for r in records],
+        complete=complete,
+    )
+    head, missing = output.head, output.missing_runs
     if head is None or missing:
         return None, [Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})]
     standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records])
-    wrong = list(dict.fromkeys(standing.differing + standing.unlogged))
+    wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
     counts: dict[str, int] = {}

@@ -59,7 +59,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
         runs = run_info(records).run_ids
         if len(runs) > 1:
             feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))
-        stamp = audit_stamp(self, parameters, context, feedback, records)
+        stamp = audit_stamp(self, parameters, context, feedback, records, complete=True)
         feedback.setProgress(50)
         feedback.setProgressText("写出报表 Writing the report")
         try:

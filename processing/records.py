@@ -116,13 +116,15 @@ def add_audit_log_input(algorithm) -> None:
     algorithm.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "审计链头哈希 Audit log head hash"))
 
 
-def audit_stamp(algorithm, parameters, context, feedback, records: list[PatchRecord]) -> AuditStamp | None:
+def audit_stamp(
+    algorithm, parameters, context, feedback, records: list[PatchRecord], complete: bool = False
+) -> AuditStamp | None:
     """Reads AUDIT_LOG when given: marks the records' reviews and returns the head hashes to print;
-    what it found is said in the run's log."""
+    what it found is said in the run's log. complete: the records are the whole output (the report)."""
     log = algorithm.parameterAsFile(parameters, "AUDIT_LOG", context) if parameters.get("AUDIT_LOG") else ""
     if not log:
         return None
-    stamp, notices = apply_audit_log(log, records)
+    stamp, notices = apply_audit_log(log, records, complete)
     chinese = ui_is_chinese()
     for notice in notices:
         (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))

@@ -21,7 +21,7 @@ from export_data import (
     render_page,
     verified_county,
 )
-from qgis.core import QgsProcessingException, QgsVectorLayer
+from qgis.core import QgsFeature, QgsProcessingException, QgsVectorLayer
 from qgis_layers import RecordingFeedback, box_wkt, memory_layer
 from qgis_process_runner import QgisProcess
 
@@ -246,3 +246,64 @@ def test_a_result_merged_from_two_runs_prints_the_head_after_the_later(processin
     assert result["AUDIT_HEAD"] == audit.head_after_run(audited["log"], later) != audited["run_head"]
     rows = {r[1]: r for r in openpyxl.load_workbook(path)["图斑明细"].iter_rows(min_row=5, values_only=True)}
     assert rows["H2"][3:5] == ("通过", "改判（原计算：不通过）")  # the later run reproduced H2's figures
+
+
+def _tampered(audited, tmp_path, edit) -> str:
+    """A copy of the verified output edited after the run, as someone might before printing."""
+    import shutil
+
+    copy = tmp_path / "tampered.gpkg"
+    shutil.copy(audited["OUTPUT"].split("|")[0], copy)
+    layer = QgsVectorLayer(str(copy), "tampered", "ogr")
+    assert layer.startEditing()
+    edit(layer)
+    assert layer.commitChanges(), layer.commitErrors()
+    return str(copy)
+
+
+def _set(layer, patch_id, field, value):
+    feature = next(f for f in layer.getFeatures() if f["patch_id"] == patch_id)
+    layer.changeAttributeValue(feature.id(), layer.fields().lookupField(field), value)
+
+
+def _duplicate(layer, patch_id):
+    feature = next(f for f in layer.getFeatures() if f["patch_id"] == patch_id)
+    copy = QgsFeature(feature)
+    copy.setAttribute(layer.fields().lookupField("fid"), None)
+    layer.addFeature(copy)
+
+
+def _delete(layer, patch_id):
+    layer.deleteFeature(next(f for f in layer.getFeatures() if f["patch_id"] == patch_id).id())
+
+
+@pytest.mark.parametrize(
+    ("name", "edit"),
+    [
+        ("a passing patch's monitored area raised", lambda lyr: _set(lyr, "H1", "monitor_m2", 99999.0)),
+        ("a failed patch moved to another township", lambda lyr: _set(lyr, "H10", "township", "新设乡")),
+        ("reasons blanked", lambda lyr: _set(lyr, "H10", "reasons", "")),
+        ("a passing row duplicated", lambda lyr: _duplicate(lyr, "H1")),
+        ("a failed row deleted", lambda lyr: _delete(lyr, "H10")),
+    ],
+)
+def test_no_head_is_printed_over_figures_the_log_does_not_hold(processing, audited, tmp_path, name, edit):
+    tampered = _tampered(audited, tmp_path, edit)
+    target = tmp_path / "report.xlsx"
+    with pytest.raises(QgsProcessingException) as refusal:
+        report(processing, {**audited, "OUTPUT": tampered}, target)
+    assert "H" in str(refusal.value), name
+    assert not target.exists(), name
+
+
+def test_a_forged_copy_of_the_run_does_not_move_the_head(processing, audited, tmp_path):
+    """Entries appended later under the run's id are not the run's: the head printed stays the one
+    right after the run, and the forged decisions are not taken as the run's."""
+    forged = [
+        audit.NewEntry(e.entry, e.data, e.run_id, e.patch_id, "pass" if e.status else e.status)
+        for e in audit.entries(audited["log"])
+        if e.run_id == audited["run_id"] and e.entry in ("run", "decision")
+    ]
+    audit.append(audited["log"], forged)
+    result = report(processing, audited, tmp_path / "report.xlsx")
+    assert result["AUDIT_HEAD"] == audited["run_head"]
