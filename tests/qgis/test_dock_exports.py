@@ -115,7 +115,7 @@ def test_maps_filter_by_result(verified, tmp_path):
 
 
 def test_report_of_the_last_result(verified, qgis_iface, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
     dock = verified
     seen = progress_values(dock)
     target = tmp_path / "report.xlsx"
@@ -276,3 +276,26 @@ def test_no_picture_expression_error_when_there_are_no_photos(verified, tmp_path
     assert any("map pages written" in m for _t, m in logged), logged  # the log was listened to
     errors = [m for _t, m in logged if "Picture expression" in m or "图片表达式" in m]
     assert not errors, errors
+
+
+def test_report_after_a_recheck_still_matches_the_log(verified, qgis_iface, tmp_path):
+    """A re-check is a run of its own in the log: rows it rewrote are checked against it, the rest
+    against the first run, and the report prints the head (nothing refused)."""
+    import openpyxl
+    from test_dock import X0, by_id  # noqa: F401 - helpers of the dock tests
+
+    dock = verified
+    result = dock.result_layer()
+    survey = dock.inputs.survey.currentLayer()
+    assert survey.startEditing()
+    building = next(f for f in survey.getFeatures() if f.geometry().boundingBox().xMinimum() > X0 + 600)
+    assert survey.deleteFeature(building.id())
+    dock.select_fids([by_id(result, "H4")[0].id()])
+    assert dock.recheck_selected()
+    assert by_id(result, "H4")[0]["status"] == "pass"
+    target = tmp_path / "after_recheck.xlsx"
+    assert dock.export_report(str(target)), qgis_iface.messageBar().get_messages(Qgis.Critical)
+    book = openpyxl.load_workbook(target)
+    detail = {r[1]: r for r in book["图斑明细"].iter_rows(min_row=5, values_only=True) if r[1]}
+    assert detail["H4"][3] == "通过"
+    survey.rollBack()
