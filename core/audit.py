@@ -323,6 +323,10 @@ def mark_patch(
     state = patch_state(path, patch_id) if os.path.isfile(path) else None
     if state is None:
         raise Refusal("mark_unknown_patch", patch=patch_id)
+    # Patches sharing an id share one history: a mark would land on all of them, across townships.
+    sharing = _decisions_in_run(path, patch_id, state.run_id)
+    if sharing > 1:
+        raise Refusal("mark_duplicate_id", patch=patch_id, count=sharing)
     data = {
         "mark": mark.value,
         "new_status": new_status,
@@ -332,6 +336,17 @@ def mark_patch(
         "decided_in": state.run_id,  # the run whose figures the mark judges
     }
     return append(path, [NewEntry(AuditEntry.MARK.value, data, state.run_id, str(patch_id), mark.value)])
+
+
+def _decisions_in_run(path: str | os.PathLike, patch_id: str, run_id: str | None) -> int:
+    connection = _open_existing(path)
+    try:
+        return connection.execute(
+            f"SELECT COUNT(*) FROM {AUDIT_TABLE} WHERE patch_id = ? AND run_id IS ? AND entry = ?",
+            (str(patch_id), run_id, AuditEntry.DECISION.value),
+        ).fetchone()[0]
+    finally:
+        connection.close()
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -196,6 +196,11 @@ MESSAGES.update(
             "改判须给出新的核查结果（{valid}）。",
             "An overturn needs the new status ({valid}).",
         ),
+        "mark_duplicate_id": (
+            "编号“{patch}”在核查中属于 {count} 个图斑，标记无法分清是哪一个。请先更正重复编号并重新核查。",
+            "Id “{patch}” belongs to {count} patches in the run, so a mark could not tell which one. "
+            "Correct the duplicate ids and verify again first.",
+        ),
         "mark_unknown_patch": (
             "审计日志中没有图斑“{patch}”的核查记录，无法标记。请先带审计日志运行核查。",
             "The audit log holds no decision for patch “{patch}”, so it cannot be marked. Run verify with the audit log first.",

@@ -251,3 +251,19 @@ def test_samples_are_entries_and_show_in_the_history(log):
     assert [h.entry for h in audit.history(log, "P2")] == ["decision", "decision", "sample"]
     assert [h.entry for h in audit.history(log, "P1")] == ["decision", "decision"]
     assert audit.verify_chain(log).head == appended.head
+
+
+def test_a_mark_on_an_id_two_patches_share_is_refused(tmp_path):
+    """Duplicate ids share one history: a mark would land on both patches, across townships."""
+    path = str(tmp_path / "audit.gpkg")
+    result = verify(
+        PatchLayer("patches", [square(0, 0, 100), square(200, 0, 100)], None, ids=["D1", "D1"], townships=["东镇", "西镇"]),
+        Layer("survey", [], None),
+        None,
+        Rules(area_method=AreaMethod.PLANAR),
+    )
+    audit.append_run(path, result, {}, {}, RunKind.VERIFY, "张三", "3.22.16")
+    with pytest.raises(Refusal) as refusal:
+        audit.mark_patch(path, "D1", Mark.OVERTURNED, "复核", "fail")
+    assert refusal.value.key == "mark_duplicate_id"
+    assert "D1" in refusal.value.text(True) and "2" in refusal.value.text(False)
