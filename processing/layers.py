@@ -78,12 +78,18 @@ def to_shapely(geometries: Iterable[QgsGeometry | None]) -> tuple[np.ndarray, np
             linear.dropMValue()
             geometry = QgsGeometry(linear)
         blobs.append(bytes(geometry.asWkb()))
-    blob_array = np.array(blobs, dtype=object)
-    geoms = shapely.from_wkb(blob_array, on_invalid="ignore")
-    failed = np.array([b is not None for b in blobs], dtype=bool) & shapely.is_missing(geoms)
+    return wkb_to_shapely(np.array(blobs, dtype=object))
+
+
+def wkb_to_shapely(blobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WKB (None: no geometry) to shapely, and whether each needed a repair: a WKB GEOS refuses
+    (an unclosed ring) is closed where shapely can (>= 2.1), and flagged either way."""
+    geoms = shapely.from_wkb(blobs, on_invalid="ignore")
+    present = np.not_equal(blobs, None) if blobs.dtype == object else np.ones(len(blobs), dtype=bool)
+    failed = present & shapely.is_missing(geoms)
     if failed.any():
-        try:  # shapely >= 2.1 closes unclosed rings
-            geoms[failed] = shapely.from_wkb(blob_array[failed], on_invalid="fix")
+        try:
+            geoms[failed] = shapely.from_wkb(blobs[failed], on_invalid="fix")
         except ValueError:
             pass  # older shapely: left without geometry, and flagged as repaired
     return geoms, failed
@@ -272,11 +278,10 @@ def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_fea
         return None
     if read is None:
         return None
-    columns, geoms, wkb = read
+    columns, geoms, repaired, wkb = read
     count = source.featureCount()
     if count >= 0 and count != len(geoms):
         return None
-    geoms, repaired = _fix_unclosed(geoms, wkb)
     multi = QgsWkbTypes.isMultiType(wkb_type)
     if multi:  # QGIS gives every feature of a multipolygon layer as a multipolygon
         single = np.flatnonzero(shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON)
@@ -298,8 +303,9 @@ def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_fea
     )
 
 
-def _arrow_columns(gdal_layer, fields) -> tuple[dict, np.ndarray, list] | None:
-    """(field name -> list of Python values (None for NULL), shapely geometries, WKB by batch)."""
+def _arrow_columns(gdal_layer, fields) -> tuple[dict, np.ndarray, np.ndarray, list] | None:
+    """(field name -> list of Python values (None for NULL), shapely geometries, whether each needed
+    a repair to be read, WKB by batch)."""
     geometry_column = gdal_layer.GetGeometryColumn() or "wkb_geometry"
     fid_column = gdal_layer.GetFIDColumn()
     wanted = [f.name() for f in fields] if fields is not None else []
@@ -310,7 +316,7 @@ def _arrow_columns(gdal_layer, fields) -> tuple[dict, np.ndarray, list] | None:
     # (no SetIgnoredFields: with it, GDAL 3.6 hands back empty geometries)
     include_fid = "YES" if fid_column and fid_column in wanted else "NO"
     columns: dict = {name: [] for name in wanted}
-    geoms, wkb = [], []
+    geoms, repaired, wkb = [], [], []
     for batch in gdal_layer.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=YES", f"INCLUDE_FID={include_fid}"]):
         blobs = batch.get(geometry_column)
         if blobs is None:
@@ -321,14 +327,18 @@ def _arrow_columns(gdal_layer, fields) -> tuple[dict, np.ndarray, list] | None:
             blobs = blobs.copy()
         if blobs.dtype == object and any(b is not None and not len(b) for b in blobs):
             return None  # an empty WKB is GDAL going wrong, not a feature without geometry
-        geoms.append(shapely.from_wkb(blobs, on_invalid="ignore"))
+        batch_geoms, batch_repaired = wkb_to_shapely(blobs)
+        geoms.append(batch_geoms)
+        repaired.append(batch_repaired)
         wkb.append(blobs)
         for name in wanted:
             values = _python_values(batch.get(name), fields.at(fields.lookupField(name)).type())
             if values is None:
                 return None
             columns[name].extend(values)
-    return columns, (np.concatenate(geoms) if geoms else np.zeros(0, dtype=object)), wkb
+    if not geoms:
+        return columns, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), wkb
+    return columns, np.concatenate(geoms), np.concatenate(repaired), wkb
 
 
 def _python_values(array, qt_type) -> list | None:
@@ -341,22 +351,8 @@ def _python_values(array, qt_type) -> list | None:
     return values
 
 
-def _fix_unclosed(geoms: np.ndarray, wkb: list) -> tuple[np.ndarray, np.ndarray]:
-    """As to_shapely does: a WKB GEOS refuses (an unclosed ring) is repaired where shapely can."""
-    present = np.concatenate([np.not_equal(b, None) if b.dtype == object else np.ones(len(b), bool) for b in wkb]) if wkb else np.zeros(0, bool)
-    failed = shapely.is_missing(geoms) & present
-    if failed.any():
-        blobs = np.concatenate([b.astype(object) for b in wkb])
-        try:  # shapely >= 2.1 closes unclosed rings
-            geoms[failed] = shapely.from_wkb(blobs[failed], on_invalid="fix")
-        except ValueError:
-            pass
-    return geoms, failed
-
-
 # -- writing many features ----------------------------------------------------------------------
-def write_features(sink, rows: Iterable[list], geometries: Iterable[QgsGeometry | None], feedback=None,
-                   batch: int = 20_000) -> None:
+def write_features(sink, rows: Iterable[list], geometries: Iterable[QgsGeometry | None], batch: int = 20_000) -> None:
     """Features into a sink in batches. The sink's own work (C++, which releases Python's lock)
     runs on a second thread while the next batch is built here, so the two overlap."""
     failure: list[BaseException] = []

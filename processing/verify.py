@@ -193,9 +193,9 @@ class VerifyAlgorithm(BaseAlgorithm):
         feedback.setProgressText("写出结果 Writing results")
         clock = time.perf_counter()
         outputs = {"RUN_ID": result.run_id}
-        outputs["OUTPUT"] = self._write_patches(parameters, context, patches_src, patches, result, feedback)
+        outputs["OUTPUT"] = self._write_patches(parameters, context, patches_src, patches, result)
         if self._wanted(parameters, "OUTPUT_REMNANTS"):
-            outputs["OUTPUT_REMNANTS"] = self._write_remnants(parameters, context, patches_src, result, feedback)
+            outputs["OUTPUT_REMNANTS"] = self._write_remnants(parameters, context, patches_src, result)
         if self._wanted(parameters, "OUTPUT_SUMMARY"):
             outputs["OUTPUT_SUMMARY"] = self._write_summary(parameters, context, result)
         timing["write"] = time.perf_counter() - clock
@@ -243,7 +243,7 @@ class VerifyAlgorithm(BaseAlgorithm):
     def _wanted(self, parameters, name: str) -> bool:
         return bool(parameters.get(name)) and bool(self.parameterAsOutputLayer(parameters, name, self._context))
 
-    def _write_patches(self, parameters, context, source, patches, result: Result, feedback=None) -> str:
+    def _write_patches(self, parameters, context, source, patches, result: Result) -> str:
         keep = [i for i, f in enumerate(source.fields()) if f.name().lower() not in RESULT_NAMES]
         fields = QgsFields()
         for i in keep:
@@ -270,12 +270,12 @@ class VerifyAlgorithm(BaseAlgorithm):
             rows = (list(attributes) + list(values) for attributes, values in zip(patches.attributes, results))
         else:
             rows = ([attributes[k] for k in keep] + list(values) for attributes, values in zip(patches.attributes, results))
-        write_features(sink, rows, patches.output_geometries(), feedback)
+        write_features(sink, rows, patches.output_geometries())
         close_sink(sink)  # the file is closed here, inside the timing (a GeoPackage builds its index now)
         del sink
         return dest
 
-    def _write_remnants(self, parameters, context, source, result: Result, feedback=None) -> str:
+    def _write_remnants(self, parameters, context, source, result: Result) -> str:
         fields = make_fields(REMNANT_FIELDS)
         sink, dest = self.parameterAsSink(
             parameters, "OUTPUT_REMNANTS", context, fields, QgsWkbTypes.Polygon, source.sourceCrs()
@@ -283,7 +283,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         parts = result.remnant_parts
         ids = [result.patch_id[p] for p in parts.patch_index.tolist()]
         rows = ([i, n, a] for i, n, a in zip(ids, parts.part.tolist(), parts.area_m2.tolist()))
-        write_features(sink, rows, from_shapely_array(parts.geometries), feedback)
+        write_features(sink, rows, from_shapely_array(parts.geometries))
         close_sink(sink)
         del sink
         return dest

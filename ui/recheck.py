@@ -170,7 +170,11 @@ def recheck_patches(
 
 def _write_values(layer: QgsVectorLayer, values: dict[int, dict[str, Any]]) -> None:
     indices = {name: layer.fields().lookupField(name) for name in UPDATED}
-    changes = {fid: {indices[k]: v for k, v in row.items() if indices[k] >= 0} for fid, row in values.items()}
+    write_changes(layer, {fid: {indices[k]: v for k, v in row.items() if indices[k] >= 0} for fid, row in values.items()})
+
+
+def write_changes(layer: QgsVectorLayer, changes: dict[int, dict[int, Any]]) -> None:
+    """Attribute changes (fid -> field index -> value) into a result layer, and a repaint."""
     if layer.isEditable():  # the user has it open for editing: go through the edit buffer
         for fid, change in changes.items():
             layer.changeAttributeValues(fid, change)

@@ -8,7 +8,7 @@ from ..core.definitions import DF, DOCK_FIELDS, RF, F, Mark
 from ..processing.compat import field_type, no_geometry_flag
 from ..processing.layers import plain_value
 from .i18n import tr
-from .recheck import ensure_spatial_index
+from .recheck import ensure_spatial_index, write_changes
 from .settings import ROLE_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, SETUP_PROPERTY, VerifySetup, layers_with_role
 from .styles import style_remnants_layer, style_result_layer
 
@@ -103,10 +103,5 @@ def write_review(layer: QgsVectorLayer, states: dict) -> int:
             changes[feature.id()] = change
     if not changes:
         return 0
-    if layer.isEditable():  # the user has it open for editing: go through the edit buffer
-        for fid, change in changes.items():
-            layer.changeAttributeValues(fid, change)
-    else:
-        layer.dataProvider().changeAttributeValues(changes)
-    layer.triggerRepaint()
+    write_changes(layer, changes)
     return len(changes)
