@@ -113,6 +113,18 @@ class ReadLayer:
             return self.columns[index]
         return [plain_value(row[index]) for row in self.attributes]
 
+    def output_wkb(self, has_z: bool) -> list[bytes | None]:
+        """The features' own WKB as read through GDAL, in the layer's type as QGIS's writer
+        makes it (output_geometries): single polygons of a multipolygon layer promoted, Z added
+        (0) or dropped to match the layer. Without making QgsGeometry objects."""
+        target = (6 if self.multi else 3) + (1000 if has_z else 0)
+        blobs = [b if b is None else bytes(b) for batch in self.wkb for b in batch]
+        for i, blob in enumerate(blobs):
+            if blob is not None and _wkb_type(blob) != target and self.geometries[i] is not None:
+                geometry = shapely.force_3d(self.geometries[i]) if has_z else shapely.force_2d(self.geometries[i])
+                blobs[i] = shapely.to_wkb(geometry, flavor="iso", byte_order=1, output_dimension=3 if has_z else 2)
+        return blobs
+
     def output_geometries(self) -> Iterator[QgsGeometry | None]:
         """The features' own geometries (Z, M and curves as read), for writing them out again."""
         if self.wkb is None:
@@ -231,6 +243,10 @@ def source_path(uri: str) -> tuple[str | None, str | None]:
 # -- GDAL's Arrow interface: the fast read of a plain GeoPackage layer ------------------------------
 # QGIS field types whose values GDAL's Arrow arrays give exactly as QGIS would (others: fall back).
 _ARROW_TYPES = {field_type("text"): "SUO", field_type("int"): "iu", field_type("int64"): "iu", field_type("real"): "f"}
+
+
+def _wkb_type(blob: bytes) -> int:
+    return int.from_bytes(blob[1:5], "little" if blob[0] == 1 else "big")
 
 
 def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from itertools import repeat
 
+import shapely
 from qgis.core import (
     QgsFeatureSink,
     QgsFields,
@@ -31,9 +31,11 @@ from ..core.definitions import (
     Status,
 )
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
+from ..core.gpkg_bulk import bounds_of
 from ..core.messages import Refusal, text
 from .audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from .base import BaseAlgorithm
+from .gpkg_output import bulk_destination, fill_output
 from .layers import (
     close_sink,
     from_shapely_array,
@@ -251,21 +253,29 @@ class VerifyAlgorithm(BaseAlgorithm):
         for field in make_fields(RESULT_FIELDS):
             fields.append(field)
         sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, source.wkbType(), source.sourceCrs())
-        # whole columns to Python values at once (tolist), then one list per feature
-        results = zip(
+        n = len(result)
+        result_columns = [
             result.patch_id,
             result.township,
-            result.status.tolist(),
+            result.status,
             result.reasons,
-            result.monitor_m2.tolist(),
-            result.geom_m2.tolist(),
-            result.remain_m2.tolist(),
-            result.remain_rt.tolist(),
-            result.largest_m2.tolist(),
-            result.remnants.tolist(),
-            repeat(result.run_id),
-            repeat(result.checked_at),
-        )
+            result.monitor_m2,
+            result.geom_m2,
+            result.remain_m2,
+            result.remain_rt,
+            result.largest_m2,
+            result.remnants,
+            [result.run_id] * n,
+            [result.checked_at] * n,
+        ]
+        if patches.fast and bulk_destination(parameters.get("OUTPUT"), dest):
+            close_sink(sink)  # the empty table, as QGIS made it
+            del sink
+            columns = [patches.columns[k] for k in keep] + result_columns
+            fill_output(dest, fields, columns, patches.output_wkb(QgsWkbTypes.hasZ(source.wkbType())), bounds_of(patches.geometries))
+            return dest
+        # whole columns to Python values at once (tolist), then one list per feature
+        results = zip(*(c.tolist() if hasattr(c, "tolist") else c for c in result_columns))
         if keep == list(range(source.fields().count())):
             rows = (list(attributes) + list(values) for attributes, values in zip(patches.attributes, results))
         else:
@@ -282,6 +292,12 @@ class VerifyAlgorithm(BaseAlgorithm):
         )
         parts = result.remnant_parts
         ids = [result.patch_id[p] for p in parts.patch_index.tolist()]
+        if bulk_destination(parameters.get("OUTPUT_REMNANTS"), dest):
+            close_sink(sink)
+            del sink
+            wkb = shapely.to_wkb(parts.geometries, flavor="iso", byte_order=1, output_dimension=2) if len(parts.geometries) else []
+            fill_output(dest, fields, [ids, parts.part, parts.area_m2], list(wkb), bounds_of(parts.geometries))
+            return dest
         rows = ([i, n, a] for i, n, a in zip(ids, parts.part.tolist(), parts.area_m2.tolist()))
         write_features(sink, rows, from_shapely_array(parts.geometries))
         close_sink(sink)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import shapely
-from osgeo import ogr, osr
+from osgeo import ogr
 from qgis.core import (
     QgsFeatureRequest,
     QgsProcessingContext,
@@ -13,46 +13,9 @@ from qgis.core import (
     QgsProcessingFeatureSourceDefinition,
     QgsVectorLayer,
 )
-from qgis_layers import box_wkt, memory_layer, write_file
+from qgis_layers import X0, Y0, box_wkt, make_gpkg, memory_layer, write_file
 
 from demolition_verifier.processing.layers import read_source
-
-X0, Y0 = 39_550_000.0, 3_880_000.0
-
-
-def make_gpkg(path, layer_type=ogr.wkbPolygon, extra_field=None) -> str:
-    """Text (Chinese, empty, NULL), integer, 64-bit integer and real fields; NULL and empty
-    geometries; a multipolygon; an unclosed ring is left to test_bad_input."""
-    ogr.UseExceptions()
-    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4527)
-    layer = dataset.CreateLayer("patches", srs, layer_type)
-    fields = [("JCBH", ogr.OFTString), ("XZQMC", ogr.OFTString), ("N", ogr.OFTInteger), ("BIG", ogr.OFTInteger64), ("JCMJ", ogr.OFTReal)]
-    if extra_field:
-        fields.append(extra_field)
-    for name, kind in fields:
-        layer.CreateField(ogr.FieldDefn(name, kind))
-    rows = [
-        ("A1", "城关镇", 3, 2**40, 1.5, box_wkt(X0, Y0, X0 + 100, Y0 + 100)),
-        (None, "", None, None, None, None),
-        ("A3", None, 0, 1, 2.25, "POLYGON EMPTY"),
-        ("A4", "柳林镇 ", 7, -5, 15.0, f"MULTIPOLYGON((({X0} {Y0},{X0 + 9} {Y0},{X0 + 9} {Y0 + 9},{X0} {Y0})))"),
-        ("A5", "河西乡", 1, 2, 3.0, f"POLYGON Z(({X0} {Y0} 5,{X0 + 30} {Y0} 5,{X0 + 30} {Y0 + 7} 5,{X0} {Y0} 5))"),
-    ]
-    for *values, wkt in rows:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        for (name, _kind), value in zip(fields, values):
-            if value is not None:
-                feature.SetField(name, value)
-        if wkt:
-            geometry = ogr.CreateGeometryFromWkt(wkt)
-            if layer_type == ogr.wkbPolygon and geometry.GetGeometryType() != ogr.wkbPolygon and "MULTI" not in wkt:
-                geometry = ogr.ForceTo(geometry, ogr.wkbPolygon)
-            feature.SetGeometry(geometry)
-        layer.CreateFeature(feature)
-    dataset = None
-    return f"{path}|layername=patches"
 
 
 def both_ways(layer, value=None, with_attributes=True):

@@ -1,0 +1,134 @@
+"""A GeoPackage OUTPUT filled in bulk (processing/gpkg_output.py) holds what QGIS's own writer
+puts there: the same fields, ids, values and geometries, with a sound spatial index."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from osgeo import ogr
+from qgis.core import QgsFeatureSource, QgsVectorLayer, QgsWkbTypes
+from qgis_layers import X0, Y0, box_wkt, make_gpkg, memory_layer, write_file
+
+from demolition_verifier.processing import gpkg_output, verify
+
+VOLATILE = {"run_id", "checked_at"}
+
+
+def survey_gpkg(tmp_path) -> str:
+    survey = memory_layer(
+        "survey",
+        [
+            box_wkt(X0 + 10, Y0 + 10, X0 + 60, Y0 + 50),  # on A1
+            box_wkt(X0 + 40, Y0 + 30, X0 + 120, Y0 + 60),  # overlaps it and leaves A1
+            box_wkt(X0 + 2, Y0 + 1, X0 + 8, Y0 + 3),  # on A4's small multipolygon
+        ],
+    )
+    return write_file(survey, str(tmp_path / "survey.gpkg"))
+
+
+def run(processing, patches: str, survey: str, out_dir, bulk: bool, monkeypatch) -> dict:
+    with monkeypatch.context() as patch:
+        if not bulk:  # QGIS's own writer, for comparison
+            patch.setattr(verify, "bulk_destination", lambda value, dest: False)
+        return processing.run(
+            "demolitionverifier:verify",
+            {
+                "PATCHES": patches,
+                "PATCH_ID_FIELD": "JCBH",
+                "MONITORED_AREA_FIELD": "JCMJ",
+                "TOWNSHIP_FIELD": "XZQMC",
+                "SURVEY": survey,
+                "OUTPUT": str(out_dir / "verified.gpkg"),
+                "OUTPUT_REMNANTS": str(out_dir / "remnants.gpkg"),
+            },
+        )
+
+
+def table(path: str) -> tuple[list, dict, list]:
+    layer = QgsVectorLayer(path, "out", "ogr")
+    assert layer.isValid()
+    fields = [(f.name(), f.type()) for f in layer.fields()]
+    rows = {}
+    for feature in layer.getFeatures():
+        values = {name: feature[name] for name, _type in fields if name not in VOLATILE}
+        geometry = feature.geometry()
+        rows[feature.id()] = (values, None if geometry.isNull() else geometry.asWkt(6))
+    return fields, rows, [layer.wkbType(), layer.hasSpatialIndex(), layer.extent().toString(3)]
+
+
+def rtree_ok(path: str) -> bool:
+    with sqlite3.connect(path) as connection:
+        name = connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchone()
+        return connection.execute(f"SELECT rtreecheck('rtree_{name[0]}_{name[1]}')").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("layer_type", [ogr.wkbPolygon, ogr.wkbMultiPolygon, ogr.wkbPolygon25D])
+def test_bulk_output_equals_qgis_writer(processing, tmp_path, monkeypatch, layer_type):
+    patches = make_gpkg(tmp_path / "patches.gpkg", layer_type)
+    dataset = ogr.Open(str(tmp_path / "patches.gpkg"), update=1)
+    dataset.GetLayerByName("patches").DeleteFeature(2)  # ids no longer 1..n: QGIS keeps them
+    dataset = None
+    survey = survey_gpkg(tmp_path)
+    (tmp_path / "bulk").mkdir()
+    (tmp_path / "plain").mkdir()
+    calls = []
+    fill = gpkg_output.fill_table
+    monkeypatch.setattr(gpkg_output, "fill_table", lambda *a, **k: calls.append(1) or fill(*a, **k))
+    bulk = run(processing, patches, survey, tmp_path / "bulk", True, monkeypatch)
+    assert len(calls) == 2  # both outputs went in bulk
+    plain = run(processing, patches, survey, tmp_path / "plain", False, monkeypatch)
+    assert len(calls) == 2
+    for key in ("OUTPUT", "OUTPUT_REMNANTS"):
+        fields, rows, meta = table(bulk[key])
+        expected_fields, expected_rows, expected_meta = table(plain[key])
+        assert fields == expected_fields
+        assert rows == expected_rows
+        assert meta == expected_meta
+        assert meta[1] == QgsFeatureSource.SpatialIndexPresent
+        assert rtree_ok(bulk[key])
+    fields, rows, meta = table(bulk["OUTPUT"])
+    assert sorted(rows) == [1, 3, 4, 5]
+    assert QgsWkbTypes.isMultiType(meta[0]) == (layer_type == ogr.wkbMultiPolygon)
+    assert rows[1][0]["status"] == "fail" and rows[1][0]["patch_id"] == "A1"
+
+
+def test_memory_and_shapefile_outputs_still_go_through_the_sink(processing, tmp_path, monkeypatch):
+    patches = make_gpkg(tmp_path / "patches.gpkg")
+    survey = survey_gpkg(tmp_path)
+    calls = []
+    monkeypatch.setattr(gpkg_output, "fill_table", lambda *a, **k: calls.append(1))
+    result = processing.run(
+        "demolitionverifier:verify",
+        {"PATCHES": patches, "PATCH_ID_FIELD": "JCBH", "SURVEY": survey, "OUTPUT": "memory:",
+         "OUTPUT_REMNANTS": str(tmp_path / "remnants.shp")},
+    )
+    assert not calls
+    assert result["OUTPUT"].featureCount() == 5
+    parts = sum(f["remnants"] for f in result["OUTPUT"].getFeatures())
+    assert parts >= 2 and QgsVectorLayer(result["OUTPUT_REMNANTS"], "r", "ogr").featureCount() == parts
+
+
+def test_an_unexpected_table_falls_back_to_the_provider(processing, tmp_path, monkeypatch):
+    """Should the table QGIS made not be the one expected, the rows still arrive, through QGIS."""
+    patches = make_gpkg(tmp_path / "patches.gpkg")
+    survey = survey_gpkg(tmp_path)
+    (tmp_path / "plain").mkdir()
+    plain = run(processing, patches, survey, tmp_path / "plain", False, monkeypatch)
+
+    def refuse(*_args, **_kwargs):
+        raise gpkg_output.UnexpectedTable("test")
+
+    monkeypatch.setattr(gpkg_output, "open_table", refuse)
+    (tmp_path / "fallback").mkdir()
+    fallback = run(processing, patches, survey, tmp_path / "fallback", True, monkeypatch)
+    for key in ("OUTPUT", "OUTPUT_REMNANTS"):
+        fields, rows, _meta = table(fallback[key])
+        expected_fields, expected_rows, _meta = table(plain[key])
+        assert fields == expected_fields
+        assert {k: v[0] for k, v in rows.items()} == {k: v[0] for k, v in expected_rows.items()}
+        # the provider keeps its own habits with odd geometries (an empty one as NULL, a
+        # multipolygon in a polygon layer as its polygon); ordinary ones arrive as they are
+        ordinary = [k for k, v in expected_rows.items() if v[1] and v[1].startswith("Polygon ((")]
+        assert ordinary and all(rows[k][1] == expected_rows[k][1] for k in ordinary)
+
