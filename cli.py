@@ -20,6 +20,7 @@ import shapely
 
 from .core.definitions import RESULT_FIELDS, SUMMARY_FIELDS, AreaMethod, AreaUnit, Status
 from .core.engine import Layer, PatchLayer, Result, Rules, Verifier
+from .core.gc_pause import paused_gc
 from .core.messages import Refusal, text
 
 RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
@@ -56,7 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     chinese = (args.lang or ("zh" if os.environ.get("LANG", "").lower().startswith("zh") else "en")) == "zh"
     try:
-        run(args, chinese)
+        with paused_gc():
+            run(args, chinese)
     except Refusal as refusal:
         print(refusal.text(chinese), file=sys.stderr)
         return 2

@@ -8,12 +8,14 @@ geometry builds its index lazily and must not be shared between threads).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 MIN_CHUNK = 4_000  # below this, a thread costs more than it saves (an overlay is ~10 µs a pair)
+THREAD_PREFIX = "demolition_verifier_worker"
 _pool: ThreadPoolExecutor | None = None
 
 
@@ -29,7 +31,7 @@ def workers() -> int:
 def _executor() -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=workers(), thread_name_prefix="demolition_verifier")
+        _pool = ThreadPoolExecutor(max_workers=workers(), thread_name_prefix=THREAD_PREFIX)
     return _pool
 
 
@@ -50,10 +52,16 @@ def cuts(n: int, groups: np.ndarray | None = None, parts: int | None = None) -> 
     return list(zip(bounds[:-1], bounds[1:]))
 
 
+def _in_worker() -> bool:
+    """Inside one of the pool's threads: work asked for there runs in place (a worker waiting on
+    the pool it belongs to could wait forever)."""
+    return threading.current_thread().name.startswith(THREAD_PREFIX)
+
+
 def map_chunks(func: Callable[..., np.ndarray], *arrays: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
     """func(*arrays) computed chunk by chunk on threads; same result as one call."""
     n = len(arrays[0])
-    chunks = cuts(n, groups)
+    chunks = [(0, n)] if _in_worker() else cuts(n, groups)
     if len(chunks) == 1:
         return func(*arrays)
     results = list(_executor().map(lambda c: func(*(a[c[0] : c[1]] for a in arrays)), chunks))
@@ -62,7 +70,7 @@ def map_chunks(func: Callable[..., np.ndarray], *arrays: np.ndarray, groups: np.
 
 def map_ranges(func: Callable[[int, int], object], n: int, groups: np.ndarray | None = None) -> list:
     """func(start, stop) for each chunk of range(n), on threads; the results in order."""
-    chunks = cuts(n, groups)
+    chunks = [(0, n)] if _in_worker() else cuts(n, groups)
     if len(chunks) == 1:
         return [func(0, n)]
     return list(_executor().map(lambda c: func(*c), chunks))

@@ -414,14 +414,23 @@ class _Indexed:
             touched_repaired[self._repaired_away.query(patches, predicate="intersects")[0]] = True
         if n == 0 or len(self._present) == 0:
             return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired)
+        overlapping = self.overlapping()
+        # Whole runs of patches on the threads at once (query, cut, unite, explode): the fewer
+        # the hand-overs, the longer both cores are busy.
+        ranges = map_ranges(lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired), n)
+        return Clipped(
+            np.concatenate([owners for owners, _parts in ranges]),
+            np.concatenate([parts for _owners, parts in ranges]),
+            touched_repaired,
+        )
 
-        def query(start: int, stop: int):
-            pi, ti = self.tree.query(patches[start:stop], predicate="intersects")
-            return pi + start, ti
-
-        pairs = map_ranges(query, n)
-        pi = np.concatenate([p for p, _t in pairs])
-        ti = np.concatenate([t for _p, t in pairs])
+    def _clip_range(
+        self, patches: np.ndarray, start: int, stop: int, overlapping: np.ndarray, touched_repaired: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """clipped_parts for patches[start:stop]: (owner, part) with owners counted from 0."""
+        n = len(patches)
+        pi, ti = self.tree.query(patches[start:stop], predicate="intersects")
+        pi = pi + start
         si = self._present[ti]
         touched_repaired[pi[self.repaired[si]]] = True
         # A polygon inside its (prepared) patch is its own piece; only the others are cut.
@@ -434,8 +443,8 @@ class _Indexed:
         # A polygon that only touches the patch leaves no piece (a line or point): it must not join
         # a group, where a missing member would wipe out the whole union.
         present = ~shapely.is_missing(pieces)
-        overlapping = self.overlapping()[ti] & present
-        shared = overlapping & (np.bincount(pi[overlapping], minlength=n)[pi] >= 2)
+        shared_candidate = overlapping[ti] & present
+        shared = shared_candidate & (np.bincount(pi[shared_candidate], minlength=n)[pi] >= 2)
         keep = ~shared & present
         united, owners = union_by_group(pieces[shared], pi[shared])
         united = polygonal(united)
@@ -445,9 +454,7 @@ class _Indexed:
         pieces, owners = pieces[present], owners[present]
         multi = shapely.get_type_id(pieces) != shapely.GeometryType.POLYGON  # only these need exploding
         parts, index = shapely.get_parts(pieces[multi], return_index=True)
-        return Clipped(
-            np.concatenate([owners[~multi], owners[multi][index]]), np.concatenate([pieces[~multi], parts]), touched_repaired
-        )
+        return np.concatenate([owners[~multi], owners[multi][index]]), np.concatenate([pieces[~multi], parts])
 
 
 def _object_array(values: Sequence[Any]) -> np.ndarray:

@@ -16,7 +16,6 @@ import os
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
 import shapely
@@ -131,15 +130,23 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, node_bytes: int) -> tuple[li
     node_rows, rowid_rows, parent_rows = [], [], []
     for height, level in enumerate(levels):
         member_ids = np.asarray(ids, dtype=np.int64) if height == 0 else numbers[height - 1]
-        for k, members in enumerate(level):
-            node_no = int(numbers[height][k])
-            packed = np.zeros(len(members), dtype=cell)
-            packed["id"] = member_ids[members]
-            packed["box"] = level_boxes[height][members]
-            (rowid_rows if height == 0 else parent_rows).extend(zip(member_ids[members].tolist(), repeat(node_no)))
-            head = (depth if node_no == 1 else 0).to_bytes(2, "big") + len(members).to_bytes(2, "big")
-            blob = head + packed.tobytes()
-            node_rows.append((node_no, blob + bytes(node_bytes - len(blob))))
+        members = np.concatenate(level)
+        counts = np.array([len(m) for m in level])
+        owner = np.repeat(numbers[height], counts)
+        (rowid_rows if height == 0 else parent_rows).extend(zip(member_ids[members].tolist(), owner.tolist()))
+        # every node of the level in one array: header, `capacity` cells (zeros past its count), padding
+        node = np.dtype([("depth", ">u2"), ("count", ">u2"), ("cells", cell, (capacity,)), ("pad", f"V{node_bytes - 4 - capacity * CELL_BYTES}")])
+        nodes = np.zeros(len(level), dtype=node)
+        nodes["count"] = counts
+        slot = np.arange(len(members)) - np.repeat(np.cumsum(counts) - counts, counts)
+        nodes["cells"]["id"][owner - numbers[height][0], slot] = member_ids[members]
+        nodes["cells"]["box"][owner - numbers[height][0], slot] = level_boxes[height][members]
+        if height == depth:
+            nodes["depth"][0] = depth  # the root says how deep the tree is
+        raw = nodes.tobytes()
+        node_rows.extend(
+            (int(no), raw[k * node_bytes : (k + 1) * node_bytes]) for k, no in enumerate(numbers[height].tolist())
+        )
     return node_rows, rowid_rows, parent_rows
 
 

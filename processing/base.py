@@ -6,6 +6,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core.gc_pause import paused_gc
 from ..core.messages import Cancelled, Refusal, text
 from .layers import ui_is_chinese
 
@@ -44,7 +45,8 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         if (context.defaultEncoding() or "system").lower() == "system":
             context.setDefaultEncoding("UTF-8")
         try:
-            return self.execute(parameters, context, feedback)
+            with paused_gc():
+                return self.execute(parameters, context, feedback)
         except Refusal as refusal:
             raise QgsProcessingException(refusal.text(ui_is_chinese())) from None
         except Cancelled:
