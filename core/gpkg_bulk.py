@@ -59,7 +59,7 @@ def gpkg_blobs(wkb: Sequence[bytes | None], bounds: np.ndarray, srs_id: int) -> 
             out.append(None)
         else:
             start = i * size
-            out.append(raw[start : start + (short if empty[i] else size)] + bytes(blob))
+            out.append(raw[start : start + (short if empty[i] else size)] + blob)
     return out
 
 
@@ -133,7 +133,9 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, node_bytes: int) -> tuple[li
         members = np.concatenate(level)
         counts = np.array([len(m) for m in level])
         owner = np.repeat(numbers[height], counts)
-        (rowid_rows if height == 0 else parent_rows).extend(zip(member_ids[members].tolist(), owner.tolist()))
+        # in key order: a B-tree filled in random order of keys touches every page over and over
+        by_key = np.argsort(member_ids[members], kind="stable")
+        (rowid_rows if height == 0 else parent_rows).extend(zip(member_ids[members][by_key].tolist(), owner[by_key].tolist()))
         # every node of the level in one array: header, `capacity` cells (zeros past its count), padding
         node = np.dtype([("depth", ">u2"), ("count", ">u2"), ("cells", cell, (capacity,)), ("pad", f"V{node_bytes - 4 - capacity * CELL_BYTES}")])
         nodes = np.zeros(len(level), dtype=node)

@@ -106,6 +106,7 @@ class ReadLayer:
     fast: bool = False  # read through GDAL's Arrow interface
     columns: list[list] | None = None  # read through GDAL: the same values as `attributes`, by field
     multi: bool = False  # read through GDAL from a multipolygon layer: single polygons are promoted, as QGIS does
+    promoted: np.ndarray | None = None  # which geometries were
 
     def column(self, index: int) -> list:
         """One field's values, NULL as None."""
@@ -117,12 +118,18 @@ class ReadLayer:
         """The features' own WKB as read through GDAL, in the layer's type as QGIS's writer
         makes it (output_geometries): single polygons of a multipolygon layer promoted, Z added
         (0) or dropped to match the layer. Without making QgsGeometry objects."""
-        target = (6 if self.multi else 3) + (1000 if has_z else 0)
-        blobs = [b if b is None else bytes(b) for batch in self.wkb for b in batch]
-        for i, blob in enumerate(blobs):
-            if blob is not None and _wkb_type(blob) != target and self.geometries[i] is not None:
-                geometry = shapely.force_3d(self.geometries[i]) if has_z else shapely.force_2d(self.geometries[i])
-                blobs[i] = shapely.to_wkb(geometry, flavor="iso", byte_order=1, output_dimension=3 if has_z else 2)
+        blobs: list = []
+        for batch in self.wkb:
+            blobs.extend(batch.tolist())  # bytes (None: no geometry), at C speed
+        present = np.not_equal(self.geometries, None)
+        redo = np.flatnonzero(
+            present & ((shapely.has_z(self.geometries) != has_z) | (self.promoted if self.promoted is not None else False))
+        )
+        if len(redo):
+            geometry = self.geometries[redo]
+            geometry = shapely.force_3d(geometry) if has_z else shapely.force_2d(geometry)
+            for i, blob in zip(redo.tolist(), shapely.to_wkb(geometry, flavor="iso", byte_order=1, output_dimension=3 if has_z else 2)):
+                blobs[i] = blob
         return blobs
 
     def output_geometries(self) -> Iterator[QgsGeometry | None]:
@@ -245,10 +252,6 @@ def source_path(uri: str) -> tuple[str | None, str | None]:
 _ARROW_TYPES = {field_type("text"): "SUO", field_type("int"): "iu", field_type("int64"): "iu", field_type("real"): "f"}
 
 
-def _wkb_type(blob: bytes) -> int:
-    return int.from_bytes(blob[1:5], "little" if blob[0] == 1 else "big")
-
-
 def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
     """(path, layer name or index) when the source is a whole GeoPackage layer as saved on disk:
     no selection, limit, filter, subset or edit buffer (those are QGIS's to apply)."""
@@ -299,8 +302,10 @@ def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_fea
     if count >= 0 and count != len(geoms):
         return None
     multi = QgsWkbTypes.isMultiType(wkb_type)
+    promoted = np.zeros(len(geoms), dtype=bool)
     if multi:  # QGIS gives every feature of a multipolygon layer as a multipolygon
-        single = np.flatnonzero(shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON)
+        promoted = shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON
+        single = np.flatnonzero(promoted)
         if len(single):
             geoms[single] = shapely.multipolygons(geoms[single], indices=np.arange(len(single)))
     geoms[shapely.is_empty(geoms)] = None  # as to_shapely: an empty geometry is no geometry
@@ -316,6 +321,7 @@ def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_fea
         fast=True,
         columns=by_field if fields is not None else None,
         multi=multi,
+        promoted=promoted,
     )
 
 
