@@ -132,3 +132,25 @@ def test_an_unexpected_table_falls_back_to_the_provider(processing, tmp_path, mo
         ordinary = [k for k, v in expected_rows.items() if v[1] and v[1].startswith("Polygon ((")]
         assert ordinary and all(rows[k][1] == expected_rows[k][1] for k in ordinary)
 
+
+
+def test_a_new_table_in_an_existing_geopackage_leaves_its_other_tables(processing, tmp_path, monkeypatch):
+    patches = make_gpkg(tmp_path / "patches.gpkg")
+    survey = survey_gpkg(tmp_path)
+    target = tmp_path / "project.gpkg"
+    target.write_bytes((tmp_path / "patches.gpkg").read_bytes())  # a GeoPackage with a layer already
+    before = table(f"{target}|layername=patches")
+    calls = []
+    fill = gpkg_output.fill_table
+    monkeypatch.setattr(gpkg_output, "fill_table", lambda *a, **k: calls.append(a[0].name) or fill(*a, **k))
+    result = processing.run(
+        "demolitionverifier:verify",
+        {"PATCHES": patches, "PATCH_ID_FIELD": "JCBH", "SURVEY": survey,
+         "OUTPUT": f"ogr:dbname='{target}' table=\"verified\" (geom)"},
+    )
+    assert calls == ["verified"]
+    layer = QgsVectorLayer(result["OUTPUT"], "v", "ogr")
+    assert sorted(str(f["patch_id"]) for f in layer.getFeatures()) == ["A1", "A3", "A4", "A5", "NULL"]
+    assert table(f"{target}|layername=patches") == before
+    with sqlite3.connect(target) as connection:
+        assert connection.execute("SELECT rtreecheck('rtree_verified_geom')").fetchone()[0] == "ok"
