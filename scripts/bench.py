@@ -52,6 +52,7 @@ def county(n: int) -> tuple[Path, int]:
         subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_data.py"), str(path), "--patches", str(n)], check=True)
     from osgeo import ogr
 
+    ogr.UseExceptions()  # GDAL >= 3.9 warns when neither is chosen
     dataset = ogr.Open(str(path))
     return path, dataset.GetLayerByName("survey").GetFeatureCount()
 

@@ -39,7 +39,7 @@ def run(processing, patches: str, survey: str, out_dir, bulk: bool, monkeypatch)
                 "MONITORED_AREA_FIELD": "JCMJ",
                 "TOWNSHIP_FIELD": "XZQMC",
                 "SURVEY": survey,
-                "OUTPUT": str(out_dir / "verified.gpkg"),
+                "OUTPUT": str(out_dir / "核查 结果.gpkg"),  # a Chinese name with a space: the table is named so
                 "OUTPUT_REMNANTS": str(out_dir / "remnants.gpkg"),
             },
         )
