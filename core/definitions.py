@@ -291,3 +291,10 @@ DOCK_FIELDS: tuple[tuple[str, str, str], ...] = (
     (DF.FINAL_STATUS, "text", "最终结果"),
     (DF.DISPUTE, "text", "争议状态"),
 )
+
+# The verification map's print layout (processing/map_layout.py uses it, scripts/make_map_template.py
+# builds it). Noto Sans CJK SC shapes digits after Latin letters (H2, EPSG:4527) into glyphs Qt's PDF
+# writer cannot map back to text, so ids would not be searchable in the PDF; its Mono sibling
+# (half-width Latin, as in official documents set in SimSun) keeps them.
+MAP_TEMPLATE = ("resources", "layouts", "verification_map.qpt")  # under the plugin folder
+MAP_TEMPLATE_FONT = "Noto Sans Mono CJK SC"

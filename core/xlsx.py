@@ -27,6 +27,7 @@ _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 # Built-in number formats Excel knows by id; anything else is declared in styles.xml from id 164.
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
 # Characters XML 1.0 cannot hold; text from layers may carry them.
+MAX_CELL_UNITS = 32_767  # Excel's limit for the text of one cell
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
@@ -342,7 +343,17 @@ def _cell_xml(ref: str, value: object, style_id: int, strings: _StringTable) -> 
             return f'<c r="{ref}"{s}/>' if style_id else ""  # no number to show; Excel has no NaN
         text = str(value) if isinstance(value, int) else repr(number)
         return f'<c r="{ref}"{s}><v>{text}</v></c>'
-    return f'<c r="{ref}"{s} t="s"><v>{strings.add(str(value))}</v></c>'
+    return f'<c r="{ref}"{s} t="s"><v>{strings.add(_fit_cell(str(value)))}</v></c>'
+
+
+def _fit_cell(text: str) -> str:
+    """Excel refuses a workbook with a cell over 32 767 characters (UTF-16 units): cut, and say so."""
+    if len(text) <= MAX_CELL_UNITS // 2:
+        return text
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * MAX_CELL_UNITS:
+        return text
+    return units[: 2 * (MAX_CELL_UNITS - 1)].decode("utf-16-le", errors="ignore") + "…"
 
 
 def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:

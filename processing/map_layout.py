@@ -35,12 +35,13 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase
 from qgis.PyQt.QtXml import QDomDocument
 
+from ..core.definitions import MAP_TEMPLATE, MAP_TEMPLATE_FONT
 from ..core.messages import Cancelled, Notice, Refusal
 from ..core.xlsx import part_path
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_TEMPLATE = os.path.join(HERE, "resources", "layouts", "verification_map.qpt")
-TEMPLATE_FONT = "Noto Sans Mono CJK SC"  # see scripts/make_map_template.py for why Mono
+DEFAULT_TEMPLATE = os.path.join(HERE, *MAP_TEMPLATE)
+TEMPLATE_FONT = MAP_TEMPLATE_FONT
 # Chinese fonts found on users' machines (Linux, Windows, macOS), best first.
 CJK_FAMILIES = (
     "Noto Sans Mono CJK SC", "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Microsoft YaHei", "微软雅黑", "DengXian",

@@ -10,6 +10,7 @@ atlas fields and variables listed in the README, so moving, resizing and restyli
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 
@@ -46,11 +47,11 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.path.join(ROOT, "resources", "layouts", "verification_map.qpt")
-# Noto Sans CJK SC shapes digits after Latin letters (H2, EPSG:4527) into glyphs Qt's PDF writer
-# cannot map back to text, so ids would not be searchable in the PDF; its Mono sibling (half-width
-# Latin, as in official documents set in SimSun) keeps them.
-FONT = "Noto Sans Mono CJK SC"
+_spec = importlib.util.spec_from_file_location("definitions", os.path.join(ROOT, "core", "definitions.py"))
+definitions = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(definitions)  # the plugin's own names, without importing the plugin
+TARGET = os.path.join(ROOT, *definitions.MAP_TEMPLATE)
+FONT = definitions.MAP_TEMPLATE_FONT  # why this font: core/definitions.py
 MM = QgsUnitTypes.LayoutMillimeters
 GREY = QColor(90, 90, 90)
 

@@ -84,3 +84,18 @@ def test_sheet_names_are_made_valid_and_unique():
     book.add_sheet("Same")
     with pytest.raises(ValueError):
         book.add_sheet("same")
+
+
+def test_a_cell_longer_than_excel_allows_is_cut_and_marked(tmp_path):
+    book = Workbook()
+    sheet = book.add_sheet("图斑明细")
+    long_note = "核查意见" * 10_000 + "𠀀"  # 40 001 characters, one outside the BMP
+    sheet.set(1, 1, long_note)
+    sheet.set(2, 1, "短")
+    path = tmp_path / "long.xlsx"
+    book.save(str(path))
+    cells = openpyxl.load_workbook(path).active
+    cut = cells["A1"].value
+    assert cut.endswith("…") and long_note.startswith(cut[:-1])
+    assert len(cut.encode("utf-16-le")) // 2 <= 32_767
+    assert cells["A2"].value == "短"
