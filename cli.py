@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .core.definitions import RESULT_FIELDS, SUMMARY_FIELDS, AreaMethod, AreaUnit, Status
+from .core.definitions import RESULT_FIELDS, AreaMethod, AreaUnit, Status
 from .core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from .core.gc_pause import paused_gc
 from .core.messages import Refusal, text
+from .core.summary_csv import write_summary_csv
 
 RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 UNITS = {"0": AreaUnit.SQUARE_METRE, "m2": AreaUnit.SQUARE_METRE, "1": AreaUnit.MU, "mu": AreaUnit.MU,
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace, chinese: bool) -> Result:
     if args.remnants:
         _write_remnants(pyogrio, args.remnants, patches["crs"], result)
     if args.summary:
-        _write_summary(args.summary, result)
+        write_summary_csv(args.summary, result.summary)
     timing["write"] = time.perf_counter() - clock
     counts = result.counts()
     print(text("summary_counts", chinese, patches=len(result), passed=counts[Status.PASS.value],
@@ -196,18 +197,6 @@ def _write_remnants(pyogrio, path: str, crs, result: Result) -> None:
         geometry=geopandas.GeoSeries(parts.geometries, crs=crs),
     )
     _write(pyogrio, frame, path, geometry_type="Polygon")
-
-
-def _write_summary(path: str, result: Result) -> None:
-    import pandas
-
-    frame = pandas.DataFrame([row.as_dict() for row in result.summary], columns=[n for n, _k, _a in SUMMARY_FIELDS])
-    for name, kind, _alias in SUMMARY_FIELDS:
-        if kind == "real":
-            frame[name] = frame[name].round(DECIMALS)
-        elif kind == "int":
-            frame[name] = frame[name].astype("Int64")  # the total row has no rank
-    frame.to_csv(path, index=False, encoding="utf-8")
 
 
 def _replace(path: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import shapely
@@ -33,6 +34,7 @@ from ..core.definitions import (
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.gpkg_bulk import bounds_of
 from ..core.messages import Refusal, text
+from ..core.summary_csv import write_summary_csv
 from .audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from .base import BaseAlgorithm
 from .gpkg_output import bulk_destination, fill_output
@@ -314,6 +316,11 @@ class VerifyAlgorithm(BaseAlgorithm):
         order = [name for name, _kind, _alias in SUMMARY_FIELDS]
         features = [new_feature(fields, [row.as_dict()[k] for k in order]) for row in result.summary]
         sink.addFeatures(features, QgsFeatureSink.FastInsert)
+        close_sink(sink)
+        del sink
+        path, _table = source_path(dest)
+        if path and path.lower().endswith(".csv") and os.path.isfile(path):
+            write_summary_csv(path, result.summary)  # the same rows, as spreadsheets read them
         return dest
 
     def _as_file(self, parameters, name: str, context) -> dict:

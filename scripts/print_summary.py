@@ -20,7 +20,7 @@ def pad(text: str, size: int, right: bool) -> str:
 
 
 def main(path: str) -> int:
-    with open(path, encoding="utf-8") as handle:
+    with open(path, encoding="utf-8-sig") as handle:  # verify writes a BOM for Excel
         rows = list(csv.DictReader(handle))
     table = [HEADERS]
     for r in rows:

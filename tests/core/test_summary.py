@@ -35,3 +35,29 @@ def test_float_noise_does_not_split_a_tie():
 def test_without_townships_only_the_total():
     rows = township_summary(None, ["pass"], [10.0])
     assert [r.township for r in rows] == ["合计"]
+
+
+def test_summary_csv_reads_right_in_a_spreadsheet_and_in_gdal(tmp_path):
+    from osgeo import ogr
+
+    from demolition_verifier.core.summary_csv import write_summary_csv
+
+    rows = township_summary(["甲镇", "甲镇", "乙乡"], ["pass", "fail", "pass"], [100.0, 300.0, 50.0])
+    path = tmp_path / "乡镇汇总.csv"
+    write_summary_csv(path, rows)
+    raw = path.read_bytes()
+    assert raw.startswith("\ufefftownship,patches,".encode())  # BOM: Excel shows the Chinese names
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[1].startswith("乙乡,1,1,0,0,50.000000,50.000000,1.000000,1.000000,1")
+    assert lines[-1].startswith("合计,3,2,1,0,450.000000") and lines[-1].endswith(",")  # no rank for the total
+    assert '"' not in "".join(lines)
+    assert (tmp_path / "乡镇汇总.csvt").read_text(encoding="utf-8").startswith('"String","Integer"')
+    ogr.UseExceptions()
+    dataset = ogr.Open(str(path))
+    layer = dataset.GetLayer(0)
+    definition = layer.GetLayerDefn()
+    kinds = {definition.GetFieldDefn(i).GetName(): definition.GetFieldDefn(i).GetType() for i in range(definition.GetFieldCount())}
+    assert kinds["township"] == ogr.OFTString and kinds["patches"] == ogr.OFTInteger and kinds["done_area"] == ogr.OFTReal
+    by_name = {f.GetField("township"): f for f in layer}
+    assert by_name["甲镇"].GetField("failed") == 1 and not by_name["合计"].IsFieldSetAndNotNull("rank")
+    assert not list(tmp_path.glob("*.partial"))

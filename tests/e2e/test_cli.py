@@ -115,7 +115,7 @@ def test_cli_remnants_and_summary_match(both):
     import csv
 
     def summary(path):
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             return [{k: (round(float(v), 5) if v not in ("",) and k != "township" else v) for k, v in row.items()}
                     for row in csv.DictReader(f)]
 

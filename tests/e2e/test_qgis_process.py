@@ -51,7 +51,9 @@ def test_sample_county_end_to_end(qgis_process, sample_county, tmp_path):
     remnants = read_layer(str(tmp_path / "remnants.gpkg"))
     by_patch = Counter(r["patch_id"] for r in remnants)
     assert sum(r["remnants"] for r in rows) == len(remnants) == sum(by_patch.values())
-    summary = (tmp_path / "summary.csv").read_text(encoding="utf-8").splitlines()
+    raw = (tmp_path / "summary.csv").read_bytes()
+    assert raw.startswith("\ufefftownship,".encode())  # a BOM: Excel reads the Chinese names
+    summary = raw.decode("utf-8-sig").splitlines()
     assert summary[0].startswith("township,patches,passed,failed,unsurveyed,monitor_m2")
     assert summary[-1].startswith("合计,") and len(summary) == 1 + 8 + 1
 
