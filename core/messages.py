@@ -187,6 +187,10 @@ MESSAGES.update(
             "从 {townships} 个乡镇符合条件的 {eligible} 个图斑中抽取了 {drawn} 个。",
             "{drawn} patches drawn from {eligible} eligible patches in {townships} townships.",
         ),
+        "sample_final_status": (
+            "按审计日志中的最终结果抽取：{count} 个图斑经改判，以改判后的结果参与抽取（{examples}）。",
+            "Drawn by the final status in the audit log: {count} overturned patches take part with their new status ({examples}).",
+        ),
         "sample_none_eligible": (
             "没有核查结果为 {statuses} 的图斑，样本为空。",
             "No patch has status {statuses}; the sample is empty.",

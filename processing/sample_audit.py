@@ -4,6 +4,7 @@ by township, reproducible from its seed; the draw goes into the audit log when o
 from __future__ import annotations
 
 import hashlib
+import os
 
 from qgis.core import (
     QgsFeatureRequest,
@@ -37,14 +38,16 @@ class SampleAuditAlgorithm(BaseAlgorithm):
     HELP_ZH = (
         "从核查结果（verify 的 OUTPUT）中按乡镇分层抽取图斑供抽查：每个乡镇 COUNT 个（默认 1）；COUNT 为 0 时按 PERCENT "
         "抽取（向上取整，至少 1 个）。STATUS 为参与抽取的核查结果代码（逗号分隔，默认 pass）。SEED 不填时随机生成并在日志中打印；"
-        "同一输入和种子在任何电脑、任何要素顺序下得到同一样本。给定审计日志时，抽样（种子、参数、抽中图斑）记入日志。"
+        "同一输入和种子在任何电脑、任何要素顺序下得到同一样本。给定审计日志时，经改判的图斑按改判后的结果参与抽取，"
+        "抽样（种子、参数、抽中图斑）记入日志。"
     )
     HELP_EN = (
         "Draws patches for a spot-check from a verify OUTPUT layer, stratified by township: COUNT per township "
         "(default 1); when COUNT is 0, PERCENT of each township rounded up, at least 1. STATUS: the status codes "
         "to draw from (comma-separated, default pass). Without SEED a fresh seed is drawn and printed; the same input "
-        "and seed give the same sample on any machine and in any feature order. With an audit log, the draw (seed, "
-        "parameters, drawn ids) is appended to it."
+        "and seed give the same sample on any machine and in any feature order. With an audit log, an overturned "
+        "patch takes part with the status it was overturned to, and the draw (seed, parameters, drawn ids) is "
+        "appended to the log."
     )
 
     def initAlgorithm(self, config=None):
@@ -95,12 +98,17 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         seen: dict[str | None, int] = {}
         for patch_id in ids:
             seen[patch_id] = seen.get(patch_id, 0) + 1
+        statuses_now = [plain_value(a[status_i]) for a in attributes]
+        overturned = self._final_statuses(log, ids, [plain_value(a[run_i]) if run_i >= 0 else None for a in attributes], statuses_now)
+        if overturned:
+            examples = ", ".join(f"{ids[i]} {statuses_now[i]}→{final}" for i, final in sorted(overturned.items())[:3])
+            feedback.pushInfo(text("sample_final_status", chinese, count=len(overturned), examples=examples))
         candidates = [
             Candidate(
                 i,
                 ids[i],
                 normalise_id(plain_value(a[town_i])),
-                plain_value(a[status_i]),
+                overturned.get(i, statuses_now[i]),
                 self._tiebreak(features[i]) if seen[ids[i]] > 1 else "",  # only duplicate ids need one
             )
             for i, a in enumerate(attributes)
@@ -141,6 +149,7 @@ class SampleAuditAlgorithm(BaseAlgorithm):
                 "runs": runs,
                 "strata": [{"township": s.township, "eligible": s.eligible, "drawn": [c.patch_id for c in s.drawn]} for s in strata],
                 "drawn": [c.patch_id for c in drawn],
+                "overturned": sorted({ids[i]: final for i, final in overturned.items()}.items()),
             }
             appended = audit.append_sample(log, sample, runs[0] if len(runs) == 1 else None, None, qgis_version())
             feedback.pushInfo(
@@ -148,6 +157,21 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             )
             outputs.update({"AUDIT_LOG": log, "AUDIT_HEAD": appended.head})
         return outputs
+
+    @staticmethod
+    def _final_statuses(log, ids, run_ids, statuses) -> dict[int, str]:
+        """Row -> its final status, for the rows an overturn (改判) in the log stands for: an
+        overturned patch is drawn as what it was overturned to, as the maps and report show it."""
+        if not log or not os.path.isfile(log):
+            return {}
+        decided = [(patch_id, str(run) if run else None, status) for patch_id, run, status in zip(ids, run_ids, statuses)]
+        states = audit.standing_states(log, decided).states
+        out = {}
+        for i, (patch_id, status) in enumerate(zip(ids, statuses)):
+            state = states.get(patch_id) if patch_id is not None else None
+            if state is not None and state.final_status and state.final_status != status:
+                out[i] = state.final_status
+        return out
 
     @staticmethod
     def _tiebreak(feature) -> str:

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 from qgis.core import QgsGeometry, QgsProcessingException, QgsVectorLayer
-from qgis_layers import box_wkt, memory_layer, write_file
+from qgis_layers import RecordingFeedback, box_wkt, memory_layer, write_file
 
 from demolition_verifier.core import audit
 from demolition_verifier.core.definitions import Mark
@@ -247,3 +247,23 @@ def test_duplicate_ids_draw_the_same_patch_from_a_re_saved_geopackage(processing
             feature = next(sample(processing, layer, SEED=seed)["OUTPUT"].getFeatures())
             drawn.append((seed, feature["monitor_m2"]))
     assert drawn[:8] == drawn[8:]
+
+
+def test_sample_draws_an_overturned_patch_by_its_final_status(processing, tmp_path):
+    log = tmp_path / "audit.gpkg"
+    out = verify(processing, log)["OUTPUT"]
+    audit.mark_patch(log, "H9", Mark.DISPUTED, "现场照片显示已拆除", user_name="赵六")
+    audit.mark_patch(log, "H9", Mark.OVERTURNED, "复核：已拆除到位", new_status="pass", user_name="赵六")
+    feedback = RecordingFeedback()
+    passed = processing.run(
+        "demolitionverifier:sample_audit",
+        {"INPUT": out, "COUNT": 10, "STATUS": "pass", "SEED": 7, "AUDIT_LOG": str(log), "OUTPUT": "memory:"},
+        feedback=feedback,
+    )
+    assert "H9" in {f["patch_id"] for f in passed["OUTPUT"].getFeatures()}
+    assert "H9 fail→pass" in feedback.text()
+    assert audit.entries(log)[-1].data["overturned"] == [["H9", "pass"]]
+    failed = sample(processing, out, COUNT=10, STATUS="fail", SEED=7, AUDIT_LOG=str(log))
+    assert sorted(f["patch_id"] for f in failed["OUTPUT"].getFeatures()) == ["H5"]
+    without_log = sample(processing, out, COUNT=10, STATUS="fail", SEED=7)  # the computed status, as the layer says
+    assert sorted(f["patch_id"] for f in without_log["OUTPUT"].getFeatures()) == ["H5", "H9"]
