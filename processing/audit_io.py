@@ -93,6 +93,12 @@ def plain_attribute(value: Any) -> Any:
     return audit.plain(value)
 
 
+def _canonical_attributes(row: Sequence) -> str:
+    """audit.canonical of a row's plain_attribute values; plain rows without a call per value."""
+    text = audit.canonical_plain(row)
+    return text if text is not None else audit.canonical([plain_attribute(v) for v in row])
+
+
 def _hashes_attributes(geometries, attributes, field_names) -> bool:
     return bool(field_names) and attributes is not None and len(attributes) == len(geometries)
 
@@ -108,7 +114,7 @@ def content_hash(geometries, attributes: Sequence[Sequence] | None, field_names:
     for i, blob in enumerate(blobs):
         h = hashlib.sha256(blob if blob is not None else b"")
         if with_attributes:
-            h.update(b"\x1e" + audit.canonical([plain_attribute(v) for v in attributes[i]]).encode("utf-8"))
+            h.update(b"\x1e" + _canonical_attributes(attributes[i]).encode("utf-8"))
         digests.append(h.digest())
     digests.sort()
     layer = hashlib.sha256(audit.canonical(list(field_names) if with_attributes else []).encode("utf-8"))

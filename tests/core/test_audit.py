@@ -267,3 +267,62 @@ def test_a_mark_on_an_id_two_patches_share_is_refused(tmp_path):
         audit.mark_patch(path, "D1", Mark.OVERTURNED, "复核", "fail")
     assert refusal.value.key == "mark_duplicate_id"
     assert "D1" in refusal.value.text(True) and "2" in refusal.value.text(False)
+
+
+def test_the_fast_encodings_write_what_the_general_ones_wrote():
+    """Entries and hashes of existing logs stay reproducible: the fast paths give the same text."""
+    import json
+
+    import numpy as np
+
+    result = verify(
+        PatchLayer("p", [square(0, 0, 100), square(200, 0, 100), None], None, ids=["A", "B", "C"],
+                   monitored=[1.0, None, 2.0], townships=["甲镇", None, "乙乡"]),
+        Layer("s", [square(10, 10, 30), square(190, 0, 20)], None),
+        rules=Rules(area_method=AreaMethod.PLANAR),
+    )
+    result.remain_rt[1] = np.nan  # as a broken figure would be: stored as null
+    for i, entry in enumerate(audit.decisions_from_result(result)):
+        data = {"reasons": result.reasons[i], "township": result.township[i]}
+        for name in audit.FIGURES:
+            data[name] = getattr(result, name)[i]
+        expected = json.dumps(audit.plain(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        assert entry.text == expected == audit.canonical(entry.data)
+    assert '"remain_rt":null' in audit.decisions_from_result(result)[1].text
+    plain_row = ["城关镇", 3, 2.5, None, True, "", -0.0]
+    assert audit.canonical_plain(plain_row) == audit.canonical(plain_row) == json.dumps(
+        plain_row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for odd in (["x", float("nan")], [np.float64(1.5)], [b"\x01"], [np.int64(3)]):
+        assert audit.canonical_plain(odd) is None  # left to the general way
+    row = [7, "run", "2026-11-26T10:00:00+08:00", "r1", "H2", "pass", '{"a":1}', "0" * 64]
+    assert audit.entry_hash(*row) == audit.hashlib.sha256(
+        json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+
+
+def test_output_check_takes_figures_as_any_writer_rounded_them(tmp_path):
+    """A ratio exactly on a rounding tie (0.0703125) is written 0.070313 by QGIS (half away from
+    zero) and 0.070312 by numpy (half to even): both are the logged decision; a real change is not."""
+    log = tmp_path / "audit.gpkg"
+    result, _appended = append_run(log, remnant=5.0)
+    i = result.patch_id.index("P1")
+    figures = [getattr(result, n)[i].item() for n in audit.FIGURES]
+    row = ["P1", result.run_id, result.township[i], str(result.status[i]), result.reasons[i]]
+
+    def changed(ratio=None, area_shift=0.0):
+        written = list(figures)
+        if ratio is not None:
+            written[3] = ratio
+        written[2] += area_shift
+        return audit.check_output(log, [(*row, tuple(written))]).changed
+
+    logged_ratio = figures[3]
+    assert changed() == []
+    assert changed(ratio=round(logged_ratio, 6)) == [] and changed(area_shift=0.004) == []
+    assert changed(ratio=logged_ratio + 2e-6) == ["P1"] and changed(area_shift=0.02) == ["P1"]
+    # the tie itself, as a logged value would meet it
+    with sqlite3.connect(log) as connection:
+        data = connection.execute("SELECT data FROM audit_log WHERE patch_id = 'P1'").fetchone()[0]
+    assert '"remain_rt":' in data
+    assert audit._same_figures([1.0, 1.0, 1.0, 0.0703125, 1.0, 1], [1.0, 1.0, 1.0, 0.070313, 1.0, 1])
+    assert audit._same_figures([1.0, 1.0, 1.0, 0.0703125, 1.0, 1], [1.0, 1.0, 1.0, 0.070312, 1.0, 1])
+    assert not audit._same_figures([1.0, 1.0, 1.0, 0.0703125, 1.0, 1], [1.0, 1.0, 1.0, 0.0703125, 1.0, 2])
