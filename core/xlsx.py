@@ -380,11 +380,21 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
         )
         parts.append(f"<cols>{cols}</cols>")
     parts.append("<sheetData>")
+    letters = [column_letter(c) for c in range(max_col + 1)]  # once per column, not per cell
+    style_ids: dict[int, int] = {}  # by the Style object: a sheet shares a few among all its cells
+
+    def style_id(style: Style) -> int:
+        found = style_ids.get(id(style))
+        if found is None:
+            found = style_ids[id(style)] = styles.add(style)
+        return found
+
     for r in sorted(set(rows) | set(sheet.row_heights)):
         height = sheet.row_heights.get(r)
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
         cells = "".join(
-            _cell_xml(cell_ref(r, c), value, styles.add(style), strings) for c, value, style in sorted(rows.get(r, []), key=lambda t: t[0])
+            _cell_xml(f"{letters[c]}{r}", value, style_id(style), strings)
+            for c, value, style in sorted(rows.get(r, []), key=lambda t: t[0])
         )
         parts.append(f'<row r="{r}"{ht}>{cells}</row>')
     parts.append("</sheetData>")
