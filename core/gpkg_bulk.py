@@ -23,6 +23,7 @@ import shapely
 CELL_BYTES = 8 + 4 * 4  # an R-tree cell: rowid or child node (int64), minx maxx miny maxy (float32)
 FLAG_LITTLE_ENDIAN = 0x01
 FLAG_ENVELOPE_XY = 0x02  # envelope contents indicator 1: minx, maxx, miny, maxy
+FLAG_ENVELOPE_XYZ = 0x04  # indicator 2: minx, maxx, miny, maxy, minz, maxz
 FLAG_EMPTY = 0x10
 
 
@@ -40,31 +41,37 @@ class Table:
     columns: tuple[str, ...]  # attribute columns, as created
 
 
-def gpkg_blobs(wkb: Sequence[bytes | None], bounds: np.ndarray, srs_id: int) -> list[bytes | None]:
-    """GeoPackage geometry blobs: a header (srs id, xy envelope) before each WKB; None stays NULL.
-    `bounds` is shapely's (minx, miny, maxx, maxy) per geometry, NaN for empty ones."""
+def gpkg_blobs(
+    wkb: Sequence[bytes | None], bounds: np.ndarray, srs_id: int, z_range: np.ndarray | None = None
+) -> list[bytes | None]:
+    """GeoPackage geometry blobs: a header (srs id, envelope) before each WKB; None stays NULL.
+    `bounds` is shapely's (minx, miny, maxx, maxy) per geometry, NaN for empty ones; `z_range`
+    (minz, maxz), where given and finite, makes the envelope XYZ, as GDAL writes it for Z."""
     n = len(wkb)
-    header = np.zeros(n, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"), ("envelope", "<f8", (4,))])
+    header = np.zeros(n, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"), ("envelope", "<f8", (6,))])
     header["magic"] = b"GP"
     header["srs"] = srs_id
     empty = np.isnan(bounds).any(axis=1) if n else np.zeros(0, dtype=bool)
-    header["flags"] = np.where(empty, FLAG_LITTLE_ENDIAN | FLAG_EMPTY, FLAG_LITTLE_ENDIAN | FLAG_ENVELOPE_XY)
-    header["envelope"] = np.nan_to_num(bounds[:, [0, 2, 1, 3]]) if n else np.zeros((0, 4))
+    xyz = ~empty & np.isfinite(z_range).all(axis=1) if z_range is not None and n else np.zeros(n, dtype=bool)
+    header["flags"] = np.select(
+        [empty, xyz], [FLAG_LITTLE_ENDIAN | FLAG_EMPTY, FLAG_LITTLE_ENDIAN | FLAG_ENVELOPE_XYZ], FLAG_LITTLE_ENDIAN | FLAG_ENVELOPE_XY
+    )
+    if n:
+        header["envelope"][:, :4] = np.nan_to_num(bounds[:, [0, 2, 1, 3]])
+        if z_range is not None:
+            header["envelope"][:, 4:] = np.nan_to_num(z_range)
+    length = np.select([empty, xyz], [8, 8 + 48], 8 + 32).tolist()  # an empty geometry's header has no envelope
     raw = header.tobytes()
     size = header.itemsize
-    short = 8  # an empty geometry's header has no envelope
     out: list[bytes | None] = []
     for i, blob in enumerate(wkb):
-        if blob is None:
-            out.append(None)
-        else:
-            start = i * size
-            out.append(raw[start : start + (short if empty[i] else size)] + blob)
+        out.append(None if blob is None else raw[i * size : i * size + length[i]] + blob)
     return out
 
 
 def _float32_outward(values: np.ndarray, down: bool) -> np.ndarray:
-    """float32 that still contains the double (SQLite's R-tree rounds the same way)."""
+    """The nearest float32 that still contains the double (SQLite's own inserts widen a little
+    more, by one part in 2**23; either box contains the geometry)."""
     rounded = values.astype(np.float32)
     if down:
         wrong = rounded.astype(np.float64) > values
@@ -154,6 +161,8 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, node_bytes: int) -> tuple[li
 
 def open_table(path: str | os.PathLike, name: str | None) -> Table:
     """The empty feature table GDAL created, as it is; UnexpectedTable when it is anything else."""
+    if not os.path.isfile(path):
+        raise UnexpectedTable(f"no file {path}")
     connection = sqlite3.connect(os.fspath(path))
     try:
         rows = connection.execute(
@@ -184,6 +193,7 @@ def fill_table(
     columns: Sequence[Sequence],
     wkb: Sequence[bytes | None],
     bounds: np.ndarray,
+    z_range: np.ndarray | None = None,
 ) -> None:
     """Columns of values (one per name; Python values or numpy arrays) and the geometries into
     the empty `table`, with its R-tree, feature count and extent, in one transaction: all of them
@@ -202,7 +212,7 @@ def fill_table(
     fid_values = columns[key[0]] if key else range(1, n + 1)
     if key and (any(type(v) is not int for v in fid_values) or len(set(fid_values)) != n):
         raise UnexpectedTable(f"{table.name}: the key values are not distinct integers")
-    blobs = gpkg_blobs(wkb, bounds, table.srs_id)
+    blobs = gpkg_blobs(wkb, bounds, table.srs_id, z_range)
     connection = sqlite3.connect(table.path, isolation_level=None)
     try:
         connection.execute("BEGIN IMMEDIATE")

@@ -143,6 +143,10 @@ MESSAGES.update(
             "“{path}”不是拆除核查审计日志（{detail}）。",
             "“{path}” is not a Demolition Verifier audit log ({detail}).",
         ),
+        "output_write_failed": (
+            "写出结果“{output}”失败，该输出不完整，请勿使用：{detail}",
+            "Writing the output “{output}” failed, so it is incomplete and must not be used: {detail}",
+        ),
         "audit_log_unwritable": (
             "无法写入审计日志“{path}”：{detail}",
             "The audit log “{path}” cannot be written: {detail}",

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import math
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 from qgis.core import QgsFields, QgsGeometry, QgsProcessingOutputLayerDefinition, QgsVectorLayer
 
 from ..core.gpkg_bulk import UnexpectedTable, fill_table, open_table
+from ..core.messages import Refusal
 from .compat import field_type
 from .layers import source_path, write_features
 
@@ -31,7 +33,12 @@ def bulk_destination(value, dest: str) -> bool:
 
 
 def fill_output(
-    dest: str, fields: QgsFields, columns: Sequence[Sequence], wkb: Sequence[bytes | None], bounds: np.ndarray
+    dest: str,
+    fields: QgsFields,
+    columns: Sequence[Sequence],
+    wkb: Sequence[bytes | None],
+    bounds: np.ndarray,
+    z_range: np.ndarray | None = None,
 ) -> None:
     """Columns of values (one per field) and geometries (WKB in the table's type) into the empty
     table the closed sink left. Should the table not be as expected, they go in through QGIS's
@@ -40,7 +47,9 @@ def fill_output(
     columns = _as_qgis_writes(fields, columns)
     path, table_name = source_path(dest)
     try:
-        fill_table(open_table(path, table_name), names, columns, wkb, bounds)
+        fill_table(open_table(path, table_name), names, columns, wkb, bounds, z_range)
+    except sqlite3.Error as error:  # locked, full disk...: the transaction left the table empty
+        raise Refusal("output_write_failed", output=dest, detail=str(error)) from None
     except UnexpectedTable:  # nothing was written
         _fill_through_provider(dest, names, zip(*columns), wkb)
 
@@ -92,6 +101,6 @@ def _fill_through_provider(dest: str, names: Sequence[str], rows: Iterable[Seque
                 geometry.fromWkb(bytes(blob))
             yield geometry
 
-    write_features(layer.dataProvider(), provider_rows(), geometries())
+    write_features(layer.dataProvider(), provider_rows(), geometries(), output=dest)
     del layer
 

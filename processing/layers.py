@@ -114,23 +114,35 @@ class ReadLayer:
             return self.columns[index]
         return [plain_value(row[index]) for row in self.attributes]
 
-    def output_wkb(self, has_z: bool) -> list[bytes | None]:
-        """The features' own WKB as read through GDAL, in the layer's type as QGIS's writer
-        makes it (output_geometries): single polygons of a multipolygon layer promoted, Z added
-        (0) or dropped to match the layer. Without making QgsGeometry objects."""
+    def output_wkb(self, has_z: bool) -> tuple[list[bytes | None], np.ndarray, np.ndarray | None]:
+        """The features' own WKB as read through GDAL, as QGIS's writer stores them in a layer of
+        this type (output_geometries): single polygons of a multipolygon layer promoted, Z added (0)
+        or dropped, an empty polygon made the layer's empty type; with each one's bounds (NaN:
+        empty) and, in a Z layer, its Z range. Only those needing it go through QgsGeometry: the
+        converted ones, and those shapely could not read (a curve in a polygon layer)."""
         blobs: list = []
         for batch in self.wkb:
             blobs.extend(batch.tolist())  # bytes (None: no geometry), at C speed
-        present = np.not_equal(self.geometries, None)
-        redo = np.flatnonzero(
-            present & ((shapely.has_z(self.geometries) != has_z) | (self.promoted if self.promoted is not None else False))
-        )
-        if len(redo):
-            geometry = self.geometries[redo]
-            geometry = shapely.force_3d(geometry) if has_z else shapely.force_2d(geometry)
-            for i, blob in zip(redo.tolist(), shapely.to_wkb(geometry, flavor="iso", byte_order=1, output_dimension=3 if has_z else 2)):
-                blobs[i] = blob
-        return blobs
+        geometries = self.geometries
+        present = np.not_equal(geometries, None)
+        promoted = self.promoted if self.promoted is not None else np.zeros(len(blobs), dtype=bool)
+        unread = ~present & np.not_equal(np.array(blobs, dtype=object), None) if blobs else present
+        convert = np.flatnonzero((present & ((shapely.has_z(geometries) != has_z) | promoted)) | unread)
+        bounds = shapely.bounds(geometries) if len(blobs) else np.zeros((0, 4))
+        z_range = None
+        if has_z:
+            z_range = np.full((len(blobs), 2), np.nan)
+            coords, index = shapely.get_coordinates(geometries, include_z=True, return_index=True)
+            if len(index):
+                starts = np.r_[0, np.flatnonzero(np.diff(index)) + 1]
+                owners = index[starts]
+                z_range[owners, 0] = np.minimum.reduceat(coords[:, 2], starts)
+                z_range[owners, 1] = np.maximum.reduceat(coords[:, 2], starts)
+        for i in convert.tolist():
+            blobs[i], bounds[i], z = _as_written(blobs[i], self.multi, has_z)
+            if z_range is not None:
+                z_range[i] = z
+        return blobs, bounds, z_range
 
     def output_geometries(self) -> Iterator[QgsGeometry | None]:
         """The features' own geometries (Z, M and curves as read), for writing them out again."""
@@ -197,7 +209,9 @@ def make_fields(spec: Iterable[tuple[str, str, str]], chinese_alias: bool = True
             field.setLength(20)
             field.setPrecision(6)
         elif kind == "text":
-            field.setLength(254)
+            # no length: QGIS refuses a whole batch over a value longer than a field's length;
+            # a shapefile still gets QGIS's widest text column (254 bytes)
+            field.setLength(0)
         if chinese_alias:
             field.setAlias(alias)
         fields.append(field)
@@ -252,6 +266,29 @@ def source_path(uri: str) -> tuple[str | None, str | None]:
 _ARROW_TYPES = {field_type("text"): "SUO", field_type("int"): "iu", field_type("int64"): "iu", field_type("real"): "f"}
 
 
+def _as_written(blob: bytes, multi: bool, has_z: bool) -> tuple[bytes, tuple, tuple]:
+    """One WKB as QGIS's writer turns it into a feature of a (multi)polygon layer with or without
+    Z; its bounds and, with Z, its Z range (NaN when empty)."""
+    geometry = QgsGeometry()
+    geometry.fromWkb(blob)
+    if multi and not geometry.isMultipart():
+        geometry.convertToMultiType()
+    if has_z and not QgsWkbTypes.hasZ(geometry.wkbType()):
+        geometry.get().addZValue(0)
+    elif not has_z and QgsWkbTypes.hasZ(geometry.wkbType()):
+        geometry.get().dropZValue()
+    written = bytes(geometry.asWkb())
+    nan = (float("nan"),) * 4
+    if geometry.isEmpty():
+        return written, nan, nan[:2]
+    box = geometry.boundingBox()
+    z = nan[:2]
+    if has_z:
+        values = [vertex.z() for vertex in geometry.vertices()]
+        z = (min(values), max(values)) if values else z
+    return written, (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()), z
+
+
 def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
     """(path, layer name or index) when the source is a whole GeoPackage layer as saved on disk:
     no selection, limit, filter, subset or edit buffer (those are QGIS's to apply)."""
@@ -298,6 +335,15 @@ def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_fea
     if read is None:
         return None
     columns, geoms, repaired, wkb = read
+    blobs = [b for batch in wkb for b in batch]
+    unread = [i for i in np.flatnonzero(shapely.is_missing(geoms)).tolist() if blobs[i] is not None]
+    if unread:  # a curve in a polygon layer, say: read as QGIS's own reading does (straightened)
+        qgs = []
+        for i in unread:
+            geometry = QgsGeometry()
+            geometry.fromWkb(bytes(blobs[i]))
+            qgs.append(geometry)
+        geoms[unread], repaired[unread] = to_shapely(qgs)
     count = source.featureCount()
     if count >= 0 and count != len(geoms):
         return None
@@ -374,14 +420,24 @@ def _python_values(array, qt_type) -> list | None:
 
 
 # -- writing many features ----------------------------------------------------------------------
-def write_features(sink, rows: Iterable[list], geometries: Iterable[QgsGeometry | None], batch: int = 20_000) -> None:
+def add_features(sink, features: list, output: str = "") -> None:
+    """sink.addFeatures, refusing loudly where QGIS only returns False (a refused value drops the
+    whole batch, and the output would be silently short)."""
+    if not sink.addFeatures(features, QgsFeatureSink.FastInsert):
+        last_error = getattr(sink, "lastError", None)
+        raise Refusal("output_write_failed", output=output, detail=(last_error() if last_error else "") or "?")
+
+
+def write_features(
+    sink, rows: Iterable[list], geometries: Iterable[QgsGeometry | None], batch: int = 20_000, output: str = ""
+) -> None:
     """Features into a sink in batches. The sink's own work (C++, which releases Python's lock)
     runs on a second thread while the next batch is built here, so the two overlap."""
     failure: list[BaseException] = []
 
     def add(features: list) -> None:
         try:
-            sink.addFeatures(features, QgsFeatureSink.FastInsert)
+            add_features(sink, features, output)
         except BaseException as error:  # noqa: BLE001 - handed back to the caller below
             failure.append(error)
 

@@ -8,7 +8,6 @@ import os
 
 from qgis.core import (
     QgsFeatureRequest,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsProcessingFeatureSource,
@@ -28,7 +27,7 @@ from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuse
 from .audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
 from .base import BaseAlgorithm
 from .compat import field_type
-from .layers import new_feature, plain_value, require_field, to_shapely, ui_is_chinese
+from .layers import add_features, new_feature, plain_value, require_field, to_shapely, ui_is_chinese
 
 
 class SampleAuditAlgorithm(BaseAlgorithm):
@@ -133,7 +132,7 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             feature = features[c.index]
             geometry = feature.geometry() if feature.hasGeometry() else None
             out.append(new_feature(fields, [attributes[c.index][k] for k in keep] + [seed], geometry))
-        sink.addFeatures(out, QgsFeatureSink.FastInsert)
+        add_features(sink, out, dest)
         outputs = {"OUTPUT": dest, "SEED": seed, "DRAWN": len(drawn)}
 
         if log:

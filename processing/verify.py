@@ -7,7 +7,6 @@ import time
 
 import shapely
 from qgis.core import (
-    QgsFeatureSink,
     QgsFields,
     QgsProcessing,
     QgsProcessingOutputNumber,
@@ -39,6 +38,7 @@ from .audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from .base import BaseAlgorithm
 from .gpkg_output import bulk_destination, fill_output
 from .layers import (
+    add_features,
     close_sink,
     from_shapely_array,
     make_fields,
@@ -274,7 +274,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             close_sink(sink)  # the empty table, as QGIS made it
             del sink
             columns = [patches.columns[k] for k in keep] + result_columns
-            fill_output(dest, fields, columns, patches.output_wkb(QgsWkbTypes.hasZ(source.wkbType())), bounds_of(patches.geometries))
+            fill_output(dest, fields, columns, *patches.output_wkb(QgsWkbTypes.hasZ(source.wkbType())))
             return dest
         # whole columns to Python values at once (tolist), then one list per feature
         results = zip(*(c.tolist() if hasattr(c, "tolist") else c for c in result_columns))
@@ -282,7 +282,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             rows = (list(attributes) + list(values) for attributes, values in zip(patches.attributes, results))
         else:
             rows = ([attributes[k] for k in keep] + list(values) for attributes, values in zip(patches.attributes, results))
-        write_features(sink, rows, patches.output_geometries())
+        write_features(sink, rows, patches.output_geometries(), output=dest)
         close_sink(sink)  # the file is closed here, inside the timing (a GeoPackage builds its index now)
         del sink
         return dest
@@ -301,7 +301,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             fill_output(dest, fields, [ids, parts.part, parts.area_m2], list(wkb), bounds_of(parts.geometries))
             return dest
         rows = ([i, n, a] for i, n, a in zip(ids, parts.part.tolist(), parts.area_m2.tolist()))
-        write_features(sink, rows, from_shapely_array(parts.geometries))
+        write_features(sink, rows, from_shapely_array(parts.geometries), output=dest)
         close_sink(sink)
         del sink
         return dest
@@ -315,7 +315,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         )
         order = [name for name, _kind, _alias in SUMMARY_FIELDS]
         features = [new_feature(fields, [row.as_dict()[k] for k in order]) for row in result.summary]
-        sink.addFeatures(features, QgsFeatureSink.FastInsert)
+        add_features(sink, features, dest)
         close_sink(sink)
         del sink
         path, _table = source_path(dest)

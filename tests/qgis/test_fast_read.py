@@ -92,3 +92,29 @@ def test_verify_gives_the_same_output_from_a_gpkg_and_from_memory(processing, qg
     from_memory = run(memory, QgsVectorLayer(survey_uri, "survey", "ogr"))
     assert from_file == from_memory
     assert [r["status"] for r in from_file][:1] == ["fail"]
+
+
+def test_a_curve_in_a_polygon_layer_is_read_as_qgis_reads_it(qgis_app, tmp_path):
+    """GDAL lets a CurvePolygon into a layer declared Polygon; shapely cannot read it, QGIS can."""
+    from osgeo import osr
+
+    x, y = X0, Y0
+    ogr.UseExceptions()
+    path = tmp_path / "curve.gpkg"
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    layer = dataset.CreateLayer("patches", srs, ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn("JCBH", ogr.OFTString))
+    for i, wkt in enumerate([box_wkt(x, y, x + 50, y + 50),
+                             f"CURVEPOLYGON(CIRCULARSTRING({x + 200} {y},{x + 210} {y + 10},{x + 220} {y},{x + 210} {y - 10},{x + 200} {y}))"]):
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField("JCBH", f"P{i}")
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(feature)
+    dataset = None
+    qgis_layer = QgsVectorLayer(f"{path}|layername=patches", "patches", "ogr")
+    fast, slow = both_ways(qgis_layer, f"{path}|layername=patches")
+    same_reading(fast, slow)
+    assert fast.geometries[1] is not None and fast.geometries[1].area > 300  # a circle of radius 10
+    assert not fast.read_repaired[1]  # straightening a curve is not a repair

@@ -154,3 +154,112 @@ def test_a_new_table_in_an_existing_geopackage_leaves_its_other_tables(processin
     assert table(f"{target}|layername=patches") == before
     with sqlite3.connect(target) as connection:
         assert connection.execute("SELECT rtreecheck('rtree_verified_geom')").fetchone()[0] == "ok"
+
+
+def test_long_ids_and_names_survive_every_writer(processing, tmp_path, monkeypatch):
+    """QGIS refuses a whole batch over one value longer than its field: a 300-character id or
+    township name once left the output silently empty."""
+    patches = memory_layer("p", [box_wkt(X0, Y0, X0 + 10, Y0 + 10), box_wkt(X0 + 20, Y0, X0 + 30, Y0 + 10)],
+                           fields=[("JCBH", str), ("XZQMC", str)], rows=[["A" * 300, "镇"], ["B", "镇" * 300]])
+    survey = memory_layer("s", [box_wkt(X0 + 1, Y0 + 1, X0 + 2, Y0 + 2)])
+    for bulk in (True, False):
+        with monkeypatch.context() as patch:
+            if not bulk:
+                patch.setattr(verify, "bulk_destination", lambda value, dest: False)
+            for out in ("memory:", str(tmp_path / f"{bulk}.gpkg"), str(tmp_path / f"{bulk}.shp")):
+                result = processing.run("demolitionverifier:verify", {
+                    "PATCHES": patches, "PATCH_ID_FIELD": "JCBH", "TOWNSHIP_FIELD": "XZQMC", "SURVEY": survey, "OUTPUT": out})
+                layer = result["OUTPUT"] if not isinstance(result["OUTPUT"], str) else QgsVectorLayer(result["OUTPUT"], "o", "ogr")
+                rows = {f["patch_id"][:1]: f for f in layer.getFeatures()}
+                assert sorted(rows) == ["A", "B"], out
+                if out.endswith(".shp"):  # a dBASE text column holds 254 bytes: cut there, not lost
+                    assert len(rows["A"]["patch_id"]) == 254
+                else:
+                    assert rows["A"]["patch_id"] == "A" * 300 and rows["B"]["township"] == "镇" * 300
+
+
+def test_a_value_the_writer_refuses_stops_the_run_with_a_clear_message(processing, tmp_path):
+    from osgeo import ogr, osr
+    from qgis.core import QgsProcessingException
+
+    ogr.UseExceptions()
+    path = tmp_path / "narrow.gpkg"
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    layer = dataset.CreateLayer("patches", srs, ogr.wkbPolygon)
+    narrow = ogr.FieldDefn("JCBH", ogr.OFTString)
+    narrow.SetWidth(5)  # a declared width that GeoPackage does not enforce
+    layer.CreateField(narrow)
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetField("JCBH", "13040120240000001")
+    feature.SetGeometry(ogr.CreateGeometryFromWkt(box_wkt(X0, Y0, X0 + 10, Y0 + 10)))
+    layer.CreateFeature(feature)
+    dataset = None
+    survey = memory_layer("s", [box_wkt(X0 + 1, Y0 + 1, X0 + 2, Y0 + 2)])
+    with pytest.raises(QgsProcessingException, match="incomplete|不完整"):
+        processing.run("demolitionverifier:verify", {
+            "PATCHES": f"{path}|layername=patches", "PATCH_ID_FIELD": "JCBH", "SURVEY": survey, "OUTPUT": "memory:"})
+
+
+def odd_geometries_gpkg(path, layer_type) -> str:
+    """What a county's layer may hold beyond plain polygons: a curve, an empty polygon, NULL, a
+    polygon without Z in a Z layer, and a feature id out of sequence."""
+    from osgeo import ogr, osr
+
+    ogr.UseExceptions()
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    layer = dataset.CreateLayer("patches", srs, layer_type)
+    for name, kind in (("JCBH", ogr.OFTString), ("XZQMC", ogr.OFTString), ("JCMJ", ogr.OFTReal)):
+        layer.CreateField(ogr.FieldDefn(name, kind))
+    wkts = {
+        1: box_wkt(X0, Y0, X0 + 50, Y0 + 50),
+        2: f"CURVEPOLYGON(CIRCULARSTRING({X0 + 200} {Y0},{X0 + 210} {Y0 + 10},{X0 + 220} {Y0},{X0 + 210} {Y0 - 10},{X0 + 200} {Y0}))",
+        3: "POLYGON EMPTY",
+        4: None,
+        9: box_wkt(X0 + 400, Y0, X0 + 420, Y0 + 20),
+    }
+    for fid, wkt in wkts.items():
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetFID(fid)
+        feature.SetField("JCBH", f"P{fid}")
+        feature.SetField("XZQMC", "城关镇")
+        feature.SetField("JCMJ", 2500.0)
+        if wkt:
+            feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(feature)
+    dataset = None
+    return f"{path}|layername=patches"
+
+
+@pytest.mark.parametrize("layer_type", [ogr.wkbPolygon, ogr.wkbMultiPolygon, ogr.wkbPolygon25D])
+def test_odd_geometries_are_stored_as_qgis_stores_them(processing, tmp_path, monkeypatch, layer_type):
+    """Byte for byte in the file (not only as QGIS reads them back), with the index and extent."""
+    patches = odd_geometries_gpkg(tmp_path / "patches.gpkg", layer_type)
+    survey = survey_gpkg(tmp_path)
+    stored = {}
+    for bulk in (True, False):
+        folder = tmp_path / str(bulk)
+        folder.mkdir()
+        result = run(processing, patches, survey, folder, bulk, monkeypatch)
+        path = result["OUTPUT"].split("|")[0]
+        with sqlite3.connect(path) as connection:
+            table, column = connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchone()
+            blobs = dict(connection.execute(f'SELECT fid, "{column}" FROM "{table}"').fetchall())
+            indexed = sorted(r[0] for r in connection.execute(f'SELECT id FROM "rtree_{table}_{column}"'))
+            extent = connection.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)).fetchone()
+        stored[bulk] = (blobs, indexed, extent)
+    (bulk_blobs, bulk_indexed, bulk_extent), (plain_blobs, plain_indexed, plain_extent) = stored[True], stored[False]
+    assert sorted(bulk_blobs) == sorted(plain_blobs) == [1, 2, 3, 4, 9]
+    for fid in (1, 2, 3, 9):
+        assert bulk_blobs[fid] == plain_blobs[fid], fid
+    # a feature without geometry: NULL, as read; QGIS 3.22's writer stores an empty polygon instead
+    assert bulk_blobs[4] is None
+    assert bulk_indexed == [1, 2, 9] and set(bulk_indexed) <= set(plain_indexed)
+    assert bulk_extent == pytest.approx(plain_extent)
+    dataset = ogr.Open(path.replace("False", "True"))
+    layer = dataset.GetLayer(0)
+    layer.SetSpatialFilterRect(X0 + 195, Y0 - 15, X0 + 225, Y0 + 15)
+    assert [f.GetFID() for f in layer] == [2]  # the curve is found through the index
