@@ -3,6 +3,8 @@ user's language instead of tracebacks."""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -17,6 +19,9 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     DISPLAY_EN = ""
     HELP_ZH = ""
     HELP_EN = ""
+    # Python's cycle collector off while the algorithm runs (core/gc_pause.py): for a run that
+    # allocates millions of values in seconds, not for one that drives QGIS for minutes
+    PAUSE_GC = False
 
     def tr(self, message: str) -> str:
         return QCoreApplication.translate(type(self).__name__, message)
@@ -45,7 +50,7 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         if (context.defaultEncoding() or "system").lower() == "system":
             context.setDefaultEncoding("UTF-8")
         try:
-            with paused_gc():
+            with paused_gc() if self.PAUSE_GC else nullcontext():
                 return self.execute(parameters, context, feedback)
         except Refusal as refusal:
             raise QgsProcessingException(refusal.text(ui_is_chinese())) from None

@@ -56,6 +56,7 @@ RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 
 class VerifyAlgorithm(BaseAlgorithm):
     NAME = "verify"
+    PAUSE_GC = True
     DISPLAY_ZH = "拆除核查"
     DISPLAY_EN = "Verify demolition"
     HELP_ZH = (
