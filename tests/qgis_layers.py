@@ -68,22 +68,44 @@ class RecordingFeedback(QgsProcessingFeedback):
         return "\n".join(self.lines)
 
 
-def make_gpkg(path, layer_type=None, extra_field=None) -> str:
-    """Text (Chinese, empty, NULL), integer, 64-bit integer and real fields; NULL and empty
-    geometries; a multipolygon; an unclosed ring is left to test_bad_input."""
+def gdal_gpkg(path, fields: list, rows: list, layer_type=None, epsg: int = 4527, name: str = "patches") -> str:
+    """A GeoPackage layer written by GDAL itself (what QGIS's own writer would not make: curves in
+    a polygon layer, declared widths, chosen feature ids). fields: [(name, OGR type) or an
+    ogr.FieldDefn]; rows: (values..., WKT or None[, fid])."""
     from osgeo import ogr, osr
 
     ogr.UseExceptions()
-    layer_type = ogr.wkbPolygon if layer_type is None else layer_type
     dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
     srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4527)
-    layer = dataset.CreateLayer("patches", srs, layer_type)
+    srs.ImportFromEPSG(epsg)
+    layer = dataset.CreateLayer(name, srs, ogr.wkbPolygon if layer_type is None else layer_type)
+    definitions = [f if isinstance(f, ogr.FieldDefn) else ogr.FieldDefn(*f) for f in fields]
+    for definition in definitions:
+        layer.CreateField(definition)
+    for row in rows:
+        values, wkt, fid = row[: len(definitions)], row[len(definitions)], row[len(definitions) + 1 :]
+        feature = ogr.Feature(layer.GetLayerDefn())
+        for definition, value in zip(definitions, values):
+            if value is not None:
+                feature.SetField(definition.GetName(), value)
+        if wkt:
+            geometry = ogr.CreateGeometryFromWkt(wkt)
+            if layer_type in (None, ogr.wkbPolygon) and geometry.GetGeometryType() == ogr.wkbPolygon25D:
+                geometry = ogr.ForceTo(geometry, ogr.wkbPolygon)
+            feature.SetGeometry(geometry)
+        if fid:
+            feature.SetFID(fid[0])
+        layer.CreateFeature(feature)
+    dataset = None
+    return f"{path}|layername={name}"
+
+
+def make_gpkg(path, layer_type=None, extra_field=None) -> str:
+    """Text (Chinese, empty, NULL), integer, 64-bit integer and real fields; NULL and empty
+    geometries; a multipolygon; an unclosed ring is left to test_bad_input."""
+    from osgeo import ogr
+
     fields = [("JCBH", ogr.OFTString), ("XZQMC", ogr.OFTString), ("N", ogr.OFTInteger), ("BIG", ogr.OFTInteger64), ("JCMJ", ogr.OFTReal)]
-    if extra_field:
-        fields.append(extra_field)
-    for name, kind in fields:
-        layer.CreateField(ogr.FieldDefn(name, kind))
     rows = [
         ("A1", "城关镇", 3, 2**40, 1.5, box_wkt(X0, Y0, X0 + 100, Y0 + 100)),
         (None, "", None, None, None, None),
@@ -91,16 +113,7 @@ def make_gpkg(path, layer_type=None, extra_field=None) -> str:
         ("A4", "柳林镇 ", 7, -5, 15.0, f"MULTIPOLYGON((({X0} {Y0},{X0 + 9} {Y0},{X0 + 9} {Y0 + 9},{X0} {Y0})))"),
         ("A5", "河西乡", 1, 2, 3.0, f"POLYGON Z(({X0} {Y0} 5,{X0 + 30} {Y0} 5,{X0 + 30} {Y0 + 7} 5,{X0} {Y0} 5))"),
     ]
-    for *values, wkt in rows:
-        feature = ogr.Feature(layer.GetLayerDefn())
-        for (name, _kind), value in zip(fields, values):
-            if value is not None:
-                feature.SetField(name, value)
-        if wkt:
-            geometry = ogr.CreateGeometryFromWkt(wkt)
-            if layer_type == ogr.wkbPolygon and geometry.GetGeometryType() != ogr.wkbPolygon and "MULTI" not in wkt:
-                geometry = ogr.ForceTo(geometry, ogr.wkbPolygon)
-            feature.SetGeometry(geometry)
-        layer.CreateFeature(feature)
-    dataset = None
-    return f"{path}|layername=patches"
+    if extra_field:
+        fields.append(extra_field)
+        rows = [(*row[:-1], None, row[-1]) for row in rows]
+    return gdal_gpkg(path, fields, rows, layer_type)

@@ -13,7 +13,7 @@ from qgis.core import (
     QgsProcessingFeatureSourceDefinition,
     QgsVectorLayer,
 )
-from qgis_layers import X0, Y0, box_wkt, make_gpkg, memory_layer, write_file
+from qgis_layers import X0, Y0, box_wkt, gdal_gpkg, make_gpkg, memory_layer, write_file
 
 from demolition_verifier.processing.layers import read_source
 
@@ -96,23 +96,12 @@ def test_verify_gives_the_same_output_from_a_gpkg_and_from_memory(processing, qg
 
 def test_a_curve_in_a_polygon_layer_is_read_as_qgis_reads_it(qgis_app, tmp_path):
     """GDAL lets a CurvePolygon into a layer declared Polygon; shapely cannot read it, QGIS can."""
-    from osgeo import osr
-
     x, y = X0, Y0
-    ogr.UseExceptions()
     path = tmp_path / "curve.gpkg"
-    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4527)
-    layer = dataset.CreateLayer("patches", srs, ogr.wkbPolygon)
-    layer.CreateField(ogr.FieldDefn("JCBH", ogr.OFTString))
-    for i, wkt in enumerate([box_wkt(x, y, x + 50, y + 50),
-                             f"CURVEPOLYGON(CIRCULARSTRING({x + 200} {y},{x + 210} {y + 10},{x + 220} {y},{x + 210} {y - 10},{x + 200} {y}))"]):
-        feature = ogr.Feature(layer.GetLayerDefn())
-        feature.SetField("JCBH", f"P{i}")
-        feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-        layer.CreateFeature(feature)
-    dataset = None
+    gdal_gpkg(path, [("JCBH", ogr.OFTString)], [
+        ("P0", box_wkt(x, y, x + 50, y + 50)),
+        ("P1", f"CURVEPOLYGON(CIRCULARSTRING({x + 200} {y},{x + 210} {y + 10},{x + 220} {y},{x + 210} {y - 10},{x + 200} {y}))"),
+    ])
     qgis_layer = QgsVectorLayer(f"{path}|layername=patches", "patches", "ogr")
     fast, slow = both_ways(qgis_layer, f"{path}|layername=patches")
     if fast.fast:  # GDAL 3.6 hands the curve over; GDAL 3.10's Arrow stream declines the layer

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from osgeo import ogr
 from qgis.core import QgsFeatureSource, QgsVectorLayer, QgsWkbTypes
-from qgis_layers import X0, Y0, box_wkt, make_gpkg, memory_layer, write_file
+from qgis_layers import X0, Y0, box_wkt, gdal_gpkg, make_gpkg, memory_layer, write_file
 
 from demolition_verifier.processing import gpkg_output, verify
 
@@ -179,23 +179,12 @@ def test_long_ids_and_names_survive_every_writer(processing, tmp_path, monkeypat
 
 
 def test_a_value_the_writer_refuses_stops_the_run_with_a_clear_message(processing, tmp_path):
-    from osgeo import ogr, osr
     from qgis.core import QgsProcessingException
 
-    ogr.UseExceptions()
-    path = tmp_path / "narrow.gpkg"
-    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4527)
-    layer = dataset.CreateLayer("patches", srs, ogr.wkbPolygon)
     narrow = ogr.FieldDefn("JCBH", ogr.OFTString)
     narrow.SetWidth(5)  # a declared width that GeoPackage does not enforce
-    layer.CreateField(narrow)
-    feature = ogr.Feature(layer.GetLayerDefn())
-    feature.SetField("JCBH", "13040120240000001")
-    feature.SetGeometry(ogr.CreateGeometryFromWkt(box_wkt(X0, Y0, X0 + 10, Y0 + 10)))
-    layer.CreateFeature(feature)
-    dataset = None
+    path = tmp_path / "narrow.gpkg"
+    gdal_gpkg(path, [narrow], [("13040120240000001", box_wkt(X0, Y0, X0 + 10, Y0 + 10))])
     survey = memory_layer("s", [box_wkt(X0 + 1, Y0 + 1, X0 + 2, Y0 + 2)])
     with pytest.raises(QgsProcessingException, match="incomplete|不完整"):
         processing.run("demolitionverifier:verify", {
@@ -205,35 +194,16 @@ def test_a_value_the_writer_refuses_stops_the_run_with_a_clear_message(processin
 def odd_geometries_gpkg(path, layer_type, with_curve: bool = True) -> str:
     """What a county's layer may hold beyond plain polygons: a curve, an empty polygon, NULL, a
     polygon without Z in a Z layer, and a feature id out of sequence."""
-    from osgeo import ogr, osr
-
-    ogr.UseExceptions()
-    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
-    srs = osr.SpatialReference()
-    srs.ImportFromEPSG(4527)
-    layer = dataset.CreateLayer("patches", srs, layer_type)
-    for name, kind in (("JCBH", ogr.OFTString), ("XZQMC", ogr.OFTString), ("JCMJ", ogr.OFTReal)):
-        layer.CreateField(ogr.FieldDefn(name, kind))
+    curve = f"CURVEPOLYGON(CIRCULARSTRING({X0 + 200} {Y0},{X0 + 210} {Y0 + 10},{X0 + 220} {Y0},{X0 + 210} {Y0 - 10},{X0 + 200} {Y0}))"
     wkts = {
         1: box_wkt(X0, Y0, X0 + 50, Y0 + 50),
-        2: f"CURVEPOLYGON(CIRCULARSTRING({X0 + 200} {Y0},{X0 + 210} {Y0 + 10},{X0 + 220} {Y0},{X0 + 210} {Y0 - 10},{X0 + 200} {Y0}))",
+        2: curve if with_curve else box_wkt(X0 + 200, Y0 - 10, X0 + 220, Y0 + 10),
         3: "POLYGON EMPTY",
         4: None,
         9: box_wkt(X0 + 400, Y0, X0 + 420, Y0 + 20),
     }
-    if not with_curve:
-        wkts[2] = box_wkt(X0 + 200, Y0 - 10, X0 + 220, Y0 + 10)
-    for fid, wkt in wkts.items():
-        feature = ogr.Feature(layer.GetLayerDefn())
-        feature.SetFID(fid)
-        feature.SetField("JCBH", f"P{fid}")
-        feature.SetField("XZQMC", "城关镇")
-        feature.SetField("JCMJ", 2500.0)
-        if wkt:
-            feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-        layer.CreateFeature(feature)
-    dataset = None
-    return f"{path}|layername=patches"
+    fields = [("JCBH", ogr.OFTString), ("XZQMC", ogr.OFTString), ("JCMJ", ogr.OFTReal)]
+    return gdal_gpkg(path, fields, [(f"P{fid}", "城关镇", 2500.0, wkt, fid) for fid, wkt in wkts.items()], layer_type)
 
 
 @pytest.mark.parametrize("with_curve", [True, False])
