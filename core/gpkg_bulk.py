@@ -6,7 +6,7 @@ of a verify run. Here rows go in with one `executemany`, geometry blobs are made
 functions, and the R-tree is bulk-loaded (sort-tile-recursive packing, written straight into the
 R-tree's node tables, as GDAL >= 3.7 does itself). GDAL created the table, its index and its
 triggers; they are taken off for the load and put back as they were, so later edits in QGIS keep
-the index and feature count up to date. Pure Python (sqlite3, numpy, shapely): tested without QGIS.
+the index and feature count up to date. Pure Python (sqlite3, numpy): tested without QGIS.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
 CELL_BYTES = 8 + 4 * 4  # an R-tree cell: rowid or child node (int64), minx maxx miny maxy (float32)
 FLAG_LITTLE_ENDIAN = 0x01
@@ -270,8 +269,3 @@ def _load_rtree(connection: sqlite3.Connection, table: Table, ids: np.ndarray, b
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def bounds_of(geometries: np.ndarray) -> np.ndarray:
-    """shapely's bounds, NaN rows for missing or empty geometries."""
-    return shapely.bounds(geometries) if len(geometries) else np.zeros((0, 4))

@@ -14,12 +14,12 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from qgis.core import QgsFields, QgsGeometry, QgsProcessingOutputLayerDefinition, QgsVectorLayer
+from qgis.core import QgsFields, QgsProcessingOutputLayerDefinition, QgsVectorLayer
 
 from ..core.gpkg_bulk import UnexpectedTable, fill_table, open_table
 from ..core.messages import Refusal
 from .compat import field_type
-from .layers import source_path, write_features
+from .layers import from_wkb, source_path, write_features
 
 
 def bulk_destination(value, dest: str) -> bool:
@@ -94,13 +94,6 @@ def _fill_through_provider(dest: str, names: Sequence[str], rows: Iterable[Seque
                 values[i] = value.item() if isinstance(value, np.generic) else value
             yield values
 
-    def geometries():
-        for blob in wkb:
-            geometry = QgsGeometry()
-            if blob is not None:
-                geometry.fromWkb(bytes(blob))
-            yield geometry
-
-    write_features(layer.dataProvider(), provider_rows(), geometries(), output=dest)
+    write_features(layer.dataProvider(), provider_rows(), map(from_wkb, wkb), output=dest)
     del layer
 

@@ -128,7 +128,7 @@ class ReadLayer:
         promoted = self.promoted if self.promoted is not None else np.zeros(len(blobs), dtype=bool)
         unread = ~present & np.not_equal(np.array(blobs, dtype=object), None) if blobs else present
         convert = np.flatnonzero((present & ((shapely.has_z(geometries) != has_z) | promoted)) | unread)
-        bounds = shapely.bounds(geometries) if len(blobs) else np.zeros((0, 4))
+        bounds = shapely.bounds(geometries)
         z_range = None
         if has_z:
             z_range = np.full((len(blobs), 2), np.nan)
@@ -153,8 +153,7 @@ class ReadLayer:
             if blob is None:
                 yield None
                 continue
-            geometry = QgsGeometry()
-            geometry.fromWkb(bytes(blob))
+            geometry = from_wkb(blob)
             if self.multi and not geometry.isMultipart():
                 geometry.convertToMultiType()
             yield geometry
@@ -218,20 +217,22 @@ def make_fields(spec: Iterable[tuple[str, str, str]], chinese_alias: bool = True
     return fields
 
 
+def from_wkb(blob) -> QgsGeometry:
+    """A QgsGeometry from WKB (bytes, or a numpy bytes value); None gives a null geometry."""
+    geometry = QgsGeometry()
+    if blob is not None:
+        geometry.fromWkb(bytes(blob))
+    return geometry
+
+
 def from_shapely(geometry) -> QgsGeometry:
-    qgs = QgsGeometry()
-    if geometry is not None:
-        qgs.fromWkb(shapely.to_wkb(geometry))
-    return qgs
+    return from_wkb(None if geometry is None else shapely.to_wkb(geometry))
 
 
 def from_shapely_array(geometries) -> Iterator[QgsGeometry]:
     """from_shapely over an array: the WKB in one call, then one QgsGeometry each."""
     for blob in shapely.to_wkb(np.asarray(geometries, dtype=object)) if len(geometries) else []:
-        qgs = QgsGeometry()
-        if blob is not None:
-            qgs.fromWkb(blob)
-        yield qgs
+        yield from_wkb(blob)
 
 
 def new_feature(fields: QgsFields, attributes: list, geometry: QgsGeometry | None = None) -> QgsFeature:
@@ -269,8 +270,7 @@ _ARROW_TYPES = {field_type("text"): "SUO", field_type("int"): "iu", field_type("
 def _as_written(blob: bytes, multi: bool, has_z: bool) -> tuple[bytes, tuple, tuple]:
     """One WKB as QGIS's writer turns it into a feature of a (multi)polygon layer with or without
     Z; its bounds and, with Z, its Z range (NaN when empty)."""
-    geometry = QgsGeometry()
-    geometry.fromWkb(blob)
+    geometry = from_wkb(blob)
     if multi and not geometry.isMultipart():
         geometry.convertToMultiType()
     if has_z and not QgsWkbTypes.hasZ(geometry.wkbType()):
@@ -338,12 +338,7 @@ def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_fea
     blobs = [b for batch in wkb for b in batch]
     unread = [i for i in np.flatnonzero(shapely.is_missing(geoms)).tolist() if blobs[i] is not None]
     if unread:  # a curve in a polygon layer, say: read as QGIS's own reading does (straightened)
-        qgs = []
-        for i in unread:
-            geometry = QgsGeometry()
-            geometry.fromWkb(bytes(blobs[i]))
-            qgs.append(geometry)
-        geoms[unread], repaired[unread] = to_shapely(qgs)
+        geoms[unread], repaired[unread] = to_shapely(from_wkb(blobs[i]) for i in unread)
     count = source.featureCount()
     if count >= 0 and count != len(geoms):
         return None

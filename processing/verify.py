@@ -31,7 +31,6 @@ from ..core.definitions import (
     Status,
 )
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
-from ..core.gpkg_bulk import bounds_of
 from ..core.messages import Refusal, text
 from ..core.summary_csv import write_summary_csv
 from .audit_io import add_audit_parameters, audit_log_target, record_verify_run
@@ -299,7 +298,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             close_sink(sink)
             del sink
             wkb = shapely.to_wkb(parts.geometries, flavor="iso", byte_order=1, output_dimension=2) if len(parts.geometries) else []
-            fill_output(dest, fields, [ids, parts.part, parts.area_m2], list(wkb), bounds_of(parts.geometries))
+            fill_output(dest, fields, [ids, parts.part, parts.area_m2], list(wkb), shapely.bounds(parts.geometries))
             return dest
         rows = ([i, n, a] for i, n, a in zip(ids, parts.part.tolist(), parts.area_m2.tolist()))
         write_features(sink, rows, from_shapely_array(parts.geometries), output=dest)
