@@ -278,7 +278,7 @@ def decisions_from_result(result) -> list[NewEntry]:
     reasons = [plain(r) for r in result.reasons]
     statuses = [str(s) for s in result.status]
     entries = []
-    for i, values in enumerate(zip(*figures)) if figures else enumerate([()] * len(result)):
+    for i, values in enumerate(zip(*figures)):
         data = {"reasons": reasons[i], "township": townships[i], **dict(zip(FIGURES, values))}
         entries.append(
             NewEntry(AuditEntry.DECISION.value, data, result.run_id, result.patch_id[i], statuses[i], _CANONICAL.encode(data))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from .definitions import SUMMARY_FIELDS
 from .summary import SummaryRow
+from .xlsx import part_path
 
 REAL_DECIMALS = 6
 _CSVT = {"text": "String", "int": "Integer", "real": "Real(20.6)"}
@@ -44,7 +45,12 @@ def _cell(value, kind: str) -> str:
 
 
 def _replace(path: str, text: str) -> None:
-    partial = path + ".partial"
-    with open(partial, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-    os.replace(partial, path)
+    """Written beside the target and renamed over it, as the report and the maps are."""
+    temp = part_path(path)
+    try:
+        with open(temp, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
