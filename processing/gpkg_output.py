@@ -81,11 +81,12 @@ def _as_qgis_writes(fields: QgsFields, columns: Sequence[Sequence]) -> list:
 def _fill_through_provider(dest: str, names: Sequence[str], rows: Iterable[Sequence], wkb: Sequence[bytes | None]) -> None:
     layer = QgsVectorLayer(dest, "output", "ogr")
     if not layer.isValid():
-        raise RuntimeError(f"cannot open the output {dest}")
+        raise Refusal("output_write_failed", output=dest, detail="the file cannot be opened")
     fields = layer.dataProvider().fields()
     index = [fields.lookupField(name) for name in names]
     if -1 in index:
-        raise RuntimeError(f"the output {dest} lacks fields {[n for n, i in zip(names, index) if i < 0]}")
+        missing = ", ".join(n for n, i in zip(names, index) if i < 0)
+        raise Refusal("output_write_failed", output=dest, detail=f"no field {missing}")
 
     def provider_rows():
         for row in rows:
