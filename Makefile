@@ -12,9 +12,11 @@ setup:
 
 lint: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 test: setup translations
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(QGIS_ENV) $(ROOT)/.build/venv/bin/pytest
 
 demo: setup

@@ -1,7 +1,7 @@
 """拆除核查 Demolition Verifier: QGIS loads the plugin through classFactory."""
 
 
-def classFactory(iface):  # noqa: N802 - the name QGIS calls
+def classFactory(iface):
     # Imported here, not at module level, so that QGIS can read the package without loading Qt parts.
     from .plugin import DemolitionVerifierPlugin
 

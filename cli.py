@@ -25,8 +25,16 @@ from .core.messages import Refusal, text
 from .core.summary_csv import write_summary_csv
 
 RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
-UNITS = {"0": AreaUnit.SQUARE_METRE, "m2": AreaUnit.SQUARE_METRE, "1": AreaUnit.MU, "mu": AreaUnit.MU,
-         "亩": AreaUnit.MU, "2": AreaUnit.HECTARE, "ha": AreaUnit.HECTARE, "公顷": AreaUnit.HECTARE}
+UNITS = {
+    "0": AreaUnit.SQUARE_METRE,
+    "m2": AreaUnit.SQUARE_METRE,
+    "1": AreaUnit.MU,
+    "mu": AreaUnit.MU,
+    "亩": AreaUnit.MU,
+    "2": AreaUnit.HECTARE,
+    "ha": AreaUnit.HECTARE,
+    "公顷": AreaUnit.HECTARE,
+}
 DECIMALS = 6  # QGIS writes the real result fields with precision 6; so does this
 
 
@@ -76,7 +84,9 @@ def run(args: argparse.Namespace, chinese: bool) -> Result:
     clock = time.perf_counter()
     patches = _read(pyogrio, args.patches, args.patches_layer, args.encoding, attributes=True)
     survey = _read(pyogrio, args.survey, args.survey_layer, args.encoding, attributes=False)
-    coverage = _read(pyogrio, args.coverage, args.coverage_layer, args.encoding, attributes=False) if args.coverage else None
+    coverage = (
+        _read(pyogrio, args.coverage, args.coverage_layer, args.encoding, attributes=False) if args.coverage else None
+    )
     timing = {"read": time.perf_counter() - clock}
 
     clock = time.perf_counter()
@@ -96,10 +106,19 @@ def run(args: argparse.Namespace, chinese: bool) -> Result:
         area_method=AreaMethod.PLANAR if args.planar else AreaMethod.ELLIPSOIDAL,
     )
     verifier = Verifier(
-        PatchLayer(patches["name"], patches["geoms"], patches["crs"], read_repaired=patches["repaired"],
-                   ids=column(args.id_field), monitored=column(args.area_field), townships=column(args.township_field)),
+        PatchLayer(
+            patches["name"],
+            patches["geoms"],
+            patches["crs"],
+            read_repaired=patches["repaired"],
+            ids=column(args.id_field),
+            monitored=column(args.area_field),
+            townships=column(args.township_field),
+        ),
         Layer(survey["name"], survey["geoms"], survey["crs"], read_repaired=survey["repaired"]),
-        Layer(coverage["name"], coverage["geoms"], coverage["crs"], read_repaired=coverage["repaired"]) if coverage else None,
+        Layer(coverage["name"], coverage["geoms"], coverage["crs"], read_repaired=coverage["repaired"])
+        if coverage
+        else None,
         rules,
     )
     result = verifier.run()
@@ -115,8 +134,16 @@ def run(args: argparse.Namespace, chinese: bool) -> Result:
         write_summary_csv(args.summary, result.summary)
     timing["write"] = time.perf_counter() - clock
     counts = result.counts()
-    print(text("summary_counts", chinese, patches=len(result), passed=counts[Status.PASS.value],
-               failed=counts[Status.FAIL.value], unsurveyed=counts[Status.UNSURVEYED.value]))
+    print(
+        text(
+            "summary_counts",
+            chinese,
+            patches=len(result),
+            passed=counts[Status.PASS.value],
+            failed=counts[Status.FAIL.value],
+            unsurveyed=counts[Status.UNSURVEYED.value],
+        )
+    )
     print("耗时 Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s".format(**timing))
     return result
 
@@ -155,7 +182,9 @@ def _write(pyogrio, frame, path: str, **options) -> None:
     if path.lower().endswith(".shp"):
         pyogrio.write_dataframe(frame, path, driver="ESRI Shapefile", encoding="UTF-8", **options)
     else:  # GeoPackage 1.2: QGIS 3.22's GDAL warns about newer versions
-        pyogrio.write_dataframe(frame, path, layer=Path(path).stem, driver="GPKG", dataset_options={"VERSION": "1.2"}, **options)
+        pyogrio.write_dataframe(
+            frame, path, layer=Path(path).stem, driver="GPKG", dataset_options={"VERSION": "1.2"}, **options
+        )
 
 
 def _write_patches(pyogrio, path: str, patches: dict, result: Result) -> None:
@@ -202,7 +231,11 @@ def _write_remnants(pyogrio, path: str, crs, result: Result) -> None:
 def _replace(path: str) -> None:
     """Writing over an earlier output: a shapefile is several files."""
     target = Path(path)
-    siblings = [target.with_suffix(s) for s in (".shp", ".shx", ".dbf", ".prj", ".cpg")] if target.suffix.lower() == ".shp" else [target]
+    siblings = (
+        [target.with_suffix(s) for s in (".shp", ".shx", ".dbf", ".prj", ".cpg")]
+        if target.suffix.lower() == ".shp"
+        else [target]
+    )
     for file in siblings:
         if file.exists():
             file.unlink()

@@ -48,7 +48,7 @@ class DemolitionVerifierPlugin:
         )
 
     # -- Processing (qgis_process calls only this) --------------------------------------------------
-    def initProcessing(self) -> None:  # noqa: N802
+    def initProcessing(self) -> None:
         if self.provider is not None:
             return
         if self.problems:
@@ -60,7 +60,7 @@ class DemolitionVerifierPlugin:
         QgsApplication.processingRegistry().addProvider(self.provider)
 
     # -- desktop ----------------------------------------------------------------------------------
-    def initGui(self) -> None:  # noqa: N802
+    def initGui(self) -> None:
         from .ui.i18n import install_translator
 
         self.translator = install_translator()  # before any widget is made

@@ -101,9 +101,7 @@ def reproject(geoms: np.ndarray, source: CRS, target: CRS) -> np.ndarray:
 
 def equal_area_crs(lon: float, lat: float) -> CRS:
     """A Lambert azimuthal equal-area projection of CGCS2000 centred on (lon, lat)."""
-    conversion = LambertAzimuthalEqualAreaConversion(
-        latitude_natural_origin=lat, longitude_natural_origin=lon
-    )
+    conversion = LambertAzimuthalEqualAreaConversion(latitude_natural_origin=lat, longitude_natural_origin=lon)
     return ProjectedCRS(conversion=conversion, geodetic_crs=CRS.from_user_input(CGCS2000))
 
 
@@ -158,7 +156,9 @@ class AreaMeter:
         # The scale at the centroid; for small polygons the bounding box's centre is as good (the
         # scale changes by < 2e-8 per metre in a zone: < 4e-7 over 15 m) and much cheaper.
         x, y = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
-        large = np.flatnonzero(np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) > CENTRE_BY_BOX_M / self._metres)
+        large = np.flatnonzero(
+            np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) > CENTRE_BY_BOX_M / self._metres
+        )
         if len(large):
             centres = shapely.get_coordinates(shapely.centroid(geoms[large]))
             if len(centres) != len(large):  # a centroid came out empty: measure everything by vertex
@@ -200,9 +200,7 @@ class AreaMeter:
             centre = (float((lon.min() + lon.max()) / 2), float((lat.min() + lat.max()) / 2))
             self._centres = {(0, 0): centre}
             return np.zeros((len(lon), 2), dtype=int)
-        cells = np.column_stack(
-            [np.floor(lon / MAX_SPAN_DEGREES), np.floor(lat / MAX_SPAN_DEGREES)]
-        ).astype(int)
+        cells = np.column_stack([np.floor(lon / MAX_SPAN_DEGREES), np.floor(lat / MAX_SPAN_DEGREES)]).astype(int)
         self._centres = {
             (int(i), int(j)): ((i + 0.5) * MAX_SPAN_DEGREES, (j + 0.5) * MAX_SPAN_DEGREES)
             for i, j in np.unique(cells, axis=0)
@@ -216,9 +214,7 @@ class AreaMeter:
         key = (round(lon * 2), round(lat * 2))
         if key not in self._projections:
             lat = max(-89.0, min(89.0, key[1] / 2))
-            self._projections[key] = Transformer.from_crs(
-                self.crs, equal_area_crs(key[0] / 2, lat), always_xy=True
-            )
+            self._projections[key] = Transformer.from_crs(self.crs, equal_area_crs(key[0] / 2, lat), always_xy=True)
         return self._projections[key]
 
 
@@ -233,7 +229,13 @@ def _metres_per_unit(crs: CRS) -> float:
     return factor * 6_371_000.0 if crs.is_geographic else factor
 
 
-CONFORMAL_METHODS = ("transverse mercator", "lambert conic conformal", "stereographic", "mercator (variant", "hotine oblique mercator")
+CONFORMAL_METHODS = (
+    "transverse mercator",
+    "lambert conic conformal",
+    "stereographic",
+    "mercator (variant",
+    "hotine oblique mercator",
+)
 
 
 def _is_conformal(crs: CRS) -> bool:
@@ -322,7 +324,10 @@ class ScaleGrid:
         """∇ln k = ∇ln(scale) / 2 (the scale of a conformal map is k²), interpolated."""
         if not hasattr(self, "_gradient"):
             gy, gx = np.gradient(np.log(self.values) / 2, self.dy, self.dx)
-            self._gradient = (ScaleGrid(self.x0, self.y0, self.x1, self.y1, gx), ScaleGrid(self.x0, self.y0, self.x1, self.y1, gy))
+            self._gradient = (
+                ScaleGrid(self.x0, self.y0, self.x1, self.y1, gx),
+                ScaleGrid(self.x0, self.y0, self.x1, self.y1, gy),
+            )
         return self._gradient[0](x, y), self._gradient[1](x, y)
 
     def holds(self, x: np.ndarray, y: np.ndarray) -> bool:
@@ -351,4 +356,3 @@ def geodesic_area(lonlat_polygon: shapely.Polygon | shapely.MultiPolygon) -> flo
     geod = Geod(ellps="GRS80")
     parts = getattr(lonlat_polygon, "geoms", [lonlat_polygon])
     return sum(geod.geometry_area_perimeter(orient(poly, 1.0))[0] for poly in parts)
-

@@ -95,7 +95,7 @@ def who(name: str | None = None) -> dict[str, str | None]:
     """The OS login, and the person's name once the dock has asked for it."""
     try:
         login = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some service environments
+    except Exception:
         login = os.environ.get("USERNAME") or os.environ.get("USER")
     return {"login": login, "name": (name or "").strip() or None}
 
@@ -281,7 +281,9 @@ def decisions_from_result(result) -> list[NewEntry]:
     for i, values in enumerate(zip(*figures)):
         data = {"reasons": reasons[i], "township": townships[i], **dict(zip(FIGURES, values))}
         entries.append(
-            NewEntry(AuditEntry.DECISION.value, data, result.run_id, result.patch_id[i], statuses[i], _CANONICAL.encode(data))
+            NewEntry(
+                AuditEntry.DECISION.value, data, result.run_id, result.patch_id[i], statuses[i], _CANONICAL.encode(data)
+            )
         )
     return entries
 
@@ -533,8 +535,10 @@ def _figures(item: Entry) -> tuple:
     """What a re-run must reproduce for a mark to stand; rounded so that float noise between
     machines does not re-open a settled patch."""
     data = item.data
-    rounded = [round(data.get(n), 6 if n == "remain_rt" else 2) if isinstance(data.get(n), float) else data.get(n)
-               for n in FIGURES]
+    rounded = [
+        round(data.get(n), 6 if n == "remain_rt" else 2) if isinstance(data.get(n), float) else data.get(n)
+        for n in FIGURES
+    ]
     return (item.status, data.get("reasons"), *rounded)
 
 

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 
 # (module, minimum major.minor, how a QGIS user installs it: Chinese, English)
 REQUIREMENTS: tuple[tuple[str, tuple[int, int], str, str], ...] = (
-    ("numpy", (1, 20), "在 QGIS 的 Python 中运行 python -m pip install numpy", "run python -m pip install numpy in QGIS's Python"),
+    (
+        "numpy",
+        (1, 20),
+        "在 QGIS 的 Python 中运行 python -m pip install numpy",
+        "run python -m pip install numpy in QGIS's Python",
+    ),
     (
         "shapely",
         (2, 0),
-        "在 QGIS 的 Python 中安装 shapely 2：Windows 在 OSGeo4W Shell 中运行 python -m pip install \"shapely>=2\"；"
-        "Linux 先安装 libgeos-dev，再运行 pip install --no-binary shapely \"shapely>=2\"（二进制包自带 GEOS，会使 QGIS 崩溃）",
-        "install shapely 2 into QGIS's Python: on Windows, in the OSGeo4W Shell, python -m pip install \"shapely>=2\"; "
-        "on Linux, install libgeos-dev, then pip install --no-binary shapely \"shapely>=2\" (a binary wheel bundles "
+        '在 QGIS 的 Python 中安装 shapely 2：Windows 在 OSGeo4W Shell 中运行 python -m pip install "shapely>=2"；'
+        'Linux 先安装 libgeos-dev，再运行 pip install --no-binary shapely "shapely>=2"（二进制包自带 GEOS，会使 QGIS 崩溃）',
+        'install shapely 2 into QGIS\'s Python: on Windows, in the OSGeo4W Shell, python -m pip install "shapely>=2"; '
+        'on Linux, install libgeos-dev, then pip install --no-binary shapely "shapely>=2" (a binary wheel bundles '
         "its own GEOS and crashes QGIS)",
     ),
     (
@@ -39,7 +44,11 @@ class Problem:
         wanted = ".".join(map(str, self.minimum))
         if self.found is None:
             return f"未安装 {self.module}" if chinese else f"{self.module} is not installed"
-        return f"{self.module} {self.found} 版本过旧（需要 ≥ {wanted}）" if chinese else f"{self.module} {self.found} is older than {wanted}"
+        return (
+            f"{self.module} {self.found} 版本过旧（需要 ≥ {wanted}）"
+            if chinese
+            else f"{self.module} {self.found} is older than {wanted}"
+        )
 
     def fix(self, chinese: bool) -> str:
         return self.fix_zh if chinese else self.fix_en

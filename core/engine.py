@@ -182,7 +182,11 @@ class Verifier:
             self.notices.append(Notice("crs_assumed", "warning", {"layer": layer.name}))
         elif crs is not None and self.crs is None and len(geoms):  # nothing to reproject into: say so
             self.notices.append(
-                Notice("crs_not_reprojected", "warning", {"layer": layer.name, "patches": self.patches.name, "crs": crs_label(crs)})
+                Notice(
+                    "crs_not_reprojected",
+                    "warning",
+                    {"layer": layer.name, "patches": self.patches.name, "crs": crs_label(crs)},
+                )
             )
         elif crs is not None and self.crs is not None and crs != self.crs:
             self.notices.append(Notice("reprojected", "info", {"layer": layer.name, "source": crs_label(crs)}))
@@ -255,11 +259,11 @@ class Verifier:
         rules = self.rules
         unsurveyed = no_geometry | not_surveyed
         main_retained = ~unsurveyed & (rules.main_structure_area > 0) & (largest_m2 >= rules.main_structure_area)
-        over_tolerance = (
-            ~unsurveyed & (remain_m2 > rules.area_tolerance) & (remain_rt > rules.max_remaining_ratio)
-        )
+        over_tolerance = ~unsurveyed & (remain_m2 > rules.area_tolerance) & (remain_rt > rules.max_remaining_ratio)
         status = np.where(
-            unsurveyed, Status.UNSURVEYED.value, np.where(main_retained | over_tolerance, Status.FAIL.value, Status.PASS.value)
+            unsurveyed,
+            Status.UNSURVEYED.value,
+            np.where(main_retained | over_tolerance, Status.FAIL.value, Status.PASS.value),
         ).astype(object)
         area_mismatch = ~no_geometry & (np.abs(monitor_m2 - geom_m2) > AREA_MISMATCH_SHARE * geom_m2)
         ids = _normalise_ids(patches.ids) if len(patches.ids) else [None] * n
@@ -276,9 +280,7 @@ class Verifier:
         }
         reasons = _join_reasons(flags, n)
         townships = _normalise_ids(patches.townships) if patches.townships is not None else [None] * n
-        summary = township_summary(
-            townships if patches.townships is not None else None, status, monitor_m2
-        )
+        summary = township_summary(townships if patches.townships is not None else None, status, monitor_m2)
         self._log_patch_notices(flags, ids, duplicate, monitor_m2, geom_m2, no_geometry, n)
         self._check(0.95)
         return Result(
@@ -366,7 +368,7 @@ class Verifier:
                         "matches": fits[better],
                         "total": int(valid.sum()),
                     },
-                )
+                ),
             )
 
 
@@ -417,7 +419,9 @@ class _Indexed:
         overlapping = self.overlapping()
         # Whole runs of patches on the threads at once (query, cut, unite, explode): the fewer
         # the hand-overs, the longer both cores are busy.
-        ranges = map_ranges(lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired), n)
+        ranges = map_ranges(
+            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired), n
+        )
         return Clipped(
             np.concatenate([owners for owners, _parts in ranges]),
             np.concatenate([parts for _owners, parts in ranges]),
@@ -438,7 +442,9 @@ class _Indexed:
         pieces = self.geoms[si].copy()
         cut = np.flatnonzero(~inside)
         if len(cut):
-            pieces[cut] = polygonal(map_chunks(shapely.intersection, patches[pi[cut]], self.geoms[si[cut]], groups=pi[cut]))
+            pieces[cut] = polygonal(
+                map_chunks(shapely.intersection, patches[pi[cut]], self.geoms[si[cut]], groups=pi[cut])
+            )
         # Pieces of polygons that overlap or touch another polygon are united within their patch.
         # A polygon that only touches the patch leaves no piece (a line or point): it must not join
         # a group, where a missing member would wipe out the whole union.
@@ -490,7 +496,10 @@ def _parse_areas(values: Sequence[Any]) -> np.ndarray:
         raw = values.astype(float)
     else:
         values = values.tolist() if isinstance(values, np.ndarray) else list(values)
-        if all(t is type(None) or (issubclass(t, (float, int, np.number)) and t is not bool) for t in set(map(type, values))):
+        if all(
+            t is type(None) or (issubclass(t, (float, int, np.number)) and t is not bool)
+            for t in set(map(type, values))
+        ):
             raw = np.array(values, dtype=float)  # None becomes nan
         else:
             raw = np.array([parse_area(v) for v in values], dtype=float)

@@ -47,13 +47,17 @@ def gpkg_blobs(
     `bounds` is shapely's (minx, miny, maxx, maxy) per geometry, NaN for empty ones; `z_range`
     (minz, maxz), where given and finite, makes the envelope XYZ, as GDAL writes it for Z."""
     n = len(wkb)
-    header = np.zeros(n, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"), ("envelope", "<f8", (6,))])
+    header = np.zeros(
+        n, dtype=[("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs", "<i4"), ("envelope", "<f8", (6,))]
+    )
     header["magic"] = b"GP"
     header["srs"] = srs_id
     empty = np.isnan(bounds).any(axis=1) if n else np.zeros(0, dtype=bool)
     xyz = ~empty & np.isfinite(z_range).all(axis=1) if z_range is not None and n else np.zeros(n, dtype=bool)
     header["flags"] = np.select(
-        [empty, xyz], [FLAG_LITTLE_ENDIAN | FLAG_EMPTY, FLAG_LITTLE_ENDIAN | FLAG_ENVELOPE_XYZ], FLAG_LITTLE_ENDIAN | FLAG_ENVELOPE_XY
+        [empty, xyz],
+        [FLAG_LITTLE_ENDIAN | FLAG_EMPTY, FLAG_LITTLE_ENDIAN | FLAG_ENVELOPE_XYZ],
+        FLAG_LITTLE_ENDIAN | FLAG_ENVELOPE_XY,
     )
     if n:
         header["envelope"][:, :4] = np.nan_to_num(bounds[:, [0, 2, 1, 3]])
@@ -141,9 +145,18 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, node_bytes: int) -> tuple[li
         owner = np.repeat(numbers[height], counts)
         # in key order: a B-tree filled in random order of keys touches every page over and over
         by_key = np.argsort(member_ids[members], kind="stable")
-        (rowid_rows if height == 0 else parent_rows).extend(zip(member_ids[members][by_key].tolist(), owner[by_key].tolist()))
+        (rowid_rows if height == 0 else parent_rows).extend(
+            zip(member_ids[members][by_key].tolist(), owner[by_key].tolist())
+        )
         # every node of the level in one array: header, `capacity` cells (zeros past its count), padding
-        node = np.dtype([("depth", ">u2"), ("count", ">u2"), ("cells", cell, (capacity,)), ("pad", f"V{node_bytes - 4 - capacity * CELL_BYTES}")])
+        node = np.dtype(
+            [
+                ("depth", ">u2"),
+                ("count", ">u2"),
+                ("cells", cell, (capacity,)),
+                ("pad", f"V{node_bytes - 4 - capacity * CELL_BYTES}"),
+            ]
+        )
         nodes = np.zeros(len(level), dtype=node)
         nodes["count"] = counts
         slot = np.arange(len(members)) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -220,12 +233,18 @@ def fill_table(
         ).fetchall()
         for trigger, _sql in triggers:  # they call GDAL's SQL functions, which plain SQLite lacks
             connection.execute(f"DROP TRIGGER {_quote(trigger)}")
-        targets = [_quote(table.fid_column), _quote(table.geometry_column)] + [_quote(lookup[names[i].lower()]) for i in others]
+        targets = [_quote(table.fid_column), _quote(table.geometry_column)] + [
+            _quote(lookup[names[i].lower()]) for i in others
+        ]
         connection.executemany(
             f"INSERT INTO {_quote(table.name)} ({', '.join(targets)}) VALUES ({', '.join('?' * len(targets))})",
             zip(fid_values, blobs, *(columns[i] for i in others)),
         )
-        indexed = np.array([b is not None for b in blobs], dtype=bool) & ~np.isnan(bounds).any(axis=1) if n else np.zeros(0, bool)
+        indexed = (
+            np.array([b is not None for b in blobs], dtype=bool) & ~np.isnan(bounds).any(axis=1)
+            if n
+            else np.zeros(0, bool)
+        )
         _load_rtree(connection, table, np.asarray(fid_values, dtype=np.int64)[indexed], bounds[indexed])
         connection.execute(
             "UPDATE gpkg_ogr_contents SET feature_count = ? WHERE lower(table_name) = lower(?)", (n, table.name)
@@ -235,7 +254,13 @@ def fill_table(
             connection.execute(
                 "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
                 "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(table_name) = lower(?)",
-                (float(box[:, 0].min()), float(box[:, 1].min()), float(box[:, 2].max()), float(box[:, 3].max()), table.name),
+                (
+                    float(box[:, 0].min()),
+                    float(box[:, 1].min()),
+                    float(box[:, 2].max()),
+                    float(box[:, 3].max()),
+                    table.name,
+                ),
             )
         for _trigger, sql in triggers:
             connection.execute(sql)

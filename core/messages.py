@@ -135,6 +135,7 @@ class Refusal(Exception):
 class Cancelled(Exception):
     """The user cancelled the run."""
 
+
 # -- audit log, spot-check samples and disputes ----------------------------------------------------
 MESSAGES.update(
     {

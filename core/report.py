@@ -296,13 +296,24 @@ def apply_audit_log(
     # once; with `complete` (the whole output, as the report takes it) none may be missing either
     output = audit.check_output(
         log,
-        [(r.patch_id, r.run_id, r.township, r.status, r.reasons,
-          (r.monitor_m2, r.geom_m2, r.remain_m2, r.remain_rt, r.largest_m2, r.remnants)) for r in records],
+        [
+            (
+                r.patch_id,
+                r.run_id,
+                r.township,
+                r.status,
+                r.reasons,
+                (r.monitor_m2, r.geom_m2, r.remain_m2, r.remain_rt, r.largest_m2, r.remnants),
+            )
+            for r in records
+        ],
         complete=complete,
     )
     head, missing = output.head, output.missing_runs
     if head is None or missing:
-        return None, [Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})]
+        return None, [
+            Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
+        ]
     standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records])
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
@@ -478,7 +489,9 @@ def _failed_sheet(
     ]  # fmt: skip
     note = "按乡镇排名分组列出不通过和未核查的图斑；责任人、备注两栏由各乡镇填写。"
     if reviewed:
-        note = "按乡镇排名分组列出最终结果为不通过和未核查的图斑（改判的以改判结果为准）；责任人、备注两栏由各乡镇填写。"
+        note = (
+            "按乡镇排名分组列出最终结果为不通过和未核查的图斑（改判的以改判结果为准）；责任人、备注两栏由各乡镇填写。"
+        )
     _heading(sheet, "未通过图斑清单（逐图斑倒查责任）", info, note, len(headings))
     _columns(sheet, 4, headings)
     status_rank = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1}

@@ -91,8 +91,13 @@ class Stratum:
     drawn: list[Candidate]
 
 
-def draw(candidates: Sequence[Candidate], seed: int, count: int = 1, percent: float = 0.0,
-         statuses: Sequence[str] = (Status.PASS.value,)) -> list[Stratum]:
+def draw(
+    candidates: Sequence[Candidate],
+    seed: int,
+    count: int = 1,
+    percent: float = 0.0,
+    statuses: Sequence[str] = (Status.PASS.value,),
+) -> list[Stratum]:
     """The sample, township by township (townships in natural order; drawn patches in id order)."""
     if count < 0:
         raise Refusal("negative_parameter", name="COUNT", value=count)

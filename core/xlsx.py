@@ -98,7 +98,9 @@ class Sheet:
             raise ValueError(f"cell ({row}, {col}) is outside the sheet")
         self.cells[(row, col)] = (value, style or DEFAULT_STYLE)
 
-    def set_row(self, row: int, values: list, styles: Style | list[Style | None] | None = None, first_col: int = 1) -> None:
+    def set_row(
+        self, row: int, values: list, styles: Style | list[Style | None] | None = None, first_col: int = 1
+    ) -> None:
         for i, value in enumerate(values):
             style = styles[i] if isinstance(styles, list) else styles
             self.set(row, first_col + i, value, style)
@@ -201,7 +203,8 @@ class Workbook:
     def _core(self) -> str:
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         return (
-            _XML_HEAD + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            _XML_HEAD
+            + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
             'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
             'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
             f"<dc:title>{_clean(self.title)}</dc:title><dc:creator>{_clean(self.creator)}</dc:creator>"
@@ -226,10 +229,14 @@ class Workbook:
             if sheet.auto_filter:
                 r0, c0, r1, c1 = sheet.auto_filter
                 ref = f"{quoted}!{cell_ref(r0, c0, True)}:{cell_ref(r1, c1, True)}"
-                names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{_clean(ref)}</definedName>')
+                names.append(
+                    f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{_clean(ref)}</definedName>'
+                )
             if sheet.print_title_rows:
                 first, last = sheet.print_title_rows
-                names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_clean(f"{quoted}!${first}:${last}")}</definedName>')
+                names.append(
+                    f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_clean(f"{quoted}!${first}:${last}")}</definedName>'
+                )
         defined = f"<definedNames>{''.join(names)}</definedNames>" if names else ""
         return (
             _XML_HEAD + f'<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
@@ -299,7 +306,9 @@ class _StyleTable:
                 )
                 if used
             )
-            xfs.append(f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"{flags}>{align}</xf>')
+            xfs.append(
+                f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"{flags}>{align}</xf>'
+            )
         num_fmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>' for code, i in formats.items())
         font_xml = "".join(_font_xml(bold, size, color, font_name) for bold, size, color in fonts)
         fill_xml = '<fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
@@ -309,11 +318,14 @@ class _StyleTable:
             if rgb
         )
         thin = '<{0} style="thin"><color rgb="FF808080"/></{0}>'
-        border_xml = "<border><left/><right/><top/><bottom/><diagonal/></border><border>" + "".join(
-            thin.format(side) for side in ("left", "right", "top", "bottom")
-        ) + "<diagonal/></border>"
+        border_xml = (
+            "<border><left/><right/><top/><bottom/><diagonal/></border><border>"
+            + "".join(thin.format(side) for side in ("left", "right", "top", "bottom"))
+            + "<diagonal/></border>"
+        )
         return (
-            _XML_HEAD + f'<styleSheet xmlns="{_MAIN_NS}">'
+            _XML_HEAD
+            + f'<styleSheet xmlns="{_MAIN_NS}">'
             + (f'<numFmts count="{len(formats)}">{num_fmts}</numFmts>' if formats else "")
             + f'<fonts count="{len(fonts)}">{font_xml}</fonts>'
             f'<fills count="{len(fills) + 1}">{fill_xml}</fills>'

@@ -55,12 +55,20 @@ def add_audit_parameters(algorithm) -> None:
     the AUDIT_HEAD output."""
     algorithm.addParameter(audit_log_parameter())
     algorithm.addParameter(
-        _advanced(QgsProcessingParameterString("AUDIT_USER", "核查人姓名（写入审计日志）Name for the audit log", optional=True))
+        _advanced(
+            QgsProcessingParameterString(
+                "AUDIT_USER", "核查人姓名（写入审计日志）Name for the audit log", optional=True
+            )
+        )
     )
     algorithm.addParameter(
         _advanced(
             QgsProcessingParameterEnum(
-                "AUDIT_KIND", "运行类型 Run kind", options=["核查 verify", "复核 re-check"], defaultValue=0, optional=True
+                "AUDIT_KIND",
+                "运行类型 Run kind",
+                options=["核查 verify", "复核 re-check"],
+                defaultValue=0,
+                optional=True,
             )
         )
     )
@@ -190,7 +198,9 @@ def parameter_record(algorithm, parameters, context, outputs: dict) -> dict:
     return out
 
 
-def record_verify_run(algorithm, log: str | None, parameters, context, feedback, result, read: dict, outputs: dict) -> dict:
+def record_verify_run(
+    algorithm, log: str | None, parameters, context, feedback, result, read: dict, outputs: dict
+) -> dict:
     """Appends the run and its decisions; prints the head hash. read: parameter name -> (source,
     ReadLayer) of the layers the run read (None for an absent optional one)."""
     if not log:
@@ -219,7 +229,6 @@ def record_verify_run(algorithm, log: str | None, parameters, context, feedback,
         )
     )
     return {"AUDIT_LOG": log, "AUDIT_HEAD": appended.head}
-
 
 
 def record_recheck(

@@ -16,8 +16,12 @@ def field_type(kind: str):
     if Qgis.QGIS_VERSION_INT >= 33800:
         from qgis.PyQt.QtCore import QMetaType
 
-        types = {"text": QMetaType.Type.QString, "real": QMetaType.Type.Double, "int": QMetaType.Type.Int,
-                 "int64": QMetaType.Type.LongLong}
+        types = {
+            "text": QMetaType.Type.QString,
+            "real": QMetaType.Type.Double,
+            "int": QMetaType.Type.Int,
+            "int64": QMetaType.Type.LongLong,
+        }
     else:
         from qgis.PyQt.QtCore import QVariant
 

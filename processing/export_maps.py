@@ -133,7 +133,9 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterExpression("FILTER", "过滤表达式（可选）Filter", parentLayerParameterName="INPUT", optional=True)
+            QgsProcessingParameterExpression(
+                "FILTER", "过滤表达式（可选）Filter", parentLayerParameterName="INPUT", optional=True
+            )
         )
         self.addParameter(
             QgsProcessingParameterString("TITLE", "标题 Title", defaultValue=DEFAULT_MAP_TITLE, optional=True)
@@ -214,14 +216,18 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         feedback.setProgress(100)
         return {"OUTPUT": output, "PAGES": len(pages), "AUDIT_HEAD": stamp.run_head if stamp else ""}
 
-
     def _pages(self, parameters, context, source, indexes, filter_text: str, steps, feedback) -> list[ReadPatch]:
         """The patches FILTER keeps that have a geometry, in natural id order."""
         chinese = ui_is_chinese()
         expression = parse_filter(filter_text, source.fields())
         expression_context = self.createExpressionContext(parameters, context, source)
         chosen, total = read_patches(
-            source, indexes, steps, expression=expression, expression_context=expression_context, filter_text=filter_text
+            source,
+            indexes,
+            steps,
+            expression=expression,
+            expression_context=expression_context,
+            filter_text=filter_text,
         )
         without = [p.record.patch_id for p in chosen if p.geometry is None or p.geometry.isEmpty()]
         pages = [p for p in chosen if p.geometry is not None and not p.geometry.isEmpty()]
@@ -271,7 +277,9 @@ def metric_crs(crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateRefere
     meridian = 3 * round(centre.x() / 3)
     if 75 <= meridian <= 135:
         return QgsCoordinateReferenceSystem(f"EPSG:{4534 + (meridian - 75) // 3}")
-    return QgsCoordinateReferenceSystem.fromProj(f"+proj=tmerc +lon_0={meridian} +k=1 +x_0=500000 +ellps=GRS80 +units=m +no_defs")
+    return QgsCoordinateReferenceSystem.fromProj(
+        f"+proj=tmerc +lon_0={meridian} +k=1 +x_0=500000 +ellps=GRS80 +units=m +no_defs"
+    )
 
 
 def crs_label(crs: QgsCoordinateReferenceSystem) -> str:
@@ -311,11 +319,31 @@ def coverage_layer(pages: list[ReadPatch], crs, wkb_type: int, photos: PagePhoto
         rows.append(
             (
                 [
-                    i + 1, r.patch_id, r.township_name, r.status, status_words(r.status), r.reasons,
-                    reasons_in_words(r.reasons) or "—", r.monitor_m2, r.monitor_mu, r.geom_m2, r.remain_m2,
-                    r.remain_rt, r.largest_m2, r.remnants, r.run_id, r.checked_at, local_time_text(r.checked_at),
-                    photo.paths[0], photo.paths[1], photo.captions[0], photo.captions[1], photo.note,
-                    r.final_status, review_words(r), result_words(r),
+                    i + 1,
+                    r.patch_id,
+                    r.township_name,
+                    r.status,
+                    status_words(r.status),
+                    r.reasons,
+                    reasons_in_words(r.reasons) or "—",
+                    r.monitor_m2,
+                    r.monitor_mu,
+                    r.geom_m2,
+                    r.remain_m2,
+                    r.remain_rt,
+                    r.largest_m2,
+                    r.remnants,
+                    r.run_id,
+                    r.checked_at,
+                    local_time_text(r.checked_at),
+                    photo.paths[0],
+                    photo.paths[1],
+                    photo.captions[0],
+                    photo.captions[1],
+                    photo.note,
+                    r.final_status,
+                    review_words(r),
+                    result_words(r),
                 ],  # fmt: skip
                 page.geometry,
             )
@@ -337,7 +365,9 @@ def figures_layer(pages: list[ReadPatch]) -> QgsVectorLayer:
 
 def context_layer(source, crs, feedback) -> QgsVectorLayer:
     """Every patch of INPUT (also those filtered out): the page's surroundings."""
-    layer = _memory_layer(QgsWkbTypes.displayString(source.wkbType()), crs, "其他图斑", (("patch_id", field_type("text")),))
+    layer = _memory_layer(
+        QgsWkbTypes.displayString(source.wkbType()), crs, "其他图斑", (("patch_id", field_type("text")),)
+    )
     request = QgsFeatureRequest().setSubsetOfAttributes([source.fields().lookupField("patch_id")])
     rows = []
     for n, feature in enumerate(source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)):
@@ -354,7 +384,9 @@ def remnants_layer(source) -> QgsVectorLayer:
     layer = _memory_layer(QgsWkbTypes.displayString(source.wkbType()), source.sourceCrs(), "残留建（构）筑物", ())
     rows = [
         ([], f.geometry())
-        for f in source.getFeatures(QgsFeatureRequest().setNoAttributes(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
+        for f in source.getFeatures(
+            QgsFeatureRequest().setNoAttributes(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+        )
         if f.hasGeometry()
     ]
     _add(layer, rows)
@@ -401,7 +433,9 @@ def match_photos(pages, crs, photos_src, photo_index: int, map_crs, context, fol
     """The photos inside or within 50 m of each page's patch (core.photos), scaled into `folder`."""
     to_map = map_crs if map_crs.isValid() else crs
     photo_crs = photos_src.sourceCrs()
-    patch_tf = QgsCoordinateTransform(crs, to_map, context.transformContext()) if crs.isValid() and crs != to_map else None
+    patch_tf = (
+        QgsCoordinateTransform(crs, to_map, context.transformContext()) if crs.isValid() and crs != to_map else None
+    )
     photo_tf = (
         QgsCoordinateTransform(photo_crs, to_map, context.transformContext())
         if photo_crs.isValid() and to_map.isValid() and photo_crs != to_map
@@ -410,7 +444,9 @@ def match_photos(pages, crs, photos_src, photo_index: int, map_crs, context, fol
     fields = photos_src.fields()
     time_index = fields.lookupField("timestamp")
     points, paths, times, geometries = [], [], [], []
-    for feature in photos_src.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+    for feature in photos_src.getFeatures(
+        QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+    ):
         path = plain_value(feature.attributes()[photo_index])
         if not feature.hasGeometry() or not path:
             continue

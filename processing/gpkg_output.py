@@ -78,7 +78,9 @@ def _as_qgis_writes(fields: QgsFields, columns: Sequence[Sequence]) -> list:
     return out
 
 
-def _fill_through_provider(dest: str, names: Sequence[str], rows: Iterable[Sequence], wkb: Sequence[bytes | None]) -> None:
+def _fill_through_provider(
+    dest: str, names: Sequence[str], rows: Iterable[Sequence], wkb: Sequence[bytes | None]
+) -> None:
     layer = QgsVectorLayer(dest, "output", "ogr")
     if not layer.isValid():
         raise Refusal("output_write_failed", output=dest, detail="the file cannot be opened")
@@ -97,4 +99,3 @@ def _fill_through_provider(dest: str, names: Sequence[str], rows: Iterable[Seque
 
     write_features(layer.dataProvider(), provider_rows(), map(from_wkb, wkb), output=dest)
     del layer
-

@@ -73,7 +73,9 @@ def to_shapely(geometries: Iterable[QgsGeometry | None]) -> tuple[np.ndarray, np
             continue
         wkb_type = geometry.wkbType()
         if QgsWkbTypes.isCurvedType(wkb_type) or QgsWkbTypes.hasZ(wkb_type) or QgsWkbTypes.hasM(wkb_type):
-            linear = geometry.constGet().segmentize() if QgsWkbTypes.isCurvedType(wkb_type) else geometry.constGet().clone()
+            linear = (
+                geometry.constGet().segmentize() if QgsWkbTypes.isCurvedType(wkb_type) else geometry.constGet().clone()
+            )
             linear.dropZValue()
             linear.dropMValue()
             geometry = QgsGeometry(linear)
@@ -295,7 +297,13 @@ def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
     if isinstance(value, QgsProcessingFeatureSourceDefinition):
         if value.selectedFeaturesOnly or value.featureLimit not in (-1, None) or getattr(value, "filterExpression", ""):
             return None
-    if layer is None or layer.providerType() != "ogr" or layer.isEditable() or layer.isModified() or layer.subsetString():
+    if (
+        layer is None
+        or layer.providerType() != "ogr"
+        or layer.isEditable()
+        or layer.isModified()
+        or layer.subsetString()
+    ):
         return None
     parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
     path = parts.get("path") or ""
@@ -306,7 +314,9 @@ def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
     return path, name if name else (int(index) if index is not None else 0)
 
 
-def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_features: bool = False) -> ReadLayer | None:
+def read_gpkg_arrow(
+    layer, value, source, with_attributes: bool = True, keep_features: bool = False
+) -> ReadLayer | None:
     """The ReadLayer read_source gives, through GDAL's Arrow interface (GDAL >= 3.6, the GDAL QGIS
     itself runs on); None wherever that is not sure to give the same features and values."""
     where = _whole_saved_layer(layer, value)
@@ -330,7 +340,7 @@ def read_gpkg_arrow(layer, value, source, with_attributes: bool = True, keep_fea
         if gdal_layer is None or dataset.GetDriver().ShortName != "GPKG":
             return None
         read = _arrow_columns(gdal_layer, fields)
-    except Exception:  # noqa: BLE001 - whatever GDAL says, QGIS's own reading still works
+    except Exception:
         return None
     if read is None:
         return None
@@ -433,7 +443,7 @@ def write_features(
     def add(features: list) -> None:
         try:
             add_features(sink, features, output)
-        except BaseException as error:  # noqa: BLE001 - handed back to the caller below
+        except BaseException as error:
             failure.append(error)
 
     worker: threading.Thread | None = None

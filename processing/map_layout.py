@@ -127,7 +127,9 @@ def style_context(layer: QgsVectorLayer) -> None:
 
 
 def style_remnants(layer: QgsVectorLayer) -> None:
-    symbol = QgsFillSymbol.createSimple({"color": "255,127,0,190", "outline_color": "140,45,4", "outline_width": "0.25"})
+    symbol = QgsFillSymbol.createSimple(
+        {"color": "255,127,0,190", "outline_color": "140,45,4", "outline_width": "0.25"}
+    )
     layer.setRenderer(QgsSingleSymbolRenderer(symbol))
 
 
@@ -227,7 +229,9 @@ def wire(layout: QgsPrintLayout, layers: PageLayers, map_crs: QgsCoordinateRefer
 def _always_text():
     """Text stays text in the PDF (searchable, selectable): the 3.22 name, or the newer enum."""
     enum = getattr(Qgis, "TextRenderFormat", None)
-    return enum.AlwaysText if enum is not None and hasattr(enum, "AlwaysText") else QgsRenderContext.TextFormatAlwaysText
+    return (
+        enum.AlwaysText if enum is not None and hasattr(enum, "AlwaysText") else QgsRenderContext.TextFormatAlwaysText
+    )
 
 
 def export_pdf(layout: QgsPrintLayout, path: str, feedback) -> None:

@@ -94,10 +94,14 @@ def parse_filter(text: str, fields=None) -> QgsExpression | None:
         raise Refusal("bad_filter", expression=text, detail=expression.parserErrorString())
     if fields is not None:
         unknown = sorted(
-            c for c in expression.referencedColumns() if c != QgsFeatureRequest.ALL_ATTRIBUTES and fields.lookupField(c) < 0
+            c
+            for c in expression.referencedColumns()
+            if c != QgsFeatureRequest.ALL_ATTRIBUTES and fields.lookupField(c) < 0
         )
         if unknown:
-            raise Refusal("filter_unknown_field", expression=text, unknown=", ".join(unknown), fields=", ".join(fields.names()))
+            raise Refusal(
+                "filter_unknown_field", expression=text, unknown=", ".join(unknown), fields=", ".join(fields.names())
+            )
     return expression
 
 
@@ -109,9 +113,7 @@ def add_audit_log_input(algorithm) -> None:
     """The exports' optional AUDIT_LOG (an existing log: exporting never writes to it) and the
     AUDIT_HEAD output (the head hash printed, empty when none is)."""
     algorithm.addParameter(
-        QgsProcessingParameterFile(
-            "AUDIT_LOG", "审计日志（可选）Audit log", fileFilter=AUDIT_LOG_FILTER, optional=True
-        )
+        QgsProcessingParameterFile("AUDIT_LOG", "审计日志（可选）Audit log", fileFilter=AUDIT_LOG_FILTER, optional=True)
     )
     algorithm.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "审计链头哈希 Audit log head hash"))
 

@@ -52,19 +52,32 @@ class SampleAuditAlgorithm(BaseAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches (verify OUTPUT)"))
         self.addParameter(
-            QgsProcessingParameterNumber("COUNT", "每个乡镇抽取数 Patches per township", QgsProcessingParameterNumber.Integer, 1, minValue=0)
-        )
-        self.addParameter(
             QgsProcessingParameterNumber(
-                "PERCENT", "抽取比例 %（COUNT 为 0 时）Percent (when COUNT is 0)", QgsProcessingParameterNumber.Double, 10.0,
-                minValue=0.0, maxValue=100.0,
+                "COUNT", "每个乡镇抽取数 Patches per township", QgsProcessingParameterNumber.Integer, 1, minValue=0
             )
         )
-        self.addParameter(QgsProcessingParameterString("STATUS", "参与抽取的核查结果 Status codes to draw from", "pass"))
         self.addParameter(
             QgsProcessingParameterNumber(
-                "SEED", "随机种子（可选）Seed", QgsProcessingParameterNumber.Integer, None, optional=True,
-                minValue=0, maxValue=MAX_SEED,
+                "PERCENT",
+                "抽取比例 %（COUNT 为 0 时）Percent (when COUNT is 0)",
+                QgsProcessingParameterNumber.Double,
+                10.0,
+                minValue=0.0,
+                maxValue=100.0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString("STATUS", "参与抽取的核查结果 Status codes to draw from", "pass")
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                "SEED",
+                "随机种子（可选）Seed",
+                QgsProcessingParameterNumber.Integer,
+                None,
+                optional=True,
+                minValue=0,
+                maxValue=MAX_SEED,
             )
         )
         self.addParameter(audit_log_parameter())
@@ -88,7 +101,9 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         log = audit_log_target(self, parameters, context)
 
         features = []
-        for i, feature in enumerate(source.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)):
+        for i, feature in enumerate(
+            source.getFeatures(QgsFeatureRequest(), QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
+        ):
             if i % 5000 == 0 and feedback.isCanceled():
                 raise Cancelled()
             features.append(feature)
@@ -98,7 +113,9 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         for patch_id in ids:
             seen[patch_id] = seen.get(patch_id, 0) + 1
         statuses_now = [plain_value(a[status_i]) for a in attributes]
-        overturned = self._final_statuses(log, ids, [plain_value(a[run_i]) if run_i >= 0 else None for a in attributes], statuses_now)
+        overturned = self._final_statuses(
+            log, ids, [plain_value(a[run_i]) if run_i >= 0 else None for a in attributes], statuses_now
+        )
         if overturned:
             examples = ", ".join(f"{ids[i]} {statuses_now[i]}→{final}" for i, final in sorted(overturned.items())[:3])
             feedback.pushInfo(text("sample_final_status", chinese, count=len(overturned), examples=examples))
@@ -118,7 +135,13 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         if not drawn:
             feedback.pushWarning(text("sample_none_eligible", chinese, statuses=",".join(statuses)))
         feedback.pushInfo(
-            text("sample_drawn", chinese, townships=len(strata), eligible=sum(s.eligible for s in strata), drawn=len(drawn))
+            text(
+                "sample_drawn",
+                chinese,
+                townships=len(strata),
+                eligible=sum(s.eligible for s in strata),
+                drawn=len(drawn),
+            )
         )
 
         keep = [i for i, f in enumerate(source.fields()) if f.name().lower() != SAMPLE_SEED_FIELD]
@@ -146,7 +169,10 @@ class SampleAuditAlgorithm(BaseAlgorithm):
                 "statuses": statuses,
                 "input": input_record(source_text, geometries, attributes, source.fields().names()),
                 "runs": runs,
-                "strata": [{"township": s.township, "eligible": s.eligible, "drawn": [c.patch_id for c in s.drawn]} for s in strata],
+                "strata": [
+                    {"township": s.township, "eligible": s.eligible, "drawn": [c.patch_id for c in s.drawn]}
+                    for s in strata
+                ],
                 "drawn": [c.patch_id for c in drawn],
                 "overturned": sorted({ids[i]: final for i, final in overturned.items()}.items()),
             }
@@ -163,7 +189,9 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         overturned patch is drawn as what it was overturned to, as the maps and report show it."""
         if not log or not os.path.isfile(log):
             return {}
-        decided = [(patch_id, str(run) if run else None, status) for patch_id, run, status in zip(ids, run_ids, statuses)]
+        decided = [
+            (patch_id, str(run) if run else None, status) for patch_id, run, status in zip(ids, run_ids, statuses)
+        ]
         states = audit.standing_states(log, decided).states
         out = {}
         for i, (patch_id, status) in enumerate(zip(ids, statuses)):
@@ -178,7 +206,8 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         feature id column a GeoPackage exposes (fid) is left out, it changes when a layer is re-saved."""
         blob = bytes(feature.geometry().asWkb()) if feature.hasGeometry() else b""
         names = feature.fields().names()
-        values = [plain_attribute(v) for n, v in zip(names, feature.attributes()) if n.lower() not in ("fid", "ogc_fid")]
+        values = [
+            plain_attribute(v) for n, v in zip(names, feature.attributes()) if n.lower() not in ("fid", "ogc_fid")
+        ]
         body = audit.canonical(values).encode("utf-8")
         return hashlib.sha256(blob + b"\x1e" + body).hexdigest()
-

@@ -20,7 +20,7 @@ def ui_locale() -> str:
             if chosen:
                 return chosen
         return QgsApplication.locale() or ""
-    except Exception:  # noqa: BLE001 - no application yet: English
+    except Exception:
         return ""
 
 

@@ -71,10 +71,17 @@ class VerifyAlgorithm(BaseAlgorithm):
     def initAlgorithm(self, config=None):
         polygon = [QgsProcessing.TypeVectorPolygon]
         self.addParameter(QgsProcessingParameterFeatureSource("PATCHES", "督察图斑 Supervision patches", polygon))
-        self.addParameter(QgsProcessingParameterField("PATCH_ID_FIELD", "监测编号字段 Patch id field", parentLayerParameterName="PATCHES"))
         self.addParameter(
             QgsProcessingParameterField(
-                "MONITORED_AREA_FIELD", "监测面积字段 Monitored area field", parentLayerParameterName="PATCHES", optional=True
+                "PATCH_ID_FIELD", "监测编号字段 Patch id field", parentLayerParameterName="PATCHES"
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                "MONITORED_AREA_FIELD",
+                "监测面积字段 Monitored area field",
+                parentLayerParameterName="PATCHES",
+                optional=True,
             )
         )
         self.addParameter(
@@ -90,32 +97,51 @@ class VerifyAlgorithm(BaseAlgorithm):
                 "TOWNSHIP_FIELD", "乡镇字段 Township field", parentLayerParameterName="PATCHES", optional=True
             )
         )
-        self.addParameter(QgsProcessingParameterFeatureSource("SURVEY", "拆除后现状调查 Post-demolition survey", polygon))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource("SURVEY", "拆除后现状调查 Post-demolition survey", polygon)
+        )
         self.addParameter(
             QgsProcessingParameterFeatureSource("COVERAGE", "调查范围 Surveyed extent", polygon, optional=True)
         )
         for name, label, default in (
             ("MAX_REMAINING_RATIO", "允许剩余比例 Max remaining ratio", DEFAULT_MAX_REMAINING_RATIO),
             ("AREA_TOLERANCE", "面积容差（平方米）Area tolerance (m²)", DEFAULT_AREA_TOLERANCE),
-            ("MAIN_STRUCTURE_AREA", "主体建筑面积阈值（平方米，0 为关闭）Main structure area (m², 0 = off)", DEFAULT_MAIN_STRUCTURE_AREA),
+            (
+                "MAIN_STRUCTURE_AREA",
+                "主体建筑面积阈值（平方米，0 为关闭）Main structure area (m², 0 = off)",
+                DEFAULT_MAIN_STRUCTURE_AREA,
+            ),
         ):
             self.addParameter(
                 QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Double, default, minValue=0.0)
             )
         self.addParameter(
             QgsProcessingParameterEnum(
-                "AREA_METHOD", "面积算法 Area method", options=["椭球面积 ellipsoidal", "平面面积 planar"], defaultValue=0
-            )
-        )
-        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", "核查结果 Verified patches", QgsProcessing.TypeVectorPolygon))
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                "OUTPUT_REMNANTS", "残留部分 Remnants", QgsProcessing.TypeVectorPolygon, optional=True, createByDefault=False
+                "AREA_METHOD",
+                "面积算法 Area method",
+                options=["椭球面积 ellipsoidal", "平面面积 planar"],
+                defaultValue=0,
             )
         )
         self.addParameter(
+            QgsProcessingParameterFeatureSink("OUTPUT", "核查结果 Verified patches", QgsProcessing.TypeVectorPolygon)
+        )
+        self.addParameter(
             QgsProcessingParameterFeatureSink(
-                "OUTPUT_SUMMARY", "乡镇汇总 Township summary", QgsProcessing.TypeVector, optional=True, createByDefault=False
+                "OUTPUT_REMNANTS",
+                "残留部分 Remnants",
+                QgsProcessing.TypeVectorPolygon,
+                optional=True,
+                createByDefault=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                "OUTPUT_SUMMARY",
+                "乡镇汇总 Township summary",
+                QgsProcessing.TypeVector,
+                optional=True,
+                createByDefault=False,
             )
         )
         self.addOutput(QgsProcessingOutputString("RUN_ID", "运行编号 Run id"))
@@ -139,11 +165,15 @@ class VerifyAlgorithm(BaseAlgorithm):
         require_polygons(survey_src, names["SURVEY"])
         if coverage_src is not None:
             require_polygons(coverage_src, names["COVERAGE"])
-        id_index = require_field(patches_src, names["PATCHES"], self.parameterAsString(parameters, "PATCH_ID_FIELD", context))
+        id_index = require_field(
+            patches_src, names["PATCHES"], self.parameterAsString(parameters, "PATCH_ID_FIELD", context)
+        )
         area_index = require_field(
             patches_src, names["PATCHES"], self.parameterAsString(parameters, "MONITORED_AREA_FIELD", context)
         )
-        town_index = require_field(patches_src, names["PATCHES"], self.parameterAsString(parameters, "TOWNSHIP_FIELD", context))
+        town_index = require_field(
+            patches_src, names["PATCHES"], self.parameterAsString(parameters, "TOWNSHIP_FIELD", context)
+        )
         self._refuse_output_over_input(parameters, context)
         audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
 
@@ -158,8 +188,12 @@ class VerifyAlgorithm(BaseAlgorithm):
 
         feedback.setProgressText("读取图层 Reading layers")
         clock = time.perf_counter()
-        patches = read_source(patches_src, feedback, keep_features=True, **self._as_file(parameters, "PATCHES", context))
-        survey = read_source(survey_src, feedback, with_attributes=False, **self._as_file(parameters, "SURVEY", context))
+        patches = read_source(
+            patches_src, feedback, keep_features=True, **self._as_file(parameters, "PATCHES", context)
+        )
+        survey = read_source(
+            survey_src, feedback, with_attributes=False, **self._as_file(parameters, "SURVEY", context)
+        )
         coverage = (
             read_source(coverage_src, feedback, with_attributes=False, **self._as_file(parameters, "COVERAGE", context))
             if coverage_src is not None
@@ -182,7 +216,9 @@ class VerifyAlgorithm(BaseAlgorithm):
                 read_repaired=patches.read_repaired,
             ),
             Layer(names["SURVEY"], survey.geometries, survey.crs, read_repaired=survey.read_repaired),
-            Layer(names["COVERAGE"], coverage.geometries, coverage.crs, read_repaired=coverage.read_repaired) if coverage else None,
+            Layer(names["COVERAGE"], coverage.geometries, coverage.crs, read_repaired=coverage.read_repaired)
+            if coverage
+            else None,
             rules,
             progress=lambda f: feedback.setProgress(10 + 80 * f),
             is_cancelled=feedback.isCanceled,
@@ -232,7 +268,11 @@ class VerifyAlgorithm(BaseAlgorithm):
         project); GeoPackage in QGIS 3.22 and shapefiles keep no aliases on disk."""
         from qgis.core import QgsProcessingUtils
 
-        for key, spec in (("OUTPUT", RESULT_FIELDS), ("OUTPUT_REMNANTS", REMNANT_FIELDS), ("OUTPUT_SUMMARY", SUMMARY_FIELDS)):
+        for key, spec in (
+            ("OUTPUT", RESULT_FIELDS),
+            ("OUTPUT_REMNANTS", REMNANT_FIELDS),
+            ("OUTPUT_SUMMARY", SUMMARY_FIELDS),
+        ):
             dest = getattr(self, "_destinations", {}).get(key)
             layer = QgsProcessingUtils.mapLayerFromString(dest, context) if dest else None
             if layer is None:
@@ -281,7 +321,9 @@ class VerifyAlgorithm(BaseAlgorithm):
         if keep == list(range(source.fields().count())):
             rows = (list(attributes) + list(values) for attributes, values in zip(patches.attributes, results))
         else:
-            rows = ([attributes[k] for k in keep] + list(values) for attributes, values in zip(patches.attributes, results))
+            rows = (
+                [attributes[k] for k in keep] + list(values) for attributes, values in zip(patches.attributes, results)
+            )
         write_features(sink, rows, patches.output_geometries(), output=dest)
         close_sink(sink)  # the file is closed here, inside the timing (a GeoPackage builds its index now)
         del sink
@@ -297,7 +339,11 @@ class VerifyAlgorithm(BaseAlgorithm):
         if bulk_destination(parameters.get("OUTPUT_REMNANTS"), dest):
             close_sink(sink)
             del sink
-            wkb = shapely.to_wkb(parts.geometries, flavor="iso", byte_order=1, output_dimension=2) if len(parts.geometries) else []
+            wkb = (
+                shapely.to_wkb(parts.geometries, flavor="iso", byte_order=1, output_dimension=2)
+                if len(parts.geometries)
+                else []
+            )
             fill_output(dest, fields, [ids, parts.part, parts.area_m2], list(wkb), shapely.bounds(parts.geometries))
             return dest
         rows = ([i, n, a] for i, n, a in zip(ids, parts.part.tolist(), parts.area_m2.tolist()))

@@ -49,7 +49,9 @@ def county(n: int) -> tuple[Path, int]:
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         print(f"== generating {path.name} (once)", flush=True)
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_data.py"), str(path), "--patches", str(n)], check=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "bench_data.py"), str(path), "--patches", str(n)], check=True
+        )
     from osgeo import ogr
 
     ogr.UseExceptions()  # GDAL >= 3.9 warns when neither is chosen
@@ -61,8 +63,9 @@ def timed(command: list[str], env: dict | None = None) -> tuple[Run, str]:
     """Wall time and peak memory (max RSS, through GNU time) of one command; its output."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as stats:
         clock = time.perf_counter()
-        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", stats.name, *command],
-                              capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", "-o", stats.name, *command], capture_output=True, text=True, env=env
+        )
         wall = time.perf_counter() - clock
         if done.returncode != 0:
             raise SystemExit(f"failed: {' '.join(command)}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
@@ -82,18 +85,57 @@ def bench_size(n: int, repeat: int, work: Path, keep_output: bool) -> Row:
     row = Row(n, survey)
     patches, survey_layer = f"{path}|layername=patches", f"{path}|layername=survey"
     tools = {
-        "native": lambda out: [str(QGIS_PROCESS), "run", "native:calculatevectoroverlaps", "--ELLIPSOID=EPSG:1024", "--",
-                               f"INPUT={patches}", f"LAYERS={survey_layer}", f"OUTPUT={out}"],
-        "verify": lambda out: [str(QGIS_PROCESS), "run", "demolitionverifier:verify", "--ELLIPSOID=EPSG:1024", "--",
-                               f"PATCHES={patches}", "PATCH_ID_FIELD=JCBH", "MONITORED_AREA_FIELD=JCMJ",
-                               "MONITORED_AREA_UNIT=1", "TOWNSHIP_FIELD=XZQMC", f"SURVEY={survey_layer}", f"OUTPUT={out}"],
-        "cli": lambda out: [str(ROOT / ".build" / "venv" / "bin" / "python"), "-m", "demolition_verifier.cli",
-                            str(path), str(path), "--patches-layer", "patches", "--survey-layer", "survey",
-                            "--id-field", "JCBH", "--area-field", "JCMJ", "--area-unit", "1",
-                            "--township-field", "XZQMC", "-o", out],
+        "native": lambda out: [
+            str(QGIS_PROCESS),
+            "run",
+            "native:calculatevectoroverlaps",
+            "--ELLIPSOID=EPSG:1024",
+            "--",
+            f"INPUT={patches}",
+            f"LAYERS={survey_layer}",
+            f"OUTPUT={out}",
+        ],
+        "verify": lambda out: [
+            str(QGIS_PROCESS),
+            "run",
+            "demolitionverifier:verify",
+            "--ELLIPSOID=EPSG:1024",
+            "--",
+            f"PATCHES={patches}",
+            "PATCH_ID_FIELD=JCBH",
+            "MONITORED_AREA_FIELD=JCMJ",
+            "MONITORED_AREA_UNIT=1",
+            "TOWNSHIP_FIELD=XZQMC",
+            f"SURVEY={survey_layer}",
+            f"OUTPUT={out}",
+        ],
+        "cli": lambda out: [
+            str(ROOT / ".build" / "venv" / "bin" / "python"),
+            "-m",
+            "demolition_verifier.cli",
+            str(path),
+            str(path),
+            "--patches-layer",
+            "patches",
+            "--survey-layer",
+            "survey",
+            "--id-field",
+            "JCBH",
+            "--area-field",
+            "JCMJ",
+            "--area-unit",
+            "1",
+            "--township-field",
+            "XZQMC",
+            "-o",
+            out,
+        ],
     }
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / '.build' / 'plugins'}:{ROOT / '.build' / 'pydeps'}",
-           "QT_QPA_PLATFORM": "offscreen"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT / '.build' / 'plugins'}:{ROOT / '.build' / 'pydeps'}",
+        "QT_QPA_PLATFORM": "offscreen",
+    }
     for name, command in tools.items():
         runs = []
         for attempt in range(repeat):
@@ -104,9 +146,15 @@ def bench_size(n: int, repeat: int, work: Path, keep_output: bool) -> Row:
                 shutil.copy(out, work / "verified_for_recheck.gpkg")
             out.unlink(missing_ok=True)
         row.runs[name] = best(runs)
-        print(f"   {n:>9,} patches  {name:<6} {row.runs[name].wall:7.2f} s  peak {row.runs[name].peak_mib:7.0f} MiB"
-              + (f"  (read {row.runs[name].split[0]:.2f}, compute {row.runs[name].split[1]:.2f}, write {row.runs[name].split[2]:.2f})"
-                 if row.runs[name].split else ""), flush=True)
+        print(
+            f"   {n:>9,} patches  {name:<6} {row.runs[name].wall:7.2f} s  peak {row.runs[name].peak_mib:7.0f} MiB"
+            + (
+                f"  (read {row.runs[name].split[0]:.2f}, compute {row.runs[name].split[1]:.2f}, write {row.runs[name].split[2]:.2f})"
+                if row.runs[name].split
+                else ""
+            ),
+            flush=True,
+        )
     return row
 
 
@@ -125,7 +173,9 @@ def machine() -> str:
     version = subprocess.run([str(QGIS_PROCESS), "--version"], capture_output=True, text=True).stdout
     qgis = next((line.split("-")[0].strip() for line in version.splitlines() if line.startswith("QGIS ")), "QGIS ?")
     gdal = next((line.strip() for line in version.splitlines() if line.startswith("GDAL")), "")
-    debian = Path("/etc/debian_version").read_text().strip() if Path("/etc/debian_version").exists() else platform.platform()
+    debian = (
+        Path("/etc/debian_version").read_text().strip() if Path("/etc/debian_version").exists() else platform.platform()
+    )
     return f"{os.cpu_count()} × {cpu}{memory}; Debian {debian}; {qgis}; {gdal}".strip("; ")
 
 
@@ -146,7 +196,9 @@ def table(rows: list[Row]) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--million", action="store_true", help="also 1 000 000 patches (about 2 000 000 survey polygons)")
+    parser.add_argument(
+        "--million", action="store_true", help="also 1 000 000 patches (about 2 000 000 survey polygons)"
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool and size below 1 000 000; the best counts")
     args = parser.parse_args(argv)
@@ -160,9 +212,19 @@ def main(argv=None) -> int:
         recheck = ""
         verified = work / "verified_for_recheck.gpkg"
         if verified.exists():
-            done = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench_recheck.py"), str(verified),
-                                   str(CACHE / f"county_{RECHECK_SIZE}.gpkg")], capture_output=True, text=True)
-            recheck = next((line for line in done.stdout.splitlines() if line.startswith("recheck:")), done.stderr[-500:])
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "scripts" / "bench_recheck.py"),
+                    str(verified),
+                    str(CACHE / f"county_{RECHECK_SIZE}.gpkg"),
+                ],
+                capture_output=True,
+                text=True,
+            )
+            recheck = next(
+                (line for line in done.stdout.splitlines() if line.startswith("recheck:")), done.stderr[-500:]
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report = f"{table(rows)}\n\n"

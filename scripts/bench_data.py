@@ -101,7 +101,12 @@ def write(path: str, n: int, seed: int) -> tuple[int, int]:
             ["WKT", "String", "String", "Real", "String"],
             [shapely.to_wkt(patches, rounding_precision=3), ids, town, jcmj, ["违法建设"] * n],
         )
-        write_csv(scsv, ["WKT", "LX"], ["WKT", "String"], [shapely.to_wkt(survey, rounding_precision=3), ["建筑物"] * len(survey)])
+        write_csv(
+            scsv,
+            ["WKT", "LX"],
+            ["WKT", "String"],
+            [shapely.to_wkt(survey, rounding_precision=3), ["建筑物"] * len(survey)],
+        )
         for src, name, mode, keep in (
             (pcsv, "patches", "-overwrite", "JCBH,XZQMC,JCMJ,TBLX"),
             (scsv, "survey", "-update", "LX"),

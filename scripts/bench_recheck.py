@@ -42,8 +42,10 @@ def main(argv=None) -> int:
         times = _with_core(result, survey, fids)
         how = "core Verifier, survey index built once"
     first, rest = times[0], times[1:]
-    print(f"recheck: first {first:.1f} ms, median {statistics.median(rest):.1f} ms, max {max(rest):.1f} ms "
-          f"({len(rest)} clicks on {result.featureCount()} patches; {how})")
+    print(
+        f"recheck: first {first:.1f} ms, median {statistics.median(rest):.1f} ms, max {max(rest):.1f} ms "
+        f"({len(rest)} clicks on {result.featureCount()} patches; {how})"
+    )
     app.exitQgis()
     return 0
 
@@ -75,9 +77,15 @@ def _with_core(result, survey, fids: list[int]) -> list[float]:
         feature = features[fid]
         clock = time.perf_counter()
         geoms, _ = to_shapely([feature.geometry()])
-        patch = PatchLayer("patches", geoms, crs_text(result.crs()), ids=[feature["patch_id"]], monitored=[feature["JCMJ"]])
+        patch = PatchLayer(
+            "patches", geoms, crs_text(result.crs()), ids=[feature["patch_id"]], monitored=[feature["JCMJ"]]
+        )
         if verifier is None:  # the survey and its index, built once, outside the timing of later clicks
-            verifier = Verifier(patch, Layer("survey", survey_geoms, crs_text(survey.crs())), rules=Rules(monitored_area_unit=AreaUnit.MU))
+            verifier = Verifier(
+                patch,
+                Layer("survey", survey_geoms, crs_text(survey.crs())),
+                rules=Rules(monitored_area_unit=AreaUnit.MU),
+            )
         verifier.patches = patch
         verifier.run()
         times.append((time.perf_counter() - clock) * 1000)

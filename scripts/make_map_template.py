@@ -104,10 +104,12 @@ def build() -> QgsPrintLayout:
     # -- title band ---------------------------------------------------------------------------------
     label(layout, "title", "[% @dv_title %]", 10, 5, 277, 11, 20, True, Qt.AlignHCenter)
     label(
-        layout, "subtitle", "[% \"township\" %]　　图斑编号：[% \"patch_id\" %]", 10, 16, 277, 8, 13, False, Qt.AlignHCenter
+        layout, "subtitle", '[% "township" %]　　图斑编号：[% "patch_id" %]', 10, 16, 277, 8, 13, False, Qt.AlignHCenter
     )
     # result_zh: the final status, with the review beside it (通过（改判；原计算：不通过）, 不通过（存疑）)
-    badge = label(layout, "status_badge", "核查结果：[% \"result_zh\" %]", 187, 26, 100, 10, 13, True, Qt.AlignHCenter, frame=True)
+    badge = label(
+        layout, "status_badge", '核查结果：[% "result_zh" %]', 187, 26, 100, 10, 13, True, Qt.AlignHCenter, frame=True
+    )
     badge.setBackgroundEnabled(True)
     badge.setFrameStrokeWidth(QgsLayoutMeasurement(0.5, MM))
     colour = (
@@ -223,18 +225,20 @@ def build() -> QgsPrintLayout:
         # "Picture expression eval error") whenever QGIS refreshes the picture outside a page.
         source = f"coalesce(attribute(@atlas_feature, 'photo_{n}'), '')"
         props.setProperty(QgsLayoutObject.PictureSource, QgsProperty.fromExpression(source))
-        props.setProperty(QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(f"coalesce(\"photo_{n}\", '') = ''"))
+        props.setProperty(
+            QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(f"coalesce(\"photo_{n}\", '') = ''")
+        )
         layout.addLayoutItem(picture)
         place(picture, x, 140, 49, 34, f"photo{n}")
-        caption = label(layout, f"photo{n}_caption", f"[% \"photo_{n}_cap\" %]", x, 174.5, 49, 8, 7, color=GREY)
+        caption = label(layout, f"photo{n}_caption", f'[% "photo_{n}_cap" %]', x, 174.5, 49, 8, 7, color=GREY)
         caption.setVAlign(Qt.AlignTop)
-    note = label(layout, "photo_note", "[% \"photo_note\" %]", 187, 140, 100, 34, 9, align=Qt.AlignHCenter, color=GREY)
+    note = label(layout, "photo_note", '[% "photo_note" %]', 187, 140, 100, 34, 9, align=Qt.AlignHCenter, color=GREY)
     note.setVAlign(Qt.AlignVCenter)
 
     # -- bottom band: the run (with the audit log's head hashes under it, when given), and the signatures --
     # @dv_audit is '' or one or two lines, each after a line break: the band holds up to four lines.
     info = (
-        "核查时间：[% \"checked_txt\" %]　运行编号：[% \"run_id\" %]　"
+        '核查时间：[% "checked_txt" %]　运行编号：[% "run_id" %]　'
         "出图时间：[% format_date(now(), 'yyyy-MM-dd HH:mm') %]　"
         "第 [% @atlas_featurenumber %] / [% @atlas_totalfeatures %] 页[% @dv_audit %]\n"
         "坐标系：[% @dv_crs %]　比例尺 1:[% format_number(map_get(item_variables('map'), 'map_scale'), 0) %]"
@@ -243,8 +247,7 @@ def build() -> QgsPrintLayout:
     run = label(layout, "run_info", info, 10, 183.5, 172, 21, 8, color=GREY)
     run.setVAlign(Qt.AlignTop)
     signatures = (
-        "核查人（签字）：________________　日期：____________\n\n"
-        "审核人（签字）：________________　日期：____________"
+        "核查人（签字）：________________　日期：____________\n\n审核人（签字）：________________　日期：____________"
     )
     sign = label(layout, "signatures", signatures, 187, 187, 100, 17, 10)
     sign.setVAlign(Qt.AlignVCenter)

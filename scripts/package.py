@@ -17,7 +17,10 @@ def tracked_and_built() -> list[Path]:
     # tracked files and new ones not ignored: the working tree as the developer sees it
     listed = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", *INCLUDE],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     files = {ROOT / line for line in listed.stdout.splitlines() if line}
     files |= set((ROOT / "resources" / "i18n").glob("*.qm"))

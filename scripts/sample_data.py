@@ -112,7 +112,13 @@ def build(n_patches: int, seed: int):
                 building(0.4, 0.6, rng.uniform(-w / 3, w / 3), rng.uniform(-h / 3, h / 3), "构筑物")
         elif case == "debris_large":
             for _ in range(rng.integers(2, 5)):
-                building(rng.uniform(1.5, 2.8), rng.uniform(1.5, 3), rng.uniform(-w / 3, w / 3), rng.uniform(-h / 3, h / 3), "构筑物")
+                building(
+                    rng.uniform(1.5, 2.8),
+                    rng.uniform(1.5, 3),
+                    rng.uniform(-w / 3, w / 3),
+                    rng.uniform(-h / 3, h / 3),
+                    "构筑物",
+                )
         elif case == "main_kept":
             building(rng.uniform(8, 16), rng.uniform(8, 14))
         elif case == "resurvey_overlap":
@@ -156,8 +162,15 @@ def write(path: str, n_patches: int, seed: int) -> None:
         ds,
         "patches",
         patches,
-        [("JCBH", ogr.OFTString), ("XZQDM", ogr.OFTString), ("XZQMC", ogr.OFTString), ("JCMJ", ogr.OFTReal),
-         ("TBLX", ogr.OFTString), ("QSX", ogr.OFTString), ("HSX", ogr.OFTString)],
+        [
+            ("JCBH", ogr.OFTString),
+            ("XZQDM", ogr.OFTString),
+            ("XZQMC", ogr.OFTString),
+            ("JCMJ", ogr.OFTReal),
+            ("TBLX", ogr.OFTString),
+            ("QSX", ogr.OFTString),
+            ("HSX", ogr.OFTString),
+        ],
     )
     write_layer(ds, "survey", survey, [("LX", ogr.OFTString)])
     write_layer(ds, "coverage", coverage, [])

@@ -30,7 +30,7 @@ def guarded(step):
     def run():
         try:
             step()
-        except Exception:  # noqa: BLE001 - report anything and stop QGIS
+        except Exception:
             fail(traceback.format_exc())
 
     return run
@@ -114,7 +114,9 @@ def widen_view() -> None:
     canvas = iface.mapCanvas()
     centre = canvas.extent().center()
     half = 260.0  # about 3 x 3 patches around the one clicked
-    canvas.setExtent(QgsRectangle(centre.x() - half * 1.4, centre.y() - half, centre.x() + half * 1.4, centre.y() + half))
+    canvas.setExtent(
+        QgsRectangle(centre.x() - half * 1.4, centre.y() - half, centre.x() + half * 1.4, centre.y() + half)
+    )
     canvas.refresh()
     QTimer.singleShot(4000, grab)
 

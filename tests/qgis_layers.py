@@ -11,8 +11,9 @@ X0, Y0 = 39_550_000.0, 3_880_000.0  # EPSG:4527, near the central meridian
 _TYPES = {str: field_type("text"), float: field_type("real"), int: field_type("int")}
 
 
-def memory_layer(name: str, wkts: list[str | None], crs: str = "EPSG:4527", fields=None, rows=None,
-                 geometry: str = "Polygon") -> QgsVectorLayer:
+def memory_layer(
+    name: str, wkts: list[str | None], crs: str = "EPSG:4527", fields=None, rows=None, geometry: str = "Polygon"
+) -> QgsVectorLayer:
     """fields: [(name, python type)]; rows: one list of values per geometry."""
     layer = QgsVectorLayer(f"{geometry}?crs={crs}", name, "memory")
     provider = layer.dataProvider()
@@ -56,11 +57,11 @@ class RecordingFeedback(QgsProcessingFeedback):
         super().__init__()
         self.lines: list[str] = []
 
-    def pushInfo(self, info):  # noqa: N802
+    def pushInfo(self, info):
         self.lines.append(info)
         super().pushInfo(info)
 
-    def pushWarning(self, warning):  # noqa: N802
+    def pushWarning(self, warning):
         self.lines.append(warning)
         super().pushWarning(warning)
 
@@ -105,7 +106,13 @@ def make_gpkg(path, layer_type=None, extra_field=None) -> str:
     geometries; a multipolygon; an unclosed ring is left to test_bad_input."""
     from osgeo import ogr
 
-    fields = [("JCBH", ogr.OFTString), ("XZQMC", ogr.OFTString), ("N", ogr.OFTInteger), ("BIG", ogr.OFTInteger64), ("JCMJ", ogr.OFTReal)]
+    fields = [
+        ("JCBH", ogr.OFTString),
+        ("XZQMC", ogr.OFTString),
+        ("N", ogr.OFTInteger),
+        ("BIG", ogr.OFTInteger64),
+        ("JCMJ", ogr.OFTReal),
+    ]
     rows = [
         ("A1", "城关镇", 3, 2**40, 1.5, box_wkt(X0, Y0, X0 + 100, Y0 + 100)),
         (None, "", None, None, None, None),

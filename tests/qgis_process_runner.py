@@ -21,7 +21,10 @@ class QgisProcess:
         env.pop("PYTHONPATH", None)
         return subprocess.run(
             ["bash", str(WRAPPER), "run", algorithm, *extra_args, "--", *params],
-            env=env, capture_output=True, text=True, timeout=300,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
 
     @staticmethod
@@ -44,8 +47,7 @@ def read_layer(path: str, layer: str | None = None) -> list[dict]:
         "lyr = ds.GetLayerByName(sys.argv[2]) if sys.argv[2] else ds.GetLayer(0)\n"
         "print(json.dumps([f.items() for f in lyr], ensure_ascii=False))\n"
     )
-    done = subprocess.run(["/usr/bin/python3", "-c", code, path, layer or ""], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        ["/usr/bin/python3", "-c", code, path, layer or ""], capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout)
-
-

@@ -19,7 +19,7 @@ USER_NAME_KEY = "demolition_verifier/user_name"  # the verifier's name, per user
 def _disputes():
     try:
         from . import disputes
-    except Exception:  # noqa: BLE001 - issue 5's module absent or broken: the dock goes on without it
+    except Exception:
         return None
     return disputes if hasattr(disputes, "open_dispute_dialog") else None
 
@@ -49,7 +49,7 @@ def dispute_states(path: str) -> dict:
         return {}
     try:
         return module.dispute_states(path)
-    except Exception as error:  # noqa: BLE001 - a damaged log must not break the table
+    except Exception as error:
         get_logger().warning(str(error))
         return {}
 
@@ -64,12 +64,10 @@ def standing_states(path: str, layer: QgsVectorLayer | None) -> dict:
     if any(layer.fields().lookupField(name) < 0 for name in names):
         return {}
     request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, layer.fields())
-    decided = [
-        (_text(f[F.PATCH_ID]), _text(f[F.RUN_ID]), _text(f[F.STATUS])) for f in layer.getFeatures(request)
-    ]
+    decided = [(_text(f[F.PATCH_ID]), _text(f[F.RUN_ID]), _text(f[F.STATUS])) for f in layer.getFeatures(request)]
     try:
         return module.standing_states(path, decided)
-    except Exception as error:  # noqa: BLE001 - a damaged log must not break the table or the map
+    except Exception as error:
         get_logger().warning(str(error))
         return {}
 

@@ -112,9 +112,13 @@ class PatchDetail(QWidget):
         status = str(plain_value(feature[F.STATUS]) or "")
         monitor = _num(feature, F.MONITOR_M2)
         township = plain_value(feature[F.TOWNSHIP]) or ""
-        self.values["patch"].setText(f"<b>{escape(str(plain_value(feature[F.PATCH_ID]) or ''))}</b>  {escape(str(township))}")
+        self.values["patch"].setText(
+            f"<b>{escape(str(plain_value(feature[F.PATCH_ID]) or ''))}</b>  {escape(str(township))}"
+        )
         colour = status_colour(status).name()
-        self.values["status"].setText(f"<span style='color:{colour}; font-weight:bold'>■ {status_word(status, chinese)}</span>")
+        self.values["status"].setText(
+            f"<span style='color:{colour}; font-weight:bold'>■ {status_word(status, chinese)}</span>"
+        )
         self.values["reasons"].setText(reasons_in_words(str(plain_value(feature[F.REASONS]) or ""), chinese) or "—")
         self.values["monitor"].setText(
             tr(CONTEXT, "{mu} mu ({m2} m²)").format(mu=f"{monitor / SQUARE_METRES_PER_MU:,.2f}", m2=f"{monitor:,.1f}")

@@ -140,8 +140,14 @@ class DisputeDialog(QDialog):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
-            [_t("序号", "#"), _t("时间", "Time"), _t("事项", "Entry"), _t("运行编号", "Run"), _t("结果", "Result"),
-             _t("说明", "Detail")]
+            [
+                _t("序号", "#"),
+                _t("时间", "Time"),
+                _t("事项", "Entry"),
+                _t("运行编号", "Run"),
+                _t("结果", "Result"),
+                _t("说明", "Detail"),
+            ]
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
@@ -198,9 +204,11 @@ class DisputeDialog(QDialog):
             self.summary.setText(refusal.text(ui_is_chinese()))
         if state is None:
             self.summary.setText(
-                _t(f"审计日志“{self.log_path}”中没有图斑 {self.patch_id} 的核查记录：请先带审计日志运行核查。",
-                   f"The audit log “{self.log_path}” holds no decision for patch {self.patch_id}: "
-                   "run verify with the audit log first.")
+                _t(
+                    f"审计日志“{self.log_path}”中没有图斑 {self.patch_id} 的核查记录：请先带审计日志运行核查。",
+                    f"The audit log “{self.log_path}” holds no decision for patch {self.patch_id}: "
+                    "run verify with the audit log first.",
+                )
             )
             self.record_button.setEnabled(False)
         else:
@@ -235,8 +243,9 @@ class DisputeDialog(QDialog):
         return True
 
 
-def open_dispute_dialog(log_path: str, patch_id: str, user_name: str | None = None,
-                        parent: QWidget | None = None) -> DisputeDialog:
+def open_dispute_dialog(
+    log_path: str, patch_id: str, user_name: str | None = None, parent: QWidget | None = None
+) -> DisputeDialog:
     """Shows the dialog (not modal, so the map stays usable) and returns it; connect to `marked`
     to restyle the patch."""
     dialog = DisputeDialog(log_path, patch_id, user_name, parent)

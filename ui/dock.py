@@ -175,7 +175,10 @@ class VerifierDock(QgsDockWidget):
         self.recheck_button = QPushButton(tr(CONTEXT, "Re-check selected patches"))
         self.recheck_button.setObjectName("recheckButton")
         self.recheck_button.setToolTip(
-            tr(CONTEXT, "Verify the selected patches again against the survey layer as it is now, unsaved edits included")
+            tr(
+                CONTEXT,
+                "Verify the selected patches again against the survey layer as it is now, unsaved edits included",
+            )
         )
         self.disputes_button = QPushButton(tr(CONTEXT, "Disputes and history…"))
         self.disputes_button.setObjectName("disputesButton")
@@ -350,7 +353,10 @@ class VerifierDock(QgsDockWidget):
         self.run.done.connect(self._run_done)
         self.progress.setValue(0)
         if not self.run.start():
-            self._message(tr(CONTEXT, "The verify algorithm is not available; is the plugin's Processing provider loaded?"), Qgis.MessageLevel.Critical)
+            self._message(
+                tr(CONTEXT, "The verify algorithm is not available; is the plugin's Processing provider loaded?"),
+                Qgis.MessageLevel.Critical,
+            )
             self.run = None
             return False
         self._update_buttons()
@@ -374,11 +380,15 @@ class VerifierDock(QgsDockWidget):
         remnants = run.take_layer("OUTPUT_REMNANTS") if ok else None
         if result is None:
             if run.cancelled:
-                self._message(tr(CONTEXT, "Verification cancelled; the previous results are unchanged."), Qgis.MessageLevel.Info)
+                self._message(
+                    tr(CONTEXT, "Verification cancelled; the previous results are unchanged."), Qgis.MessageLevel.Info
+                )
             else:
                 errors = "\n".join(feedback.errors) or tr(CONTEXT, "unknown error (see the message log)")
                 log.error(errors)
-                self._message(tr(CONTEXT, "Verification failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical)
+                self._message(
+                    tr(CONTEXT, "Verification failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical
+                )
             self.progress.setValue(0)
             self._update_buttons()
             return
@@ -501,12 +511,17 @@ class VerifierDock(QgsDockWidget):
             return False
         fids = list(layer.selectedFeatureIds())
         if not fids:
-            self._message(tr(CONTEXT, "Select the patches to re-check in the table or on the map first."), Qgis.MessageLevel.Info)
+            self._message(
+                tr(CONTEXT, "Select the patches to re-check in the table or on the map first."), Qgis.MessageLevel.Info
+            )
             return False
         setup = setup_of(layer)
         survey = self.project.mapLayer(setup.survey) if setup is not None else None
         if setup is None or survey is None:
-            self._message(tr(CONTEXT, "The survey layer of this result is no longer in the project; run Verify again."), Qgis.MessageLevel.Warning)
+            self._message(
+                tr(CONTEXT, "The survey layer of this result is no longer in the project; run Verify again."),
+                Qgis.MessageLevel.Warning,
+            )
             return False
         before = {fid: self.model.row_by_fid(fid) for fid in fids}
         coverage = self.project.mapLayer(setup.coverage) if setup.coverage else None
@@ -529,8 +544,11 @@ class VerifierDock(QgsDockWidget):
         log = audit_link.log_path(self.project)
         try:
             head = audit_link.record_recheck(log, outcome, layer, fids, survey, coverage, setup.rules())
-        except Exception as error:  # noqa: BLE001 - the figures are written; say the log was not
-            self._message(tr(CONTEXT, "The re-check was not written to the audit log: {error}").format(error=error), Qgis.MessageLevel.Warning)
+        except Exception as error:
+            self._message(
+                tr(CONTEXT, "The re-check was not written to the audit log: {error}").format(error=error),
+                Qgis.MessageLevel.Warning,
+            )
             head = ""
         if head:
             text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=log, head=head[:16])
@@ -599,7 +617,10 @@ class VerifierDock(QgsDockWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path():
             return
         self.export_maps(
-            dialog.path(), basemap=dialog.basemap.currentLayer(), status=dialog.status(), township=dialog.township_name()
+            dialog.path(),
+            basemap=dialog.basemap.currentLayer(),
+            status=dialog.status(),
+            township=dialog.township_name(),
         )
 
     def export_report_clicked(self) -> None:

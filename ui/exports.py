@@ -68,13 +68,20 @@ def run_algorithm(algorithm_id: str, parameters: dict, project: QgsProject, feed
     report, which is quick). Errors and refusals are in the outcome, never raised."""
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
     if algorithm is None:
-        return ExportOutcome(False, errors=[tr(CONTEXT, "The algorithm {name} is not available; is the plugin's Processing provider loaded?").format(name=algorithm_id)])
+        return ExportOutcome(
+            False,
+            errors=[
+                tr(
+                    CONTEXT, "The algorithm {name} is not available; is the plugin's Processing provider loaded?"
+                ).format(name=algorithm_id)
+            ],
+        )
     context = QgsProcessingContext()
     context.setProject(project)
     QCoreApplication.processEvents()  # the button's click and the dialog's close are painted first
     try:
         results, ok = algorithm.run(parameters, context, feedback)
-    except Exception as error:  # noqa: BLE001 - said in the message bar, not as a traceback
+    except Exception as error:
         results, ok = {}, False
         feedback.errors.append(str(error))
     cancelled = feedback.isCanceled()
@@ -108,7 +115,9 @@ def maps_filter(layer: QgsVectorLayer, status: str = "", township: str | None = 
             column = f"coalesce({QgsExpression.quotedColumnRef(DF.FINAL_STATUS)}, {column})"
         parts.append(f"{column} = {QgsExpression.quotedValue(status)}")
     if township is not None:
-        parts.append(f"coalesce({QgsExpression.quotedColumnRef(F.TOWNSHIP)}, '') = {QgsExpression.quotedValue(township)}")
+        parts.append(
+            f"coalesce({QgsExpression.quotedColumnRef(F.TOWNSHIP)}, '') = {QgsExpression.quotedValue(township)}"
+        )
     return " AND ".join(parts)
 
 

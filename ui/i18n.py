@@ -14,6 +14,8 @@ from ..processing.ui_language import is_chinese, ui_locale  # noqa: F401 - one r
 
 I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "i18n")
 QM_ZH = os.path.join(I18N_DIR, "demolition_verifier_zh-Hans.qm")
+
+
 def install_translator() -> QTranslator | None:
     """Loads the Chinese .qm into the application when the locale asks for it; the caller keeps
     the translator and passes it to remove_translator on unload."""

@@ -93,11 +93,15 @@ class InputsPanel(QWidget):
         rules = QFormLayout(self.rules_box)
         rules.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.max_ratio = self._spin("maxRatioSpin", DEFAULT_MAX_REMAINING_RATIO, 0.0, 1.0, 3, 0.01)
-        self.max_ratio.setToolTip(tr(CONTEXT, "Remaining area / monitored area tolerated; 0 is the rule, more is a local policy choice"))
+        self.max_ratio.setToolTip(
+            tr(CONTEXT, "Remaining area / monitored area tolerated; 0 is the rule, more is a local policy choice")
+        )
         self.tolerance = self._spin("toleranceSpin", DEFAULT_AREA_TOLERANCE, 0.0, 1e6, 2, 0.5)
         self.tolerance.setToolTip(tr(CONTEXT, "Survey noise ignored (a digitizing error), not a policy allowance"))
         self.main_area = self._spin("mainAreaSpin", DEFAULT_MAIN_STRUCTURE_AREA, 0.0, 1e6, 1, 1.0)
-        self.main_area.setToolTip(tr(CONTEXT, "A remaining part this large is a kept main building; 0 turns the check off"))
+        self.main_area.setToolTip(
+            tr(CONTEXT, "A remaining part this large is a kept main building; 0 turns the check off")
+        )
         self.area_method = QComboBox()
         self.area_method.setObjectName("areaMethodCombo")
         self.area_method.addItem(tr(CONTEXT, "Ellipsoidal (CGCS2000)"), int(AreaMethod.ELLIPSOIDAL))

@@ -170,7 +170,9 @@ def recheck_patches(
 
 def _write_values(layer: QgsVectorLayer, values: dict[int, dict[str, Any]]) -> None:
     indices = {name: layer.fields().lookupField(name) for name in UPDATED}
-    write_changes(layer, {fid: {indices[k]: v for k, v in row.items() if indices[k] >= 0} for fid, row in values.items()})
+    write_changes(
+        layer, {fid: {indices[k]: v for k, v in row.items() if indices[k] >= 0} for fid, row in values.items()}
+    )
 
 
 def write_changes(layer: QgsVectorLayer, changes: dict[int, dict[int, Any]]) -> None:

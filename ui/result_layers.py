@@ -50,7 +50,9 @@ def place_results(
     node.setExpanded(True)
 
 
-def remnant_pieces(remnants: QgsVectorLayer | None, patch_id: str, around: QgsGeometry | None) -> list[tuple[int, float, QgsGeometry]]:
+def remnant_pieces(
+    remnants: QgsVectorLayer | None, patch_id: str, around: QgsGeometry | None
+) -> list[tuple[int, float, QgsGeometry]]:
     """(part, m², geometry) of a patch's remaining pieces, largest first."""
     if remnants is None or around is None or around.isEmpty():
         return []

@@ -88,7 +88,17 @@ def rows_from_layer(layer: QgsVectorLayer) -> list[Row]:
 
 class ResultsModel(QAbstractTableModel):
     # Reasons right after the result: what a verifier walking the failures reads first.
-    COLUMNS = ("patch_id", "township", "status", "reasons", "monitor_mu", "monitor_m2", "remain_m2", "remain_rt", "dispute")
+    COLUMNS = (
+        "patch_id",
+        "township",
+        "status",
+        "reasons",
+        "monitor_mu",
+        "monitor_m2",
+        "remain_m2",
+        "remain_rt",
+        "dispute",
+    )
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -182,7 +192,12 @@ class ResultsModel(QAbstractTableModel):
             colour = status_colour(row.final)
             colour.setAlpha(90)
             return QBrush(colour)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in ("monitor_mu", "monitor_m2", "remain_m2", "remain_rt"):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            "monitor_mu",
+            "monitor_m2",
+            "remain_m2",
+            "remain_rt",
+        ):
             return right_aligned()
         return None
 

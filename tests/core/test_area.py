@@ -30,6 +30,7 @@ def geodesic(polygons: np.ndarray, crs: str) -> np.ndarray:
     to_lonlat = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
     out = []
     for polygon in polygons:
+
         def area(ring):
             lon, lat = to_lonlat.transform(*np.asarray(ring.coords).T)
             return abs(GEOD.polygon_area_perimeter(lon, lat)[0])
@@ -39,7 +40,9 @@ def geodesic(polygons: np.ndarray, crs: str) -> np.ndarray:
     return np.array(out)
 
 
-def patches_around(crs: str, lon: float, lat: float, count: int, smallest: float, largest: float, seed: int) -> np.ndarray:
+def patches_around(
+    crs: str, lon: float, lat: float, count: int, smallest: float, largest: float, seed: int
+) -> np.ndarray:
     """Rotated rectangles and irregular convex polygons, some L-shaped, within ~5 km of (lon, lat)."""
     rng = np.random.default_rng(seed)
     x0, y0 = Transformer.from_crs("EPSG:4490", crs, always_xy=True).transform(lon, lat)
@@ -55,7 +58,11 @@ def patches_around(crs: str, lon: float, lat: float, count: int, smallest: float
         else:  # an L: not convex, its centroid off its bounding box's centre
             local = np.array([(0, 0), (w, 0), (w, h / 3), (w / 3, h / 3), (w / 3, h), (0, h)]) - [w / 2, h / 2]
         c, s = np.cos(angle), np.sin(angle)
-        out.append(shapely.Polygon(np.column_stack([x + local[:, 0] * c - local[:, 1] * s, y + local[:, 0] * s + local[:, 1] * c])))
+        out.append(
+            shapely.Polygon(
+                np.column_stack([x + local[:, 0] * c - local[:, 1] * s, y + local[:, 0] * s + local[:, 1] * c])
+            )
+        )
     return np.array(out, dtype=object)
 
 
@@ -86,7 +93,9 @@ def test_large_polygons_holes_and_multiparts_match_geod():
     x, y = Transformer.from_crs("EPSG:4490", crs, always_xy=True).transform(118.3, 36.0)
     outer = shapely.box(x, y, x + 3000, y + 1200)  # long edges: the chord-to-geodesic correction counts
     holed = shapely.Polygon(outer.exterior.coords, [shapely.box(x + 500, y + 200, x + 2500, y + 900).exterior.coords])
-    multi = shapely.MultiPolygon([shapely.box(x, y + 5000, x + 800, y + 5300), shapely.box(x + 1500, y + 5000, x + 1700, y + 7000)])
+    multi = shapely.MultiPolygon(
+        [shapely.box(x, y + 5000, x + 800, y + 5300), shapely.box(x + 1500, y + 5000, x + 1700, y + 7000)]
+    )
     county = shapely.box(x - 40_000, y - 30_000, x, y)  # beyond MAX_SIDE_M: measured vertex by vertex
     assert 40_000 > MAX_SIDE_M
     polygons = np.array([outer, holed, multi, county], dtype=object)
@@ -109,7 +118,9 @@ def test_lon_lat_and_non_conformal_crs_are_measured_vertex_by_vertex():
 
 def test_data_spread_over_several_cells_and_empty_inputs():
     meter = AreaMeter(CRS.from_user_input("EPSG:4490"), AreaMethod.ELLIPSOIDAL, "p")
-    far_apart = np.array([shapely.box(80.0, 40.0, 80.001, 40.001), None, shapely.Polygon(), shapely.box(125.0, 45.0, 125.001, 45.001)])
+    far_apart = np.array(
+        [shapely.box(80.0, 40.0, 80.001, 40.001), None, shapely.Polygon(), shapely.box(125.0, 45.0, 125.001, 45.001)]
+    )
     measured = meter.measure(far_apart)
     assert measured[1] == 0 and measured[2] == 0
     assert measured[[0, 3]] == pytest.approx([geodesic_area(far_apart[0]), geodesic_area(far_apart[3])], rel=1e-6)

@@ -34,7 +34,9 @@ def run_engine(remnant: float = 0.0):
 
 def append_run(log, remnant: float = 0.0, kind=RunKind.VERIFY):
     result = run_engine(remnant)
-    inputs = {"PATCHES": {"source": "patches.gpkg", "features": 3, "content_hash": "ab" * 32, "hashed": "geometry+attributes"}}
+    inputs = {
+        "PATCHES": {"source": "patches.gpkg", "features": 3, "content_hash": "ab" * 32, "hashed": "geometry+attributes"}
+    }
     return result, audit.append_run(log, result, inputs, {"AREA_TOLERANCE": 1.0}, kind, "张三", "3.22.16")
 
 
@@ -81,7 +83,9 @@ def test_the_chain_validates_and_records_the_run(log):
     assert run.data["inputs"]["PATCHES"]["features"] == 3 and run.data["parameters"] == {"AREA_TOLERANCE": 1.0}
     decision = items[6]  # P1 in the second run
     assert (decision.entry, decision.patch_id, decision.status) == ("decision", "P1", "fail")
-    assert decision.data["remain_m2"] == pytest.approx(25.0) and decision.data["reasons"] == "main_retained,over_tolerance"
+    assert (
+        decision.data["remain_m2"] == pytest.approx(25.0) and decision.data["reasons"] == "main_retained,over_tolerance"
+    )
     assert decision.run_id == items[4].run_id != items[0].run_id
     assert audit.head_after_run(log, items[0].run_id) == items[3].hash
 
@@ -189,8 +193,9 @@ def test_two_processes_appending_at_once_lose_nothing(tmp_path):
     log, go = tmp_path / "shared.gpkg", tmp_path / "go"
     env = {"PYTHONPATH": f"{PLUGINS}:{ROOT / '.build' / 'pydeps'}"}
     workers = [
-        subprocess.Popen([sys.executable, "-c", APPENDER, str(log), name, str(go), "60"], env=env,
-                         stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", APPENDER, str(log), name, str(go), "60"], env=env, stderr=subprocess.PIPE, text=True
+        )
         for name in ("A", "B")
     ]
     time.sleep(0.5)  # both interpreters are up and waiting
@@ -257,7 +262,9 @@ def test_a_mark_on_an_id_two_patches_share_is_refused(tmp_path):
     """Duplicate ids share one history: a mark would land on both patches, across townships."""
     path = str(tmp_path / "audit.gpkg")
     result = verify(
-        PatchLayer("patches", [square(0, 0, 100), square(200, 0, 100)], None, ids=["D1", "D1"], townships=["东镇", "西镇"]),
+        PatchLayer(
+            "patches", [square(0, 0, 100), square(200, 0, 100)], None, ids=["D1", "D1"], townships=["东镇", "西镇"]
+        ),
         Layer("survey", [], None),
         None,
         Rules(area_method=AreaMethod.PLANAR),
@@ -276,8 +283,14 @@ def test_the_fast_encodings_write_what_the_general_ones_wrote():
     import numpy as np
 
     result = verify(
-        PatchLayer("p", [square(0, 0, 100), square(200, 0, 100), None], None, ids=["A", "B", "C"],
-                   monitored=[1.0, None, 2.0], townships=["甲镇", None, "乙乡"]),
+        PatchLayer(
+            "p",
+            [square(0, 0, 100), square(200, 0, 100), None],
+            None,
+            ids=["A", "B", "C"],
+            monitored=[1.0, None, 2.0],
+            townships=["甲镇", None, "乙乡"],
+        ),
         Layer("s", [square(10, 10, 30), square(190, 0, 20)], None),
         rules=Rules(area_method=AreaMethod.PLANAR),
     )
@@ -286,17 +299,24 @@ def test_the_fast_encodings_write_what_the_general_ones_wrote():
         data = {"reasons": result.reasons[i], "township": result.township[i]}
         for name in audit.FIGURES:
             data[name] = getattr(result, name)[i]
-        expected = json.dumps(audit.plain(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        expected = json.dumps(
+            audit.plain(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+        )
         assert entry.text == expected == audit.canonical(entry.data)
     assert '"remain_rt":null' in audit.decisions_from_result(result)[1].text
     plain_row = ["城关镇", 3, 2.5, None, True, "", -0.0]
-    assert audit.canonical_plain(plain_row) == audit.canonical(plain_row) == json.dumps(
-        plain_row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    assert (
+        audit.canonical_plain(plain_row)
+        == audit.canonical(plain_row)
+        == json.dumps(plain_row, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    )
     for odd in (["x", float("nan")], [np.float64(1.5)], [b"\x01"], [np.int64(3)]):
         assert audit.canonical_plain(odd) is None  # left to the general way
     row = [7, "run", "2026-11-26T10:00:00+08:00", "r1", "H2", "pass", '{"a":1}', "0" * 64]
-    assert audit.entry_hash(*row) == audit.hashlib.sha256(
-        json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+    assert (
+        audit.entry_hash(*row)
+        == audit.hashlib.sha256(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+    )
 
 
 def test_output_check_takes_figures_as_any_writer_rounded_them(tmp_path):

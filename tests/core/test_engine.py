@@ -82,15 +82,33 @@ def test_monitored_area_in_mu_and_hectares():
     patches = [square(0, 0, 100)] * 2
     r = run(patches, [], monitored=[15, 1], rules=Rules(area_method=AreaMethod.PLANAR, monitored_area_unit=AreaUnit.MU))
     assert r.monitor_m2[0] == pytest.approx(10000.0)
-    r = run(patches, [], monitored=[1, "1"], rules=Rules(area_method=AreaMethod.PLANAR, monitored_area_unit=AreaUnit.HECTARE))
+    r = run(
+        patches,
+        [],
+        monitored=[1, "1"],
+        rules=Rules(area_method=AreaMethod.PLANAR, monitored_area_unit=AreaUnit.HECTARE),
+    )
     assert list(r.monitor_m2) == pytest.approx([10000.0, 10000.0])
     assert r.reasons == ["", ""]
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("3.5", 3.5), (" 1,234.5 ", 1234.5), ("１２", 12.0), (7, 7.0), (2.5, 2.5), (None, None), ("", None),
-     ("abc", None), (0, None), (-3, None), ("-1", None), (float("nan"), None), (True, None)],
+    [
+        ("3.5", 3.5),
+        (" 1,234.5 ", 1234.5),
+        ("１２", 12.0),
+        (7, 7.0),
+        (2.5, 2.5),
+        (None, None),
+        ("", None),
+        ("abc", None),
+        (0, None),
+        (-3, None),
+        ("-1", None),
+        (float("nan"), None),
+        (True, None),
+    ],
 )
 def test_parse_area(value, expected):
     assert parse_area(value) == expected

@@ -75,7 +75,9 @@ def test_gdal_reads_back_every_row_and_geometry(tmp_path):
         seen += 1
     assert seen == 5_000
     extent = layer.GetExtent()  # (minx, maxx, miny, maxy) from gpkg_contents
-    assert extent == pytest.approx(tuple(shapely.total_bounds(geoms[[i for i in range(5_000) if i not in (3, 5)]])[[0, 2, 1, 3]]))
+    assert extent == pytest.approx(
+        tuple(shapely.total_bounds(geoms[[i for i in range(5_000) if i not in (3, 5)]])[[0, 2, 1, 3]])
+    )
 
 
 def test_rtree_is_sound_and_answers_spatial_filters(tmp_path):
@@ -85,7 +87,9 @@ def test_rtree_is_sound_and_answers_spatial_filters(tmp_path):
     fill(path, geoms, rows)
     assert rtree_ok(path)
     with sqlite3.connect(path) as connection:
-        depth = int.from_bytes(connection.execute("SELECT data FROM rtree_out_geom_node WHERE nodeno = 1").fetchone()[0][:2], "big")
+        depth = int.from_bytes(
+            connection.execute("SELECT data FROM rtree_out_geom_node WHERE nodeno = 1").fetchone()[0][:2], "big"
+        )
         boxes = connection.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_out_geom ORDER BY id").fetchall()
     assert depth == 2
     ids = np.array([b[0] for b in boxes])
@@ -118,7 +122,9 @@ def test_edits_after_the_fill_keep_index_and_count(tmp_path):
     layer.CreateFeature(feature)
     layer.DeleteFeature(10)
     moved = layer.GetFeature(20)
-    moved.SetGeometry(ogr.CreateGeometryFromWkt(f"POLYGON(({X0 - 50} {Y0},{X0 - 40} {Y0},{X0 - 40} {Y0 + 10},{X0 - 50} {Y0}))"))
+    moved.SetGeometry(
+        ogr.CreateGeometryFromWkt(f"POLYGON(({X0 - 50} {Y0},{X0 - 40} {Y0},{X0 - 40} {Y0 + 10},{X0 - 50} {Y0}))")
+    )
     layer.SetFeature(moved)
     dataset = None
     assert rtree_ok(path)

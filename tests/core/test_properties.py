@@ -72,7 +72,9 @@ def test_duplicating_a_survey_polygon_changes_nothing(patch, survey, data):
 @given(patches(), st.lists(polygons(), max_size=5), coordinate, coordinate)
 def test_translating_everything_changes_nothing(patch, survey, dx, dy):
     a = run(patch, survey)
-    b = run(affinity.translate(patch, dx * 1000, dy * 1000), [affinity.translate(s, dx * 1000, dy * 1000) for s in survey])
+    b = run(
+        affinity.translate(patch, dx * 1000, dy * 1000), [affinity.translate(s, dx * 1000, dy * 1000) for s in survey]
+    )
     assert abs(b.remain_m2[0] - a.remain_m2[0]) <= 1e-6 * max(1.0, a.geom_m2[0])
     assert abs(b.geom_m2[0] - a.geom_m2[0]) <= 1e-6 * max(1.0, a.geom_m2[0])
     assert b.remnants[0] == a.remnants[0]
@@ -104,8 +106,11 @@ def grid_boxes(draw, max_size=30):
 @given(st.lists(grid_boxes(max_size=40), min_size=1, max_size=4), st.lists(grid_boxes(max_size=20), max_size=8))
 def test_matches_a_plain_reference_on_touching_geometry(patch_boxes, survey):
     """remain_m2 is the area of the union of the survey clipped to each patch, computed naively."""
-    r = verify(PatchLayer("p", patch_boxes, None, ids=[str(i) for i in range(len(patch_boxes))]),
-               Layer("s", survey, None), rules=RULES)
+    r = verify(
+        PatchLayer("p", patch_boxes, None, ids=[str(i) for i in range(len(patch_boxes))]),
+        Layer("s", survey, None),
+        rules=RULES,
+    )
     for i, patch in enumerate(patch_boxes):
         pieces = [s.intersection(patch) for s in survey]
         expected = shapely.union_all(pieces).area if pieces else 0.0

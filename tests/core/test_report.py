@@ -47,11 +47,22 @@ RECORDS = [
 
 def test_natural_order():
     ids = ["H10", "H2", "h1", "H2a", "A", None, "130401202400010", "130401202400009"]
-    assert [ids[i] for i in natural_order(ids)] == [None, "130401202400009", "130401202400010", "A", "h1", "H2", "H2a", "H10"]
+    assert [ids[i] for i in natural_order(ids)] == [
+        None,
+        "130401202400009",
+        "130401202400010",
+        "A",
+        "h1",
+        "H2",
+        "H2a",
+        "H10",
+    ]
 
 
 def test_from_values_reads_nulls_and_text_numbers():
-    r = PatchRecord.from_values({"patch_id": 7, "township": "", "monitor_m2": "12.5", "remain_m2": None, "remnants": 2.0})
+    r = PatchRecord.from_values(
+        {"patch_id": 7, "township": "", "monitor_m2": "12.5", "remain_m2": None, "remnants": 2.0}
+    )
     assert (r.patch_id, r.township, r.township_name) == ("7", None, "未填")
     assert r.monitor_m2 == 12.5 and r.remain_m2 is None and r.remnants == 2
 
@@ -90,7 +101,18 @@ def test_report_sheets_hold_numbers_with_formats(tmp_path):
 
     ws = wb["乡镇汇总"]
     header = [c.value for c in ws[4]]
-    assert header == ["排名", "乡镇", "图斑数", "通过数", "不通过数", "未核查数", "监测面积(亩)", "通过面积(亩)", "面积完成率", "图斑完成率"]
+    assert header == [
+        "排名",
+        "乡镇",
+        "图斑数",
+        "通过数",
+        "不通过数",
+        "未核查数",
+        "监测面积(亩)",
+        "通过面积(亩)",
+        "面积完成率",
+        "图斑完成率",
+    ]
     body = {row[1].value: row for row in ws.iter_rows(min_row=5)}
     expected = {r.township: r for r in summary_rows(RECORDS)}  # the engine's own summary
     assert list(body) == list(expected) == ["柳林镇", "城关镇", "未填", "合计"]
@@ -167,7 +189,10 @@ def test_report_with_an_audit_stamp(tmp_path):
     write_report(records, str(path), stamp=stamp)
     wb = openpyxl.load_workbook(path)
     for ws in wb:
-        assert ws["A2"].value.split("\n")[1:] == [f"审计链头哈希（核查运行后）：{'a' * 64}", f"审计链头哈希（导出时，含复核标记）：{'b' * 64}"]
+        assert ws["A2"].value.split("\n")[1:] == [
+            f"审计链头哈希（核查运行后）：{'a' * 64}",
+            f"审计链头哈希（导出时，含复核标记）：{'b' * 64}",
+        ]
         assert ws["A2"].alignment.wrap_text
     detail = [r for r in wb["图斑明细"].iter_rows(min_row=5, values_only=True)]
     assert [r[3:5] for r in detail] == [("通过", "改判（原计算：不通过）"), ("不通过", "存疑")]

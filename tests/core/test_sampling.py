@@ -80,7 +80,11 @@ def test_different_seeds_give_different_samples_and_every_patch_can_be_drawn():
 
 
 def test_duplicate_ids_are_ordered_by_their_tiebreak_not_by_feature_order():
-    a = [Candidate(0, "D1", "镇", "pass", "aaa"), Candidate(1, "D1", "镇", "pass", "bbb"), Candidate(2, "D2", "镇", "pass")]
+    a = [
+        Candidate(0, "D1", "镇", "pass", "aaa"),
+        Candidate(1, "D1", "镇", "pass", "bbb"),
+        Candidate(2, "D2", "镇", "pass"),
+    ]
     b = [a[2], a[1], a[0]]
     for seed in range(30):
         assert [c.tiebreak for c in draw(a, seed)[0].drawn] == [c.tiebreak for c in draw(b, seed)[0].drawn]

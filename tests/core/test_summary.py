@@ -56,8 +56,13 @@ def test_summary_csv_reads_right_in_a_spreadsheet_and_in_gdal(tmp_path):
     dataset = ogr.Open(str(path))
     layer = dataset.GetLayer(0)
     definition = layer.GetLayerDefn()
-    kinds = {definition.GetFieldDefn(i).GetName(): definition.GetFieldDefn(i).GetType() for i in range(definition.GetFieldCount())}
-    assert kinds["township"] == ogr.OFTString and kinds["patches"] == ogr.OFTInteger and kinds["done_area"] == ogr.OFTReal
+    kinds = {
+        definition.GetFieldDefn(i).GetName(): definition.GetFieldDefn(i).GetType()
+        for i in range(definition.GetFieldCount())
+    }
+    assert (
+        kinds["township"] == ogr.OFTString and kinds["patches"] == ogr.OFTInteger and kinds["done_area"] == ogr.OFTReal
+    )
     by_name = {f.GetField("township"): f for f in layer}
     assert by_name["甲镇"].GetField("failed") == 1 and not by_name["合计"].IsFieldSetAndNotNull("rank")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["乡镇汇总.csv", "乡镇汇总.csvt"]  # no temporary file left

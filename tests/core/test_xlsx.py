@@ -19,11 +19,11 @@ def test_column_letters():
 def test_numbers_text_and_formats_read_back(tmp_path):
     book = Workbook(creator="test")
     sheet = book.add_sheet("乡镇汇总")
-    sheet.set(1, 1, "城关镇 <&> \"引号\"", Style(bold=True, fill="DDEBF7"))
+    sheet.set(1, 1, '城关镇 <&> "引号"', Style(bold=True, fill="DDEBF7"))
     sheet.set(2, 1, 1234.5678, Style(number_format="0.00"))
     sheet.set(2, 2, 0.1234, Style(number_format="0.00%"))
     sheet.set(2, 3, 42, Style(number_format="0"))
-    sheet.set(2, 4, 1500.0, Style(number_format="#,##0.00 \"m²\""))
+    sheet.set(2, 4, 1500.0, Style(number_format='#,##0.00 "m²"'))
     sheet.set(2, 5, True)
     sheet.set(2, 6, float("nan"), Style(number_format="0.00"))
     sheet.set(3, 1, "bad\x01char")
@@ -39,7 +39,7 @@ def test_numbers_text_and_formats_read_back(tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["乡镇汇总", "图斑明细"]
     ws = wb["乡镇汇总"]
-    assert ws["A1"].value == "城关镇 <&> \"引号\"" and ws["A1"].font.b
+    assert ws["A1"].value == '城关镇 <&> "引号"' and ws["A1"].font.b
     assert ws["A1"].fill.fgColor.rgb == "FFDDEBF7"
     assert isinstance(ws["A2"].value, float) and ws["A2"].value == pytest.approx(1234.5678)
     assert ws["A2"].number_format == "0.00"

@@ -35,6 +35,7 @@ def qgis_process_zh(tmp_path_factory) -> QgisProcess:
 def sample_county(tmp_path_factory) -> Path:
     """The built-in sample county, written by GDAL as `make demo` writes it."""
     path = tmp_path_factory.mktemp("county") / "sample.gpkg"
-    subprocess.run(["/usr/bin/python3", str(ROOT / "scripts" / "sample_data.py"), str(path)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["/usr/bin/python3", str(ROOT / "scripts" / "sample_data.py"), str(path)], check=True, capture_output=True
+    )
     return path

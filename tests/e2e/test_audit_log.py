@@ -12,9 +12,15 @@ from demolition_verifier.core import audit
 
 def verify_params(county, out, log):
     return [
-        f"PATCHES={county}|layername=patches", "PATCH_ID_FIELD=JCBH", "MONITORED_AREA_FIELD=JCMJ",
-        "MONITORED_AREA_UNIT=1", "TOWNSHIP_FIELD=XZQMC", f"SURVEY={county}|layername=survey",
-        f"OUTPUT={out}", f"AUDIT_LOG={log}", "AUDIT_USER=张三",
+        f"PATCHES={county}|layername=patches",
+        "PATCH_ID_FIELD=JCBH",
+        "MONITORED_AREA_FIELD=JCMJ",
+        "MONITORED_AREA_UNIT=1",
+        "TOWNSHIP_FIELD=XZQMC",
+        f"SURVEY={county}|layername=survey",
+        f"OUTPUT={out}",
+        f"AUDIT_LOG={log}",
+        "AUDIT_USER=张三",
     ]
 
 
@@ -28,10 +34,20 @@ def test_verify_check_and_sample_through_qgis_process(qgis_process, sample_count
     done = qgis_process.run("demolitionverifier:check_audit_log", f"INPUT={log}", f"EXPECTED_HEAD={head}")
     assert done.returncode == 0, done.stdout + done.stderr
     results = qgis_process.results(done)
-    assert (results["VALID"], results["ENTRIES"], results["FIRST_BROKEN"], results["HEAD"]) == ("true", "361", "-1", head)
+    assert (results["VALID"], results["ENTRIES"], results["FIRST_BROKEN"], results["HEAD"]) == (
+        "true",
+        "361",
+        "-1",
+        head,
+    )
 
-    done = qgis_process.run("demolitionverifier:sample_audit", f"INPUT={out}", "SEED=99", f"AUDIT_LOG={log}",
-                            f"OUTPUT={tmp_path / 'sample.gpkg'}")
+    done = qgis_process.run(
+        "demolitionverifier:sample_audit",
+        f"INPUT={out}",
+        "SEED=99",
+        f"AUDIT_LOG={log}",
+        f"OUTPUT={tmp_path / 'sample.gpkg'}",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     drawn = read_layer(str(tmp_path / "sample.gpkg"))
     assert len(drawn) == len({r["township"] for r in read_layer(str(out))})  # one per township

@@ -46,26 +46,47 @@ CASES = {
     # name: (patch wkts, patch rows, patch geometry type, survey wkts, survey type, extra params,
     #        expected [(id, status, reasons)], words expected in the log)
     "curves and zero-area and sliver survey polygons": (
-        [CURVE, square(300)], [["A", "x", 1.0], ["B", "x", 1.0]], "CurvePolygon",
-        [f"POLYGON(({X0 + 310} {Y0 + 10},{X0 + 330} {Y0 + 10},{X0 + 350} {Y0 + 10},{X0 + 310} {Y0 + 10}))",
-         f"POLYGON(({X0 + 10} {Y0 + 10},{X0 + 90} {Y0 + 10},{X0 + 90} {Y0 + 10.01},{X0 + 10} {Y0 + 10.01},{X0 + 10} {Y0 + 10}))"],
-        "Polygon", [],
+        [CURVE, square(300)],
+        [["A", "x", 1.0], ["B", "x", 1.0]],
+        "CurvePolygon",
+        [
+            f"POLYGON(({X0 + 310} {Y0 + 10},{X0 + 330} {Y0 + 10},{X0 + 350} {Y0 + 10},{X0 + 310} {Y0 + 10}))",
+            f"POLYGON(({X0 + 10} {Y0 + 10},{X0 + 90} {Y0 + 10},{X0 + 90} {Y0 + 10.01},{X0 + 10} {Y0 + 10.01},{X0 + 10} {Y0 + 10}))",
+        ],
+        "Polygon",
+        [],
         [("A", "pass", ""), ("B", "pass", "geometry_repaired")],
         ["invalid geometries of layer “survey” were repaired"],
     ),
     "monitored area in the wrong unit": (
         [square(0), square(200, 80), square(400, 60)],
-        [["A", "x", 10000 / (2000 / 3)], ["B", "x", 6400 / (2000 / 3)], ["C", "x", 3600 / (2000 / 3)]], "Polygon",
-        [], "Polygon", ["MONITORED_AREA_FIELD=JCMJ", "AREA_METHOD=1"],
+        [["A", "x", 10000 / (2000 / 3)], ["B", "x", 6400 / (2000 / 3)], ["C", "x", 3600 / (2000 / 3)]],
+        "Polygon",
+        [],
+        "Polygon",
+        ["MONITORED_AREA_FIELD=JCMJ", "AREA_METHOD=1"],
         [("A", "pass", "area_mismatch"), ("B", "pass", "area_mismatch"), ("C", "pass", "area_mismatch")],
         ["looks wrong", "亩/mu"],
     ),
     "an empty survey layer": (
-        [square(0)], [["A", "x", 1.0]], "Polygon", [], "Polygon", [],
-        [("A", "pass", "")], ["The survey layer is empty"],
+        [square(0)],
+        [["A", "x", 1.0]],
+        "Polygon",
+        [],
+        "Polygon",
+        [],
+        [("A", "pass", "")],
+        ["The survey layer is empty"],
     ),
     "an empty patch layer": (
-        [], [], "Polygon", [square(0)], "Polygon", [], [], ["The patch layer is empty"],
+        [],
+        [],
+        "Polygon",
+        [square(0)],
+        "Polygon",
+        [],
+        [],
+        ["The patch layer is empty"],
     ),
 }
 
@@ -75,12 +96,19 @@ def test_bad_input_through_qgis_process(qgis_app, qgis_process, tmp_path, case):
     wkts, rows, ptype, survey_wkts, stype, extra, expected, words = CASES[case]
     data = tmp_path / "data"
     data.mkdir()
-    path = county(data, memory_layer("patches", wkts, fields=FIELDS, rows=rows, geometry=ptype),
-                  memory_layer("survey", survey_wkts, geometry=stype))
+    path = county(
+        data,
+        memory_layer("patches", wkts, fields=FIELDS, rows=rows, geometry=ptype),
+        memory_layer("survey", survey_wkts, geometry=stype),
+    )
     before = digest(data)
     done = qgis_process.run(
-        "demolitionverifier:verify", f"PATCHES={path}|layername=patches", "PATCH_ID_FIELD=JCBH",
-        f"SURVEY={path}|layername=survey", *extra, f"OUTPUT={tmp_path / 'out.gpkg'}",
+        "demolitionverifier:verify",
+        f"PATCHES={path}|layername=patches",
+        "PATCH_ID_FIELD=JCBH",
+        f"SURVEY={path}|layername=survey",
+        *extra,
+        f"OUTPUT={tmp_path / 'out.gpkg'}",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     log = done.stdout + done.stderr

@@ -63,19 +63,47 @@ def both(tmp_path_factory):
     county = sample_county(folder)
     common = ["--id-field", "JCBH", "--area-field", "JCMJ", "--area-unit", "1", "--township-field", "XZQMC"]
     cli = run_cli(
-        f"{county}", f"{county}", "--patches-layer", "patches", "--survey-layer", "survey",
-        "--coverage", f"{county}", "--coverage-layer", "coverage", *common,
-        "-o", str(folder / "cli.gpkg"), "--remnants", str(folder / "cli_remnants.gpkg"),
-        "--summary", str(folder / "cli_summary.csv"), "--lang", "en",
+        f"{county}",
+        f"{county}",
+        "--patches-layer",
+        "patches",
+        "--survey-layer",
+        "survey",
+        "--coverage",
+        f"{county}",
+        "--coverage-layer",
+        "coverage",
+        *common,
+        "-o",
+        str(folder / "cli.gpkg"),
+        "--remnants",
+        str(folder / "cli_remnants.gpkg"),
+        "--summary",
+        str(folder / "cli_summary.csv"),
+        "--lang",
+        "en",
     )
     assert cli.returncode == 0, cli.stderr
     verify = subprocess.run(
-        [str(QGIS_PROCESS), "run", "demolitionverifier:verify", "--",
-         f"PATCHES={county}|layername=patches", f"SURVEY={county}|layername=survey",
-         f"COVERAGE={county}|layername=coverage", "PATCH_ID_FIELD=JCBH", "MONITORED_AREA_FIELD=JCMJ",
-         "MONITORED_AREA_UNIT=1", "TOWNSHIP_FIELD=XZQMC", f"OUTPUT={folder / 'qgis.gpkg'}",
-         f"OUTPUT_REMNANTS={folder / 'qgis_remnants.gpkg'}", f"OUTPUT_SUMMARY={folder / 'qgis_summary.csv'}"],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(QGIS_PROCESS),
+            "run",
+            "demolitionverifier:verify",
+            "--",
+            f"PATCHES={county}|layername=patches",
+            f"SURVEY={county}|layername=survey",
+            f"COVERAGE={county}|layername=coverage",
+            "PATCH_ID_FIELD=JCBH",
+            "MONITORED_AREA_FIELD=JCMJ",
+            "MONITORED_AREA_UNIT=1",
+            "TOWNSHIP_FIELD=XZQMC",
+            f"OUTPUT={folder / 'qgis.gpkg'}",
+            f"OUTPUT_REMNANTS={folder / 'qgis_remnants.gpkg'}",
+            f"OUTPUT_SUMMARY={folder / 'qgis_summary.csv'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     return folder, cli
@@ -116,8 +144,10 @@ def test_cli_remnants_and_summary_match(both):
 
     def summary(path):
         with open(path, encoding="utf-8-sig") as f:
-            return [{k: (round(float(v), 5) if v not in ("",) and k != "township" else v) for k, v in row.items()}
-                    for row in csv.DictReader(f)]
+            return [
+                {k: (round(float(v), 5) if v not in ("",) and k != "township" else v) for k, v in row.items()}
+                for row in csv.DictReader(f)
+            ]
 
     assert summary(folder / "cli_summary.csv") == summary(folder / "qgis_summary.csv")
 
@@ -131,8 +161,20 @@ def test_cli_prints_its_counts_and_timing(both):
 def test_cli_refuses_to_write_over_its_input(tmp_path):
     county = sample_county(tmp_path)
     before = county.read_bytes()
-    done = run_cli(str(county), str(county), "--patches-layer", "patches", "--survey-layer", "survey",
-                   "--id-field", "JCBH", "-o", str(county), "--lang", "en")
+    done = run_cli(
+        str(county),
+        str(county),
+        "--patches-layer",
+        "patches",
+        "--survey-layer",
+        "survey",
+        "--id-field",
+        "JCBH",
+        "-o",
+        str(county),
+        "--lang",
+        "en",
+    )
     assert done.returncode == 2
     assert str(county) in done.stderr
     assert county.read_bytes() == before
@@ -140,8 +182,20 @@ def test_cli_refuses_to_write_over_its_input(tmp_path):
 
 def test_missing_field_is_a_message_not_a_traceback(tmp_path):
     county = sample_county(tmp_path)
-    done = run_cli(str(county), str(county), "--patches-layer", "patches", "--survey-layer", "survey",
-                   "--id-field", "TBBH", "-o", str(tmp_path / "out.gpkg"), "--lang", "en")
+    done = run_cli(
+        str(county),
+        str(county),
+        "--patches-layer",
+        "patches",
+        "--survey-layer",
+        "survey",
+        "--id-field",
+        "TBBH",
+        "-o",
+        str(tmp_path / "out.gpkg"),
+        "--lang",
+        "en",
+    )
     assert done.returncode == 2
     assert "TBBH" in done.stderr and "JCBH" in done.stderr and "Traceback" not in done.stderr
 

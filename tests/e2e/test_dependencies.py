@@ -19,11 +19,17 @@ def test_missing_shapely_is_explained(tmp_path):
     hidden = tmp_path / "no-shapely" / "shapely"
     hidden.mkdir(parents=True)
     (hidden / "__init__.py").write_text('raise ModuleNotFoundError("shapely hidden by the test", name="shapely")\n')
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QGIS_CUSTOM_CONFIG_PATH=str(profile),
-               QGIS_PLUGINPATH=str(ROOT / ".build" / "plugins"), PYTHONPATH=str(hidden.parent))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        QGIS_CUSTOM_CONFIG_PATH=str(profile),
+        QGIS_PLUGINPATH=str(ROOT / ".build" / "plugins"),
+        PYTHONPATH=str(hidden.parent),
+    )
     binary = shutil.which("qgis_process.bin") or shutil.which("qgis_process")
-    done = subprocess.run([binary, "run", "demolitionverifier:verify", "--"], env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [binary, "run", "demolitionverifier:verify", "--"], env=env, capture_output=True, text=True, timeout=120
+    )
     out = done.stdout + done.stderr
     assert "Demolition Verifier is missing a dependency: shapely" in out
     assert "pip install" in out

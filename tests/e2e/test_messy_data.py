@@ -20,18 +20,24 @@ def messy_files(folder: Path) -> tuple[str, str]:
     survey shapefile with a self-intersecting building, Z values and a NULL geometry."""
     patches = memory_layer(
         "patches",
-        [box_wkt(X0, Y0, X0 + 100, Y0 + 100),
-         f"POLYGON(({X0 + 200} {Y0},{X0 + 300} {Y0 + 100},{X0 + 300} {Y0},{X0 + 200} {Y0 + 100},{X0 + 200} {Y0}))",
-         None,
-         box_wkt(X0 + 400, Y0, X0 + 500, Y0 + 100)],
+        [
+            box_wkt(X0, Y0, X0 + 100, Y0 + 100),
+            f"POLYGON(({X0 + 200} {Y0},{X0 + 300} {Y0 + 100},{X0 + 300} {Y0},{X0 + 200} {Y0 + 100},{X0 + 200} {Y0}))",
+            None,
+            box_wkt(X0 + 400, Y0, X0 + 500, Y0 + 100),
+        ],
         fields=[("JCBH", str), ("XZQMC", str), ("JCMJ", str)],
         rows=[["H1", "城关镇", "15"], ["H2", "柳林镇", "7.5"], ["H3", "柳林镇", "abc"], ["H1", "河西乡", "15"]],
     )
-    bowtie = (f"POLYGON Z(({X0 + 410} {Y0 + 10} 3,{X0 + 430} {Y0 + 30} 3,{X0 + 430} {Y0 + 10} 3,"
-              f"{X0 + 410} {Y0 + 30} 3,{X0 + 410} {Y0 + 10} 3))")
+    bowtie = (
+        f"POLYGON Z(({X0 + 410} {Y0 + 10} 3,{X0 + 430} {Y0 + 30} 3,{X0 + 430} {Y0 + 10} 3,"
+        f"{X0 + 410} {Y0 + 30} 3,{X0 + 410} {Y0 + 10} 3))"
+    )
     survey = memory_layer("survey", [bowtie, None], geometry="PolygonZ")
-    return (write_file(patches, str(folder / "patches.shp"), "ESRI Shapefile", "GBK"),
-            write_file(survey, str(folder / "survey.shp"), "ESRI Shapefile"))
+    return (
+        write_file(patches, str(folder / "patches.shp"), "ESRI Shapefile", "GBK"),
+        write_file(survey, str(folder / "survey.shp"), "ESRI Shapefile"),
+    )
 
 
 def test_messy_shapefiles_are_repaired_and_flagged(qgis_app, qgis_process, tmp_path):
@@ -40,8 +46,14 @@ def test_messy_shapefiles_are_repaired_and_flagged(qgis_app, qgis_process, tmp_p
     patches, survey = messy_files(data)
     before = digest(data)
     done = qgis_process.run(
-        "demolitionverifier:verify", f"PATCHES={patches}", "PATCH_ID_FIELD=JCBH", "MONITORED_AREA_FIELD=JCMJ",
-        "MONITORED_AREA_UNIT=1", "TOWNSHIP_FIELD=XZQMC", f"SURVEY={survey}", f"OUTPUT={tmp_path / 'out.shp'}",
+        "demolitionverifier:verify",
+        f"PATCHES={patches}",
+        "PATCH_ID_FIELD=JCBH",
+        "MONITORED_AREA_FIELD=JCMJ",
+        "MONITORED_AREA_UNIT=1",
+        "TOWNSHIP_FIELD=XZQMC",
+        f"SURVEY={survey}",
+        f"OUTPUT={tmp_path / 'out.shp'}",
     )
     assert done.returncode == 0, done.stdout + done.stderr
     log = done.stdout + done.stderr

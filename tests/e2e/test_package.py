@@ -16,8 +16,14 @@ def test_zip_installs_and_runs(tmp_path, sample_county):
         names = archive.namelist()
         archive.extractall(tmp_path / "plugins")
     assert all(n.startswith("demolition_verifier/") for n in names)
-    for expected in ("metadata.txt", "__init__.py", "plugin.py", "core/engine.py", "processing/verify.py",
-                     "resources/icons/icon.svg"):
+    for expected in (
+        "metadata.txt",
+        "__init__.py",
+        "plugin.py",
+        "core/engine.py",
+        "processing/verify.py",
+        "resources/icons/icon.svg",
+    ):
         assert f"demolition_verifier/{expected}" in names
     assert not any(n.startswith("demolition_verifier/tests/") or "/.build/" in n for n in names)
 
@@ -28,8 +34,11 @@ def test_zip_installs_and_runs(tmp_path, sample_county):
     (profile / ".demolition_verifier_enabled").touch()
     runner = QgisProcess(profile)
     done = runner.run(
-        "demolitionverifier:verify", f"PATCHES={sample_county}|layername=patches", "PATCH_ID_FIELD=JCBH",
-        f"SURVEY={sample_county}|layername=survey", f"OUTPUT={tmp_path / 'out.gpkg'}",
+        "demolitionverifier:verify",
+        f"PATCHES={sample_county}|layername=patches",
+        "PATCH_ID_FIELD=JCBH",
+        f"SURVEY={sample_county}|layername=survey",
+        f"OUTPUT={tmp_path / 'out.gpkg'}",
         env_extra={"QGIS_PLUGINPATH": str(tmp_path / "plugins")},
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -29,14 +29,15 @@ def county_params(county, out_dir, **extra):
 def test_sample_county_end_to_end(qgis_process, sample_county, tmp_path):
     done = qgis_process.run(
         "demolitionverifier:verify",
-        *county_params(sample_county, tmp_path, OUTPUT_REMNANTS=tmp_path / "remnants.gpkg",
-                       OUTPUT_SUMMARY=tmp_path / "summary.csv"),
+        *county_params(
+            sample_county, tmp_path, OUTPUT_REMNANTS=tmp_path / "remnants.gpkg", OUTPUT_SUMMARY=tmp_path / "summary.csv"
+        ),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     results = qgis_process.results(done)
     rows = read_layer(str(tmp_path / "verified.gpkg"))
     assert len(rows) == 360
-    assert [name for name, _k, _a in RESULT_FIELDS] == list(rows[0])[-len(RESULT_FIELDS):]
+    assert [name for name, _k, _a in RESULT_FIELDS] == list(rows[0])[-len(RESULT_FIELDS) :]
     statuses = Counter(r["status"] for r in rows)
     assert set(statuses) == {"pass", "fail", "unsurveyed"}
     assert int(results["PASS_COUNT"]) == statuses["pass"]
@@ -64,8 +65,9 @@ def test_area_does_not_depend_on_the_ellipsoid_setting(qgis_process, sample_coun
     plain.mkdir()
     ell.mkdir()
     a = qgis_process.run("demolitionverifier:verify", *county_params(sample_county, plain))
-    b = qgis_process.run("demolitionverifier:verify", *county_params(sample_county, ell),
-                         extra_args=["--ELLIPSOID=EPSG:1024"])
+    b = qgis_process.run(
+        "demolitionverifier:verify", *county_params(sample_county, ell), extra_args=["--ELLIPSOID=EPSG:1024"]
+    )
     assert a.returncode == b.returncode == 0
     areas_a = [r["geom_m2"] for r in read_layer(str(plain / "verified.gpkg"))]
     areas_b = [r["geom_m2"] for r in read_layer(str(ell / "verified.gpkg"))]
@@ -82,8 +84,7 @@ def test_refusals_exit_non_zero_with_a_message(qgis_process, sample_county, tmp_
     assert done.returncode != 0
     assert "Field “XZ” is not in layer “patches”" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
-    done = qgis_process.run("demolitionverifier:verify", *county_params(sample_county, tmp_path,
-                                                                        OUTPUT=sample_county))
+    done = qgis_process.run("demolitionverifier:verify", *county_params(sample_county, tmp_path, OUTPUT=sample_county))
     assert done.returncode != 0
     assert "overwritten" in done.stdout + done.stderr
     assert sha(sample_county) == before
@@ -105,7 +106,10 @@ def test_a_point_layer_is_refused(qgis_process, tmp_path):
     layer.CreateFeature(feature)
     ds = None
     done = qgis_process.run(
-        "demolitionverifier:verify", f"PATCHES={path}", "PATCH_ID_FIELD=JCBH", f"SURVEY={path}",
+        "demolitionverifier:verify",
+        f"PATCHES={path}",
+        "PATCH_ID_FIELD=JCBH",
+        f"SURVEY={path}",
         f"OUTPUT={tmp_path / 'out.gpkg'}",
     )
     assert done.returncode != 0
@@ -114,7 +118,8 @@ def test_a_point_layer_is_refused(qgis_process, tmp_path):
 
 @pytest.mark.parametrize("field", ["XZ"])
 def test_refusal_in_chinese_under_a_chinese_locale(qgis_process_zh, sample_county, tmp_path, field):
-    done = qgis_process_zh.run("demolitionverifier:verify", *county_params(sample_county, tmp_path,
-                                                                           TOWNSHIP_FIELD=field))
+    done = qgis_process_zh.run(
+        "demolitionverifier:verify", *county_params(sample_county, tmp_path, TOWNSHIP_FIELD=field)
+    )
     assert done.returncode != 0
     assert f"图层“patches”中没有字段“{field}”" in done.stdout + done.stderr

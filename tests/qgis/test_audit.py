@@ -98,7 +98,9 @@ def test_content_hash_ignores_feature_order_but_sees_unsaved_edits(processing, t
     assert survey.changeGeometry(first.id(), QgsGeometry.fromWkt(box_wkt(X0 + 1010, Y0 + 10, X0 + 1031, Y0 + 20)))
     verify(processing, log, survey=survey)  # the edit is not saved
     runs = [e.data["inputs"] for e in audit.entries(log, kinds=["run"])]
-    assert runs[0]["PATCHES"]["content_hash"] == runs[1]["PATCHES"]["content_hash"] == runs[2]["PATCHES"]["content_hash"]
+    assert (
+        runs[0]["PATCHES"]["content_hash"] == runs[1]["PATCHES"]["content_hash"] == runs[2]["PATCHES"]["content_hash"]
+    )
     assert runs[0]["SURVEY"]["content_hash"] == runs[1]["SURVEY"]["content_hash"] != runs[2]["SURVEY"]["content_hash"]
     assert layer_record(survey, with_attributes=False)["content_hash"] == runs[2]["SURVEY"]["content_hash"]
     survey.rollBack()
@@ -118,9 +120,17 @@ def test_history_across_two_runs_and_an_overturn(processing, tmp_path):
     audit.mark_patch(log, "H9", Mark.OVERTURNED, "现场复核：棚已拆除", new_status="pass", user_name="赵六")
     assert [(h.entry, h.status) for h in audit.history(log, "H5")] == [("decision", "fail"), ("decision", "pass")]
     assert [(h.entry, h.status) for h in audit.history(log, "H9")] == [
-        ("decision", "fail"), ("decision", "fail"), ("mark", "disputed"), ("mark", "overturned")]
+        ("decision", "fail"),
+        ("decision", "fail"),
+        ("mark", "disputed"),
+        ("mark", "overturned"),
+    ]
     states = audit.final_statuses(log)
-    assert (states["H9"].computed_status, states["H9"].final_status, states["H9"].dispute) == ("fail", "pass", "overturned")
+    assert (states["H9"].computed_status, states["H9"].final_status, states["H9"].dispute) == (
+        "fail",
+        "pass",
+        "overturned",
+    )
     assert states["H9"].run_id == second["RUN_ID"]
     assert audit.entries(log, kinds=["run"])[1].data["kind"] == "re-check"
     assert audit.verify_chain(log).valid
@@ -175,8 +185,10 @@ def test_same_seed_same_sample_in_any_feature_order(processing, tmp_path):
     assert sorted(r["township"] for r in rows) == sorted(TOWNS)  # one per township
     assert all(r["status"] == "pass" and r["seed"] == 12345 for r in rows)
     assert "remain_m2" in rows[0].fields().names()  # with their fields
-    others = {tuple(sorted(f["patch_id"] for f in sample(processing, out, SEED=s)["OUTPUT"].getFeatures()))
-              for s in range(1, 25)}
+    others = {
+        tuple(sorted(f["patch_id"] for f in sample(processing, out, SEED=s)["OUTPUT"].getFeatures()))
+        for s in range(1, 25)
+    }
     assert len(others) > 1  # a different seed may draw differently
 
 
@@ -220,8 +232,13 @@ def test_a_recheck_from_the_dock_is_a_run_of_its_own(processing, tmp_path):
         None,
         Rules(monitored_area_unit=1),
     )
-    head = record_recheck(str(log), result, {"PATCHES": (patches, [h5.id()]), "SURVEY": (survey, None)},
-                          {"MONITORED_AREA_UNIT": 1}, user_name="孙八")
+    head = record_recheck(
+        str(log),
+        result,
+        {"PATCHES": (patches, [h5.id()]), "SURVEY": (survey, None)},
+        {"MONITORED_AREA_UNIT": 1},
+        user_name="孙八",
+    )
     check = audit.verify_chain(log)
     assert (check.valid, check.entries, check.head) == (True, 13 + 2, head)
     run = audit.entries(log, kinds=["run"])[-1]

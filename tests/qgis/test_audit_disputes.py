@@ -30,8 +30,14 @@ def log(processing, tmp_path):
     survey = memory_layer("survey", [box_wkt(X0 + 210, Y0 + 10, X0 + 230, Y0 + 20)], "EPSG:4527")
     processing.run(
         "demolitionverifier:verify",
-        {"PATCHES": patches, "PATCH_ID_FIELD": "JCBH", "TOWNSHIP_FIELD": "XZQMC", "SURVEY": survey,
-         "OUTPUT": "memory:", "AUDIT_LOG": str(path)},
+        {
+            "PATCHES": patches,
+            "PATCH_ID_FIELD": "JCBH",
+            "TOWNSHIP_FIELD": "XZQMC",
+            "SURVEY": survey,
+            "OUTPUT": "memory:",
+            "AUDIT_LOG": str(path),
+        },
     )
     return str(path)
 

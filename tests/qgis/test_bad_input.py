@@ -33,8 +33,13 @@ def digest(folder: Path) -> dict:
 
 
 def test_lines_as_patches_are_refused_naming_the_layer(processing):
-    lines = memory_layer("道路", [f"LINESTRING({X0} {Y0},{X0 + 5} {Y0 + 5})"], geometry="LineString", fields=FIELDS,
-                         rows=[["A", "镇", 1.0]])
+    lines = memory_layer(
+        "道路",
+        [f"LINESTRING({X0} {Y0},{X0 + 5} {Y0 + 5})"],
+        geometry="LineString",
+        fields=FIELDS,
+        rows=[["A", "镇", 1.0]],
+    )
     survey = memory_layer("survey", [square(0, 5)])
     with pytest.raises(QgsProcessingException) as refusal:
         verify(processing, lines, survey)
@@ -43,7 +48,9 @@ def test_lines_as_patches_are_refused_naming_the_layer(processing):
 
 def test_bad_monitored_values_and_duplicate_ids_are_flagged_and_counted(processing):
     patches = memory_layer(
-        "patches", [square(0), square(200), square(400), square(600)], fields=[("JCBH", str), ("JCMJ", str)],
+        "patches",
+        [square(0), square(200), square(400), square(600)],
+        fields=[("JCBH", str), ("JCMJ", str)],
         rows=[["A", "abc"], ["A", "-5"], ["B", None], ["C", "10000"]],
     )
     feedback = RecordingFeedback()
@@ -60,8 +67,12 @@ def test_bad_monitored_values_and_duplicate_ids_are_flagged_and_counted(processi
 
 
 def test_null_geometries(processing):
-    patches = memory_layer("patches", [square(0), None, square(200)], fields=FIELDS,
-                           rows=[["A", "x", 1.0], ["B", "x", 1.0], ["C", "x", 1.0]])
+    patches = memory_layer(
+        "patches",
+        [square(0), None, square(200)],
+        fields=FIELDS,
+        rows=[["A", "x", 1.0], ["B", "x", 1.0], ["C", "x", 1.0]],
+    )
     survey = memory_layer("survey", [None, box_wkt(X0 + 210, Y0 + 10, X0 + 230, Y0 + 30), None])
     feedback = RecordingFeedback()
     rows = by_id(verify(processing, patches, survey, feedback)["OUTPUT"])
@@ -77,7 +88,12 @@ def test_null_geometries(processing):
         ("duplicate vertices", "POLYGON((10 10,30 10,30 10,30 30,10 30,10 30,10 10))", 400.0, False),
         ("zero area", "POLYGON((10 10,30 10,50 10,10 10))", 0.0, True),
         ("sliver", "POLYGON((10 10,90 10,90 10.01,10 10.01,10 10))", 0.8, False),
-        ("overlapping parts", "MULTIPOLYGON(((10 10,30 10,30 30,10 30,10 10)),((20 20,40 20,40 40,20 40,20 20)))", 700.0, True),
+        (
+            "overlapping parts",
+            "MULTIPOLYGON(((10 10,30 10,30 30,10 30,10 10)),((20 20,40 20,40 40,20 40,20 20)))",
+            700.0,
+            True,
+        ),
         ("unclosed ring", "POLYGON((10 10,30 10,30 30,10 30))", 400.0, True),
     ],
 )
@@ -147,8 +163,9 @@ def test_wrong_unit_is_named_in_the_log(processing):
     mu = [[f"P{i}", "x", (s * s) / (2000 / 3)] for i, s in enumerate([100, 80, 60, 90])]
     patches = memory_layer("patches", wkts, fields=FIELDS, rows=mu)
     feedback = RecordingFeedback()
-    out = verify(processing, patches, memory_layer("survey", []), feedback, MONITORED_AREA_FIELD="JCMJ",
-                 AREA_METHOD=1)["OUTPUT"]
+    out = verify(processing, patches, memory_layer("survey", []), feedback, MONITORED_AREA_FIELD="JCMJ", AREA_METHOD=1)[
+        "OUTPUT"
+    ]
     assert all("area_mismatch" in f["reasons"] for f in out.getFeatures())
     assert "the unit “平方米/m²” looks wrong" in feedback.text() and "亩/mu" in feedback.text()
 

@@ -110,7 +110,8 @@ def table_rows(dock) -> list[dict]:
     proxy = dock.proxy
     headers = [proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(proxy.columnCount())]
     return [
-        {headers[c]: proxy.data(proxy.index(r, c)) for c in range(proxy.columnCount())} | {"fid": dock.model.rows[proxy.mapToSource(proxy.index(r, 0)).row()].fid}
+        {headers[c]: proxy.data(proxy.index(r, c)) for c in range(proxy.columnCount())}
+        | {"fid": dock.model.rows[proxy.mapToSource(proxy.index(r, 0)).row()].fid}
         for r in range(proxy.rowCount())
     ]
 
@@ -121,13 +122,17 @@ def click_row(dock, patch_id: str, township: str | None = None) -> dict:
         if row["Patch id"] == patch_id and (township is None or row["Township"] == township):
             index = dock.proxy.index(r, 0)
             dock.table.scrollTo(index)
-            QTest.mouseClick(dock.table.viewport(), Qt.MouseButton.LeftButton, pos=dock.table.visualRect(index).center())
+            QTest.mouseClick(
+                dock.table.viewport(), Qt.MouseButton.LeftButton, pos=dock.table.visualRect(index).center()
+            )
             return row
     raise AssertionError(f"{patch_id} not in the table")
 
 
 def by_id(layer, patch_id, township=None):
-    return [f for f in layer.getFeatures() if f["patch_id"] == patch_id and (township is None or f["township"] == township)]
+    return [
+        f for f in layer.getFeatures() if f["patch_id"] == patch_id and (township is None or f["township"] == township)
+    ]
 
 
 def test_layers_and_fields_are_guessed_and_defaults_come_from_the_definitions(plugin, county):
@@ -176,7 +181,11 @@ def test_verify_fills_the_table_and_styles_the_layers(plugin, county, qgis_iface
     renderer = result.renderer()
     assert isinstance(renderer, QgsRuleBasedRenderer)  # fill by final status, outlines by dispute state
     colours = {r.ruleKey(): r.symbol().color().name() for r in renderer.rootRule().children()}
-    assert {k: colours[k] for k in ("pass", "fail", "unsurveyed")} == {"pass": "#4caf50", "fail": "#e53935", "unsurveyed": "#9e9e9e"}
+    assert {k: colours[k] for k in ("pass", "fail", "unsurveyed")} == {
+        "pass": "#4caf50",
+        "fail": "#e53935",
+        "unsurveyed": "#9e9e9e",
+    }
     assert {f["final_st"] for f in result.getFeatures()} == {"pass", "fail"}  # no mark yet: the computed status
     assert not any(f["dispute"] for f in result.getFeatures())
     order = [node.layer() for node in project.layerTreeRoot().findLayers()]
@@ -309,8 +318,11 @@ def test_cancel_and_errors_in_plain_words(plugin, county, qgis_iface):
 
     # planar area asked for a lon/lat patch layer: the algorithm refuses, the user reads why
     lonlat = memory_layer(
-        "lonlat", ["POLYGON((114 36,114.001 36,114.001 36.001,114 36.001,114 36))"], "EPSG:4490",
-        [("JCBH", str)], [["X1"]],
+        "lonlat",
+        ["POLYGON((114 36,114.001 36,114.001 36.001,114 36.001,114 36))"],
+        "EPSG:4490",
+        [("JCBH", str)],
+        [["X1"]],
     )
     project.addMapLayer(lonlat)
     dock.inputs.patches.setLayer(lonlat)
@@ -465,7 +477,10 @@ def outline_colours(image, map_to_pixel, geometry) -> list[QColor]:
 
 def near(colour: QColor, hex_colour: str, tolerance: int = 40) -> bool:
     wanted = QColor(hex_colour)
-    return max(abs(colour.red() - wanted.red()), abs(colour.green() - wanted.green()), abs(colour.blue() - wanted.blue())) <= tolerance
+    return (
+        max(abs(colour.red() - wanted.red()), abs(colour.green() - wanted.green()), abs(colour.blue() - wanted.blue()))
+        <= tolerance
+    )
 
 
 def over_white(hex_colour: str, alpha: int = 140) -> str:

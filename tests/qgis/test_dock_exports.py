@@ -17,7 +17,7 @@ from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QDialog, QPushButton
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib: the dock tests' module by name
-from test_dock import county, open_dock, plugin, verify  # noqa: E402, F401 - fixtures and helpers of the dock tests
+from test_dock import county, open_dock, plugin, verify  # noqa: F401 - fixtures and helpers of the dock tests
 
 SHEETS = ["乡镇汇总", "图斑明细", "未通过图斑"]
 
@@ -52,7 +52,9 @@ def pdf_pages(path: Path) -> int:
 
 
 def pdf_text(path: Path) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return unicodedata.normalize("NFKC", out)
 
 
@@ -116,6 +118,7 @@ def test_maps_filter_by_result(verified, tmp_path):
 
 def test_report_of_the_last_result(verified, qgis_iface, tmp_path):
     import openpyxl
+
     dock = verified
     seen = progress_values(dock)
     target = tmp_path / "report.xlsx"
@@ -141,7 +144,9 @@ def test_cancelled_maps_export_leaves_no_file(verified, qgis_iface, tmp_path):
 
     def press_cancel_while_pages_are_written(value: int) -> None:
         if value > 70 and not pressed:  # the third step (pages) has begun
-            assert dock.cancel_button.isEnabled() and not dock.maps_button.isEnabled() and not dock.run_button.isEnabled()
+            assert (
+                dock.cancel_button.isEnabled() and not dock.maps_button.isEnabled() and not dock.run_button.isEnabled()
+            )
             pressed.append(value)
             # a click the event loop delivers: the dock processes events as the progress moves
             QTimer.singleShot(0, lambda: QTest.mouseClick(dock.cancel_button, Qt.MouseButton.LeftButton))
@@ -252,7 +257,7 @@ def test_maps_filter_expression_quotes_values(verified):
 
     layer = verified.result_layer()
     assert maps_filter(layer) == ""
-    expression = maps_filter(layer, "fail", "O'Brien \"镇\"")
+    expression = maps_filter(layer, "fail", 'O\'Brien "镇"')
     parsed = QgsExpression(expression)
     assert not parsed.hasParserError(), parsed.parserErrorString()
     assert "'O''Brien \"镇\"'" in expression and '"final_st"' in expression and '"township"' in expression
@@ -282,7 +287,7 @@ def test_report_after_a_recheck_still_matches_the_log(verified, qgis_iface, tmp_
     """A re-check is a run of its own in the log: rows it rewrote are checked against it, the rest
     against the first run, and the report prints the head (nothing refused)."""
     import openpyxl
-    from test_dock import X0, by_id  # noqa: F401 - helpers of the dock tests
+    from test_dock import X0, by_id
 
     dock = verified
     result = dock.result_layer()

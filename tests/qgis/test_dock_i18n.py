@@ -117,7 +117,9 @@ def unload(plugin) -> None:
 @pytest.mark.parametrize(
     "name, chinese", [("zh-Hans", True), ("zh_CN", True), ("en_US", False), ("zh_TW", False), ("de", False)]
 )
-def test_the_locale_chooses_the_language(name, chinese, locale, compiled_translation, qgis_iface, qgis_new_project, qgis_processing):
+def test_the_locale_chooses_the_language(
+    name, chinese, locale, compiled_translation, qgis_iface, qgis_new_project, qgis_processing
+):
     locale(name)
     plugin = load_plugin(qgis_iface)
     try:
@@ -150,12 +152,18 @@ def test_the_locale_chooses_the_language(name, chinese, locale, compiled_transla
     assert QCoreApplication.translate("VerifierDock", "Verify") == "Verify"
 
 
-def test_chinese_table_and_legend(locale, compiled_translation, qgis_iface, qgis_new_project, qgis_processing, tmp_path):
+def test_chinese_table_and_legend(
+    locale, compiled_translation, qgis_iface, qgis_new_project, qgis_processing, tmp_path
+):
     locale("zh-Hans")
     qgis_new_project.setFileName(str(tmp_path / "county.qgz"))  # its audit log goes beside it, in tmp
     x0, y0 = 39_550_000.0, 3_880_000.0
     patches = memory_layer(
-        "patches", [box_wkt(x0, y0, x0 + 100, y0 + 100)], "EPSG:4527", [("JCBH", str), ("XZQMC", str)], [["A1", "城关镇"]]
+        "patches",
+        [box_wkt(x0, y0, x0 + 100, y0 + 100)],
+        "EPSG:4527",
+        [("JCBH", str), ("XZQMC", str)],
+        [["A1", "城关镇"]],
     )
     survey = memory_layer("survey", [box_wkt(x0 + 10, y0 + 10, x0 + 30, y0 + 30)], "EPSG:4527")
     QgsProject.instance().addMapLayers([patches, survey])
@@ -178,8 +186,13 @@ def test_chinese_table_and_legend(locale, compiled_translation, qgis_iface, qgis
         assert result.name() == "核查结果" and dock.remnants_layer().name() == "残留部分"
         labels = {rule.ruleKey(): rule.label() for rule in result.renderer().rootRule().children()}
         assert labels == {
-            "pass": "通过", "fail": "不通过", "unsurveyed": "未核查",  # the fill, by final status
-            "disputed": "存疑", "reopened": "重新存疑", "overturned": "改判（按改判结果着色）", "upheld": "维持",
+            "pass": "通过",
+            "fail": "不通过",
+            "unsurveyed": "未核查",  # the fill, by final status
+            "disputed": "存疑",
+            "reopened": "重新存疑",
+            "overturned": "改判（按改判结果着色）",
+            "upheld": "维持",
         }
         aliases = {f.name(): f.alias() for f in result.fields()}
         assert aliases["final_st"] == "最终结果" and aliases["dispute"] == "争议状态"

@@ -14,7 +14,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QDateTime, Qt
 from qgis.PyQt.QtWidgets import QPushButton, QScrollArea
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib: the dock tests' module by name
-from test_dock import LIU_TOWN, ZH_TOWN, click_row, county, open_dock, plugin, table_rows, verify  # noqa: E402, F401
+from test_dock import LIU_TOWN, ZH_TOWN, click_row, county, open_dock, plugin, table_rows, verify  # noqa: F401
 
 LAPTOP = (420, 760)
 
@@ -35,7 +35,13 @@ def at_laptop_width(dock, png: Path) -> None:
     assert scroll.widget().minimumSizeHint().width() <= 440 - scroll.verticalScrollBar().sizeHint().width()
     assert not scroll.horizontalScrollBar().isVisible(), "nothing falls off the right edge"
     right = scroll.viewport().width()
-    for widget in (dock.progress, dock.counts_label, dock.search, dock.township_filter, *dock.findChildren(QPushButton)):
+    for widget in (
+        dock.progress,
+        dock.counts_label,
+        dock.search,
+        dock.township_filter,
+        *dock.findChildren(QPushButton),
+    ):
         if widget.isVisible():
             edge = widget.mapTo(scroll.viewport(), widget.rect().topRight()).x()
             assert edge <= right, (widget.objectName(), edge, right)

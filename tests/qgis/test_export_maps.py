@@ -158,11 +158,11 @@ def test_refusals_are_clear_and_write_nothing(processing, county, tmp_path):
     assert "is not a verify result" in str(refusal.value) and "status" in str(refusal.value)
 
     with pytest.raises(QgsProcessingException) as refusal:
-        export(processing, county, path, FILTER="\"status\" = ")
+        export(processing, county, path, FILTER='"status" = ')
     assert "filter expression" in str(refusal.value)
 
     with pytest.raises(QgsProcessingException) as refusal:
-        export(processing, county, path, FILTER="\"no_such_field\" = 1")
+        export(processing, county, path, FILTER='"no_such_field" = 1')
     assert "no_such_field" in str(refusal.value) and "patch_id" in str(refusal.value)
 
     with pytest.raises(QgsProcessingException) as refusal:
@@ -175,7 +175,9 @@ def test_refusals_are_clear_and_write_nothing(processing, county, tmp_path):
     assert "photo" in str(refusal.value)
 
     broken = tmp_path / "broken.qpt"
-    broken.write_text(open(DEFAULT_TEMPLATE, encoding="utf-8").read().replace('id="map"', 'id="karte"'), encoding="utf-8")
+    broken.write_text(
+        open(DEFAULT_TEMPLATE, encoding="utf-8").read().replace('id="map"', 'id="karte"'), encoding="utf-8"
+    )
     with pytest.raises(QgsProcessingException) as refusal:
         export(processing, county, path, TEMPLATE=str(broken))
     assert "“map”" in str(refusal.value)

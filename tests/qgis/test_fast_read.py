@@ -33,7 +33,9 @@ def same_reading(fast, slow) -> None:
         if a is not None:
             assert a.geom_type == b.geom_type
     assert list(fast.read_repaired) == list(slow.read_repaired)
-    assert [tuple(r) for r in fast.attributes] == [tuple(None if v is None or getattr(v, "isNull", lambda: False)() else v for v in r) for r in slow.attributes]
+    assert [tuple(r) for r in fast.attributes] == [
+        tuple(None if v is None or getattr(v, "isNull", lambda: False)() else v for v in r) for r in slow.attributes
+    ]
     fast_out = [None if g is None else g.asWkt(3) for g in fast.output_geometries()]
     slow_out = [None if g is None else g.asWkt(3) for g in slow.output_geometries()]
     assert fast_out == slow_out
@@ -78,15 +80,22 @@ def test_everything_else_falls_back_to_qgis(qgis_app, tmp_path):
 def test_verify_gives_the_same_output_from_a_gpkg_and_from_memory(processing, qgis_app, tmp_path):
     uri = make_gpkg(tmp_path / "p.gpkg")
     survey_uri = str(tmp_path / "s.gpkg")
-    survey = memory_layer("survey", [box_wkt(X0 + 10, Y0 + 10, X0 + 14, Y0 + 13), box_wkt(X0 + 12, Y0 + 11, X0 + 20, Y0 + 12)])
+    survey = memory_layer(
+        "survey", [box_wkt(X0 + 10, Y0 + 10, X0 + 14, Y0 + 13), box_wkt(X0 + 12, Y0 + 11, X0 + 20, Y0 + 12)]
+    )
     write_file(survey, survey_uri)
     file_layer = QgsVectorLayer(uri, "patches", "ogr")
     memory = file_layer.materialize(QgsFeatureRequest())  # the same features, in a memory layer
     common = {"PATCH_ID_FIELD": "JCBH", "MONITORED_AREA_FIELD": "JCMJ", "TOWNSHIP_FIELD": "XZQMC", "OUTPUT": "memory:"}
 
     def run(patches, survey_layer):
-        out = processing.run("demolitionverifier:verify", {"PATCHES": patches, "SURVEY": survey_layer, **common})["OUTPUT"]
-        return [{k: v for k, v in zip(out.fields().names(), f.attributes()) if k not in ("run_id", "checked_at")} for f in out.getFeatures()]
+        out = processing.run("demolitionverifier:verify", {"PATCHES": patches, "SURVEY": survey_layer, **common})[
+            "OUTPUT"
+        ]
+        return [
+            {k: v for k, v in zip(out.fields().names(), f.attributes()) if k not in ("run_id", "checked_at")}
+            for f in out.getFeatures()
+        ]
 
     from_file = run(uri, survey_uri)
     from_memory = run(memory, QgsVectorLayer(survey_uri, "survey", "ogr"))
@@ -98,10 +107,17 @@ def test_a_curve_in_a_polygon_layer_is_read_as_qgis_reads_it(qgis_app, tmp_path)
     """GDAL lets a CurvePolygon into a layer declared Polygon; shapely cannot read it, QGIS can."""
     x, y = X0, Y0
     path = tmp_path / "curve.gpkg"
-    gdal_gpkg(path, [("JCBH", ogr.OFTString)], [
-        ("P0", box_wkt(x, y, x + 50, y + 50)),
-        ("P1", f"CURVEPOLYGON(CIRCULARSTRING({x + 200} {y},{x + 210} {y + 10},{x + 220} {y},{x + 210} {y - 10},{x + 200} {y}))"),
-    ])
+    gdal_gpkg(
+        path,
+        [("JCBH", ogr.OFTString)],
+        [
+            ("P0", box_wkt(x, y, x + 50, y + 50)),
+            (
+                "P1",
+                f"CURVEPOLYGON(CIRCULARSTRING({x + 200} {y},{x + 210} {y + 10},{x + 220} {y},{x + 210} {y - 10},{x + 200} {y}))",
+            ),
+        ],
+    )
     qgis_layer = QgsVectorLayer(f"{path}|layername=patches", "patches", "ogr")
     fast, slow = both_ways(qgis_layer, f"{path}|layername=patches")
     if fast.fast:  # GDAL 3.6 hands the curve over; GDAL 3.10's Arrow stream declines the layer

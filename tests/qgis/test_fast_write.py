@@ -100,8 +100,13 @@ def test_memory_and_shapefile_outputs_still_go_through_the_sink(processing, tmp_
     monkeypatch.setattr(gpkg_output, "fill_table", lambda *a, **k: calls.append(1))
     result = processing.run(
         "demolitionverifier:verify",
-        {"PATCHES": patches, "PATCH_ID_FIELD": "JCBH", "SURVEY": survey, "OUTPUT": "memory:",
-         "OUTPUT_REMNANTS": str(tmp_path / "remnants.shp")},
+        {
+            "PATCHES": patches,
+            "PATCH_ID_FIELD": "JCBH",
+            "SURVEY": survey,
+            "OUTPUT": "memory:",
+            "OUTPUT_REMNANTS": str(tmp_path / "remnants.shp"),
+        },
     )
     assert not calls
     assert result["OUTPUT"].featureCount() == 5
@@ -133,7 +138,6 @@ def test_an_unexpected_table_falls_back_to_the_provider(processing, tmp_path, mo
         assert ordinary and all(rows[k][1] == expected_rows[k][1] for k in ordinary)
 
 
-
 def test_a_new_table_in_an_existing_geopackage_leaves_its_other_tables(processing, tmp_path, monkeypatch):
     patches = make_gpkg(tmp_path / "patches.gpkg")
     survey = survey_gpkg(tmp_path)
@@ -145,8 +149,12 @@ def test_a_new_table_in_an_existing_geopackage_leaves_its_other_tables(processin
     monkeypatch.setattr(gpkg_output, "fill_table", lambda *a, **k: calls.append(a[0].name) or fill(*a, **k))
     result = processing.run(
         "demolitionverifier:verify",
-        {"PATCHES": patches, "PATCH_ID_FIELD": "JCBH", "SURVEY": survey,
-         "OUTPUT": f"ogr:dbname='{target}' table=\"verified\" (geom)"},
+        {
+            "PATCHES": patches,
+            "PATCH_ID_FIELD": "JCBH",
+            "SURVEY": survey,
+            "OUTPUT": f"ogr:dbname='{target}' table=\"verified\" (geom)",
+        },
     )
     assert calls == ["verified"]
     layer = QgsVectorLayer(result["OUTPUT"], "v", "ogr")
@@ -159,17 +167,33 @@ def test_a_new_table_in_an_existing_geopackage_leaves_its_other_tables(processin
 def test_long_ids_and_names_survive_every_writer(processing, tmp_path, monkeypatch):
     """QGIS refuses a whole batch over one value longer than its field: a 300-character id or
     township name once left the output silently empty."""
-    patches = memory_layer("p", [box_wkt(X0, Y0, X0 + 10, Y0 + 10), box_wkt(X0 + 20, Y0, X0 + 30, Y0 + 10)],
-                           fields=[("JCBH", str), ("XZQMC", str)], rows=[["A" * 300, "镇"], ["B", "镇" * 300]])
+    patches = memory_layer(
+        "p",
+        [box_wkt(X0, Y0, X0 + 10, Y0 + 10), box_wkt(X0 + 20, Y0, X0 + 30, Y0 + 10)],
+        fields=[("JCBH", str), ("XZQMC", str)],
+        rows=[["A" * 300, "镇"], ["B", "镇" * 300]],
+    )
     survey = memory_layer("s", [box_wkt(X0 + 1, Y0 + 1, X0 + 2, Y0 + 2)])
     for bulk in (True, False):
         with monkeypatch.context() as patch:
             if not bulk:
                 patch.setattr(verify, "bulk_destination", lambda value, dest: False)
             for out in ("memory:", str(tmp_path / f"{bulk}.gpkg"), str(tmp_path / f"{bulk}.shp")):
-                result = processing.run("demolitionverifier:verify", {
-                    "PATCHES": patches, "PATCH_ID_FIELD": "JCBH", "TOWNSHIP_FIELD": "XZQMC", "SURVEY": survey, "OUTPUT": out})
-                layer = result["OUTPUT"] if not isinstance(result["OUTPUT"], str) else QgsVectorLayer(result["OUTPUT"], "o", "ogr")
+                result = processing.run(
+                    "demolitionverifier:verify",
+                    {
+                        "PATCHES": patches,
+                        "PATCH_ID_FIELD": "JCBH",
+                        "TOWNSHIP_FIELD": "XZQMC",
+                        "SURVEY": survey,
+                        "OUTPUT": out,
+                    },
+                )
+                layer = (
+                    result["OUTPUT"]
+                    if not isinstance(result["OUTPUT"], str)
+                    else QgsVectorLayer(result["OUTPUT"], "o", "ogr")
+                )
                 rows = {f["patch_id"][:1]: f for f in layer.getFeatures()}
                 assert sorted(rows) == ["A", "B"], out
                 if out.endswith(".shp"):  # a dBASE text column holds 254 bytes: cut there, not lost
@@ -187,8 +211,10 @@ def test_a_value_the_writer_refuses_stops_the_run_with_a_clear_message(processin
     gdal_gpkg(path, [narrow], [("13040120240000001", box_wkt(X0, Y0, X0 + 10, Y0 + 10))])
     survey = memory_layer("s", [box_wkt(X0 + 1, Y0 + 1, X0 + 2, Y0 + 2)])
     with pytest.raises(QgsProcessingException, match="incomplete|不完整"):
-        processing.run("demolitionverifier:verify", {
-            "PATCHES": f"{path}|layername=patches", "PATCH_ID_FIELD": "JCBH", "SURVEY": survey, "OUTPUT": "memory:"})
+        processing.run(
+            "demolitionverifier:verify",
+            {"PATCHES": f"{path}|layername=patches", "PATCH_ID_FIELD": "JCBH", "SURVEY": survey, "OUTPUT": "memory:"},
+        )
 
 
 def odd_geometries_gpkg(path, layer_type, with_curve: bool = True) -> str:
@@ -214,7 +240,11 @@ def test_odd_geometries_are_stored_as_qgis_stores_them(processing, tmp_path, mon
     survey = survey_gpkg(tmp_path)
     calls = []  # the verified patches' table, when it went in bulk (the remnants always do)
     fill = gpkg_output.fill_table
-    monkeypatch.setattr(gpkg_output, "fill_table", lambda *a, **k: calls.extend([1] if a[0].name == "核查 结果" else []) or fill(*a, **k))
+    monkeypatch.setattr(
+        gpkg_output,
+        "fill_table",
+        lambda *a, **k: calls.extend([1] if a[0].name == "核查 结果" else []) or fill(*a, **k),
+    )
     stored = {}
     for bulk in (True, False):
         folder = tmp_path / str(bulk)
@@ -225,7 +255,9 @@ def test_odd_geometries_are_stored_as_qgis_stores_them(processing, tmp_path, mon
             table, column = connection.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchone()
             blobs = dict(connection.execute(f'SELECT fid, "{column}" FROM "{table}"').fetchall())
             indexed = sorted(r[0] for r in connection.execute(f'SELECT id FROM "rtree_{table}_{column}"'))
-            extent = connection.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)).fetchone()
+            extent = connection.execute(
+                "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
+            ).fetchone()
         stored[bulk] = (blobs, indexed, extent)
     (bulk_blobs, bulk_indexed, bulk_extent), (plain_blobs, plain_indexed, plain_extent) = stored[True], stored[False]
     # GDAL 3.10's Arrow stream declines a layer holding a curve: then QGIS reads it and writes both
