@@ -22,7 +22,7 @@ from .core.definitions import RESULT_FIELDS, AreaMethod, AreaUnit, Status
 from .core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from .core.gc_pause import paused_gc
 from .core.messages import Refusal, text
-from .core.summary_csv import write_summary_csv
+from .formats.summary_csv import write_summary_csv
 
 RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 UNITS = {

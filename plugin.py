@@ -37,7 +37,7 @@ class DemolitionVerifierPlugin:
         self.problems = missing_dependencies()
 
     def _chinese(self) -> bool:
-        from .processing.ui_language import ui_is_chinese
+        from .qgis_adapter.language import ui_is_chinese
 
         return ui_is_chinese()
 
@@ -54,7 +54,7 @@ class DemolitionVerifierPlugin:
         if self.problems:
             get_logger().error(self._dependency_message())
             return
-        from .processing.provider import DemolitionVerifierProvider
+        from .algorithms.provider import DemolitionVerifierProvider
 
         self.provider = DemolitionVerifierProvider()
         QgsApplication.processingRegistry().addProvider(self.provider)

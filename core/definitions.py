@@ -292,7 +292,7 @@ DOCK_FIELDS: tuple[tuple[str, str, str], ...] = (
     (DF.DISPUTE, "text", "争议状态"),
 )
 
-# The verification map's print layout (processing/map_layout.py uses it, scripts/make_map_template.py
+# The verification map's print layout (qgis_adapter/map_layout.py uses it, scripts/make_map_template.py
 # builds it). Noto Sans CJK SC shapes digits after Latin letters (H2, EPSG:4527) into glyphs Qt's PDF
 # writer cannot map back to text, so ids would not be searchable in the PDF; its Mono sibling
 # (half-width Latin, as in official documents set in SimSun) keeps them.

@@ -14,6 +14,7 @@ from datetime import datetime
 
 import numpy as np
 
+from ..formats.xlsx import Style, Workbook
 from . import audit
 from .definitions import (
     DISPUTE_REOPENED,
@@ -34,7 +35,6 @@ from .definitions import (
 )
 from .messages import Notice, Refusal
 from .summary import SummaryRow, township_summary
-from .xlsx import Style, Workbook
 
 NO_VALUE = "—"
 

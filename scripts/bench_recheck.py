@@ -53,7 +53,7 @@ def main(argv=None) -> int:
 def _with_recheck(result, survey, fids: list[int]) -> list[float]:
     from demolition_verifier.core.definitions import AreaUnit
     from demolition_verifier.core.engine import Rules
-    from demolition_verifier.ui.recheck import recheck_patches
+    from demolition_verifier.qgis_adapter.recheck import recheck_patches
 
     rules = Rules(monitored_area_unit=AreaUnit.MU)
     times = []
@@ -67,7 +67,7 @@ def _with_recheck(result, survey, fids: list[int]) -> list[float]:
 def _with_core(result, survey, fids: list[int]) -> list[float]:
     from demolition_verifier.core.definitions import AreaUnit
     from demolition_verifier.core.engine import Layer, PatchLayer, Rules, Verifier
-    from demolition_verifier.processing.layers import crs_text, to_shapely
+    from demolition_verifier.qgis_adapter.layers import crs_text, to_shapely
 
     survey_geoms, _repaired = to_shapely(f.geometry() for f in survey.getFeatures())
     features = {f.id(): f for f in result.getFeatures(fids)}

@@ -10,7 +10,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "demolition_verifier"
-INCLUDE = ["metadata.txt", "__init__.py", "plugin.py", "README.md", "core", "processing", "ui", "resources"]
+INCLUDE = [
+    "metadata.txt",
+    "__init__.py",
+    "plugin.py",
+    "README.md",
+    "core",
+    "formats",
+    "qgis_adapter",
+    "algorithms",
+    "ui",
+    "resources",
+]
 
 
 def tracked_and_built() -> list[Path]:

@@ -18,7 +18,8 @@ if not LINK.exists():
 for path in (str(PLUGINS), str(ROOT / ".build" / "pydeps"), str(ROOT / "tests"), "/usr/share/qgis/python/plugins"):
     if path not in sys.path:
         sys.path.insert(0, path)
-# The repository root must not be on sys.path itself: its processing/ would hide QGIS's `processing`.
+# The repository root must not be on sys.path itself: the plugin is imported as `demolition_verifier`, never
+# by its folders' bare names (its `algorithms` or `ui` could meet another package of that name).
 sys.path[:] = [p for p in sys.path if Path(p or os.getcwd()).resolve() != ROOT]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProcessingFeedback, QgsVectorFileWriter, QgsVectorLayer
 
-from demolition_verifier.processing.compat import field_type
+from demolition_verifier.qgis_adapter.compat import field_type
 
 X0, Y0 = 39_550_000.0, 3_880_000.0  # EPSG:4527, near the central meridian
 

@@ -9,8 +9,8 @@ from dataclasses import asdict
 from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 
 from ..core.definitions import F
-from ..processing.compat import no_geometry_flag
-from ..processing.layers import plain_value
+from ..qgis_adapter.compat import no_geometry_flag
+from ..qgis_adapter.layers import plain_value
 from .logger import get_logger
 
 USER_NAME_KEY = "demolition_verifier/user_name"  # the verifier's name, per user (QgsSettings)
@@ -81,7 +81,7 @@ def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[
     """The re-check as a run of kind re-check; returns the new head hash ('' when not recorded)."""
     if not path or outcome.result is None:
         return ""
-    from ..processing.audit_io import record_recheck as record
+    from ..qgis_adapter.audit_io import record_recheck as record
 
     layers = {
         "PATCHES": (result_layer, fids),

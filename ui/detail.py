@@ -20,8 +20,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.definitions import SQUARE_METRES_PER_MU, F, reasons_in_words
-from ..processing.compat import right_aligned
-from ..processing.layers import plain_value
+from ..qgis_adapter.compat import right_aligned
+from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr
 from .results_model import status_word
 from .styles import status_colour

@@ -40,7 +40,7 @@ from ..core.definitions import (
     reasons_in_words,
 )
 from ..core.messages import Refusal
-from ..processing.layers import ui_is_chinese
+from ..qgis_adapter.language import ui_is_chinese
 
 CONTEXT = "DisputeDialog"
 

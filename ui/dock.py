@@ -30,13 +30,13 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.definitions import F, Status
 from ..core.messages import Refusal
-from ..processing.layers import plain_value
+from ..qgis_adapter.layers import plain_value
+from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
 from . import audit_link, exports
 from .detail import PatchDetail
 from .i18n import is_chinese, tr
 from .inputs import InputsPanel
 from .logger import get_logger
-from .recheck import ensure_spatial_index, recheck_patches
 from .result_layers import current, place_results, remnant_pieces, write_review
 from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
 from .settings import ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of

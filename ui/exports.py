@@ -24,8 +24,8 @@ from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
 
 from ..core.definitions import DF, F, Status
-from ..processing.compat import no_geometry_flag
-from ..processing.layers import plain_value
+from ..qgis_adapter.compat import no_geometry_flag
+from ..qgis_adapter.layers import plain_value
 from .i18n import tr
 from .settings import last_export_dir, set_last_export_dir
 from .task import CollectingFeedback

@@ -10,7 +10,7 @@ import os
 
 from qgis.PyQt.QtCore import QCoreApplication, QTranslator
 
-from ..processing.ui_language import is_chinese, ui_locale  # noqa: F401 - one rule for dock and algorithms
+from ..qgis_adapter.language import is_chinese
 
 I18N_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "i18n")
 QM_ZH = os.path.join(I18N_DIR, "demolition_verifier_zh-Hans.qm")

@@ -16,7 +16,7 @@ from ..core.definitions import (
     AreaMethod,
     AreaUnit,
 )
-from ..processing.compat import field_types, polygon_layers
+from ..qgis_adapter.compat import field_types, polygon_layers
 from . import audit_link
 from .i18n import tr
 from .settings import ROLE_PROPERTY, VerifySetup

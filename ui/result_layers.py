@@ -5,10 +5,10 @@ from __future__ import annotations
 from qgis.core import QgsFeatureRequest, QgsField, QgsGeometry, QgsProject, QgsVectorLayer
 
 from ..core.definitions import DF, DOCK_FIELDS, RF, F, Mark
-from ..processing.compat import field_type, no_geometry_flag
-from ..processing.layers import plain_value
+from ..qgis_adapter.compat import field_type, no_geometry_flag
+from ..qgis_adapter.layers import plain_value
+from ..qgis_adapter.recheck import ensure_spatial_index, write_changes
 from .i18n import tr
-from .recheck import ensure_spatial_index, write_changes
 from .settings import ROLE_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, SETUP_PROPERTY, VerifySetup, layers_with_role
 from .styles import style_remnants_layer, style_result_layer
 

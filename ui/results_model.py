@@ -22,8 +22,8 @@ from ..core.definitions import (
     Status,
     reasons_in_words,
 )
-from ..processing.compat import no_geometry_flag, right_aligned
-from ..processing.layers import plain_value
+from ..qgis_adapter.compat import no_geometry_flag, right_aligned
+from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr
 from .styles import DISPUTE_COLOURS, status_colour
 

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from osgeo import ogr, osr
 
-from demolition_verifier.core.gpkg_bulk import UnexpectedTable, fill_table, gpkg_blobs, open_table
+from demolition_verifier.formats.gpkg_bulk import UnexpectedTable, fill_table, gpkg_blobs, open_table
 
 ogr.UseExceptions()
 X0, Y0 = 39_550_000.0, 3_880_000.0

@@ -40,7 +40,7 @@ def test_without_townships_only_the_total():
 def test_summary_csv_reads_right_in_a_spreadsheet_and_in_gdal(tmp_path):
     from osgeo import ogr
 
-    from demolition_verifier.core.summary_csv import write_summary_csv
+    from demolition_verifier.formats.summary_csv import write_summary_csv
 
     rows = township_summary(["甲镇", "甲镇", "乙乡"], ["pass", "fail", "pass"], [100.0, 300.0, 50.0])
     path = tmp_path / "乡镇汇总.csv"

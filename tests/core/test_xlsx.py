@@ -9,7 +9,7 @@ from xml.dom import minidom
 import openpyxl
 import pytest
 
-from demolition_verifier.core.xlsx import Style, Workbook, column_letter
+from demolition_verifier.formats.xlsx import Style, Workbook, column_letter
 
 
 def test_column_letters():

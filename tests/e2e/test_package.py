@@ -21,7 +21,7 @@ def test_zip_installs_and_runs(tmp_path, sample_county):
         "__init__.py",
         "plugin.py",
         "core/engine.py",
-        "processing/verify.py",
+        "algorithms/verify.py",
         "resources/icons/icon.svg",
     ):
         assert f"demolition_verifier/{expected}" in names

@@ -12,8 +12,8 @@ from demolition_verifier.core import audit
 from demolition_verifier.core.definitions import Mark
 from demolition_verifier.core.engine import Layer, PatchLayer, Rules
 from demolition_verifier.core.engine import verify as engine_verify
-from demolition_verifier.processing.audit_io import layer_record, record_recheck
-from demolition_verifier.processing.layers import to_shapely
+from demolition_verifier.qgis_adapter.audit_io import layer_record, record_recheck
+from demolition_verifier.qgis_adapter.layers import to_shapely
 
 X0, Y0 = 39_550_000.0, 3_880_000.0  # EPSG:4527
 TOWNS = ["城关镇", "柳林镇", "南堡镇"]

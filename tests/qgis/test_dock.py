@@ -285,7 +285,7 @@ def test_recheck_after_unsaved_edits(plugin, county, qgis_iface):
 
 def test_recheck_patches_function_without_widgets(plugin, county):
     """The function a benchmark calls: no dock needed once a result layer exists."""
-    from demolition_verifier.ui.recheck import recheck_patches
+    from demolition_verifier.qgis_adapter.recheck import recheck_patches
     from demolition_verifier.ui.settings import setup_of
 
     _project, patches, survey = county

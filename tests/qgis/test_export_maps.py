@@ -24,10 +24,10 @@ from export_data import (
 from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLayer
 from qgis_layers import RecordingFeedback, box_wkt, memory_layer
 
+from demolition_verifier.algorithms.export_maps import PHOTO_PIXELS
 from demolition_verifier.core.definitions import DEFAULT_MAP_TITLE
 from demolition_verifier.core.messages import text
-from demolition_verifier.processing.export_maps import PHOTO_PIXELS
-from demolition_verifier.processing.map_layout import DEFAULT_TEMPLATE, PATCH_COLOUR, cjk_family
+from demolition_verifier.qgis_adapter.map_layout import DEFAULT_TEMPLATE, PATCH_COLOUR, cjk_family
 
 PATCH_RGB = (PATCH_COLOUR.red(), PATCH_COLOUR.green(), PATCH_COLOUR.blue())
 REMNANT_RGB = (255, 160, 65)  # the remnant fill (255,127,0 at 190/255) over white

@@ -15,7 +15,7 @@ from qgis.core import (
 )
 from qgis_layers import X0, Y0, box_wkt, gdal_gpkg, make_gpkg, memory_layer, write_file
 
-from demolition_verifier.processing.layers import read_source
+from demolition_verifier.qgis_adapter.reading import read_source
 
 
 def both_ways(layer, value=None, with_attributes=True):

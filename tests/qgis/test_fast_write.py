@@ -1,4 +1,4 @@
-"""A GeoPackage OUTPUT filled in bulk (processing/gpkg_output.py) holds what QGIS's own writer
+"""A GeoPackage OUTPUT filled in bulk (qgis_adapter/gpkg_output.py) holds what QGIS's own writer
 puts there: the same fields, ids, values and geometries, with a sound spatial index."""
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from osgeo import ogr
 from qgis.core import QgsFeatureSource, QgsVectorLayer, QgsWkbTypes
 from qgis_layers import X0, Y0, box_wkt, gdal_gpkg, make_gpkg, memory_layer, write_file
 
-from demolition_verifier.processing import gpkg_output, verify
+from demolition_verifier.algorithms import verify
+from demolition_verifier.qgis_adapter import gpkg_output
 
 VOLATILE = {"run_id", "checked_at"}
 

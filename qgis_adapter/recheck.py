@@ -25,8 +25,8 @@ from qgis.core import (
 from ..core.definitions import REASON_ORDER, RESULT_FIELDS, RF, AreaUnit, F, Reason
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Notice
-from ..processing.compat import spatial_index_present
-from ..processing.layers import crs_text, from_shapely, plain_value, to_shapely
+from .compat import spatial_index_present
+from .layers import crs_text, from_shapely, plain_value, to_shapely
 
 RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 # The fields a re-check rewrites; patch_id and township stay as the full run wrote them.

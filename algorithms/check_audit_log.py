@@ -13,9 +13,9 @@ from qgis.core import (
 
 from ..core import audit
 from ..core.messages import text
-from .audit_io import GPKG_FILTER
+from ..qgis_adapter.audit_io import GPKG_FILTER
+from ..qgis_adapter.language import ui_is_chinese
 from .base import BaseAlgorithm
-from .layers import ui_is_chinese
 
 
 class CheckAuditLogAlgorithm(BaseAlgorithm):

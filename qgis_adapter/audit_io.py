@@ -24,7 +24,8 @@ from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, Qt, QTime
 from ..core import audit
 from ..core.definitions import RunKind
 from ..core.messages import text
-from .layers import plain_value, source_path, to_shapely, ui_is_chinese
+from .language import ui_is_chinese
+from .layers import plain_value, source_path, to_shapely
 
 GPKG_FILTER = "GeoPackage (*.gpkg *.GPKG)"
 RUN_KINDS = tuple(RunKind)

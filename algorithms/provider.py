@@ -8,7 +8,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.definitions import PROVIDER_ID
-from .layers import ui_is_chinese
+from ..qgis_adapter.language import ui_is_chinese
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icons", "icon.svg")
 

@@ -16,10 +16,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from qgis.core import QgsFields, QgsProcessingOutputLayerDefinition, QgsVectorLayer
 
-from ..core.gpkg_bulk import UnexpectedTable, fill_table, open_table
 from ..core.messages import Refusal
+from ..formats.gpkg_bulk import UnexpectedTable, fill_table, open_table
 from .compat import field_type
-from .layers import from_wkb, source_path, write_features
+from .layers import from_wkb, source_path
+from .writing import write_features
 
 
 def bulk_destination(value, dest: str) -> bool:

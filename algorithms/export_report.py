@@ -14,9 +14,9 @@ from qgis.core import (
 
 from ..core.messages import Refusal, text
 from ..core.report import run_info, summary_rows, write_report
+from ..qgis_adapter.language import ui_is_chinese
+from ..qgis_adapter.records import add_audit_log_input, audit_stamp, layer_name, read_patches, require_verify_fields
 from .base import BaseAlgorithm
-from .layers import ui_is_chinese
-from .records import add_audit_log_input, audit_stamp, layer_name, read_patches, require_verify_fields
 
 
 class ExportReportAlgorithm(BaseAlgorithm):

@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.gc_pause import paused_gc
 from ..core.messages import Cancelled, Refusal, text
-from .layers import ui_is_chinese
+from ..qgis_adapter.language import ui_is_chinese
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):

@@ -33,13 +33,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QImageReader
 
-from ..core.definitions import (
-    DEFAULT_MAP_TITLE,
-    MAX_PHOTOS_PER_PAGE,
-    PHOTO_DISTANCE_M,
-    PHOTO_FIELD,
-    reasons_in_words,
-)
+from ..core.definitions import DEFAULT_MAP_TITLE, MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIELD, reasons_in_words
 from ..core.messages import Cancelled, Notice, Refusal, text
 from ..core.photos import Evidence, evidence_photos
 from ..core.report import (
@@ -52,10 +46,10 @@ from ..core.report import (
     run_info,
     status_words,
 )
-from .base import BaseAlgorithm
-from .compat import field_type
-from .layers import describe_geometry_type, plain_value, require_field, to_shapely, ui_is_chinese
-from .map_layout import (
+from ..qgis_adapter.compat import field_type
+from ..qgis_adapter.language import ui_is_chinese
+from ..qgis_adapter.layers import describe_geometry_type, plain_value, require_field, to_shapely
+from ..qgis_adapter.map_layout import (
     DEFAULT_TEMPLATE,
     PageLayers,
     export_pdf,
@@ -64,7 +58,7 @@ from .map_layout import (
     template_lacks,
     wire,
 )
-from .records import (
+from ..qgis_adapter.records import (
     ReadPatch,
     add_audit_log_input,
     audit_stamp,
@@ -73,6 +67,7 @@ from .records import (
     read_patches,
     require_verify_fields,
 )
+from .base import BaseAlgorithm
 
 PHOTO_PIXELS = 1000  # longest side of a photo on the page: ~500 dpi in its 5 cm box, small in the PDF
 # Fields of the atlas coverage layer: what the template's texts read (see the README).

@@ -32,23 +32,21 @@ from ..core.definitions import (
 )
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Refusal, text
-from ..core.summary_csv import write_summary_csv
-from .audit_io import add_audit_parameters, audit_log_target, record_verify_run
-from .base import BaseAlgorithm
-from .gpkg_output import bulk_destination, fill_output
-from .layers import (
-    add_features,
-    close_sink,
+from ..formats.summary_csv import write_summary_csv
+from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
+from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
+from ..qgis_adapter.language import ui_is_chinese
+from ..qgis_adapter.layers import (
     from_shapely_array,
     make_fields,
     new_feature,
-    read_source,
     require_field,
     require_polygons,
     source_path,
-    ui_is_chinese,
-    write_features,
 )
+from ..qgis_adapter.reading import read_source
+from ..qgis_adapter.writing import add_features, close_sink, write_features
+from .base import BaseAlgorithm
 
 RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 

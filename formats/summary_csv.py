@@ -13,8 +13,8 @@ import io
 import os
 from collections.abc import Sequence
 
-from .definitions import SUMMARY_FIELDS
-from .summary import SummaryRow
+from ..core.definitions import SUMMARY_FIELDS
+from ..core.summary import SummaryRow
 from .xlsx import part_path
 
 REAL_DECIMALS = 6

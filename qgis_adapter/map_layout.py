@@ -37,7 +37,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.definitions import MAP_TEMPLATE, MAP_TEMPLATE_FONT
 from ..core.messages import Cancelled, Notice, Refusal
-from ..core.xlsx import part_path
+from ..formats.xlsx import part_path
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_TEMPLATE = os.path.join(HERE, *MAP_TEMPLATE)

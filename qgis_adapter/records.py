@@ -17,7 +17,8 @@ from qgis.core import (
 from ..core.definitions import RESULT_FIELDS
 from ..core.messages import Cancelled, Refusal
 from ..core.report import AuditStamp, PatchRecord, apply_audit_log
-from .layers import plain_value, source_path, ui_is_chinese
+from .language import ui_is_chinese
+from .layers import plain_value, source_path
 
 VERIFY_FIELDS = [name for name, _kind, _alias in RESULT_FIELDS]
 

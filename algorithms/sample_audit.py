@@ -24,10 +24,12 @@ from ..core.definitions import SAMPLE_SEED_FIELD, F
 from ..core.engine import normalise_id
 from ..core.messages import Cancelled, text
 from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuses
-from .audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
+from ..qgis_adapter.audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
+from ..qgis_adapter.compat import field_type
+from ..qgis_adapter.language import ui_is_chinese
+from ..qgis_adapter.layers import new_feature, plain_value, require_field, to_shapely
+from ..qgis_adapter.writing import add_features
 from .base import BaseAlgorithm
-from .compat import field_type
-from .layers import add_features, new_feature, plain_value, require_field, to_shapely, ui_is_chinese
 
 
 class SampleAuditAlgorithm(BaseAlgorithm):
