@@ -36,16 +36,8 @@ from qgis.PyQt.QtGui import QImageReader
 from ..core.definitions import DEFAULT_MAP_TITLE, MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIELD, reasons_in_words
 from ..core.messages import Cancelled, Notice, Refusal, text
 from ..core.photos import Evidence, evidence_photos
-from ..core.report import (
-    AuditStamp,
-    local_time_text,
-    natural_order,
-    patch_figures,
-    result_words,
-    review_words,
-    run_info,
-    status_words,
-)
+from ..core.report_model import AuditStamp, natural_order, run_info
+from ..core.wording import local_time_text, patch_figures, result_words, review_words, status_words
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import describe_geometry_type, plain_value, require_field, to_shapely

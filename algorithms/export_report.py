@@ -13,7 +13,8 @@ from qgis.core import (
 )
 
 from ..core.messages import Refusal, text
-from ..core.report import run_info, summary_rows, write_report
+from ..core.report_model import run_info, summary_rows
+from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.records import add_audit_log_input, audit_stamp, layer_name, read_patches, require_verify_fields
 from .base import BaseAlgorithm

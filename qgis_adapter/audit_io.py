@@ -1,5 +1,5 @@
 """QGIS side of the audit log: the AUDIT_LOG parameters, content hashes of the layers a run read,
-and the run entry. The log itself (the hash chain) is core/audit.py."""
+and the run entry. The log itself (the hash chain) is core/audit/."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from qgis.core import (
 
 from ..core.definitions import RESULT_FIELDS
 from ..core.messages import Cancelled, Refusal
-from ..core.report import AuditStamp, PatchRecord, apply_audit_log
+from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log
 from .language import ui_is_chinese
 from .layers import plain_value, source_path
 

@@ -2,7 +2,7 @@
 
 Self-contained so that the dock only has to call `open_dispute_dialog(...)` for the current patch
 and `standing_states(...)` / `dispute_states(...)` to colour its table and map. Every mark is an audit-log entry
-(core/audit.py); nothing is kept anywhere else.
+(core/audit/); nothing is kept anywhere else.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import subprocess
 import sys
@@ -315,7 +316,7 @@ def test_the_fast_encodings_write_what_the_general_ones_wrote():
     row = [7, "run", "2026-11-26T10:00:00+08:00", "r1", "H2", "pass", '{"a":1}', "0" * 64]
     assert (
         audit.entry_hash(*row)
-        == audit.hashlib.sha256(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
+        == hashlib.sha256(json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     )
 
 

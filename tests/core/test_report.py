@@ -8,19 +8,9 @@ import openpyxl
 import pytest
 
 from demolition_verifier.core.definitions import SQUARE_METRES_PER_MU, Reason, reasons_in_words
-from demolition_verifier.core.report import (
-    AuditStamp,
-    PatchRecord,
-    Review,
-    local_time_text,
-    natural_order,
-    patch_figures,
-    result_words,
-    review_words,
-    run_info,
-    summary_rows,
-    write_report,
-)
+from demolition_verifier.core.report_model import AuditStamp, PatchRecord, Review, natural_order, run_info, summary_rows
+from demolition_verifier.core.wording import local_time_text, patch_figures, result_words, review_words
+from demolition_verifier.formats.report_workbook import write_report
 
 RUN = "20260301T020000-abc123"
 AT = "2026-03-01T02:00:00+00:00"

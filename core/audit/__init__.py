@@ -1,0 +1,102 @@
+"""The tamper-evident audit log: an append-only hash chain in a GeoPackage (plain SQLite).
+
+Every entry (a verify run, a patch's decision in it, a spot-check draw, an auditor's mark) is one
+row of the table `audit_log`; its hash covers its sequence number, its columns exactly as stored and
+the previous entry's hash, so an edited, deleted or re-ordered row breaks the chain. A deleted tail
+or a rewritten chain is caught against a head hash kept on paper (`verify_chain(expected_head=...)`).
+
+chain.py is the hashing, log.py the table (create, append, read, check), disputes.py the auditors'
+marks and each patch's final status, output_check.py whether an output still says what its run
+decided. Pure Python (sqlite3, hashlib, json): the algorithms, the dock and a server share it; this
+module is the one door the rest of the plugin uses.
+"""
+
+from .chain import (
+    GENESIS,
+    canonical,
+    canonical_plain,
+    entry_hash,
+    normalise_head,
+    plain,
+)
+from .disputes import (
+    PatchState,
+    RunStanding,
+    final_statuses,
+    history,
+    mark_patch,
+    patch_state,
+    standing_states,
+)
+from .log import (
+    BUSY_TIMEOUT_S,
+    COLUMNS,
+    FIGURES,
+    GPKG_APPLICATION_ID,
+    GPKG_USER_VERSION,
+    Appended,
+    ChainCheck,
+    Entry,
+    NewEntry,
+    append,
+    append_run,
+    append_sample,
+    check_target,
+    decisions_from_result,
+    entries,
+    head_after_run,
+    head_after_runs,
+    now_text,
+    plugin_version,
+    verify_chain,
+    who,
+)
+from .output_check import (
+    AREA_TOLERANCE_M2,
+    FIGURE_TOLERANCE,
+    OutputCheck,
+    _same_figures,
+    check_output,
+)
+
+__all__ = [
+    "AREA_TOLERANCE_M2",
+    "Appended",
+    "BUSY_TIMEOUT_S",
+    "COLUMNS",
+    "ChainCheck",
+    "Entry",
+    "FIGURES",
+    "FIGURE_TOLERANCE",
+    "GENESIS",
+    "GPKG_APPLICATION_ID",
+    "GPKG_USER_VERSION",
+    "NewEntry",
+    "OutputCheck",
+    "PatchState",
+    "RunStanding",
+    "_same_figures",
+    "append",
+    "append_run",
+    "append_sample",
+    "canonical",
+    "canonical_plain",
+    "check_output",
+    "check_target",
+    "decisions_from_result",
+    "entries",
+    "entry_hash",
+    "final_statuses",
+    "head_after_run",
+    "head_after_runs",
+    "history",
+    "mark_patch",
+    "normalise_head",
+    "now_text",
+    "patch_state",
+    "plain",
+    "plugin_version",
+    "standing_states",
+    "verify_chain",
+    "who",
+]

@@ -1,0 +1,216 @@
+"""Disputes over a patch's verdict: the auditors' marks (存疑 / 维持 / 改判), a patch's history, and the
+state machine that gives each patch its final status (an overturn stands until a later run changes the
+patch's figures, which re-opens it)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..definitions import AUDIT_TABLE, DISPUTE_REOPENED, AuditEntry, Mark, Status
+from ..messages import Refusal
+from .log import (
+    COLUMNS,
+    FIGURES,
+    Appended,
+    Entry,
+    NewEntry,
+    _decisions_in_run,
+    _entry,
+    _open_existing,
+    append,
+    entries,
+    who,
+)
+
+
+def mark_patch(
+    path: str | os.PathLike,
+    patch_id: str,
+    mark: Mark | str,
+    note: str,
+    new_status: Status | str | None = None,
+    user_name: str | None = None,
+) -> Appended:
+    """An auditor's mark: 存疑 disputed, 维持 upheld, or 改判 overturned (with the new status)."""
+    mark = Mark(mark)
+    valid = ", ".join(s.value for s in Status)
+    if not (note or "").strip():
+        raise Refusal("mark_note_required")
+    if mark is Mark.OVERTURNED:
+        try:
+            new_status = Status(new_status).value
+        except ValueError:
+            raise Refusal("mark_new_status", valid=valid) from None
+    else:
+        new_status = None
+    state = patch_state(path, patch_id) if os.path.isfile(path) else None
+    if state is None:
+        raise Refusal("mark_unknown_patch", patch=patch_id)
+    # Patches sharing an id share one history: a mark would land on all of them, across townships.
+    sharing = _decisions_in_run(path, patch_id, state.run_id)
+    if sharing > 1:
+        raise Refusal("mark_duplicate_id", patch=patch_id, count=sharing)
+    data = {
+        "mark": mark.value,
+        "new_status": new_status,
+        "note": note.strip(),
+        "who": who(user_name),
+        "computed_status": state.computed_status,
+        "decided_in": state.run_id,  # the run whose figures the mark judges
+    }
+    return append(path, [NewEntry(AuditEntry.MARK.value, data, state.run_id, str(patch_id), mark.value)])
+
+
+# -- patches: history and final status ------------------------------------------------------------
+def history(path: str | os.PathLike, patch_id: str) -> list[Entry]:
+    """A patch's decisions across runs, the marks on it and the spot-check draws that drew it."""
+    patch_id = str(patch_id)
+    connection = _open_existing(path)
+    try:
+        rows = connection.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM {AUDIT_TABLE} WHERE patch_id = ? OR entry = ? ORDER BY fid",
+            (patch_id, AuditEntry.SAMPLE.value),
+        ).fetchall()
+    finally:
+        connection.close()
+    out = []
+    for row in rows:
+        item = _entry(row)
+        if item.entry != AuditEntry.SAMPLE.value or patch_id in item.data.get("drawn", []):
+            out.append(item)
+    return out
+
+
+@dataclass
+class PatchState:
+    patch_id: str
+    computed_status: str | None  # the latest run's status
+    final_status: str | None  # the overturned status where an overturn stands, else the computed one
+    dispute: str | None = None  # None, a Mark value, or DISPUTE_REOPENED
+    note: str | None = None  # the note of the latest mark
+    run_id: str | None = None  # the latest run that decided the patch
+    marked_at: str | None = None
+    marked_by: dict | None = None
+    history: list[int] = field(default_factory=list)  # sequence numbers of its decisions and marks
+
+
+_STATUS_PRECEDENCE = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1, Status.PASS.value: 2}
+
+
+def _figures(item: Entry) -> tuple:
+    """What a re-run must reproduce for a mark to stand; rounded so that float noise between
+    machines does not re-open a settled patch."""
+    data = item.data
+    rounded = [
+        round(data.get(n), 6 if n == "remain_rt" else 2) if isinstance(data.get(n), float) else data.get(n)
+        for n in FIGURES
+    ]
+    return (item.status, data.get("reasons"), *rounded)
+
+
+def final_statuses(path: str | os.PathLike) -> dict[str, PatchState]:
+    """Per patch id: the computed and final status and where its dispute stands. An overturn (改判)
+    is the final status until a later run changes the patch's figures, which re-opens it."""
+    return _states(entries(path, kinds=(AuditEntry.DECISION, AuditEntry.MARK)))
+
+
+def patch_state(path: str | os.PathLike, patch_id: str) -> PatchState | None:
+    """final_statuses for one patch, read through the patch_id index (fast on a large log)."""
+    connection = _open_existing(path)
+    try:
+        rows = connection.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM {AUDIT_TABLE} WHERE patch_id = ? AND entry IN (?, ?) ORDER BY fid",
+            (str(patch_id), AuditEntry.DECISION.value, AuditEntry.MARK.value),
+        ).fetchall()
+    finally:
+        connection.close()
+    return _states([_entry(row) for row in rows]).get(str(patch_id))
+
+
+def _states(items: list[Entry]) -> dict[str, PatchState]:
+    # Group consecutive decisions of one run per patch (duplicate ids share one history).
+    events: dict[str, list] = {}
+    for item in items:
+        if item.patch_id is None:
+            continue
+        patch_events = events.setdefault(item.patch_id, [])
+        if item.entry == AuditEntry.DECISION.value:
+            last = patch_events[-1] if patch_events else None
+            if last and last[0] == "run" and last[1] == item.run_id:
+                last[2].append(item)
+            else:
+                patch_events.append(["run", item.run_id, [item]])
+        else:
+            patch_events.append(["mark", item.run_id, [item]])
+    return {patch_id: _state(patch_id, patch_events) for patch_id, patch_events in events.items()}
+
+
+def _state(patch_id: str, patch_events: list) -> PatchState:
+    state = PatchState(patch_id, None, None)
+    figures = None
+    mark_figures = None
+    overturned_to = None
+    for kind, run_id, group in patch_events:
+        state.history.extend(i.seq for i in group)
+        if kind == "run":
+            figures = sorted(_figures(i) for i in group)
+            state.run_id = run_id
+            state.computed_status = min((i.status for i in group), key=lambda s: _STATUS_PRECEDENCE.get(s, -1))
+            if state.dispute in (Mark.UPHELD.value, Mark.OVERTURNED.value) and figures != mark_figures:
+                state.dispute, overturned_to = DISPUTE_REOPENED, None
+        else:
+            mark = group[0]
+            state.dispute = mark.data.get("mark")
+            state.note = mark.data.get("note")
+            state.marked_at = mark.logged_at
+            state.marked_by = mark.data.get("who")
+            overturned_to = mark.data.get("new_status") if state.dispute == Mark.OVERTURNED.value else None
+            mark_figures = figures
+    state.final_status = overturned_to or state.computed_status
+    return state
+
+
+@dataclass
+class RunStanding:
+    """What the log says about the patches of a run's output (see standing_states)."""
+
+    states: dict[str, PatchState]  # patch id -> its state, where it stands for the run's figures
+    superseded: list[str]  # marked patches a later run decided with other figures: not applied
+    unlogged: list[str]  # patches the log holds no decision of in their run
+    differing: list[str]  # patches whose status differs from the log's decision in their run
+
+
+def standing_states(path: str | os.PathLike, decided: Iterable[tuple[str, str, str]]) -> RunStanding:
+    """For the rows of a verify output, (patch_id, run_id, status) each: the dispute state and final
+    status that stand for them. A patch's state applies when its latest run in the log is the row's
+    run, or a later run reproduced the row's figures (a mark stands until the figures change).
+    A row whose status is not the log's decision of its run was changed after the run. Rows
+    without a patch id are left out: nothing in the log can be matched to them."""
+    items = entries(path, kinds=(AuditEntry.DECISION, AuditEntry.MARK))
+    states = _states(items)
+    figures: dict[tuple[str, str | None], list] = {}
+    statuses: dict[tuple[str, str | None], set] = {}
+    for item in items:
+        if item.entry == AuditEntry.DECISION.value and item.patch_id is not None:
+            figures.setdefault((item.patch_id, item.run_id), []).append(_figures(item))
+            statuses.setdefault((item.patch_id, item.run_id), set()).add(item.status)
+    out = RunStanding({}, [], [], [])
+    for patch_id, run_id, status in decided:
+        if patch_id is None or patch_id == "":  # a patch without an id has no history to match
+            continue
+        patch_id = str(patch_id)
+        key = (patch_id, run_id)
+        if key not in figures:
+            out.unlogged.append(patch_id)
+            continue
+        if status not in statuses[key]:
+            out.differing.append(patch_id)
+            continue
+        state = states[patch_id]
+        if state.run_id == run_id or sorted(figures[key]) == sorted(figures.get((patch_id, state.run_id), [])):
+            out.states[patch_id] = state
+        elif state.dispute is not None:
+            out.superseded.append(patch_id)
+    return out

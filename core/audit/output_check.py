@@ -1,0 +1,114 @@
+"""Does a verify output still say what its run decided? The rows an export is about to print compared
+with the run's logged decisions (figures within a writer's rounding)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..definitions import AUDIT_TABLE, AuditEntry
+from .log import COLUMNS, FIGURES, Entry, _entry, _open_existing
+
+
+# -- does a verify output still say what its run decided? ---------------------------------------------
+def _run_blocks(connection: sqlite3.Connection, run_ids: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Per run id, the fids of the run's own entries: its first RUN entry and the decisions appended
+    with it in the same transaction. Entries appended later under the same run id (a forged copy of
+    the run) are not the run's: the head after the run and its decisions come from this block only."""
+    blocks = {}
+    for run_id in dict.fromkeys(r for r in run_ids if r):
+        row = connection.execute(
+            f"SELECT fid, data FROM {AUDIT_TABLE} WHERE run_id = ? AND entry = ? ORDER BY fid LIMIT 1",
+            (run_id, AuditEntry.RUN.value),
+        ).fetchone()
+        if row is None:
+            continue
+        patches = int(json.loads(row[1]).get("patches") or 0)
+        blocks[run_id] = (row[0], row[0] + patches)
+    return blocks
+
+
+def _row_key(patch_id, township, status, reasons) -> tuple:
+    return (patch_id or None, township or None, status, reasons or "")
+
+
+# How far a written figure may sit from the logged one: writers round reals to 6 decimals, each in
+# its own way (QGIS half away from zero, numpy half to even, a memory layer not at all), so figures
+# are compared within a tolerance, never by rounding both (a value on a tie rounds apart).
+FIGURE_TOLERANCE = {"remain_rt": 1e-6, "remnants": 0}
+AREA_TOLERANCE_M2 = 0.005
+
+
+def _same_figures(logged: Sequence, written: Sequence) -> bool:
+    for name, a, b in zip(FIGURES, logged, written):
+        if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
+            if a != b:
+                return False
+            continue
+        try:
+            if abs(float(a) - float(b)) > FIGURE_TOLERANCE.get(name, AREA_TOLERANCE_M2) + 1e-9:
+                return False
+        except (TypeError, ValueError):
+            return False
+    return True
+
+
+@dataclass
+class OutputCheck:
+    head: str | None  # the head right after the last of the runs' own blocks
+    missing_runs: list[str]  # run ids the log holds no run of
+    changed: list[str]  # ids of rows that are not a decision of their run (edited, added, duplicated)
+    dropped: list[str]  # ids of decisions whose patch is nowhere in the rows (deleted rows)
+
+
+def check_output(path: str | os.PathLike, rows: Iterable[tuple], complete: bool = False) -> OutputCheck:
+    """rows: (patch_id, run_id, township, status, reasons, (monitor_m2, geom_m2, remain_m2, remain_rt,
+    largest_m2, remnants)) of a verify output. Each row must be one decision of its run, used once,
+    with the same township, status, reasons and figures (areas within 0.005 m², the ratio within 1e-6,
+    whichever way a writer rounded them); with `complete`, every decision
+    of those runs must still have its patch among the rows. So a paper head is never printed over
+    figures the log does not hold."""
+    rows = list(rows)
+    connection = _open_existing(path)
+    try:
+        blocks = _run_blocks(connection, (r[1] for r in rows))
+        decisions: dict[str, list[Entry]] = {}
+        for run_id, (first, last) in blocks.items():
+            found = connection.execute(
+                f"SELECT {', '.join(COLUMNS)} FROM {AUDIT_TABLE} WHERE fid > ? AND fid <= ? AND run_id = ? AND entry = ?",
+                (first, last, run_id, AuditEntry.DECISION.value),
+            ).fetchall()
+            decisions[run_id] = [_entry(row) for row in found]
+        head = None
+        if blocks:
+            head = connection.execute(
+                f"SELECT hash FROM {AUDIT_TABLE} WHERE fid = ?", (max(last for _first, last in blocks.values()),)
+            ).fetchone()[0]
+    finally:
+        connection.close()
+    wanted = list(dict.fromkeys(r[1] for r in rows if r[1]))
+    out = OutputCheck(head, [r for r in wanted if r not in blocks], [], [])
+    for run_id, entries_of_run in decisions.items():
+        left: dict[tuple, list] = {}  # decisions not matched yet: their figures, by key
+        for item in entries_of_run:
+            data = item.data
+            key = _row_key(item.patch_id, data.get("township"), item.status, data.get("reasons"))
+            left.setdefault(key, []).append([data.get(n) for n in FIGURES])
+        for patch_id, row_run, township, status, reasons, figures in rows:
+            if row_run != run_id:
+                continue
+            candidates = left.get(_row_key(patch_id, township, status, reasons), [])
+            match = next((k for k, logged in enumerate(candidates) if _same_figures(logged, figures)), None)
+            if match is None:
+                out.changed.append(str(patch_id or "?"))
+            else:
+                candidates.pop(match)  # each decision is used once
+        if complete:
+            present = {(r[0] or None, r[2] or None) for r in rows}
+            for key, unmatched in left.items():
+                if unmatched and (key[0], key[1]) not in present:
+                    out.dropped.append(str(key[0] or "?"))
+    return out

@@ -1,0 +1,226 @@
+"""What the outputs print about each patch, as records: a verify OUTPUT row (PatchRecord), the auditors'
+marks on it (Review, from the audit log), the run it came from, and the township table built by the
+engine's own summary (core.summary.township_summary), so no rule is computed twice. No QGIS here."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import audit
+from .definitions import (
+    DISPUTE_REOPENED,
+    REPORT_ZH,
+    SQUARE_METRES_PER_MU,
+    UNNAMED_TOWNSHIP,
+    F,
+    Mark,
+    Status,
+)
+from .messages import Notice, Refusal
+from .summary import SummaryRow, township_summary
+from .wording import NO_VALUE, local_time_text
+
+
+@dataclass(frozen=True)
+class Review:
+    """An auditor's marks on a patch, from the audit log (core/audit/): what the outputs print."""
+
+    dispute: str  # a Mark value, or DISPUTE_REOPENED
+    final_status: str  # the overturned status where an overturn stands, else the computed one
+    note: str | None = None  # the latest mark's note
+
+
+@dataclass
+class PatchRecord:
+    """One patch of a verify OUTPUT, as the maps and the report read it."""
+
+    patch_id: str
+    township: str | None
+    status: str
+    reasons: str
+    monitor_m2: float | None
+    geom_m2: float | None
+    remain_m2: float | None
+    remain_rt: float | None
+    largest_m2: float | None
+    remnants: int | None
+    run_id: str
+    checked_at: str
+    review: Review | None = None  # set from an audit log (apply_audit_log); None: not marked, or no log
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> PatchRecord:
+        """From a mapping of verify field names to plain values (None for NULL)."""
+
+        def text(name: str) -> str:
+            value = values.get(name)
+            return "" if value is None else str(value)
+
+        township = values.get(F.TOWNSHIP)
+        remnants = _number(values.get(F.REMNANTS))
+        return cls(
+            patch_id=text(F.PATCH_ID),
+            township=None if township in (None, "") else str(township),
+            status=text(F.STATUS),
+            reasons=text(F.REASONS),
+            monitor_m2=_number(values.get(F.MONITOR_M2)),
+            geom_m2=_number(values.get(F.GEOM_M2)),
+            remain_m2=_number(values.get(F.REMAIN_M2)),
+            remain_rt=_number(values.get(F.REMAIN_RT)),
+            largest_m2=_number(values.get(F.LARGEST_M2)),
+            remnants=None if remnants is None else int(remnants),
+            run_id=text(F.RUN_ID),
+            checked_at=text(F.CHECKED_AT),
+        )
+
+    @property
+    def township_name(self) -> str:
+        return self.township or UNNAMED_TOWNSHIP
+
+    @property
+    def monitor_mu(self) -> float | None:
+        return None if self.monitor_m2 is None else self.monitor_m2 / SQUARE_METRES_PER_MU
+
+    @property
+    def final_status(self) -> str:
+        """The status that counts: an overturn (改判) where one stands, else the computed status."""
+        return self.review.final_status if self.review is not None and self.review.final_status else self.status
+
+    def measured(self, value):
+        """A remnant figure, or None for an unsurveyed patch: its 0 m² was never measured and must
+        not read as "nothing left"."""
+        return None if self.status == Status.UNSURVEYED.value else value
+
+
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+# -- order and words ---------------------------------------------------------------------------------
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str | None) -> tuple:
+    """'H2' before 'H10': digit runs compare as numbers, the rest as text."""
+    parts = _DIGITS.split(text or "")
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts if p != "")
+
+
+def natural_order(ids: Sequence[str | None]) -> list[int]:
+    """Indexes of `ids` in natural order (stable for equal ids)."""
+    return sorted(range(len(ids)), key=lambda i: natural_key(ids[i]))
+
+
+@dataclass
+class RunInfo:
+    """The verify run(s) the records come from."""
+
+    run_ids: list[str]
+    checked_at: list[str]
+
+    def text(self) -> str:
+        runs = "、".join(self.run_ids) or NO_VALUE
+        times = "、".join(local_time_text(t) for t in self.checked_at) or NO_VALUE
+        return f"{REPORT_ZH['run_id']}：{runs}    {REPORT_ZH['checked_at']}：{times}"
+
+
+def run_info(records: Iterable[PatchRecord]) -> RunInfo:
+    """Distinct run ids and times in first-seen order (a layer merged from runs holds several)."""
+    runs: dict[str, None] = {}
+    times: dict[str, None] = {}
+    for record in records:
+        if record.run_id:
+            runs.setdefault(record.run_id, None)
+        if record.checked_at:
+            times.setdefault(record.checked_at, None)
+    return RunInfo(list(runs), list(times))
+
+
+def summary_rows(records: Sequence[PatchRecord]) -> list[SummaryRow]:
+    """The engine's township summary over the records (ranked townships, then 合计), counting each
+    patch's final status: an overturn where one stands (no partial credit either way)."""
+    status = np.array([r.final_status for r in records], dtype=object)
+    monitor = np.array([r.monitor_m2 or 0.0 for r in records], dtype=float)
+    return township_summary([r.township for r in records], status, monitor)
+
+
+# -- the audit log: the anchor on paper, and the auditors' marks --------------------------------------
+@dataclass
+class AuditStamp:
+    """What the report and the maps of a run print from its audit log."""
+
+    run_head: str  # the chain's head right after the run (the last run, when the records hold several)
+    export_head: str | None  # the head at export, covering the marks shown; None when no mark is shown
+    counts: dict[str, int]  # dispute state -> patches shown with it
+
+    def lines(self) -> list[str]:
+        out = [f"{REPORT_ZH['run_head']}：{self.run_head}"]
+        if self.export_head:
+            out.append(f"{REPORT_ZH['export_head']}：{self.export_head}")
+        return out
+
+
+def apply_audit_log(
+    log: str, records: Sequence[PatchRecord], complete: bool = False
+) -> tuple[AuditStamp | None, list[Notice]]:
+    """Reads the audit log for the records' run(s): sets each marked record's review (an overturn
+    becomes its final status) and returns the head hashes to print, with what the run's log should
+    say. Nothing is printed from a log that does not hold the run (None, and a warning); a broken
+    chain, or records that are not what the log says the run decided, are refused."""
+    check = audit.verify_chain(log)
+    if not check.valid:
+        raise Refusal("audit_export_broken", path=log, seq=check.first_broken)
+    runs = run_info(records).run_ids
+    # every row must be what its run decided (township, status, reasons, figures), each decision used
+    # once; with `complete` (the whole output, as the report takes it) none may be missing either
+    output = audit.check_output(
+        log,
+        [
+            (
+                r.patch_id,
+                r.run_id,
+                r.township,
+                r.status,
+                r.reasons,
+                (r.monitor_m2, r.geom_m2, r.remain_m2, r.remain_rt, r.largest_m2, r.remnants),
+            )
+            for r in records
+        ],
+        complete=complete,
+    )
+    head, missing = output.head, output.missing_runs
+    if head is None or missing:
+        return None, [
+            Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
+        ]
+    standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records])
+    wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
+    if wrong:
+        raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
+    counts: dict[str, int] = {}
+    for record in records:
+        state = standing.states.get(record.patch_id)
+        if state is not None and state.dispute:
+            record.review = Review(state.dispute, state.final_status or record.status, state.note)
+            counts[state.dispute] = counts.get(state.dispute, 0) + 1
+    notices = []
+    if standing.superseded:
+        examples = "、".join(standing.superseded[:5])
+        notices.append(Notice("audit_superseded", "warning", {"count": len(standing.superseded), "examples": examples}))
+    stamp = AuditStamp(head, check.head if counts and check.head != head else None, counts)
+    states = (Mark.OVERTURNED.value, Mark.DISPUTED.value, Mark.UPHELD.value, DISPUTE_REOPENED)
+    notices.append(Notice("audit_stamped", "info", {"head": head, **{k: counts.get(k, 0) for k in states}}))
+    if stamp.export_head:
+        notices.append(Notice("audit_export_head", "info", {"head": stamp.export_head}))
+    return stamp, notices

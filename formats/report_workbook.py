@@ -1,0 +1,254 @@
+"""The report workbook (.xlsx): 乡镇汇总 / 图斑明细 / 未通过图斑, every sheet stamped with the run and the
+audit log's head hash. Layout only: the figures and words come from core.report_model and core.wording."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from ..core.definitions import (
+    DISPUTE_REOPENED,
+    REPORT_ZH,
+    SHEET_FAILED,
+    SHEET_PATCHES,
+    SHEET_SUMMARY,
+    SQUARE_METRES_PER_MU,
+    TOTAL_ROW,
+    Mark,
+    Status,
+    reasons_in_words,
+)
+from ..core.report_model import (
+    AuditStamp,
+    PatchRecord,
+    natural_order,
+    run_info,
+    summary_rows,
+)
+from ..core.summary import SummaryRow
+from ..core.wording import (
+    review_words,
+    status_words,
+)
+from .xlsx import Style, Workbook
+
+# -- the workbook ------------------------------------------------------------------------------------
+_BORDER = dict(border=True)
+TITLE = Style(bold=True, size=14)
+INFO = Style(size=10)
+INFO_LINES = Style(size=10, wrap=True)
+NOTE = Style(size=9, color="595959", wrap=True)
+HEADER = Style(bold=True, fill="DDEBF7", align="center", wrap=True, **_BORDER)
+TEXT = Style(**_BORDER)
+CENTER = Style(align="center", **_BORDER)
+INT = Style(number_format="0", **_BORDER)
+MU = Style(number_format="0.00", **_BORDER)
+M2 = Style(number_format="#,##0.00", **_BORDER)
+RATIO = Style(number_format="0.00%", **_BORDER)
+DISPUTED = Style(align="center", bold=True, fill="FFEB9C", **_BORDER)
+GROUP = Style(bold=True, fill="FCE4D6", **_BORDER)
+STATUS_STYLE = {
+    Status.PASS.value: Style(align="center", color="006100", **_BORDER),
+    Status.FAIL.value: Style(align="center", color="C00000", bold=True, **_BORDER),
+    Status.UNSURVEYED.value: Style(align="center", color="7F6000", **_BORDER),
+}
+
+
+def _total(style: Style) -> Style:
+    return Style(
+        number_format=style.number_format, bold=True, fill="F2F2F2", border=True, align=style.align, wrap=style.wrap
+    )
+
+
+def _mu(m2: float | None) -> float | None:
+    return None if m2 is None else m2 / SQUARE_METRES_PER_MU
+
+
+def _heading(sheet, title: str, info: str, note: str, width: int) -> None:
+    sheet.set(1, 1, title, TITLE)
+    sheet.merge(1, 1, 1, width)
+    sheet.row_heights[1] = 24
+    lines = info.count("\n") + 1
+    sheet.set(2, 1, info, INFO_LINES if lines > 1 else INFO)
+    sheet.merge(2, 1, 2, width)
+    if lines > 1:  # the audit-log head hashes, each on its own line
+        sheet.row_heights[2] = 14 * lines
+    sheet.set(3, 1, note, NOTE)
+    sheet.merge(3, 1, 3, width)
+    sheet.row_heights[3] = 30
+
+
+def _columns(sheet, row: int, headings: list[tuple[str, float]]) -> None:
+    for col, (heading, width) in enumerate(headings, start=1):
+        sheet.set(row, col, heading, HEADER)
+        sheet.column_widths[col] = width
+    sheet.row_heights[row] = 30
+    sheet.freeze_rows = row
+    sheet.print_title_rows = (row, row)
+
+
+def _final_note(stamp: AuditStamp | None) -> str:
+    if stamp is None:
+        return ""
+    overturned = stamp.counts.get(Mark.OVERTURNED.value, 0)
+    open_ = stamp.counts.get(Mark.DISPUTED.value, 0) + stamp.counts.get(DISPUTE_REOPENED, 0)
+    return (
+        f"按复核后的最终结果统计：改判的图斑（{overturned} 个）按改判结果计入，存疑的图斑（{open_} 个）尚无定论、"
+        "按计算结果计入。"
+    )
+
+
+def _summary_sheet(book: Workbook, rows: list[SummaryRow], info: str, stamp: AuditStamp | None = None) -> None:
+    z = REPORT_ZH
+    sheet = book.add_sheet(SHEET_SUMMARY)
+    headings = [
+        (z["rank"], 6), (z["township"], 16), (z["patches"], 9), (z["passed"], 9), (z["failed"], 9),
+        (z["unsurveyed"], 9), (z["monitor_mu"], 14), (z["passed_mu"], 14), (z["done_area"], 12), (z["done_count"], 12),
+    ]  # fmt: skip
+    _heading(
+        sheet,
+        "乡镇整改完成情况汇总",
+        info,
+        "面积完成率 = 通过图斑的监测面积 ÷ 全部图斑的监测面积；不通过、未核查的图斑留在分母中、不计入完成"
+        "（拆不到位、达不到标准的，一律不计入完成比例）。排名按面积完成率，并列同名次。" + _final_note(stamp),
+        len(headings),
+    )
+    if stamp is not None:
+        sheet.row_heights[3] = 42
+    _columns(sheet, 4, headings)
+    styles = [CENTER, TEXT, INT, INT, INT, INT, MU, MU, RATIO, RATIO]
+    for i, row in enumerate(rows):
+        values = [
+            row.rank, row.township, row.patches, row.passed, row.failed, row.unsurveyed,
+            _mu(row.monitor_m2), _mu(row.passed_m2), row.done_area, row.done_count,
+        ]  # fmt: skip
+        is_total = row.township == TOTAL_ROW and row.rank is None
+        sheet.set_row(5 + i, values, [_total(s) for s in styles] if is_total else styles)
+
+
+def _review_style(record: PatchRecord) -> Style:
+    if record.review is not None and record.review.dispute in (Mark.DISPUTED.value, DISPUTE_REOPENED):
+        return DISPUTED
+    return CENTER
+
+
+def _patch_sheet(
+    book: Workbook, records: Sequence[PatchRecord], order: list[int], info: str, stamp: AuditStamp | None = None
+) -> None:
+    z = REPORT_ZH
+    sheet = book.add_sheet(SHEET_PATCHES)
+    reviewed = stamp is not None
+    headings = [
+        (z["index"], 6), (z["patch_id"], 20), (z["township"], 14), (z["status"], 10),
+        *([(z["review"], 22)] if reviewed else []), (z["reasons"], 28),
+        (z["monitor_mu"], 13), (z["monitor_m2"], 15), (z["geom_m2"], 15), (z["remain_m2"], 15),
+        (z["remain_rt"], 11), (z["largest_m2"], 15), (z["remnants"], 9), *([(z["review_note"], 30)] if reviewed else []),
+    ]  # fmt: skip
+    note = "剩余比例 = 剩余面积 ÷ 监测面积；最大残留达到主体建筑面积阈值即为“拆次留主”，不论比例一律不通过。"
+    if reviewed:
+        note += "核查结果为最终结果：改判的以改判结果为准，复核状态栏注明原计算结果；原因与各项面积为核查计算所得。"
+    _heading(sheet, "图斑核查明细", info, note, len(headings))
+    _columns(sheet, 4, headings)
+    for n, i in enumerate(order, start=1):
+        r = records[i]
+        values = [
+            n, r.patch_id, r.township_name, status_words(r.final_status), *([review_words(r) or None] if reviewed else []),
+            reasons_in_words(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, r.measured(r.remain_m2),
+            r.measured(r.remain_rt), r.measured(r.largest_m2), r.measured(r.remnants),
+            *([(r.review.note if r.review else None) or None] if reviewed else []),
+        ]  # fmt: skip
+        styles = [
+            INT, TEXT, TEXT, STATUS_STYLE.get(r.final_status, CENTER), *([_review_style(r)] if reviewed else []),
+            TEXT, MU, M2, M2, M2, RATIO, M2, INT, *([TEXT] if reviewed else []),
+        ]  # fmt: skip
+        sheet.set_row(4 + n, values, styles)
+    sheet.auto_filter = (4, 1, max(4 + len(order), 5), len(headings))
+
+
+def _failed_sheet(
+    book: Workbook,
+    records: Sequence[PatchRecord],
+    order: list[int],
+    rows: list[SummaryRow],
+    info: str,
+    stamp: AuditStamp | None = None,
+) -> None:
+    """Failed and unsurveyed patches (by final status) grouped by township, in rank order, for accountability."""
+    z = REPORT_ZH
+    sheet = book.add_sheet(SHEET_FAILED)
+    reviewed = stamp is not None
+    headings = [
+        (z["index"], 6), (z["township"], 14), (z["patch_id"], 20), (z["status"], 10),
+        *([(z["review"], 22)] if reviewed else []), (z["reasons"], 28),
+        (z["monitor_mu"], 13), (z["remain_m2"], 15), (z["remain_rt"], 11), (z["largest_m2"], 15),
+        (z["responsible"], 14), (z["note"], 20),
+    ]  # fmt: skip
+    note = "按乡镇排名分组列出不通过和未核查的图斑；责任人、备注两栏由各乡镇填写。"
+    if reviewed:
+        note = (
+            "按乡镇排名分组列出最终结果为不通过和未核查的图斑（改判的以改判结果为准）；责任人、备注两栏由各乡镇填写。"
+        )
+    _heading(sheet, "未通过图斑清单（逐图斑倒查责任）", info, note, len(headings))
+    _columns(sheet, 4, headings)
+    status_rank = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1}
+    by_town: dict[str, list[int]] = {}
+    for i in order:  # natural id order within each group
+        if records[i].final_status != Status.PASS.value:
+            by_town.setdefault(records[i].township_name, []).append(i)
+    row_no, n = 5, 0
+    for summary in rows:
+        members = sorted(by_town.get(summary.township, []), key=lambda i: status_rank.get(records[i].final_status, 2))
+        if (summary.township == TOTAL_ROW and summary.rank is None) or not members:
+            continue
+        group_mu = sum(records[i].monitor_mu or 0.0 for i in members)
+        sheet.set(
+            row_no,
+            1,
+            f"{summary.township}（排名 {summary.rank}）：不通过 {summary.failed} 个，未核查 {summary.unsurveyed} 个，"
+            f"监测面积合计 {group_mu:.2f} 亩",
+            GROUP,
+        )
+        sheet.merge(row_no, 1, row_no, len(headings))
+        row_no += 1
+        for i in members:
+            n += 1
+            r = records[i]
+            values = [
+                n, r.township_name, r.patch_id, status_words(r.final_status), *([review_words(r) or None] if reviewed else []),
+                reasons_in_words(r.reasons), r.monitor_mu, r.measured(r.remain_m2), r.measured(r.remain_rt),
+                r.measured(r.largest_m2), None, None,
+            ]  # fmt: skip
+            styles = [
+                INT, TEXT, TEXT, STATUS_STYLE.get(r.final_status, CENTER), *([_review_style(r)] if reviewed else []),
+                TEXT, MU, M2, RATIO, M2, TEXT, TEXT,
+            ]  # fmt: skip
+            sheet.set_row(row_no, values, styles)
+            row_no += 1
+    if n == 0:
+        sheet.set(row_no, 1, "全部图斑均已通过核查。", TEXT)
+        sheet.merge(row_no, 1, row_no, len(headings))
+
+
+def build_report(
+    records: Sequence[PatchRecord], generated_at: datetime | None = None, stamp: AuditStamp | None = None
+) -> Workbook:
+    """The three sheets: 乡镇汇总, 图斑明细, 未通过图斑; the run id and time stand on each, and with
+    an audit log (`stamp`, from apply_audit_log) the chain's head hash, each on its own line."""
+    generated = (generated_at or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
+    info = f"{run_info(records).text()}    {REPORT_ZH['generated_at']}：{generated}"
+    if stamp is not None:
+        info = "\n".join([info, *stamp.lines()])
+    rows = summary_rows(records)
+    order = natural_order([r.patch_id for r in records])
+    book = Workbook(creator="拆除核查 Demolition Verifier", title="拆除核查报表")
+    _summary_sheet(book, rows, info, stamp)
+    _patch_sheet(book, records, order, info, stamp)
+    _failed_sheet(book, records, order, rows, info, stamp)
+    return book
+
+
+def write_report(
+    records: Sequence[PatchRecord], path: str, generated_at: datetime | None = None, stamp: AuditStamp | None = None
+) -> None:
+    """Build the report and write it to `path` (a temporary file renamed at the end)."""
+    build_report(records, generated_at, stamp).save(path)
