@@ -20,7 +20,7 @@ from qgis.core import (
 )
 
 from ..core import audit
-from ..core.definitions import SAMPLE_SEED_FIELD, F
+from ..core.definitions import SAMPLE_SEED_FIELD, ResultField
 from ..core.engine import normalise_id
 from ..core.messages import Cancelled, text
 from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuses
@@ -93,8 +93,10 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         source = self.parameterAsSource(parameters, "INPUT", context)
         layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
         name = layer.name() if layer is not None else "INPUT"
-        id_i, town_i, status_i = (require_field(source, name, f) for f in (F.PATCH_ID, F.TOWNSHIP, F.STATUS))
-        run_i = source.fields().lookupField(F.RUN_ID)
+        id_i, town_i, status_i = (
+            require_field(source, name, f) for f in (ResultField.PATCH_ID, ResultField.TOWNSHIP, ResultField.STATUS)
+        )
+        run_i = source.fields().lookupField(ResultField.RUN_ID)
         statuses = parse_statuses(self.parameterAsString(parameters, "STATUS", context))
         count = self.parameterAsInt(parameters, "COUNT", context)
         percent = self.parameterAsDouble(parameters, "PERCENT", context)

@@ -108,7 +108,7 @@ TOTAL_ROW = "合计"
 
 
 # -- output fields of verify (OUTPUT) -------------------------------------------------------------
-class F:
+class ResultField:
     """Field names of the verify OUTPUT layer."""
 
     PATCH_ID = "patch_id"
@@ -127,22 +127,22 @@ class F:
 
 # (name, kind, Chinese alias); kind is one of "text", "real", "int"
 RESULT_FIELDS: tuple[tuple[str, str, str], ...] = (
-    (F.PATCH_ID, "text", "图斑编号"),
-    (F.TOWNSHIP, "text", "乡镇"),
-    (F.STATUS, "text", "核查结果"),
-    (F.REASONS, "text", "原因"),
-    (F.MONITOR_M2, "real", "监测面积(平方米)"),
-    (F.GEOM_M2, "real", "图斑面积(平方米)"),
-    (F.REMAIN_M2, "real", "剩余面积(平方米)"),
-    (F.REMAIN_RT, "real", "剩余比例"),
-    (F.LARGEST_M2, "real", "最大残留(平方米)"),
-    (F.REMNANTS, "int", "残留块数"),
-    (F.RUN_ID, "text", "运行编号"),
-    (F.CHECKED_AT, "text", "核查时间"),
+    (ResultField.PATCH_ID, "text", "图斑编号"),
+    (ResultField.TOWNSHIP, "text", "乡镇"),
+    (ResultField.STATUS, "text", "核查结果"),
+    (ResultField.REASONS, "text", "原因"),
+    (ResultField.MONITOR_M2, "real", "监测面积(平方米)"),
+    (ResultField.GEOM_M2, "real", "图斑面积(平方米)"),
+    (ResultField.REMAIN_M2, "real", "剩余面积(平方米)"),
+    (ResultField.REMAIN_RT, "real", "剩余比例"),
+    (ResultField.LARGEST_M2, "real", "最大残留(平方米)"),
+    (ResultField.REMNANTS, "int", "残留块数"),
+    (ResultField.RUN_ID, "text", "运行编号"),
+    (ResultField.CHECKED_AT, "text", "核查时间"),
 )
 
 
-class RF:
+class RemnantField:
     """Field names of OUTPUT_REMNANTS."""
 
     PATCH_ID = "patch_id"
@@ -151,13 +151,13 @@ class RF:
 
 
 REMNANT_FIELDS: tuple[tuple[str, str, str], ...] = (
-    (RF.PATCH_ID, "text", "图斑编号"),
-    (RF.PART, "int", "残留序号"),
-    (RF.AREA_M2, "real", "面积(平方米)"),
+    (RemnantField.PATCH_ID, "text", "图斑编号"),
+    (RemnantField.PART, "int", "残留序号"),
+    (RemnantField.AREA_M2, "real", "面积(平方米)"),
 )
 
 
-class SF:
+class SummaryField:
     """Field names of OUTPUT_SUMMARY (the township summary)."""
 
     TOWNSHIP = "township"
@@ -173,16 +173,16 @@ class SF:
 
 
 SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = (
-    (SF.TOWNSHIP, "text", "乡镇"),
-    (SF.PATCHES, "int", "图斑数"),
-    (SF.PASSED, "int", "通过数"),
-    (SF.FAILED, "int", "不通过数"),
-    (SF.UNSURVEYED, "int", "未核查数"),
-    (SF.MONITOR_M2, "real", "监测面积(平方米)"),
-    (SF.PASSED_M2, "real", "通过面积(平方米)"),
-    (SF.DONE_AREA, "real", "面积完成率"),
-    (SF.DONE_COUNT, "real", "图斑完成率"),
-    (SF.RANK, "int", "排名"),
+    (SummaryField.TOWNSHIP, "text", "乡镇"),
+    (SummaryField.PATCHES, "int", "图斑数"),
+    (SummaryField.PASSED, "int", "通过数"),
+    (SummaryField.FAILED, "int", "不通过数"),
+    (SummaryField.UNSURVEYED, "int", "未核查数"),
+    (SummaryField.MONITOR_M2, "real", "监测面积(平方米)"),
+    (SummaryField.PASSED_M2, "real", "通过面积(平方米)"),
+    (SummaryField.DONE_AREA, "real", "面积完成率"),
+    (SummaryField.DONE_COUNT, "real", "图斑完成率"),
+    (SummaryField.RANK, "int", "排名"),
 )
 
 # Field names commonly found in supervision patch layers, for guessing in the UI.
@@ -279,7 +279,7 @@ REPORT_ZH.update(
 
 
 # -- the dock's result layer: where the audit log's marks stand (issue 5) ------------------------------
-class DF:
+class DockField:
     """Fields the dock adds to its result layer (核查结果), filled from core.audit: `status` stays the
     computed status (verify's contract); these say what the marks make of it, for the map's style."""
 
@@ -288,8 +288,8 @@ class DF:
 
 
 DOCK_FIELDS: tuple[tuple[str, str, str], ...] = (
-    (DF.FINAL_STATUS, "text", "最终结果"),
-    (DF.DISPUTE, "text", "争议状态"),
+    (DockField.FINAL_STATUS, "text", "最终结果"),
+    (DockField.DISPUTE, "text", "争议状态"),
 )
 
 # The verification map's print layout (qgis_adapter/map_layout.py uses it, scripts/make_map_template.py

@@ -17,8 +17,8 @@ from .definitions import (
     REPORT_ZH,
     SQUARE_METRES_PER_MU,
     UNNAMED_TOWNSHIP,
-    F,
     Mark,
+    ResultField,
     Status,
 )
 from .messages import Notice, Refusal
@@ -61,21 +61,21 @@ class PatchRecord:
             value = values.get(name)
             return "" if value is None else str(value)
 
-        township = values.get(F.TOWNSHIP)
-        remnants = _number(values.get(F.REMNANTS))
+        township = values.get(ResultField.TOWNSHIP)
+        remnants = _number(values.get(ResultField.REMNANTS))
         return cls(
-            patch_id=text(F.PATCH_ID),
+            patch_id=text(ResultField.PATCH_ID),
             township=None if township in (None, "") else str(township),
-            status=text(F.STATUS),
-            reasons=text(F.REASONS),
-            monitor_m2=_number(values.get(F.MONITOR_M2)),
-            geom_m2=_number(values.get(F.GEOM_M2)),
-            remain_m2=_number(values.get(F.REMAIN_M2)),
-            remain_rt=_number(values.get(F.REMAIN_RT)),
-            largest_m2=_number(values.get(F.LARGEST_M2)),
+            status=text(ResultField.STATUS),
+            reasons=text(ResultField.REASONS),
+            monitor_m2=_number(values.get(ResultField.MONITOR_M2)),
+            geom_m2=_number(values.get(ResultField.GEOM_M2)),
+            remain_m2=_number(values.get(ResultField.REMAIN_M2)),
+            remain_rt=_number(values.get(ResultField.REMAIN_RT)),
+            largest_m2=_number(values.get(ResultField.LARGEST_M2)),
             remnants=None if remnants is None else int(remnants),
-            run_id=text(F.RUN_ID),
-            checked_at=text(F.CHECKED_AT),
+            run_id=text(ResultField.RUN_ID),
+            checked_at=text(ResultField.CHECKED_AT),
         )
 
     @property

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from ..core.definitions import SUMMARY_FIELDS
 from ..core.summary import SummaryRow
-from .xlsx import part_path
+from .atomic import atomic_write
 
 REAL_DECIMALS = 6
 _CSVT = {"text": "String", "int": "Integer", "real": "Real(20.6)"}
@@ -46,11 +46,5 @@ def _cell(value, kind: str) -> str:
 
 def _replace(path: str, text: str) -> None:
     """Written beside the target and renamed over it, as the report and the maps are."""
-    temp = part_path(path)
-    try:
-        with open(temp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)
+    with atomic_write(path) as temp, open(temp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)

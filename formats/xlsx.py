@@ -10,13 +10,13 @@ temporary file next to the target and renamed at the end, so a failed save leave
 from __future__ import annotations
 
 import math
-import os
 import re
-import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
+
+from .atomic import atomic_write
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -26,18 +26,11 @@ _XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 # Built-in number formats Excel knows by id; anything else is declared in styles.xml from id 164.
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10, "@": 49}
-# Characters XML 1.0 cannot hold; text from layers may carry them.
 MAX_CELL_UNITS = 32_767  # Excel's limit for the text of one cell
+# Characters XML 1.0 cannot hold; text from layers may carry them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
-
-
-def part_path(path: str) -> str:
-    """A unique temporary name beside `path`, for writing a file whole and renaming it at the end
-    (the writer creates it, so it gets the user's usual permissions)."""
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(folder, f".~{name}.{uuid.uuid4().hex[:8]}.part")
 
 
 @dataclass(frozen=True)
@@ -136,16 +129,9 @@ class Workbook:
 
     def save(self, path: str) -> None:
         """Write to a temporary file in the target's folder, then rename over the target."""
-        temp = part_path(path)
-        try:
-            with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
-                for name, data in self._parts():
-                    archive.writestr(name, data)
-            os.replace(temp, path)
-        except BaseException:
-            if os.path.exists(temp):
-                os.remove(temp)
-            raise
+        with atomic_write(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in self._parts():
+                archive.writestr(name, data)
 
     # -- the parts -------------------------------------------------------------------------------
     def _parts(self) -> list[tuple[str, str]]:

@@ -37,7 +37,7 @@ from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.definitions import MAP_TEMPLATE, MAP_TEMPLATE_FONT
 from ..core.messages import Cancelled, Notice, Refusal
-from ..formats.xlsx import part_path
+from ..formats.atomic import atomic_write
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_TEMPLATE = os.path.join(HERE, *MAP_TEMPLATE)
@@ -247,14 +247,9 @@ def export_pdf(layout: QgsPrintLayout, path: str, feedback) -> None:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     except OSError as error:
         raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None
-    temp = part_path(path)
-    try:
+    with atomic_write(path) as temp:
         result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), temp, settings, feedback)
         if result == QgsLayoutExporter.Canceled or (feedback is not None and feedback.isCanceled()):
             raise Cancelled()
         if result != QgsLayoutExporter.Success:
             raise Refusal("export_failed", path=path, detail=error or str(result))
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.remove(temp)

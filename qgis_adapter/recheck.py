@@ -22,7 +22,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core.definitions import REASON_ORDER, RESULT_FIELDS, RF, AreaUnit, F, Reason
+from ..core.definitions import REASON_ORDER, RESULT_FIELDS, AreaUnit, Reason, RemnantField, ResultField
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Notice
 from .compat import spatial_index_present
@@ -31,16 +31,16 @@ from .layers import crs_text, from_shapely, plain_value, to_shapely
 RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 # The fields a re-check rewrites; patch_id and township stay as the full run wrote them.
 UPDATED = (
-    F.STATUS,
-    F.REASONS,
-    F.MONITOR_M2,
-    F.GEOM_M2,
-    F.REMAIN_M2,
-    F.REMAIN_RT,
-    F.LARGEST_M2,
-    F.REMNANTS,
-    F.RUN_ID,
-    F.CHECKED_AT,
+    ResultField.STATUS,
+    ResultField.REASONS,
+    ResultField.MONITOR_M2,
+    ResultField.GEOM_M2,
+    ResultField.REMAIN_M2,
+    ResultField.REMAIN_RT,
+    ResultField.LARGEST_M2,
+    ResultField.REMNANTS,
+    ResultField.RUN_ID,
+    ResultField.CHECKED_AT,
 )
 
 
@@ -129,7 +129,7 @@ def recheck_patches(
     elif area_field:
         # The area field was itself a result field (an earlier output re-verified): its values were
         # replaced by monitor_m2, already in m².
-        monitored = [plain_value(f[F.MONITOR_M2]) for f in features]
+        monitored = [plain_value(f[ResultField.MONITOR_M2]) for f in features]
         rules = Rules(**{**rules.__dict__, "monitored_area_unit": AreaUnit.SQUARE_METRE})
     patch_geoms, patch_repaired = to_shapely(geometries)
     patches = PatchLayer(
@@ -137,33 +137,35 @@ def recheck_patches(
         geometries=patch_geoms,
         crs=crs_text(result_layer.crs()),
         read_repaired=patch_repaired,
-        ids=[plain_value(f[F.PATCH_ID]) for f in features],
+        ids=[plain_value(f[ResultField.PATCH_ID]) for f in features],
         monitored=monitored,
-        townships=[plain_value(f[F.TOWNSHIP]) for f in features],
+        townships=[plain_value(f[ResultField.TOWNSHIP]) for f in features],
     )
     read: dict[str, list[int]] = {}
     survey = _read_other(survey_layer, result_layer, rects, read, "SURVEY")
     coverage = _read_other(coverage_layer, result_layer, rects, read, "COVERAGE")
     result = Verifier(patches, survey, coverage, rules).run()
-    result.reasons = [_merge_reasons(new, plain_value(f[F.REASONS]) or "") for new, f in zip(result.reasons, features)]
+    result.reasons = [
+        _merge_reasons(new, plain_value(f[ResultField.REASONS]) or "") for new, f in zip(result.reasons, features)
+    ]
 
     values: dict[int, dict[str, Any]] = {}
     for i, feature in enumerate(features):
         values[feature.id()] = {
-            F.STATUS: str(result.status[i]),
-            F.REASONS: result.reasons[i],
-            F.MONITOR_M2: float(result.monitor_m2[i]),
-            F.GEOM_M2: float(result.geom_m2[i]),
-            F.REMAIN_M2: float(result.remain_m2[i]),
-            F.REMAIN_RT: float(result.remain_rt[i]),
-            F.LARGEST_M2: float(result.largest_m2[i]),
-            F.REMNANTS: int(result.remnants[i]),
-            F.RUN_ID: result.run_id,
-            F.CHECKED_AT: result.checked_at,
+            ResultField.STATUS: str(result.status[i]),
+            ResultField.REASONS: result.reasons[i],
+            ResultField.MONITOR_M2: float(result.monitor_m2[i]),
+            ResultField.GEOM_M2: float(result.geom_m2[i]),
+            ResultField.REMAIN_M2: float(result.remain_m2[i]),
+            ResultField.REMAIN_RT: float(result.remain_rt[i]),
+            ResultField.LARGEST_M2: float(result.largest_m2[i]),
+            ResultField.REMNANTS: int(result.remnants[i]),
+            ResultField.RUN_ID: result.run_id,
+            ResultField.CHECKED_AT: result.checked_at,
         }
     _write_values(result_layer, values)
     if remnants_layer is not None:
-        ids = [plain_value(f[F.PATCH_ID]) for f in features]
+        ids = [plain_value(f[ResultField.PATCH_ID]) for f in features]
         _replace_remnants(remnants_layer, ids, rects, result)
     return RecheckOutcome(values, result.run_id, result.notices, result, read)
 
@@ -190,8 +192,8 @@ def _replace_remnants(layer: QgsVectorLayer, patch_ids: list, rects: list[QgsRec
     wanted = {str(p) for p in patch_ids if p is not None}
     old = set()
     for rect in rects:
-        request = QgsFeatureRequest().setFilterRect(rect).setSubsetOfAttributes([RF.PATCH_ID], layer.fields())
-        old.update(f.id() for f in layer.getFeatures(request) if str(plain_value(f[RF.PATCH_ID])) in wanted)
+        request = QgsFeatureRequest().setFilterRect(rect).setSubsetOfAttributes([RemnantField.PATCH_ID], layer.fields())
+        old.update(f.id() for f in layer.getFeatures(request) if str(plain_value(f[RemnantField.PATCH_ID])) in wanted)
     provider = layer.dataProvider()
     if old:
         provider.deleteFeatures(list(old))
@@ -199,9 +201,9 @@ def _replace_remnants(layer: QgsVectorLayer, patch_ids: list, rects: list[QgsRec
     new = []
     for p, n, a, g in zip(parts.patch_index, parts.part, parts.area_m2, parts.geometries):
         feature = QgsFeature(layer.fields())
-        feature.setAttribute(RF.PATCH_ID, result.patch_id[p])
-        feature.setAttribute(RF.PART, int(n))
-        feature.setAttribute(RF.AREA_M2, float(a))
+        feature.setAttribute(RemnantField.PATCH_ID, result.patch_id[p])
+        feature.setAttribute(RemnantField.PART, int(n))
+        feature.setAttribute(RemnantField.AREA_M2, float(a))
         feature.setGeometry(from_shapely(g))
         new.append(feature)
     if new:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 
-from ..core.definitions import F
+from ..core.definitions import ResultField
 from ..qgis_adapter.compat import no_geometry_flag
 from ..qgis_adapter.layers import plain_value
 from .logger import get_logger
@@ -60,11 +60,14 @@ def standing_states(path: str, layer: QgsVectorLayer | None) -> dict:
     module = _disputes()
     if module is None or not path or layer is None or not hasattr(module, "standing_states"):
         return {}
-    names = [F.PATCH_ID, F.RUN_ID, F.STATUS]
+    names = [ResultField.PATCH_ID, ResultField.RUN_ID, ResultField.STATUS]
     if any(layer.fields().lookupField(name) < 0 for name in names):
         return {}
     request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, layer.fields())
-    decided = [(_text(f[F.PATCH_ID]), _text(f[F.RUN_ID]), _text(f[F.STATUS])) for f in layer.getFeatures(request)]
+    decided = [
+        (_text(f[ResultField.PATCH_ID]), _text(f[ResultField.RUN_ID]), _text(f[ResultField.STATUS]))
+        for f in layer.getFeatures(request)
+    ]
     try:
         return module.standing_states(path, decided)
     except Exception as error:

@@ -19,7 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.definitions import SQUARE_METRES_PER_MU, F, reasons_in_words
+from ..core.definitions import SQUARE_METRES_PER_MU, ResultField, reasons_in_words
 from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr
@@ -109,31 +109,37 @@ class PatchDetail(QWidget):
         self, feature: QgsFeature, layer: QgsVectorLayer, pieces: list[tuple[int, float, QgsGeometry]], remnants_layer
     ) -> None:
         chinese = is_chinese()
-        status = str(plain_value(feature[F.STATUS]) or "")
-        monitor = _num(feature, F.MONITOR_M2)
-        township = plain_value(feature[F.TOWNSHIP]) or ""
+        status = str(plain_value(feature[ResultField.STATUS]) or "")
+        monitor = _num(feature, ResultField.MONITOR_M2)
+        township = plain_value(feature[ResultField.TOWNSHIP]) or ""
         self.values["patch"].setText(
-            f"<b>{escape(str(plain_value(feature[F.PATCH_ID]) or ''))}</b>  {escape(str(township))}"
+            f"<b>{escape(str(plain_value(feature[ResultField.PATCH_ID]) or ''))}</b>  {escape(str(township))}"
         )
         colour = status_colour(status).name()
         self.values["status"].setText(
             f"<span style='color:{colour}; font-weight:bold'>■ {status_word(status, chinese)}</span>"
         )
-        self.values["reasons"].setText(reasons_in_words(str(plain_value(feature[F.REASONS]) or ""), chinese) or "—")
+        self.values["reasons"].setText(
+            reasons_in_words(str(plain_value(feature[ResultField.REASONS]) or ""), chinese) or "—"
+        )
         self.values["monitor"].setText(
             tr(CONTEXT, "{mu} mu ({m2} m²)").format(mu=f"{monitor / SQUARE_METRES_PER_MU:,.2f}", m2=f"{monitor:,.1f}")
         )
-        self.values["geom"].setText(tr(CONTEXT, "{m2} m²").format(m2=f"{_num(feature, F.GEOM_M2):,.1f}"))
+        self.values["geom"].setText(tr(CONTEXT, "{m2} m²").format(m2=f"{_num(feature, ResultField.GEOM_M2):,.1f}"))
         self.values["remain"].setText(
             tr(CONTEXT, "{m2} m² ({ratio} of the monitored area) in {n} pieces").format(
-                m2=f"{_num(feature, F.REMAIN_M2):,.2f}",
-                ratio=f"{_num(feature, F.REMAIN_RT) * 100:.2f}%",
-                n=int(_num(feature, F.REMNANTS)),
+                m2=f"{_num(feature, ResultField.REMAIN_M2):,.2f}",
+                ratio=f"{_num(feature, ResultField.REMAIN_RT) * 100:.2f}%",
+                n=int(_num(feature, ResultField.REMNANTS)),
             )
         )
-        self.values["largest"].setText(tr(CONTEXT, "{m2} m²").format(m2=f"{_num(feature, F.LARGEST_M2):,.2f}"))
-        checked = local_time(plain_value(feature[F.CHECKED_AT]))
-        self.values["checked"].setText(f"{escape(checked)}  ·  {escape(str(plain_value(feature[F.RUN_ID]) or ''))}")
+        self.values["largest"].setText(
+            tr(CONTEXT, "{m2} m²").format(m2=f"{_num(feature, ResultField.LARGEST_M2):,.2f}")
+        )
+        checked = local_time(plain_value(feature[ResultField.CHECKED_AT]))
+        self.values["checked"].setText(
+            f"{escape(checked)}  ·  {escape(str(plain_value(feature[ResultField.RUN_ID]) or ''))}"
+        )
         self.pieces = pieces
         self.table.setRowCount(len(pieces))
         for i, (part, area, _geometry) in enumerate(pieces):

@@ -28,7 +28,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.definitions import F, Status
+from ..core.definitions import ResultField, Status
 from ..core.messages import Refusal
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
@@ -475,7 +475,7 @@ class VerifierDock(QgsDockWidget):
         if feature is None:
             return
         geometry = feature.geometry() if feature.hasGeometry() else None
-        patch_id = str(plain_value(feature[F.PATCH_ID]) or "")
+        patch_id = str(plain_value(feature[ResultField.PATCH_ID]) or "")
         remnants = self.remnants_layer()
         self.detail.show_patch(feature, layer, remnant_pieces(remnants, patch_id, geometry), remnants)
         canvas = self.iface.mapCanvas() if self.iface is not None else None

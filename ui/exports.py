@@ -23,7 +23,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
 
-from ..core.definitions import DF, F, Status
+from ..core.definitions import DockField, ResultField, Status
 from ..qgis_adapter.compat import no_geometry_flag
 from ..qgis_adapter.layers import plain_value
 from .i18n import tr
@@ -110,13 +110,13 @@ def maps_filter(layer: QgsVectorLayer, status: str = "", township: str | None = 
     is every township, '' the patches without one. Values are quoted by QgsExpression."""
     parts = []
     if status:
-        column = QgsExpression.quotedColumnRef(F.STATUS)
-        if layer.fields().lookupField(DF.FINAL_STATUS) >= 0:
-            column = f"coalesce({QgsExpression.quotedColumnRef(DF.FINAL_STATUS)}, {column})"
+        column = QgsExpression.quotedColumnRef(ResultField.STATUS)
+        if layer.fields().lookupField(DockField.FINAL_STATUS) >= 0:
+            column = f"coalesce({QgsExpression.quotedColumnRef(DockField.FINAL_STATUS)}, {column})"
         parts.append(f"{column} = {QgsExpression.quotedValue(status)}")
     if township is not None:
         parts.append(
-            f"coalesce({QgsExpression.quotedColumnRef(F.TOWNSHIP)}, '') = {QgsExpression.quotedValue(township)}"
+            f"coalesce({QgsExpression.quotedColumnRef(ResultField.TOWNSHIP)}, '') = {QgsExpression.quotedValue(township)}"
         )
     return " AND ".join(parts)
 
@@ -129,10 +129,14 @@ def status_filter(layer: QgsVectorLayer, status: str) -> str:
 def run_date(layer: QgsVectorLayer | None) -> str:
     """The day of the layer's latest verify (checked_at, ISO), e.g. 2024-05-01; today when unknown."""
     latest = ""
-    if layer is not None and layer.fields().lookupField(F.CHECKED_AT) >= 0:
-        request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes([F.CHECKED_AT], layer.fields())
+    if layer is not None and layer.fields().lookupField(ResultField.CHECKED_AT) >= 0:
+        request = (
+            QgsFeatureRequest()
+            .setFlags(no_geometry_flag())
+            .setSubsetOfAttributes([ResultField.CHECKED_AT], layer.fields())
+        )
         for feature in layer.getFeatures(request):
-            value = plain_value(feature[F.CHECKED_AT])
+            value = plain_value(feature[ResultField.CHECKED_AT])
             text = value.toString("yyyy-MM-dd") if hasattr(value, "toString") else str(value or "")
             latest = max(latest, text[:10])
     return latest or time.strftime("%Y-%m-%d")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsFeatureRequest, QgsField, QgsGeometry, QgsProject, QgsVectorLayer
 
-from ..core.definitions import DF, DOCK_FIELDS, RF, F, Mark
+from ..core.definitions import DOCK_FIELDS, DockField, Mark, RemnantField, ResultField
 from ..qgis_adapter.compat import field_type, no_geometry_flag
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, write_changes
@@ -58,9 +58,9 @@ def remnant_pieces(
         return []
     request = QgsFeatureRequest().setFilterRect(around.boundingBox())
     pieces = [
-        (int(plain_value(f[RF.PART]) or 0), float(plain_value(f[RF.AREA_M2]) or 0.0), f.geometry())
+        (int(plain_value(f[RemnantField.PART]) or 0), float(plain_value(f[RemnantField.AREA_M2]) or 0.0), f.geometry())
         for f in remnants.getFeatures(request)
-        if str(plain_value(f[RF.PATCH_ID])) == patch_id
+        if str(plain_value(f[RemnantField.PATCH_ID])) == patch_id
     ]
     return sorted(pieces, key=lambda p: p[0])
 
@@ -89,17 +89,17 @@ def write_review(layer: QgsVectorLayer, states: dict) -> int:
     if not add_review_fields(layer):
         return 0
     fields = layer.fields()
-    names = [F.PATCH_ID, F.STATUS, DF.FINAL_STATUS, DF.DISPUTE]
+    names = [ResultField.PATCH_ID, ResultField.STATUS, DockField.FINAL_STATUS, DockField.DISPUTE]
     index = {name: fields.lookupField(name) for name in names}
     request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, fields)
     changes: dict[int, dict[int, object]] = {}
     for feature in layer.getFeatures(request):
-        state = states.get(str(plain_value(feature[F.PATCH_ID]) or ""))
-        status = plain_value(feature[F.STATUS])
+        state = states.get(str(plain_value(feature[ResultField.PATCH_ID]) or ""))
+        status = plain_value(feature[ResultField.STATUS])
         dispute = (state.dispute or None) if state is not None else None
         overturned = dispute == Mark.OVERTURNED.value and state.final_status
         final = state.final_status if overturned else status
-        new = {DF.FINAL_STATUS: final, DF.DISPUTE: dispute}
+        new = {DockField.FINAL_STATUS: final, DockField.DISPUTE: dispute}
         change = {index[k]: v for k, v in new.items() if plain_value(feature[k]) != v}
         if change:
             changes[feature.id()] = change

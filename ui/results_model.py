@@ -17,8 +17,8 @@ from ..core.definitions import (
     SQUARE_METRES_PER_MU,
     STATUS_EN,
     STATUS_ZH,
-    F,
     Mark,
+    ResultField,
     Status,
     reasons_in_words,
 )
@@ -70,18 +70,26 @@ def _number(value: Any) -> float:
 def row_of(feature) -> Row:
     return Row(
         fid=feature.id(),
-        patch_id=str(plain_value(feature[F.PATCH_ID]) or ""),
-        township=str(plain_value(feature[F.TOWNSHIP]) or ""),
-        status=str(plain_value(feature[F.STATUS]) or ""),
-        reasons=str(plain_value(feature[F.REASONS]) or ""),
-        monitor_m2=_number(feature[F.MONITOR_M2]),
-        remain_m2=_number(feature[F.REMAIN_M2]),
-        remain_rt=_number(feature[F.REMAIN_RT]),
+        patch_id=str(plain_value(feature[ResultField.PATCH_ID]) or ""),
+        township=str(plain_value(feature[ResultField.TOWNSHIP]) or ""),
+        status=str(plain_value(feature[ResultField.STATUS]) or ""),
+        reasons=str(plain_value(feature[ResultField.REASONS]) or ""),
+        monitor_m2=_number(feature[ResultField.MONITOR_M2]),
+        remain_m2=_number(feature[ResultField.REMAIN_M2]),
+        remain_rt=_number(feature[ResultField.REMAIN_RT]),
     )
 
 
 def rows_from_layer(layer: QgsVectorLayer) -> list[Row]:
-    names = [F.PATCH_ID, F.TOWNSHIP, F.STATUS, F.REASONS, F.MONITOR_M2, F.REMAIN_M2, F.REMAIN_RT]
+    names = [
+        ResultField.PATCH_ID,
+        ResultField.TOWNSHIP,
+        ResultField.STATUS,
+        ResultField.REASONS,
+        ResultField.MONITOR_M2,
+        ResultField.REMAIN_M2,
+        ResultField.REMAIN_RT,
+    ]
     request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, layer.fields())
     return [row_of(f) for f in layer.getFeatures(request)]
 

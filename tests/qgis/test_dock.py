@@ -496,14 +496,14 @@ def test_disputes_and_overturns_stand_out_on_the_map(plugin, county, qgis_iface)
     status and dispute state from the audit log (status stays the computed one), the style fills by
     the final status and outlines each dispute state, in the legend and in the drawn map."""
     from demolition_verifier.core import audit
-    from demolition_verifier.core.definitions import DF
+    from demolition_verifier.core.definitions import DockField
     from demolition_verifier.ui.styles import DISPUTE_COLOURS, STATUS_COLOURS
 
     project, patches, survey = county
     dock = open_dock(plugin, patches, survey)
     verify(dock)
     result = dock.result_layer()
-    assert {f.name(): f.alias() for f in result.fields()}[DF.FINAL_STATUS] == "最终结果"
+    assert {f.name(): f.alias() for f in result.fields()}[DockField.FINAL_STATUS] == "最终结果"
 
     mark(dock, "H2", "overturned", "现场复核：主体已拆除，调查图层未更新", "pass")
     mark(dock, "H3", "disputed", "群众举报：疑似仍有附属房")
@@ -513,7 +513,7 @@ def test_disputes_and_overturns_stand_out_on_the_map(plugin, county, qgis_iface)
 
     def values(patch_id, township=None):
         feature = by_id(result, patch_id, township)[0]
-        return feature["status"], feature[DF.FINAL_STATUS], feature[DF.DISPUTE] or None
+        return feature["status"], feature[DockField.FINAL_STATUS], feature[DockField.DISPUTE] or None
 
     assert values("H2") == ("fail", "pass", "overturned"), "status stays the computed one"
     assert values("H3") == ("pass", "pass", "disputed")

@@ -106,14 +106,14 @@ def test_checked_at_in_local_time(china_time):
 
 
 def test_the_detail_shows_local_time_and_run_id(plugin, county):  # noqa: F811 - the fixtures imported above
-    from demolition_verifier.core.definitions import F
+    from demolition_verifier.core.definitions import ResultField
 
     _project, patches, survey = county
     dock = open_dock(plugin, patches, survey)
     verify(dock)
     click_row(dock, "H2")
-    feature = next(f for f in dock.result_layer().getFeatures() if f[F.PATCH_ID] == "H2")
-    raw, run_id = str(feature[F.CHECKED_AT]), str(feature[F.RUN_ID])
+    feature = next(f for f in dock.result_layer().getFeatures() if f[ResultField.PATCH_ID] == "H2")
+    raw, run_id = str(feature[ResultField.CHECKED_AT]), str(feature[ResultField.RUN_ID])
     shown = dock.detail.values["checked"].text()
     expected = datetime.fromisoformat(raw).astimezone().strftime("%Y-%m-%d %H:%M:%S")
     assert shown.startswith(expected) and run_id in shown, (raw, shown)
