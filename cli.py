@@ -18,13 +18,14 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from .core.definitions import RESULT_FIELDS, AreaMethod, AreaUnit, Status
+from .core.definitions import RESULT_FIELDS, AreaMethod, AreaUnit, ResultField, Status
 from .core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from .core.gc_pause import paused_gc
+from .core.geometry import wkb_to_shapely
 from .core.messages import Refusal, text
+from .core.result_columns import RESULT_NAMES, result_columns
 from .formats.summary_csv import write_summary_csv
 
-RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 UNITS = {
     "0": AreaUnit.SQUARE_METRE,
     "m2": AreaUnit.SQUARE_METRE,
@@ -159,14 +160,7 @@ def _read(pyogrio, path: str, layer: str | None, encoding: str | None, attribute
         raise Refusal("not_polygons", layer=name, kind=info.get("geometry_type") or "无几何 no geometry")
     # geometry as WKB, parsed here: an unclosed ring is repaired and flagged, as in QGIS, not an error
     wkb = pyogrio.raw.read(path, layer=layer, encoding=encoding, columns=[])[2]
-    blobs = np.asarray(wkb, dtype=object)
-    geoms = shapely.from_wkb(blobs, on_invalid="ignore")
-    repaired = np.not_equal(blobs, None) & shapely.is_missing(geoms)
-    if repaired.any():
-        try:  # shapely >= 2.1
-            geoms[repaired] = shapely.from_wkb(blobs[repaired], on_invalid="fix")
-        except ValueError:
-            pass
+    geoms, repaired = wkb_to_shapely(np.asarray(wkb, dtype=object))
     geoms[shapely.is_empty(geoms)] = None
     frame = None
     if attributes:
@@ -193,22 +187,14 @@ def _write_patches(pyogrio, path: str, patches: dict, result: Result) -> None:
     frame = patches["frame"]
     keep = [c for c in frame.columns if c.lower() not in RESULT_NAMES]
     out = frame[keep].copy()
-    values = {
-        "patch_id": result.patch_id,
-        "township": result.township,
-        "status": result.status.astype(str),
-        "reasons": result.reasons,
-        "monitor_m2": result.monitor_m2,
-        "geom_m2": result.geom_m2,
-        "remain_m2": result.remain_m2,
-        "remain_rt": result.remain_rt,
-        "largest_m2": result.largest_m2,
-        "remnants": result.remnants.astype(np.int32),
-        "run_id": [result.run_id] * len(result),
-        "checked_at": [result.checked_at] * len(result),
-    }
-    for name, kind, _alias in RESULT_FIELDS:
-        out[name] = np.round(values[name], DECIMALS) if kind == "real" else values[name]
+    for (name, kind, _alias), values in zip(RESULT_FIELDS, result_columns(result)):
+        if kind == "real":
+            values = np.round(values, DECIMALS)
+        elif kind == "int":
+            values = np.asarray(values).astype(np.int32)
+        elif name == ResultField.STATUS:
+            values = np.asarray(values).astype(str)
+        out[name] = values
     frame = geopandas.GeoDataFrame(out, geometry=geopandas.GeoSeries(patches["geoms"], crs=patches["crs"]))
     _write(pyogrio, frame, path)
 

@@ -13,6 +13,7 @@ from qgis.core import (
 
 from ..core import audit
 from ..core.messages import text
+from ..core.parameters import Param
 from ..qgis_adapter.audit_io import GPKG_FILTER
 from ..qgis_adapter.language import ui_is_chinese
 from .base import BaseAlgorithm
@@ -37,20 +38,22 @@ class CheckAuditLogAlgorithm(BaseAlgorithm):
     )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile("INPUT", "审计日志 Audit log", fileFilter=GPKG_FILTER))
+        self.addParameter(QgsProcessingParameterFile(Param.INPUT, "审计日志 Audit log", fileFilter=GPKG_FILTER))
         self.addParameter(
-            QgsProcessingParameterString("EXPECTED_HEAD", "报告上的链头哈希（可选）Expected head hash", optional=True)
+            QgsProcessingParameterString(
+                Param.EXPECTED_HEAD, "报告上的链头哈希（可选）Expected head hash", optional=True
+            )
         )
-        self.addOutput(QgsProcessingOutputBoolean("VALID", "完整 Valid"))
-        self.addOutput(QgsProcessingOutputNumber("ENTRIES", "记录数 Entries"))
-        self.addOutput(QgsProcessingOutputNumber("FIRST_BROKEN", "首条出错记录 First broken entry"))
-        self.addOutput(QgsProcessingOutputString("HEAD", "链头哈希 Head hash"))
-        self.addOutput(QgsProcessingOutputNumber("ANCHOR", "给定链头所在记录 Entry of the expected head"))
+        self.addOutput(QgsProcessingOutputBoolean(Param.VALID, "完整 Valid"))
+        self.addOutput(QgsProcessingOutputNumber(Param.ENTRIES, "记录数 Entries"))
+        self.addOutput(QgsProcessingOutputNumber(Param.FIRST_BROKEN, "首条出错记录 First broken entry"))
+        self.addOutput(QgsProcessingOutputString(Param.HEAD, "链头哈希 Head hash"))
+        self.addOutput(QgsProcessingOutputNumber(Param.ANCHOR, "给定链头所在记录 Entry of the expected head"))
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
-        path = self.parameterAsFile(parameters, "INPUT", context)
-        expected = self.parameterAsString(parameters, "EXPECTED_HEAD", context) or None
+        path = self.parameterAsFile(parameters, Param.INPUT, context)
+        expected = self.parameterAsString(parameters, Param.EXPECTED_HEAD, context) or None
         check = audit.verify_chain(path, expected)
         if check.valid:
             feedback.pushInfo(text("audit_valid", chinese, entries=check.entries, head=check.head))
@@ -61,9 +64,9 @@ class CheckAuditLogAlgorithm(BaseAlgorithm):
         elif expected and check.first_broken > check.entries:
             feedback.reportError(text("audit_anchor_missing", chinese, expected=expected))
         return {
-            "VALID": check.valid,
-            "ENTRIES": check.entries,
-            "FIRST_BROKEN": check.first_broken,
-            "HEAD": check.head,
-            "ANCHOR": check.anchor,
+            Param.VALID: check.valid,
+            Param.ENTRIES: check.entries,
+            Param.FIRST_BROKEN: check.first_broken,
+            Param.HEAD: check.head,
+            Param.ANCHOR: check.anchor,
         }

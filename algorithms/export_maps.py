@@ -35,6 +35,7 @@ from qgis.PyQt.QtGui import QImageReader
 
 from ..core.definitions import DEFAULT_MAP_TITLE, MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIELD, reasons_in_words
 from ..core.messages import Cancelled, Notice, Refusal, text
+from ..core.parameters import Param
 from ..core.photos import Evidence, evidence_photos
 from ..core.report_model import AuditStamp, natural_order, run_info
 from ..core.wording import local_time_text, patch_figures, result_words, review_words, status_words
@@ -106,35 +107,37 @@ class ExportMapsAlgorithm(BaseAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches", [QgsProcessing.TypeVectorPolygon])
-        )
-        self.addParameter(
             QgsProcessingParameterFeatureSource(
-                "REMNANTS", "残留部分（可选）Remnants", [QgsProcessing.TypeVectorPolygon], optional=True
+                Param.INPUT, "核查结果 Verified patches", [QgsProcessing.TypeVectorPolygon]
             )
         )
-        self.addParameter(QgsProcessingParameterRasterLayer("BASEMAP", "底图（可选）Basemap", optional=True))
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                "PHOTOS", "现场照片（可选）Geotagged photos", [QgsProcessing.TypeVectorPoint], optional=True
+                Param.REMNANTS, "残留部分（可选）Remnants", [QgsProcessing.TypeVectorPolygon], optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterRasterLayer(Param.BASEMAP, "底图（可选）Basemap", optional=True))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                Param.PHOTOS, "现场照片（可选）Geotagged photos", [QgsProcessing.TypeVectorPoint], optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterExpression(
-                "FILTER", "过滤表达式（可选）Filter", parentLayerParameterName="INPUT", optional=True
+                Param.FILTER, "过滤表达式（可选）Filter", parentLayerParameterName=Param.INPUT, optional=True
             )
         )
         self.addParameter(
-            QgsProcessingParameterString("TITLE", "标题 Title", defaultValue=DEFAULT_MAP_TITLE, optional=True)
+            QgsProcessingParameterString(Param.TITLE, "标题 Title", defaultValue=DEFAULT_MAP_TITLE, optional=True)
         )
         add_audit_log_input(self)
         template = QgsProcessingParameterFile(
-            "TEMPLATE", "版式模板（可选）Layout template", extension="qpt", optional=True
+            Param.TEMPLATE, "版式模板（可选）Layout template", extension="qpt", optional=True
         )
         template.setFlags(template.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(template)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "验收图 PDF", "PDF (*.pdf)"))
-        self.addOutput(QgsProcessingOutputNumber("PAGES", "页数 Pages"))
+        self.addParameter(QgsProcessingParameterFileDestination(Param.OUTPUT, "验收图 PDF", "PDF (*.pdf)"))
+        self.addOutput(QgsProcessingOutputNumber(Param.PAGES, "页数 Pages"))
 
     # -- the run ---------------------------------------------------------------------------------
     def execute(self, parameters, context, feedback):
@@ -142,24 +145,24 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         if feedback.isCanceled():  # the steps only hear of a cancel that comes after them
             raise Cancelled()
-        source = self.parameterAsSource(parameters, "INPUT", context)
-        name = layer_name(self, parameters, "INPUT", context, "核查结果")
+        source = self.parameterAsSource(parameters, Param.INPUT, context)
+        name = layer_name(self, parameters, Param.INPUT, context, "核查结果")
         indexes = require_verify_fields(source, name)
-        remnants_src = self.parameterAsSource(parameters, "REMNANTS", context)
-        photos_src = self.parameterAsSource(parameters, "PHOTOS", context)
+        remnants_src = self.parameterAsSource(parameters, Param.REMNANTS, context)
+        photos_src = self.parameterAsSource(parameters, Param.PHOTOS, context)
         photo_index = None
         if photos_src is not None:
-            photos_name = layer_name(self, parameters, "PHOTOS", context, "现场照片")
+            photos_name = layer_name(self, parameters, Param.PHOTOS, context, "现场照片")
             if QgsWkbTypes.geometryType(photos_src.wkbType()) != QgsWkbTypes.PointGeometry:
                 raise Refusal("not_points", layer=photos_name, kind=describe_geometry_type(photos_src.wkbType()))
             photo_index = require_field(photos_src, photos_name, PHOTO_FIELD)
-        basemap = self.parameterAsRasterLayer(parameters, "BASEMAP", context)
+        basemap = self.parameterAsRasterLayer(parameters, Param.BASEMAP, context)
         # parameterAsExpression gives '' for an expression that does not parse: read the text itself,
         # so a typo is refused instead of silently mapping every patch.
-        filter_text = self.parameterAsString(parameters, "FILTER", context) or ""
-        title = self.parameterAsString(parameters, "TITLE", context) or DEFAULT_MAP_TITLE
-        template = self.parameterAsFile(parameters, "TEMPLATE", context) or DEFAULT_TEMPLATE
-        output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        filter_text = self.parameterAsString(parameters, Param.FILTER, context) or ""
+        title = self.parameterAsString(parameters, Param.TITLE, context) or DEFAULT_MAP_TITLE
+        template = self.parameterAsFile(parameters, Param.TEMPLATE, context) or DEFAULT_TEMPLATE
+        output = self.parameterAsFileOutput(parameters, Param.OUTPUT, context)
 
         steps.setProgressText("读取图斑 Reading patches")
         pages = self._pages(parameters, context, source, indexes, filter_text, steps, feedback)
@@ -201,7 +204,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             render(layers, map_crs if map_crs.isValid() else crs, template, variables, output, steps, feedback)
         feedback.pushInfo(text("maps_written", chinese, pages=len(pages), path=output))
         feedback.setProgress(100)
-        return {"OUTPUT": output, "PAGES": len(pages), "AUDIT_HEAD": stamp.run_head if stamp else ""}
+        return {Param.OUTPUT: output, Param.PAGES: len(pages), Param.AUDIT_HEAD: stamp.run_head if stamp else ""}
 
     def _pages(self, parameters, context, source, indexes, filter_text: str, steps, feedback) -> list[ReadPatch]:
         """The patches FILTER keeps that have a geometry, in natural id order."""

@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from ..core.messages import Refusal, text
+from ..core.parameters import Param
 from ..core.report_model import run_info, summary_rows
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
@@ -40,18 +41,18 @@ class ExportReportAlgorithm(BaseAlgorithm):
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches", [QgsProcessing.TypeVector])
+            QgsProcessingParameterFeatureSource(Param.INPUT, "核查结果 Verified patches", [QgsProcessing.TypeVector])
         )
         add_audit_log_input(self)
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "报表 Report", "Excel (*.xlsx)"))
-        self.addOutput(QgsProcessingOutputNumber("PATCHES", "图斑数 Patches"))
+        self.addParameter(QgsProcessingParameterFileDestination(Param.OUTPUT, "报表 Report", "Excel (*.xlsx)"))
+        self.addOutput(QgsProcessingOutputNumber(Param.PATCHES, "图斑数 Patches"))
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
-        source = self.parameterAsSource(parameters, "INPUT", context)
-        name = layer_name(self, parameters, "INPUT", context, "核查结果")
+        source = self.parameterAsSource(parameters, Param.INPUT, context)
+        name = layer_name(self, parameters, Param.INPUT, context, "核查结果")
         indexes = require_verify_fields(source, name)
-        output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        output = self.parameterAsFileOutput(parameters, Param.OUTPUT, context)
         if not output.lower().endswith(".xlsx"):
             output += ".xlsx"
         feedback.setProgressText("读取核查结果 Reading results")
@@ -70,4 +71,4 @@ class ExportReportAlgorithm(BaseAlgorithm):
         townships = len(summary_rows(records)) - 1
         feedback.pushInfo(text("report_written", chinese, path=output, patches=len(records), townships=townships))
         feedback.setProgress(100)
-        return {"OUTPUT": output, "PATCHES": len(records), "AUDIT_HEAD": stamp.run_head if stamp else ""}
+        return {Param.OUTPUT: output, Param.PATCHES: len(records), Param.AUDIT_HEAD: stamp.run_head if stamp else ""}

@@ -23,6 +23,7 @@ from ..core import audit
 from ..core.definitions import SAMPLE_SEED_FIELD, ResultField
 from ..core.engine import normalise_id
 from ..core.messages import Cancelled, text
+from ..core.parameters import Param
 from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuses
 from ..qgis_adapter.audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
 from ..qgis_adapter.compat import field_type
@@ -52,15 +53,15 @@ class SampleAuditAlgorithm(BaseAlgorithm):
     )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "核查结果 Verified patches (verify OUTPUT)"))
+        self.addParameter(QgsProcessingParameterFeatureSource(Param.INPUT, "核查结果 Verified patches (verify OUTPUT)"))
         self.addParameter(
             QgsProcessingParameterNumber(
-                "COUNT", "每个乡镇抽取数 Patches per township", QgsProcessingParameterNumber.Integer, 1, minValue=0
+                Param.COUNT, "每个乡镇抽取数 Patches per township", QgsProcessingParameterNumber.Integer, 1, minValue=0
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "PERCENT",
+                Param.PERCENT,
                 "抽取比例 %（COUNT 为 0 时）Percent (when COUNT is 0)",
                 QgsProcessingParameterNumber.Double,
                 10.0,
@@ -69,11 +70,11 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             )
         )
         self.addParameter(
-            QgsProcessingParameterString("STATUS", "参与抽取的核查结果 Status codes to draw from", "pass")
+            QgsProcessingParameterString(Param.STATUS, "参与抽取的核查结果 Status codes to draw from", "pass")
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                "SEED",
+                Param.SEED,
                 "随机种子（可选）Seed",
                 QgsProcessingParameterNumber.Integer,
                 None,
@@ -83,25 +84,27 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             )
         )
         self.addParameter(audit_log_parameter())
-        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", "抽查样本 Sample"))
-        self.addOutput(QgsProcessingOutputNumber("SEED", "随机种子 Seed"))
-        self.addOutput(QgsProcessingOutputNumber("DRAWN", "抽取图斑数 Patches drawn"))
-        self.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "审计日志链头哈希 Audit log head hash"))
+        self.addParameter(QgsProcessingParameterFeatureSink(Param.OUTPUT, "抽查样本 Sample"))
+        self.addOutput(QgsProcessingOutputNumber(Param.SEED, "随机种子 Seed"))
+        self.addOutput(QgsProcessingOutputNumber(Param.DRAWN, "抽取图斑数 Patches drawn"))
+        self.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, "审计日志链头哈希 Audit log head hash"))
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
-        source = self.parameterAsSource(parameters, "INPUT", context)
-        layer = self.parameterAsVectorLayer(parameters, "INPUT", context)
-        name = layer.name() if layer is not None else "INPUT"
+        source = self.parameterAsSource(parameters, Param.INPUT, context)
+        layer = self.parameterAsVectorLayer(parameters, Param.INPUT, context)
+        name = layer.name() if layer is not None else Param.INPUT
         id_i, town_i, status_i = (
             require_field(source, name, f) for f in (ResultField.PATCH_ID, ResultField.TOWNSHIP, ResultField.STATUS)
         )
         run_i = source.fields().lookupField(ResultField.RUN_ID)
-        statuses = parse_statuses(self.parameterAsString(parameters, "STATUS", context))
-        count = self.parameterAsInt(parameters, "COUNT", context)
-        percent = self.parameterAsDouble(parameters, "PERCENT", context)
-        raw_seed = parameters.get("SEED")
-        seed = fresh_seed() if raw_seed is None or raw_seed == "" else self.parameterAsInt(parameters, "SEED", context)
+        statuses = parse_statuses(self.parameterAsString(parameters, Param.STATUS, context))
+        count = self.parameterAsInt(parameters, Param.COUNT, context)
+        percent = self.parameterAsDouble(parameters, Param.PERCENT, context)
+        raw_seed = parameters.get(Param.SEED)
+        seed = (
+            fresh_seed() if raw_seed is None or raw_seed == "" else self.parameterAsInt(parameters, Param.SEED, context)
+        )
         log = audit_log_target(self, parameters, context)
 
         features = []
@@ -153,19 +156,23 @@ class SampleAuditAlgorithm(BaseAlgorithm):
         for i in keep:
             fields.append(source.fields().at(i))
         fields.append(QgsField(SAMPLE_SEED_FIELD, field_type("int64")))
-        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, source.wkbType(), source.sourceCrs())
+        sink, dest = self.parameterAsSink(
+            parameters, Param.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
+        )
         out = []
         for c in drawn:
             feature = features[c.index]
             geometry = feature.geometry() if feature.hasGeometry() else None
             out.append(new_feature(fields, [attributes[c.index][k] for k in keep] + [seed], geometry))
         add_features(sink, out, dest)
-        outputs = {"OUTPUT": dest, "SEED": seed, "DRAWN": len(drawn)}
+        outputs = {Param.OUTPUT: dest, Param.SEED: seed, Param.DRAWN: len(drawn)}
 
         if log:
             runs = sorted({str(plain_value(a[run_i])) for a in attributes if run_i >= 0 and plain_value(a[run_i])})
             geometries, _repaired = to_shapely(f.geometry() if f.hasGeometry() else None for f in features)
-            source_text = layer.source() if layer is not None else self.parameterAsString(parameters, "INPUT", context)
+            source_text = (
+                layer.source() if layer is not None else self.parameterAsString(parameters, Param.INPUT, context)
+            )
             sample = {
                 "seed": seed,
                 "count": count,
@@ -184,7 +191,7 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             feedback.pushInfo(
                 text("audit_appended", chinese, path=log, count=1, entries=appended.last, head=appended.head)
             )
-            outputs.update({"AUDIT_LOG": log, "AUDIT_HEAD": appended.head})
+            outputs.update({Param.AUDIT_LOG: log, Param.AUDIT_HEAD: appended.head})
         return outputs
 
     @staticmethod

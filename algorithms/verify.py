@@ -32,6 +32,8 @@ from ..core.definitions import (
 )
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Refusal, text
+from ..core.parameters import Param, count_output
+from ..core.result_columns import RESULT_NAMES, result_columns
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
@@ -47,8 +49,6 @@ from ..qgis_adapter.layers import (
 from ..qgis_adapter.reading import read_source
 from ..qgis_adapter.writing import add_features, close_sink, write_features
 from .base import BaseAlgorithm
-
-RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
 
 
 class VerifyAlgorithm(BaseAlgorithm):
@@ -68,23 +68,23 @@ class VerifyAlgorithm(BaseAlgorithm):
 
     def initAlgorithm(self, config=None):
         polygon = [QgsProcessing.TypeVectorPolygon]
-        self.addParameter(QgsProcessingParameterFeatureSource("PATCHES", "督察图斑 Supervision patches", polygon))
+        self.addParameter(QgsProcessingParameterFeatureSource(Param.PATCHES, "督察图斑 Supervision patches", polygon))
         self.addParameter(
             QgsProcessingParameterField(
-                "PATCH_ID_FIELD", "监测编号字段 Patch id field", parentLayerParameterName="PATCHES"
+                Param.PATCH_ID_FIELD, "监测编号字段 Patch id field", parentLayerParameterName=Param.PATCHES
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                "MONITORED_AREA_FIELD",
+                Param.MONITORED_AREA_FIELD,
                 "监测面积字段 Monitored area field",
-                parentLayerParameterName="PATCHES",
+                parentLayerParameterName=Param.PATCHES,
                 optional=True,
             )
         )
         self.addParameter(
             QgsProcessingParameterEnum(
-                "MONITORED_AREA_UNIT",
+                Param.MONITORED_AREA_UNIT,
                 "监测面积单位 Monitored area unit",
                 options=["平方米 m²", "亩 mu", "公顷 ha"],
                 defaultValue=int(AreaUnit.SQUARE_METRE),
@@ -92,20 +92,20 @@ class VerifyAlgorithm(BaseAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterField(
-                "TOWNSHIP_FIELD", "乡镇字段 Township field", parentLayerParameterName="PATCHES", optional=True
+                Param.TOWNSHIP_FIELD, "乡镇字段 Township field", parentLayerParameterName=Param.PATCHES, optional=True
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSource("SURVEY", "拆除后现状调查 Post-demolition survey", polygon)
+            QgsProcessingParameterFeatureSource(Param.SURVEY, "拆除后现状调查 Post-demolition survey", polygon)
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSource("COVERAGE", "调查范围 Surveyed extent", polygon, optional=True)
+            QgsProcessingParameterFeatureSource(Param.COVERAGE, "调查范围 Surveyed extent", polygon, optional=True)
         )
         for name, label, default in (
-            ("MAX_REMAINING_RATIO", "允许剩余比例 Max remaining ratio", DEFAULT_MAX_REMAINING_RATIO),
-            ("AREA_TOLERANCE", "面积容差（平方米）Area tolerance (m²)", DEFAULT_AREA_TOLERANCE),
+            (Param.MAX_REMAINING_RATIO, "允许剩余比例 Max remaining ratio", DEFAULT_MAX_REMAINING_RATIO),
+            (Param.AREA_TOLERANCE, "面积容差（平方米）Area tolerance (m²)", DEFAULT_AREA_TOLERANCE),
             (
-                "MAIN_STRUCTURE_AREA",
+                Param.MAIN_STRUCTURE_AREA,
                 "主体建筑面积阈值（平方米，0 为关闭）Main structure area (m², 0 = off)",
                 DEFAULT_MAIN_STRUCTURE_AREA,
             ),
@@ -115,18 +115,20 @@ class VerifyAlgorithm(BaseAlgorithm):
             )
         self.addParameter(
             QgsProcessingParameterEnum(
-                "AREA_METHOD",
+                Param.AREA_METHOD,
                 "面积算法 Area method",
                 options=["椭球面积 ellipsoidal", "平面面积 planar"],
                 defaultValue=0,
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink("OUTPUT", "核查结果 Verified patches", QgsProcessing.TypeVectorPolygon)
+            QgsProcessingParameterFeatureSink(
+                Param.OUTPUT, "核查结果 Verified patches", QgsProcessing.TypeVectorPolygon
+            )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(
-                "OUTPUT_REMNANTS",
+                Param.OUTPUT_REMNANTS,
                 "残留部分 Remnants",
                 QgsProcessing.TypeVectorPolygon,
                 optional=True,
@@ -135,65 +137,67 @@ class VerifyAlgorithm(BaseAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(
-                "OUTPUT_SUMMARY",
+                Param.OUTPUT_SUMMARY,
                 "乡镇汇总 Township summary",
                 QgsProcessing.TypeVector,
                 optional=True,
                 createByDefault=False,
             )
         )
-        self.addOutput(QgsProcessingOutputString("RUN_ID", "运行编号 Run id"))
+        self.addOutput(QgsProcessingOutputString(Param.RUN_ID, "运行编号 Run id"))
         for status in Status:
-            self.addOutput(QgsProcessingOutputNumber(status.name + "_COUNT", status.value))
+            self.addOutput(QgsProcessingOutputNumber(count_output(status.name), status.value))
         add_audit_parameters(self)  # AUDIT_LOG, AUDIT_USER, AUDIT_KIND; output AUDIT_HEAD
 
     # -- the run ---------------------------------------------------------------------------------
     def execute(self, parameters, context, feedback):
         self._context = context
         chinese = ui_is_chinese()
-        patches_src = self.parameterAsSource(parameters, "PATCHES", context)
-        survey_src = self.parameterAsSource(parameters, "SURVEY", context)
-        coverage_src = self.parameterAsSource(parameters, "COVERAGE", context)
+        patches_src = self.parameterAsSource(parameters, Param.PATCHES, context)
+        survey_src = self.parameterAsSource(parameters, Param.SURVEY, context)
+        coverage_src = self.parameterAsSource(parameters, Param.COVERAGE, context)
         names = {
-            "PATCHES": self._layer_name(parameters, "PATCHES", context, "督察图斑"),
-            "SURVEY": self._layer_name(parameters, "SURVEY", context, "调查图层"),
-            "COVERAGE": self._layer_name(parameters, "COVERAGE", context, "调查范围"),
+            Param.PATCHES: self._layer_name(parameters, Param.PATCHES, context, "督察图斑"),
+            Param.SURVEY: self._layer_name(parameters, Param.SURVEY, context, "调查图层"),
+            Param.COVERAGE: self._layer_name(parameters, Param.COVERAGE, context, "调查范围"),
         }
-        require_polygons(patches_src, names["PATCHES"])
-        require_polygons(survey_src, names["SURVEY"])
+        require_polygons(patches_src, names[Param.PATCHES])
+        require_polygons(survey_src, names[Param.SURVEY])
         if coverage_src is not None:
-            require_polygons(coverage_src, names["COVERAGE"])
+            require_polygons(coverage_src, names[Param.COVERAGE])
         id_index = require_field(
-            patches_src, names["PATCHES"], self.parameterAsString(parameters, "PATCH_ID_FIELD", context)
+            patches_src, names[Param.PATCHES], self.parameterAsString(parameters, Param.PATCH_ID_FIELD, context)
         )
         area_index = require_field(
-            patches_src, names["PATCHES"], self.parameterAsString(parameters, "MONITORED_AREA_FIELD", context)
+            patches_src, names[Param.PATCHES], self.parameterAsString(parameters, Param.MONITORED_AREA_FIELD, context)
         )
         town_index = require_field(
-            patches_src, names["PATCHES"], self.parameterAsString(parameters, "TOWNSHIP_FIELD", context)
+            patches_src, names[Param.PATCHES], self.parameterAsString(parameters, Param.TOWNSHIP_FIELD, context)
         )
         self._refuse_output_over_input(parameters, context)
         audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
 
         rules = Rules(
-            max_remaining_ratio=self.parameterAsDouble(parameters, "MAX_REMAINING_RATIO", context),
-            area_tolerance=self.parameterAsDouble(parameters, "AREA_TOLERANCE", context),
-            main_structure_area=self.parameterAsDouble(parameters, "MAIN_STRUCTURE_AREA", context),
-            monitored_area_unit=AreaUnit(self.parameterAsEnum(parameters, "MONITORED_AREA_UNIT", context)),
-            area_method=AreaMethod(self.parameterAsEnum(parameters, "AREA_METHOD", context)),
+            max_remaining_ratio=self.parameterAsDouble(parameters, Param.MAX_REMAINING_RATIO, context),
+            area_tolerance=self.parameterAsDouble(parameters, Param.AREA_TOLERANCE, context),
+            main_structure_area=self.parameterAsDouble(parameters, Param.MAIN_STRUCTURE_AREA, context),
+            monitored_area_unit=AreaUnit(self.parameterAsEnum(parameters, Param.MONITORED_AREA_UNIT, context)),
+            area_method=AreaMethod(self.parameterAsEnum(parameters, Param.AREA_METHOD, context)),
         )
         rules.check()
 
         feedback.setProgressText("读取图层 Reading layers")
         clock = time.perf_counter()
         patches = read_source(
-            patches_src, feedback, keep_features=True, **self._as_file(parameters, "PATCHES", context)
+            patches_src, feedback, keep_features=True, **self._as_file(parameters, Param.PATCHES, context)
         )
         survey = read_source(
-            survey_src, feedback, with_attributes=False, **self._as_file(parameters, "SURVEY", context)
+            survey_src, feedback, with_attributes=False, **self._as_file(parameters, Param.SURVEY, context)
         )
         coverage = (
-            read_source(coverage_src, feedback, with_attributes=False, **self._as_file(parameters, "COVERAGE", context))
+            read_source(
+                coverage_src, feedback, with_attributes=False, **self._as_file(parameters, Param.COVERAGE, context)
+            )
             if coverage_src is not None
             else None
         )
@@ -205,7 +209,7 @@ class VerifyAlgorithm(BaseAlgorithm):
 
         verifier = Verifier(
             PatchLayer(
-                name=names["PATCHES"],
+                name=names[Param.PATCHES],
                 geometries=patches.geometries,
                 crs=patches.crs,
                 ids=column(id_index),
@@ -213,8 +217,8 @@ class VerifyAlgorithm(BaseAlgorithm):
                 townships=column(town_index),
                 read_repaired=patches.read_repaired,
             ),
-            Layer(names["SURVEY"], survey.geometries, survey.crs, read_repaired=survey.read_repaired),
-            Layer(names["COVERAGE"], coverage.geometries, coverage.crs, read_repaired=coverage.read_repaired)
+            Layer(names[Param.SURVEY], survey.geometries, survey.crs, read_repaired=survey.read_repaired),
+            Layer(names[Param.COVERAGE], coverage.geometries, coverage.crs, read_repaired=coverage.read_repaired)
             if coverage
             else None,
             rules,
@@ -230,22 +234,22 @@ class VerifyAlgorithm(BaseAlgorithm):
         # Everything is computed before any output is created: a refusal or cancel leaves none.
         feedback.setProgressText("写出结果 Writing results")
         clock = time.perf_counter()
-        outputs = {"RUN_ID": result.run_id}
-        outputs["OUTPUT"] = self._write_patches(parameters, context, patches_src, patches, result)
-        if self._wanted(parameters, "OUTPUT_REMNANTS"):
-            outputs["OUTPUT_REMNANTS"] = self._write_remnants(parameters, context, patches_src, result)
-        if self._wanted(parameters, "OUTPUT_SUMMARY"):
-            outputs["OUTPUT_SUMMARY"] = self._write_summary(parameters, context, result)
+        outputs = {Param.RUN_ID: result.run_id}
+        outputs[Param.OUTPUT] = self._write_patches(parameters, context, patches_src, patches, result)
+        if self._wanted(parameters, Param.OUTPUT_REMNANTS):
+            outputs[Param.OUTPUT_REMNANTS] = self._write_remnants(parameters, context, patches_src, result)
+        if self._wanted(parameters, Param.OUTPUT_SUMMARY):
+            outputs[Param.OUTPUT_SUMMARY] = self._write_summary(parameters, context, result)
         timing["write"] = time.perf_counter() - clock
         # scripts/bench.py reads this line
         feedback.pushInfo(
             "耗时 Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s".format(**timing)
             + (" (GDAL Arrow read)" if patches.fast else "")
         )
-        self._destinations = {k: v for k, v in outputs.items() if k.startswith("OUTPUT")}
+        self._destinations = {k: v for k, v in outputs.items() if k.startswith(Param.OUTPUT)}
         counts = result.counts()
         for status in Status:
-            outputs[status.name + "_COUNT"] = counts[status.value]
+            outputs[count_output(status.name)] = counts[status.value]
         feedback.pushInfo(
             text(
                 "summary_counts",
@@ -256,7 +260,11 @@ class VerifyAlgorithm(BaseAlgorithm):
                 unsurveyed=counts["unsurveyed"],
             )
         )
-        read = {"PATCHES": (patches_src, patches), "SURVEY": (survey_src, survey), "COVERAGE": (coverage_src, coverage)}
+        read = {
+            Param.PATCHES: (patches_src, patches),
+            Param.SURVEY: (survey_src, survey),
+            Param.COVERAGE: (coverage_src, coverage),
+        }
         outputs.update(record_verify_run(self, audit_log, parameters, context, feedback, result, read, outputs))
         feedback.setProgress(100)
         return outputs
@@ -267,9 +275,9 @@ class VerifyAlgorithm(BaseAlgorithm):
         from qgis.core import QgsProcessingUtils
 
         for key, spec in (
-            ("OUTPUT", RESULT_FIELDS),
-            ("OUTPUT_REMNANTS", REMNANT_FIELDS),
-            ("OUTPUT_SUMMARY", SUMMARY_FIELDS),
+            (Param.OUTPUT, RESULT_FIELDS),
+            (Param.OUTPUT_REMNANTS, REMNANT_FIELDS),
+            (Param.OUTPUT_SUMMARY, SUMMARY_FIELDS),
         ):
             dest = getattr(self, "_destinations", {}).get(key)
             layer = QgsProcessingUtils.mapLayerFromString(dest, context) if dest else None
@@ -292,35 +300,24 @@ class VerifyAlgorithm(BaseAlgorithm):
             fields.append(source.fields().at(i))
         for field in make_fields(RESULT_FIELDS):
             fields.append(field)
-        sink, dest = self.parameterAsSink(parameters, "OUTPUT", context, fields, source.wkbType(), source.sourceCrs())
-        n = len(result)
-        result_columns = [
-            result.patch_id,
-            result.township,
-            result.status,
-            result.reasons,
-            result.monitor_m2,
-            result.geom_m2,
-            result.remain_m2,
-            result.remain_rt,
-            result.largest_m2,
-            result.remnants,
-            [result.run_id] * n,
-            [result.checked_at] * n,
-        ]
-        if patches.fast and bulk_destination(parameters.get("OUTPUT"), dest):
+        sink, dest = self.parameterAsSink(
+            parameters, Param.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
+        )
+        results = result_columns(result)
+        if patches.fast and bulk_destination(parameters.get(Param.OUTPUT), dest):
             close_sink(sink)  # the empty table, as QGIS made it
             del sink
-            columns = [patches.columns[k] for k in keep] + result_columns
+            columns = [patches.columns[k] for k in keep] + results
             fill_output(dest, fields, columns, *patches.output_wkb(QgsWkbTypes.hasZ(source.wkbType())))
             return dest
         # whole columns to Python values at once (tolist), then one list per feature
-        results = zip(*(c.tolist() if hasattr(c, "tolist") else c for c in result_columns))
+        rows_of_results = zip(*(c.tolist() if hasattr(c, "tolist") else c for c in results))
         if keep == list(range(source.fields().count())):
-            rows = (list(attributes) + list(values) for attributes, values in zip(patches.attributes, results))
+            rows = (list(attributes) + list(values) for attributes, values in zip(patches.attributes, rows_of_results))
         else:
             rows = (
-                [attributes[k] for k in keep] + list(values) for attributes, values in zip(patches.attributes, results)
+                [attributes[k] for k in keep] + list(values)
+                for attributes, values in zip(patches.attributes, rows_of_results)
             )
         write_features(sink, rows, patches.output_geometries(), output=dest)
         close_sink(sink)  # the file is closed here, inside the timing (a GeoPackage builds its index now)
@@ -330,11 +327,11 @@ class VerifyAlgorithm(BaseAlgorithm):
     def _write_remnants(self, parameters, context, source, result: Result) -> str:
         fields = make_fields(REMNANT_FIELDS)
         sink, dest = self.parameterAsSink(
-            parameters, "OUTPUT_REMNANTS", context, fields, QgsWkbTypes.Polygon, source.sourceCrs()
+            parameters, Param.OUTPUT_REMNANTS, context, fields, QgsWkbTypes.Polygon, source.sourceCrs()
         )
         parts = result.remnant_parts
         ids = [result.patch_id[p] for p in parts.patch_index.tolist()]
-        if bulk_destination(parameters.get("OUTPUT_REMNANTS"), dest):
+        if bulk_destination(parameters.get(Param.OUTPUT_REMNANTS), dest):
             close_sink(sink)
             del sink
             wkb = (
@@ -355,7 +352,7 @@ class VerifyAlgorithm(BaseAlgorithm):
 
         fields = make_fields(SUMMARY_FIELDS)
         sink, dest = self.parameterAsSink(
-            parameters, "OUTPUT_SUMMARY", context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
+            parameters, Param.OUTPUT_SUMMARY, context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
         )
         order = [name for name, _kind, _alias in SUMMARY_FIELDS]
         features = [new_feature(fields, [row.as_dict()[k] for k in order]) for row in result.summary]
@@ -387,13 +384,13 @@ class VerifyAlgorithm(BaseAlgorithm):
 
     def _refuse_output_over_input(self, parameters, context) -> None:
         inputs = []
-        for name in ("PATCHES", "SURVEY", "COVERAGE"):
+        for name in (Param.PATCHES, Param.SURVEY, Param.COVERAGE):
             layer = self.parameterAsVectorLayer(parameters, name, context)
             if layer is not None and layer.providerType() == "ogr":
                 path, table = source_path(layer.source())
                 if path:
                     inputs.append((path, table, layer.name()))
-        for output in ("OUTPUT", "OUTPUT_REMNANTS", "OUTPUT_SUMMARY"):
+        for output in (Param.OUTPUT, Param.OUTPUT_REMNANTS, Param.OUTPUT_SUMMARY):
             if not self._wanted(parameters, output):
                 continue
             dest = self.parameterAsOutputLayer(parameters, output, context)

@@ -112,3 +112,17 @@ def union_by_group(geoms: np.ndarray, group: np.ndarray) -> tuple[np.ndarray, np
 def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):  # GEOS's float flags on degenerate input are not errors
         return shapely.union(a, b)
+
+
+def wkb_to_shapely(blobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WKB (None: no geometry) to shapely, and whether each needed a repair: a WKB GEOS refuses
+    (an unclosed ring) is closed where shapely can (>= 2.1), and flagged either way."""
+    geoms = shapely.from_wkb(blobs, on_invalid="ignore")
+    present = np.not_equal(blobs, None) if blobs.dtype == object else np.ones(len(blobs), dtype=bool)
+    failed = present & shapely.is_missing(geoms)
+    if failed.any():
+        try:
+            geoms[failed] = shapely.from_wkb(blobs[failed], on_invalid="fix")
+        except ValueError:
+            pass  # older shapely: left without geometry, and flagged as repaired
+    return geoms, failed

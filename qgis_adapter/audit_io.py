@@ -24,6 +24,7 @@ from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, Qt, QTime
 from ..core import audit
 from ..core.definitions import RunKind
 from ..core.messages import text
+from ..core.parameters import Param
 from .language import ui_is_chinese
 from .layers import plain_value, source_path, to_shapely
 
@@ -47,7 +48,7 @@ def _advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingParam
 def audit_log_parameter(description: str = "审计日志（可选）Audit log") -> QgsProcessingParameterFileDestination:
     """Optional; a log that does not exist yet is created; nothing is written unless one is given."""
     return QgsProcessingParameterFileDestination(
-        "AUDIT_LOG", description, fileFilter=GPKG_FILTER, optional=True, createByDefault=False
+        Param.AUDIT_LOG, description, fileFilter=GPKG_FILTER, optional=True, createByDefault=False
     )
 
 
@@ -58,14 +59,14 @@ def add_audit_parameters(algorithm) -> None:
     algorithm.addParameter(
         _advanced(
             QgsProcessingParameterString(
-                "AUDIT_USER", "核查人姓名（写入审计日志）Name for the audit log", optional=True
+                Param.AUDIT_USER, "核查人姓名（写入审计日志）Name for the audit log", optional=True
             )
         )
     )
     algorithm.addParameter(
         _advanced(
             QgsProcessingParameterEnum(
-                "AUDIT_KIND",
+                Param.AUDIT_KIND,
                 "运行类型 Run kind",
                 options=["核查 verify", "复核 re-check"],
                 defaultValue=0,
@@ -73,14 +74,14 @@ def add_audit_parameters(algorithm) -> None:
             )
         )
     )
-    algorithm.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "审计日志链头哈希 Audit log head hash"))
+    algorithm.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, "审计日志链头哈希 Audit log head hash"))
 
 
 def audit_log_target(algorithm, parameters, context) -> str | None:
     """The log to append to, checked before the run so that a wrong file leaves no output."""
-    if not parameters.get("AUDIT_LOG"):
+    if not parameters.get(Param.AUDIT_LOG):
         return None
-    path = algorithm.parameterAsFileOutput(parameters, "AUDIT_LOG", context)
+    path = algorithm.parameterAsFileOutput(parameters, Param.AUDIT_LOG, context)
     if not path:
         return None
     audit.check_target(path)
@@ -214,8 +215,8 @@ def record_verify_run(
         source_text, selected = _source_text(algorithm, parameters, name, context)
         attributes = getattr(layer, "attributes", None) or None
         inputs[name] = input_record(source_text, layer.geometries, attributes, source.fields().names(), selected)
-    kind = RUN_KINDS[algorithm.parameterAsEnum(parameters, "AUDIT_KIND", context)]
-    user = algorithm.parameterAsString(parameters, "AUDIT_USER", context) or None
+    kind = RUN_KINDS[algorithm.parameterAsEnum(parameters, Param.AUDIT_KIND, context)]
+    user = algorithm.parameterAsString(parameters, Param.AUDIT_USER, context) or None
     appended = audit.append_run(
         log, result, inputs, parameter_record(algorithm, parameters, context, outputs), kind, user, qgis_version()
     )
@@ -229,7 +230,7 @@ def record_verify_run(
             head=appended.head,
         )
     )
-    return {"AUDIT_LOG": log, "AUDIT_HEAD": appended.head}
+    return {Param.AUDIT_LOG: log, Param.AUDIT_HEAD: appended.head}
 
 
 def record_recheck(
@@ -241,7 +242,7 @@ def record_recheck(
 ) -> str:
     """The dock's re-check as a run of kind re-check; returns the new head hash.
 
-    layers: "PATCHES" / "SURVEY" / "COVERAGE" -> (QgsVectorLayer, ids of the features the re-check
+    layers: PATCHES / SURVEY / COVERAGE -> (QgsVectorLayer, ids of the features the re-check
     read, or None for the whole layer). Giving the ids keeps a one-patch re-check fast on a county
     layer; edits not yet saved are hashed as they stand. The survey and coverage are hashed without
     attributes, as verify does. parameters: the rules used (e.g. dataclasses.asdict(rules)).
@@ -251,6 +252,6 @@ def record_recheck(
         if pair is None or pair[0] is None:
             continue
         layer, ids = pair
-        inputs[name] = layer_record(layer, ids, with_attributes=name == "PATCHES")
+        inputs[name] = layer_record(layer, ids, with_attributes=name == Param.PATCHES)
     appended = audit.append_run(log, result, inputs, parameters, RunKind.RECHECK, user_name, qgis_version())
     return appended.head

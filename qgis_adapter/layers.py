@@ -18,6 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ..core.geometry import wkb_to_shapely
 from ..core.messages import Refusal
 from .compat import field_type
 
@@ -73,20 +74,6 @@ def to_shapely(geometries: Iterable[QgsGeometry | None]) -> tuple[np.ndarray, np
             geometry = QgsGeometry(linear)
         blobs.append(bytes(geometry.asWkb()))
     return wkb_to_shapely(np.array(blobs, dtype=object))
-
-
-def wkb_to_shapely(blobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """WKB (None: no geometry) to shapely, and whether each needed a repair: a WKB GEOS refuses
-    (an unclosed ring) is closed where shapely can (>= 2.1), and flagged either way."""
-    geoms = shapely.from_wkb(blobs, on_invalid="ignore")
-    present = np.not_equal(blobs, None) if blobs.dtype == object else np.ones(len(blobs), dtype=bool)
-    failed = present & shapely.is_missing(geoms)
-    if failed.any():
-        try:
-            geoms[failed] = shapely.from_wkb(blobs[failed], on_invalid="fix")
-        except ValueError:
-            pass  # older shapely: left without geometry, and flagged as repaired
-    return geoms, failed
 
 
 def plain_value(value):

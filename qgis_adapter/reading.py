@@ -18,9 +18,10 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from ..core.geometry import wkb_to_shapely
 from ..core.messages import Cancelled
 from .compat import field_type
-from .layers import crs_text, from_wkb, plain_value, to_shapely, wkb_to_shapely
+from .layers import crs_text, from_wkb, plain_value, to_shapely
 
 
 @dataclass

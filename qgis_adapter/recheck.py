@@ -22,26 +22,13 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core.definitions import REASON_ORDER, RESULT_FIELDS, AreaUnit, Reason, RemnantField, ResultField
+from ..core.definitions import REASON_ORDER, AreaUnit, Reason, RemnantField, ResultField
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Notice
+from ..core.parameters import Param
+from ..core.result_columns import RECHECKED, RESULT_NAMES, result_rows
 from .compat import spatial_index_present
 from .layers import crs_text, from_shapely, plain_value, to_shapely
-
-RESULT_NAMES = {name.lower() for name, _kind, _alias in RESULT_FIELDS}
-# The fields a re-check rewrites; patch_id and township stay as the full run wrote them.
-UPDATED = (
-    ResultField.STATUS,
-    ResultField.REASONS,
-    ResultField.MONITOR_M2,
-    ResultField.GEOM_M2,
-    ResultField.REMAIN_M2,
-    ResultField.REMAIN_RT,
-    ResultField.LARGEST_M2,
-    ResultField.REMNANTS,
-    ResultField.RUN_ID,
-    ResultField.CHECKED_AT,
-)
 
 
 @dataclass
@@ -50,7 +37,7 @@ class RecheckOutcome:
     run_id: str = ""
     notices: list[Notice] = field(default_factory=list)
     result: Result | None = None  # the engine's result, reasons as written (for the audit log)
-    read: dict[str, list[int]] = field(default_factory=dict)  # "SURVEY"/"COVERAGE" -> feature ids read
+    read: dict[str, list[int]] = field(default_factory=dict)  # SURVEY / COVERAGE -> feature ids read
 
 
 def ensure_spatial_index(layer: QgsVectorLayer | None) -> None:
@@ -142,27 +129,14 @@ def recheck_patches(
         townships=[plain_value(f[ResultField.TOWNSHIP]) for f in features],
     )
     read: dict[str, list[int]] = {}
-    survey = _read_other(survey_layer, result_layer, rects, read, "SURVEY")
-    coverage = _read_other(coverage_layer, result_layer, rects, read, "COVERAGE")
+    survey = _read_other(survey_layer, result_layer, rects, read, Param.SURVEY)
+    coverage = _read_other(coverage_layer, result_layer, rects, read, Param.COVERAGE)
     result = Verifier(patches, survey, coverage, rules).run()
     result.reasons = [
         _merge_reasons(new, plain_value(f[ResultField.REASONS]) or "") for new, f in zip(result.reasons, features)
     ]
 
-    values: dict[int, dict[str, Any]] = {}
-    for i, feature in enumerate(features):
-        values[feature.id()] = {
-            ResultField.STATUS: str(result.status[i]),
-            ResultField.REASONS: result.reasons[i],
-            ResultField.MONITOR_M2: float(result.monitor_m2[i]),
-            ResultField.GEOM_M2: float(result.geom_m2[i]),
-            ResultField.REMAIN_M2: float(result.remain_m2[i]),
-            ResultField.REMAIN_RT: float(result.remain_rt[i]),
-            ResultField.LARGEST_M2: float(result.largest_m2[i]),
-            ResultField.REMNANTS: int(result.remnants[i]),
-            ResultField.RUN_ID: result.run_id,
-            ResultField.CHECKED_AT: result.checked_at,
-        }
+    values = {feature.id(): row for feature, row in zip(features, result_rows(result))}
     _write_values(result_layer, values)
     if remnants_layer is not None:
         ids = [plain_value(f[ResultField.PATCH_ID]) for f in features]
@@ -171,7 +145,7 @@ def recheck_patches(
 
 
 def _write_values(layer: QgsVectorLayer, values: dict[int, dict[str, Any]]) -> None:
-    indices = {name: layer.fields().lookupField(name) for name in UPDATED}
+    indices = {name: layer.fields().lookupField(name) for name in RECHECKED}
     write_changes(
         layer, {fid: {indices[k]: v for k, v in row.items() if indices[k] >= 0} for fid, row in values.items()}
     )

@@ -16,6 +16,7 @@ from qgis.core import (
 
 from ..core.definitions import RESULT_FIELDS
 from ..core.messages import Cancelled, Refusal
+from ..core.parameters import Param
 from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log
 from .language import ui_is_chinese
 from .layers import plain_value, source_path
@@ -114,9 +115,11 @@ def add_audit_log_input(algorithm) -> None:
     """The exports' optional AUDIT_LOG (an existing log: exporting never writes to it) and the
     AUDIT_HEAD output (the head hash printed, empty when none is)."""
     algorithm.addParameter(
-        QgsProcessingParameterFile("AUDIT_LOG", "审计日志（可选）Audit log", fileFilter=AUDIT_LOG_FILTER, optional=True)
+        QgsProcessingParameterFile(
+            Param.AUDIT_LOG, "审计日志（可选）Audit log", fileFilter=AUDIT_LOG_FILTER, optional=True
+        )
     )
-    algorithm.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "审计链头哈希 Audit log head hash"))
+    algorithm.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, "审计链头哈希 Audit log head hash"))
 
 
 def audit_stamp(
@@ -124,7 +127,7 @@ def audit_stamp(
 ) -> AuditStamp | None:
     """Reads AUDIT_LOG when given: marks the records' reviews and returns the head hashes to print;
     what it found is said in the run's log. complete: the records are the whole output (the report)."""
-    log = algorithm.parameterAsFile(parameters, "AUDIT_LOG", context) if parameters.get("AUDIT_LOG") else ""
+    log = algorithm.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
     if not log:
         return None
     stamp, notices = apply_audit_log(log, records, complete)

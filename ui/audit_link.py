@@ -9,6 +9,7 @@ from dataclasses import asdict
 from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 
 from ..core.definitions import ResultField
+from ..core.parameters import Param
 from ..qgis_adapter.compat import no_geometry_flag
 from ..qgis_adapter.layers import plain_value
 from .logger import get_logger
@@ -87,9 +88,9 @@ def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[
     from ..qgis_adapter.audit_io import record_recheck as record
 
     layers = {
-        "PATCHES": (result_layer, fids),
-        "SURVEY": (survey, outcome.read.get("SURVEY", [])),
-        "COVERAGE": (coverage, outcome.read.get("COVERAGE", [])) if coverage is not None else None,
+        Param.PATCHES: (result_layer, fids),
+        Param.SURVEY: (survey, outcome.read.get(Param.SURVEY, [])),
+        Param.COVERAGE: (coverage, outcome.read.get(Param.COVERAGE, [])) if coverage is not None else None,
     }
     parameters = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(rules).items()}
     return record(path, outcome.result, layers, parameters, user_name() or None)

@@ -30,6 +30,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.definitions import ResultField, Status
 from ..core.messages import Refusal
+from ..core.parameters import Param
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
 from . import audit_link, exports
@@ -345,9 +346,9 @@ class VerifierDock(QgsDockWidget):
         parameters = setup.parameters()
         self._log = audit_link.log_path(self.project)
         if self._log:  # issue 5: every run from the dock goes into the project's audit log
-            parameters["AUDIT_LOG"] = self._log
+            parameters[Param.AUDIT_LOG] = self._log
             if audit_link.user_name():
-                parameters["AUDIT_USER"] = audit_link.user_name()
+                parameters[Param.AUDIT_USER] = audit_link.user_name()
         self.run = VerifyRun(parameters, self.project, self)
         self.run.progress.connect(lambda value: self.progress.setValue(int(value)))
         self.run.done.connect(self._run_done)
@@ -376,8 +377,8 @@ class VerifierDock(QgsDockWidget):
         log = get_logger()
         for line in feedback.warnings:
             log.warning(line)
-        result = run.take_layer("OUTPUT") if ok else None
-        remnants = run.take_layer("OUTPUT_REMNANTS") if ok else None
+        result = run.take_layer(Param.OUTPUT) if ok else None
+        remnants = run.take_layer(Param.OUTPUT_REMNANTS) if ok else None
         if result is None:
             if run.cancelled:
                 self._message(
@@ -404,7 +405,7 @@ class VerifierDock(QgsDockWidget):
             failed=counts[Status.FAIL.value],
             unsurveyed=counts[Status.UNSURVEYED.value],
         )
-        head = run.results.get("AUDIT_HEAD")
+        head = run.results.get(Param.AUDIT_HEAD)
         if head:
             text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=self._log, head=str(head)[:16])
         self._message(text, Qgis.MessageLevel.Success)
@@ -640,21 +641,21 @@ class VerifierDock(QgsDockWidget):
         layer = self.result_layer()
         if layer is None or not path:
             return False
-        parameters = {"INPUT": layer.id(), "OUTPUT": exports.with_suffix(path, ".pdf")}
+        parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".pdf")}
         remnants = self.remnants_layer()
         if remnants is not None:
-            parameters["REMNANTS"] = remnants.id()
+            parameters[Param.REMNANTS] = remnants.id()
         if basemap is not None:
-            parameters["BASEMAP"] = basemap.id()
+            parameters[Param.BASEMAP] = basemap.id()
         expression = exports.maps_filter(layer, status, township)
         if expression:
-            parameters["FILTER"] = expression
+            parameters[Param.FILTER] = expression
         outcome = self._export_run(exports.MAPS_ALGORITHM, parameters)
         if not outcome.ok:
             return False
-        written = str(outcome.results.get("OUTPUT") or parameters["OUTPUT"])
+        written = str(outcome.results.get(Param.OUTPUT) or parameters[Param.OUTPUT])
         text = tr(CONTEXT, "Verification maps written: {pages} pages, {path}").format(
-            pages=int(outcome.results.get("PAGES") or 0), path=written
+            pages=int(outcome.results.get(Param.PAGES) or 0), path=written
         )
         self._export_done(outcome, written, text)
         return True
@@ -665,13 +666,13 @@ class VerifierDock(QgsDockWidget):
         layer = self.result_layer()
         if layer is None or not path:
             return False
-        parameters = {"INPUT": layer.id(), "OUTPUT": exports.with_suffix(path, ".xlsx")}
+        parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".xlsx")}
         outcome = self._export_run(exports.REPORT_ALGORITHM, parameters)
         if not outcome.ok:
             return False
-        written = str(outcome.results.get("OUTPUT") or parameters["OUTPUT"])
+        written = str(outcome.results.get(Param.OUTPUT) or parameters[Param.OUTPUT])
         text = tr(CONTEXT, "Report written: {patches} patches, {path}").format(
-            patches=int(outcome.results.get("PATCHES") or 0), path=written
+            patches=int(outcome.results.get(Param.PATCHES) or 0), path=written
         )
         self._export_done(outcome, written, text)
         return True
@@ -683,7 +684,7 @@ class VerifierDock(QgsDockWidget):
             return exports.ExportOutcome(False)
         log = audit_link.log_path(self.project)
         if log and os.path.isfile(log):  # the head hash and the auditors' marks are printed
-            parameters["AUDIT_LOG"] = log
+            parameters[Param.AUDIT_LOG] = log
         self._export = exports.ExportFeedback(lambda value: self.progress.setValue(int(value)))
         self.progress.setValue(0)
         self._update_buttons()
@@ -697,7 +698,7 @@ class VerifierDock(QgsDockWidget):
             log_to.warning(line)
         if outcome.ok:
             self.progress.setValue(100)
-            exports.remember_folder(parameters["OUTPUT"])
+            exports.remember_folder(parameters[Param.OUTPUT])
         elif outcome.cancelled:
             self.progress.setValue(0)
             self._message(tr(CONTEXT, "Export cancelled; no file was written."), Qgis.MessageLevel.Info)
@@ -709,7 +710,7 @@ class VerifierDock(QgsDockWidget):
         return outcome
 
     def _export_done(self, outcome: exports.ExportOutcome, path: str, text: str) -> None:
-        head = str(outcome.results.get("AUDIT_HEAD") or "")
+        head = str(outcome.results.get(Param.AUDIT_HEAD) or "")
         if head:
             text += " " + tr(CONTEXT, "Audit log head printed: {head}.").format(head=head[:16])
         get_logger().info(text)

@@ -16,6 +16,7 @@ from ..core.definitions import (
     AreaUnit,
 )
 from ..core.engine import Rules
+from ..core.parameters import Param
 
 SCOPE = "demolition_verifier"  # QgsProject entry scope
 ROLE_PROPERTY = "demolition_verifier/role"  # custom property on the layers the dock made
@@ -53,21 +54,21 @@ class VerifySetup:
     def parameters(self) -> dict:
         """Parameters of demolitionverifier:verify; outputs to memory layers."""
         params = {
-            "PATCHES": self.patches,
-            "PATCH_ID_FIELD": self.id_field,
-            "MONITORED_AREA_UNIT": self.area_unit,
-            "SURVEY": self.survey,
-            "MAX_REMAINING_RATIO": self.max_ratio,
-            "AREA_TOLERANCE": self.tolerance,
-            "MAIN_STRUCTURE_AREA": self.main_area,
-            "AREA_METHOD": self.area_method,
-            "OUTPUT": "memory:",
-            "OUTPUT_REMNANTS": "memory:",
+            Param.PATCHES: self.patches,
+            Param.PATCH_ID_FIELD: self.id_field,
+            Param.MONITORED_AREA_UNIT: self.area_unit,
+            Param.SURVEY: self.survey,
+            Param.MAX_REMAINING_RATIO: self.max_ratio,
+            Param.AREA_TOLERANCE: self.tolerance,
+            Param.MAIN_STRUCTURE_AREA: self.main_area,
+            Param.AREA_METHOD: self.area_method,
+            Param.OUTPUT: "memory:",
+            Param.OUTPUT_REMNANTS: "memory:",
         }
         for key, value in (
-            ("MONITORED_AREA_FIELD", self.area_field),
-            ("TOWNSHIP_FIELD", self.township_field),
-            ("COVERAGE", self.coverage),
+            (Param.MONITORED_AREA_FIELD, self.area_field),
+            (Param.TOWNSHIP_FIELD, self.township_field),
+            (Param.COVERAGE, self.coverage),
         ):
             if value:
                 params[key] = value

@@ -1,0 +1,60 @@
+"""The names of the algorithms' parameters and outputs: a contract (users' scripts, models and
+qgis_process command lines use them), written once here for the algorithms and the dock."""
+
+from __future__ import annotations
+
+
+class Param:
+    """Parameter and output names of the demolitionverifier algorithms."""
+
+    # verify: inputs
+    PATCHES = "PATCHES"
+    PATCH_ID_FIELD = "PATCH_ID_FIELD"
+    MONITORED_AREA_FIELD = "MONITORED_AREA_FIELD"
+    MONITORED_AREA_UNIT = "MONITORED_AREA_UNIT"
+    TOWNSHIP_FIELD = "TOWNSHIP_FIELD"
+    SURVEY = "SURVEY"
+    COVERAGE = "COVERAGE"
+    MAX_REMAINING_RATIO = "MAX_REMAINING_RATIO"
+    AREA_TOLERANCE = "AREA_TOLERANCE"
+    MAIN_STRUCTURE_AREA = "MAIN_STRUCTURE_AREA"
+    AREA_METHOD = "AREA_METHOD"
+    # verify: outputs
+    OUTPUT = "OUTPUT"
+    OUTPUT_REMNANTS = "OUTPUT_REMNANTS"
+    OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
+    RUN_ID = "RUN_ID"
+    PASS_COUNT = "PASS_COUNT"
+    FAIL_COUNT = "FAIL_COUNT"
+    UNSURVEYED_COUNT = "UNSURVEYED_COUNT"
+    # the audit log (verify, exports, sample_audit, check_audit_log)
+    AUDIT_LOG = "AUDIT_LOG"
+    AUDIT_USER = "AUDIT_USER"
+    AUDIT_KIND = "AUDIT_KIND"
+    AUDIT_HEAD = "AUDIT_HEAD"
+    EXPECTED_HEAD = "EXPECTED_HEAD"
+    VALID = "VALID"
+    ENTRIES = "ENTRIES"
+    FIRST_BROKEN = "FIRST_BROKEN"
+    HEAD = "HEAD"
+    ANCHOR = "ANCHOR"
+    # export_maps, export_report
+    INPUT = "INPUT"
+    REMNANTS = "REMNANTS"
+    FILTER = "FILTER"
+    TITLE = "TITLE"
+    BASEMAP = "BASEMAP"
+    PHOTOS = "PHOTOS"
+    TEMPLATE = "TEMPLATE"
+    PAGES = "PAGES"
+    # sample_audit
+    STATUS = "STATUS"
+    COUNT = "COUNT"
+    PERCENT = "PERCENT"
+    SEED = "SEED"
+    DRAWN = "DRAWN"
+
+
+def count_output(status_name: str) -> str:
+    """verify's output counting one status: PASS_COUNT, FAIL_COUNT, UNSURVEYED_COUNT."""
+    return f"{status_name}_COUNT"
