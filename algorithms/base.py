@@ -10,15 +10,12 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.gc_pause import paused_gc
 from ..core.messages import Cancelled, Refusal, text
+from ..core.words import ALGORITHMS
 from ..qgis_adapter.language import ui_is_chinese
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
     NAME = ""
-    DISPLAY_ZH = ""
-    DISPLAY_EN = ""
-    HELP_ZH = ""
-    HELP_EN = ""
     # Python's cycle collector off while the algorithm runs (core/gc_pause.py): for a run that
     # allocates millions of values in seconds, not for one that drives QGIS for minutes
     PAUSE_GC = False
@@ -39,10 +36,14 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         return ""
 
     def displayName(self) -> str:
-        return f"{self.DISPLAY_ZH} {self.DISPLAY_EN}" if ui_is_chinese() else f"{self.DISPLAY_EN} ({self.DISPLAY_ZH})"
+        words = ALGORITHMS[self.NAME]
+        zh, en = words["display_zh"], words["display_en"]
+        return f"{zh} {en}" if ui_is_chinese() else f"{en} ({zh})"
 
     def shortHelpString(self) -> str:
-        return f"{self.HELP_ZH}\n\n{self.HELP_EN}" if ui_is_chinese() else f"{self.HELP_EN}\n\n{self.HELP_ZH}"
+        words = ALGORITHMS[self.NAME]
+        zh, en = words["help_zh"], words["help_en"]
+        return f"{zh}\n\n{en}" if ui_is_chinese() else f"{en}\n\n{zh}"
 
     def processAlgorithm(self, parameters, context, feedback):
         # Without a choice QGIS writes shapefiles in the "system" encoding and puts the word "system"

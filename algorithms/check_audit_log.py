@@ -14,6 +14,7 @@ from qgis.core import (
 from ..core import audit
 from ..core.messages import text
 from ..core.parameters import Param
+from ..core.words import label
 from ..qgis_adapter.audit_io import GPKG_FILTER
 from ..qgis_adapter.language import ui_is_chinese
 from .base import BaseAlgorithm
@@ -21,34 +22,19 @@ from .base import BaseAlgorithm
 
 class CheckAuditLogAlgorithm(BaseAlgorithm):
     NAME = "check_audit_log"
-    DISPLAY_ZH = "校验审计日志"
-    DISPLAY_EN = "Check audit log"
-    HELP_ZH = (
-        "重新计算审计日志每条记录的哈希，检查哈希链是否完整：任何一条记录被改动、删除或调换顺序都会使链条断开。"
-        "填写报告上记录的链头哈希（EXPECTED_HEAD，完整 64 位或至少前 16 位）还能发现被删除的末尾记录或整体重写的日志；"
-        "该哈希之后追加的记录不影响结果。输出 VALID（是否完整）、ENTRIES（记录数）、FIRST_BROKEN（首条出错记录的序号，-1 为无；"
-        "给定的链头不在日志中时为 ENTRIES+1）、HEAD（当前链头哈希）。"
-    )
-    HELP_EN = (
-        "Recomputes the hash of every entry of the audit log: an edited, deleted or re-ordered entry breaks the chain. "
-        "With EXPECTED_HEAD (a head hash kept on paper: all 64 hex digits, or at least the first 16) a deleted tail or "
-        "a rewritten log is caught too; entries appended after that head are fine. Outputs VALID, ENTRIES, "
-        "FIRST_BROKEN (sequence number of the first bad entry, -1 when none, ENTRIES+1 when the expected head is "
-        "not in the log) and HEAD (the current head hash)."
-    )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile(Param.INPUT, "审计日志 Audit log", fileFilter=GPKG_FILTER))
         self.addParameter(
-            QgsProcessingParameterString(
-                Param.EXPECTED_HEAD, "报告上的链头哈希（可选）Expected head hash", optional=True
-            )
+            QgsProcessingParameterFile(Param.INPUT, label("check_audit_log.INPUT"), fileFilter=GPKG_FILTER)
         )
-        self.addOutput(QgsProcessingOutputBoolean(Param.VALID, "完整 Valid"))
-        self.addOutput(QgsProcessingOutputNumber(Param.ENTRIES, "记录数 Entries"))
-        self.addOutput(QgsProcessingOutputNumber(Param.FIRST_BROKEN, "首条出错记录 First broken entry"))
-        self.addOutput(QgsProcessingOutputString(Param.HEAD, "链头哈希 Head hash"))
-        self.addOutput(QgsProcessingOutputNumber(Param.ANCHOR, "给定链头所在记录 Entry of the expected head"))
+        self.addParameter(
+            QgsProcessingParameterString(Param.EXPECTED_HEAD, label("check_audit_log.EXPECTED_HEAD"), optional=True)
+        )
+        self.addOutput(QgsProcessingOutputBoolean(Param.VALID, label("check_audit_log.VALID")))
+        self.addOutput(QgsProcessingOutputNumber(Param.ENTRIES, label("check_audit_log.ENTRIES")))
+        self.addOutput(QgsProcessingOutputNumber(Param.FIRST_BROKEN, label("check_audit_log.FIRST_BROKEN")))
+        self.addOutput(QgsProcessingOutputString(Param.HEAD, label("check_audit_log.HEAD")))
+        self.addOutput(QgsProcessingOutputNumber(Param.ANCHOR, label("check_audit_log.ANCHOR")))
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()

@@ -33,12 +33,13 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QImageReader
 
-from ..core.definitions import DEFAULT_MAP_TITLE, MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIELD, reasons_in_words
+from ..core.definitions import MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIELD
 from ..core.messages import Cancelled, Notice, Refusal, text
 from ..core.parameters import Param
 from ..core.photos import Evidence, evidence_photos
 from ..core.report_model import AuditStamp, natural_order, run_info
 from ..core.wording import local_time_text, patch_figures, result_words, review_words, status_words
+from ..core.words import DEFAULT_MAP_TITLE, label, reasons_in_words
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import describe_geometry_type, plain_value, require_field, to_shapely
@@ -80,25 +81,6 @@ AUDIT_TEMPLATE_NAMES = ("@dv_audit", "result_zh")  # what the template must prin
 
 class ExportMapsAlgorithm(BaseAlgorithm):
     NAME = "export_maps"
-    DISPLAY_ZH = "验收图"
-    DISPLAY_EN = "Export verification maps"
-    HELP_ZH = (
-        "按核查结果为每个图斑出一页 A4 横向验收图（PDF）：标题含乡镇和图斑编号，地图以图斑为中心并显示周边，"
-        "残留部分填色，可选底图，比例尺、指北针、图例，核查数据表，至多两张现场照片（图斑内或 50 米内），"
-        "核查时间与运行编号，核查人、审核人签字栏。图斑按编号自然顺序排列（H2 在 H10 之前）。"
-        "版式来自模板 resources/layouts/verification_map.qpt，可在版式设计器中修改后通过 TEMPLATE 指定。"
-        "指定该次核查的审计日志（AUDIT_LOG）时，每页印出核查运行后的审计链头哈希，改判的图斑印出改判结果及原计算结果，"
-        "存疑的图斑予以标注。"
-    )
-    HELP_EN = (
-        "One A4 landscape verification map page per patch of a verify OUTPUT, as one PDF: title with township and "
-        "patch id, the map centred on the patch with its surroundings, remnants filled, optional basemap, scale bar, "
-        "north arrow, legend, the figures, up to two evidence photos (inside or within 50 m), the run's date and id, "
-        "and lines for the verifier and reviewer to sign. Pages in natural id order (H2 before H10). The look comes "
-        "from a layout template (.qpt) a bureau can restyle in the layout designer and pass as TEMPLATE. Given the "
-        "run's AUDIT_LOG, every page prints the log's head hash after the run, an overturned patch shows its final "
-        "status with the computed one beside it, and a disputed patch is marked."
-    )
 
     def flags(self):
         # Layouts are Qt graphics scenes and the run builds its own QgsProject: main thread only.
@@ -108,36 +90,40 @@ class ExportMapsAlgorithm(BaseAlgorithm):
     def initAlgorithm(self, config=None):
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                Param.INPUT, "核查结果 Verified patches", [QgsProcessing.TypeVectorPolygon]
+                Param.INPUT, label("export_maps.INPUT"), [QgsProcessing.TypeVectorPolygon]
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                Param.REMNANTS, "残留部分（可选）Remnants", [QgsProcessing.TypeVectorPolygon], optional=True
+                Param.REMNANTS, label("export_maps.REMNANTS"), [QgsProcessing.TypeVectorPolygon], optional=True
             )
         )
-        self.addParameter(QgsProcessingParameterRasterLayer(Param.BASEMAP, "底图（可选）Basemap", optional=True))
+        self.addParameter(QgsProcessingParameterRasterLayer(Param.BASEMAP, label("export_maps.BASEMAP"), optional=True))
         self.addParameter(
             QgsProcessingParameterFeatureSource(
-                Param.PHOTOS, "现场照片（可选）Geotagged photos", [QgsProcessing.TypeVectorPoint], optional=True
+                Param.PHOTOS, label("export_maps.PHOTOS"), [QgsProcessing.TypeVectorPoint], optional=True
             )
         )
         self.addParameter(
             QgsProcessingParameterExpression(
-                Param.FILTER, "过滤表达式（可选）Filter", parentLayerParameterName=Param.INPUT, optional=True
+                Param.FILTER, label("export_maps.FILTER"), parentLayerParameterName=Param.INPUT, optional=True
             )
         )
         self.addParameter(
-            QgsProcessingParameterString(Param.TITLE, "标题 Title", defaultValue=DEFAULT_MAP_TITLE, optional=True)
+            QgsProcessingParameterString(
+                Param.TITLE, label("export_maps.TITLE"), defaultValue=DEFAULT_MAP_TITLE, optional=True
+            )
         )
         add_audit_log_input(self)
         template = QgsProcessingParameterFile(
-            Param.TEMPLATE, "版式模板（可选）Layout template", extension="qpt", optional=True
+            Param.TEMPLATE, label("export_maps.TEMPLATE"), extension="qpt", optional=True
         )
         template.setFlags(template.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(template)
-        self.addParameter(QgsProcessingParameterFileDestination(Param.OUTPUT, "验收图 PDF", "PDF (*.pdf)"))
-        self.addOutput(QgsProcessingOutputNumber(Param.PAGES, "页数 Pages"))
+        self.addParameter(
+            QgsProcessingParameterFileDestination(Param.OUTPUT, label("export_maps.OUTPUT"), "PDF (*.pdf)")
+        )
+        self.addOutput(QgsProcessingOutputNumber(Param.PAGES, label("export_maps.PAGES")))
 
     # -- the run ---------------------------------------------------------------------------------
     def execute(self, parameters, context, feedback):

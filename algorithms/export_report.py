@@ -15,6 +15,7 @@ from qgis.core import (
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
 from ..core.report_model import run_info, summary_rows
+from ..core.words import label
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.records import add_audit_log_input, audit_stamp, layer_name, read_patches, require_verify_fields
@@ -23,29 +24,16 @@ from .base import BaseAlgorithm
 
 class ExportReportAlgorithm(BaseAlgorithm):
     NAME = "export_report"
-    DISPLAY_ZH = "核查报表"
-    DISPLAY_EN = "Export report"
-    HELP_ZH = (
-        "由核查结果生成 Excel 报表（.xlsx）：乡镇汇总（各状态图斑数、监测面积与通过面积（亩）、面积与图斑完成率、"
-        "排名、合计）、图斑明细、按乡镇分组的未通过图斑（不通过与未核查，供逐图斑倒查责任）。每页注明运行编号与核查时间。"
-        "指定该次核查的审计日志（AUDIT_LOG）时，每页另注明核查运行后的审计链头哈希，改判的图斑按改判结果统计并注明原计算结果，"
-        "存疑的图斑予以标注。"
-    )
-    HELP_EN = (
-        "Writes the report workbook (.xlsx) from a verify OUTPUT: township summary (counts by status, monitored "
-        "and passed area in mu, completion by area and by count, rank, total), every patch, and the failed and "
-        "unsurveyed patches grouped by township for accountability. Each sheet states the run id and time. "
-        "Given the run's AUDIT_LOG, each sheet also prints the log's head hash after the run, overturned patches "
-        "count with their final status (the computed one shown beside it) and disputed patches are marked."
-    )
 
     def initAlgorithm(self, config=None):
         self.addParameter(
-            QgsProcessingParameterFeatureSource(Param.INPUT, "核查结果 Verified patches", [QgsProcessing.TypeVector])
+            QgsProcessingParameterFeatureSource(Param.INPUT, label("export_report.INPUT"), [QgsProcessing.TypeVector])
         )
         add_audit_log_input(self)
-        self.addParameter(QgsProcessingParameterFileDestination(Param.OUTPUT, "报表 Report", "Excel (*.xlsx)"))
-        self.addOutput(QgsProcessingOutputNumber(Param.PATCHES, "图斑数 Patches"))
+        self.addParameter(
+            QgsProcessingParameterFileDestination(Param.OUTPUT, label("export_report.OUTPUT"), "Excel (*.xlsx)")
+        )
+        self.addOutput(QgsProcessingOutputNumber(Param.PATCHES, label("export_report.PATCHES")))
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()

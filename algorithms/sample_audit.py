@@ -25,6 +25,7 @@ from ..core.engine import normalise_id
 from ..core.messages import Cancelled, text
 from ..core.parameters import Param
 from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuses
+from ..core.words import label
 from ..qgis_adapter.audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.language import ui_is_chinese
@@ -35,47 +36,29 @@ from .base import BaseAlgorithm
 
 class SampleAuditAlgorithm(BaseAlgorithm):
     NAME = "sample_audit"
-    DISPLAY_ZH = "抽查样本"
-    DISPLAY_EN = "Spot-check sample"
-    HELP_ZH = (
-        "从核查结果（verify 的 OUTPUT）中按乡镇分层抽取图斑供抽查：每个乡镇 COUNT 个（默认 1）；COUNT 为 0 时按 PERCENT "
-        "抽取（向上取整，至少 1 个）。STATUS 为参与抽取的核查结果代码（逗号分隔，默认 pass）。SEED 不填时随机生成并在日志中打印；"
-        "同一输入和种子在任何电脑、任何要素顺序下得到同一样本。给定审计日志时，经改判的图斑按改判后的结果参与抽取，"
-        "抽样（种子、参数、抽中图斑）记入日志。"
-    )
-    HELP_EN = (
-        "Draws patches for a spot-check from a verify OUTPUT layer, stratified by township: COUNT per township "
-        "(default 1); when COUNT is 0, PERCENT of each township rounded up, at least 1. STATUS: the status codes "
-        "to draw from (comma-separated, default pass). Without SEED a fresh seed is drawn and printed; the same input "
-        "and seed give the same sample on any machine and in any feature order. With an audit log, an overturned "
-        "patch takes part with the status it was overturned to, and the draw (seed, parameters, drawn ids) is "
-        "appended to the log."
-    )
 
     def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource(Param.INPUT, "核查结果 Verified patches (verify OUTPUT)"))
+        self.addParameter(QgsProcessingParameterFeatureSource(Param.INPUT, label("sample_audit.INPUT")))
         self.addParameter(
             QgsProcessingParameterNumber(
-                Param.COUNT, "每个乡镇抽取数 Patches per township", QgsProcessingParameterNumber.Integer, 1, minValue=0
+                Param.COUNT, label("sample_audit.COUNT"), QgsProcessingParameterNumber.Integer, 1, minValue=0
             )
         )
         self.addParameter(
             QgsProcessingParameterNumber(
                 Param.PERCENT,
-                "抽取比例 %（COUNT 为 0 时）Percent (when COUNT is 0)",
+                label("sample_audit.PERCENT"),
                 QgsProcessingParameterNumber.Double,
                 10.0,
                 minValue=0.0,
                 maxValue=100.0,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterString(Param.STATUS, "参与抽取的核查结果 Status codes to draw from", "pass")
-        )
+        self.addParameter(QgsProcessingParameterString(Param.STATUS, label("sample_audit.STATUS"), "pass"))
         self.addParameter(
             QgsProcessingParameterNumber(
                 Param.SEED,
-                "随机种子（可选）Seed",
+                label("sample_audit.SEED"),
                 QgsProcessingParameterNumber.Integer,
                 None,
                 optional=True,
@@ -84,10 +67,10 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             )
         )
         self.addParameter(audit_log_parameter())
-        self.addParameter(QgsProcessingParameterFeatureSink(Param.OUTPUT, "抽查样本 Sample"))
-        self.addOutput(QgsProcessingOutputNumber(Param.SEED, "随机种子 Seed"))
-        self.addOutput(QgsProcessingOutputNumber(Param.DRAWN, "抽取图斑数 Patches drawn"))
-        self.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, "审计日志链头哈希 Audit log head hash"))
+        self.addParameter(QgsProcessingParameterFeatureSink(Param.OUTPUT, label("sample_audit.OUTPUT")))
+        self.addOutput(QgsProcessingOutputNumber(Param.SEED, label("sample_audit.SEED")))
+        self.addOutput(QgsProcessingOutputNumber(Param.DRAWN, label("sample_audit.DRAWN")))
+        self.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, label("sample_audit.AUDIT_HEAD")))
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()

@@ -34,6 +34,7 @@ from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Refusal, text
 from ..core.parameters import Param, count_output
 from ..core.result_columns import RESULT_NAMES, result_columns
+from ..core.words import UNIT_EN, UNIT_ZH, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
@@ -54,30 +55,19 @@ from .base import BaseAlgorithm
 class VerifyAlgorithm(BaseAlgorithm):
     NAME = "verify"
     PAUSE_GC = True
-    DISPLAY_ZH = "拆除核查"
-    DISPLAY_EN = "Verify demolition"
-    HELP_ZH = (
-        "将督察图斑与拆除后的现状调查面叠加，按监测面积计算剩余面积，阻止“拆次留主”，"
-        "逐图斑给出 通过 / 不通过 / 未核查 及原因。面积为 CGCS2000 椭球面积。"
-    )
-    HELP_EN = (
-        "Overlays supervision patches with the post-demolition survey, measures what remains against "
-        "the monitored area, blocks keeping the main building (拆次留主), and marks each patch "
-        "pass / fail / unsurveyed with reasons. Areas are ellipsoidal on CGCS2000."
-    )
 
     def initAlgorithm(self, config=None):
         polygon = [QgsProcessing.TypeVectorPolygon]
-        self.addParameter(QgsProcessingParameterFeatureSource(Param.PATCHES, "督察图斑 Supervision patches", polygon))
+        self.addParameter(QgsProcessingParameterFeatureSource(Param.PATCHES, label("verify.PATCHES"), polygon))
         self.addParameter(
             QgsProcessingParameterField(
-                Param.PATCH_ID_FIELD, "监测编号字段 Patch id field", parentLayerParameterName=Param.PATCHES
+                Param.PATCH_ID_FIELD, label("verify.PATCH_ID_FIELD"), parentLayerParameterName=Param.PATCHES
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
                 Param.MONITORED_AREA_FIELD,
-                "监测面积字段 Monitored area field",
+                label("verify.MONITORED_AREA_FIELD"),
                 parentLayerParameterName=Param.PATCHES,
                 optional=True,
             )
@@ -85,51 +75,48 @@ class VerifyAlgorithm(BaseAlgorithm):
         self.addParameter(
             QgsProcessingParameterEnum(
                 Param.MONITORED_AREA_UNIT,
-                "监测面积单位 Monitored area unit",
-                options=["平方米 m²", "亩 mu", "公顷 ha"],
+                label("verify.MONITORED_AREA_UNIT"),
+                options=[f"{UNIT_ZH[unit]} {UNIT_EN[unit]}" for unit in AreaUnit],
                 defaultValue=int(AreaUnit.SQUARE_METRE),
             )
         )
         self.addParameter(
             QgsProcessingParameterField(
-                Param.TOWNSHIP_FIELD, "乡镇字段 Township field", parentLayerParameterName=Param.PATCHES, optional=True
+                Param.TOWNSHIP_FIELD,
+                label("verify.TOWNSHIP_FIELD"),
+                parentLayerParameterName=Param.PATCHES,
+                optional=True,
             )
         )
+        self.addParameter(QgsProcessingParameterFeatureSource(Param.SURVEY, label("verify.SURVEY"), polygon))
         self.addParameter(
-            QgsProcessingParameterFeatureSource(Param.SURVEY, "拆除后现状调查 Post-demolition survey", polygon)
+            QgsProcessingParameterFeatureSource(Param.COVERAGE, label("verify.COVERAGE"), polygon, optional=True)
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSource(Param.COVERAGE, "调查范围 Surveyed extent", polygon, optional=True)
-        )
-        for name, label, default in (
-            (Param.MAX_REMAINING_RATIO, "允许剩余比例 Max remaining ratio", DEFAULT_MAX_REMAINING_RATIO),
-            (Param.AREA_TOLERANCE, "面积容差（平方米）Area tolerance (m²)", DEFAULT_AREA_TOLERANCE),
-            (
-                Param.MAIN_STRUCTURE_AREA,
-                "主体建筑面积阈值（平方米，0 为关闭）Main structure area (m², 0 = off)",
-                DEFAULT_MAIN_STRUCTURE_AREA,
-            ),
+        for name, default in (
+            (Param.MAX_REMAINING_RATIO, DEFAULT_MAX_REMAINING_RATIO),
+            (Param.AREA_TOLERANCE, DEFAULT_AREA_TOLERANCE),
+            (Param.MAIN_STRUCTURE_AREA, DEFAULT_MAIN_STRUCTURE_AREA),
         ):
             self.addParameter(
-                QgsProcessingParameterNumber(name, label, QgsProcessingParameterNumber.Double, default, minValue=0.0)
+                QgsProcessingParameterNumber(
+                    name, label(f"verify.{name}"), QgsProcessingParameterNumber.Double, default, minValue=0.0
+                )
             )
         self.addParameter(
             QgsProcessingParameterEnum(
                 Param.AREA_METHOD,
-                "面积算法 Area method",
-                options=["椭球面积 ellipsoidal", "平面面积 planar"],
+                label("verify.AREA_METHOD"),
+                options=[label("verify.AREA_METHOD.ellipsoidal"), label("verify.AREA_METHOD.planar")],
                 defaultValue=0,
             )
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                Param.OUTPUT, "核查结果 Verified patches", QgsProcessing.TypeVectorPolygon
-            )
+            QgsProcessingParameterFeatureSink(Param.OUTPUT, label("verify.OUTPUT"), QgsProcessing.TypeVectorPolygon)
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 Param.OUTPUT_REMNANTS,
-                "残留部分 Remnants",
+                label("verify.OUTPUT_REMNANTS"),
                 QgsProcessing.TypeVectorPolygon,
                 optional=True,
                 createByDefault=False,
@@ -138,13 +125,13 @@ class VerifyAlgorithm(BaseAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 Param.OUTPUT_SUMMARY,
-                "乡镇汇总 Township summary",
+                label("verify.OUTPUT_SUMMARY"),
                 QgsProcessing.TypeVector,
                 optional=True,
                 createByDefault=False,
             )
         )
-        self.addOutput(QgsProcessingOutputString(Param.RUN_ID, "运行编号 Run id"))
+        self.addOutput(QgsProcessingOutputString(Param.RUN_ID, label("verify.RUN_ID")))
         for status in Status:
             self.addOutput(QgsProcessingOutputNumber(count_output(status.name), status.value))
         add_audit_parameters(self)  # AUDIT_LOG, AUDIT_USER, AUDIT_KIND; output AUDIT_HEAD

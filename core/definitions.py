@@ -17,10 +17,6 @@ class Status(str, Enum):
     UNSURVEYED = "unsurveyed"
 
 
-STATUS_ZH = {Status.PASS: "通过", Status.FAIL: "不通过", Status.UNSURVEYED: "未核查"}
-STATUS_EN = {Status.PASS: "pass", Status.FAIL: "fail", Status.UNSURVEYED: "unsurveyed"}
-
-
 class Reason(str, Enum):
     """Reason codes, in the order in which they are written into `reasons`."""
 
@@ -36,42 +32,6 @@ class Reason(str, Enum):
 
 REASON_ORDER: tuple[Reason, ...] = tuple(Reason)
 
-REASON_ZH = {
-    Reason.NO_GEOMETRY: "无几何",
-    Reason.NOT_SURVEYED: "未核查",
-    Reason.MAIN_RETAINED: "拆次留主",
-    Reason.OVER_TOLERANCE: "超出容差",
-    Reason.MONITORED_AREA_MISSING: "监测面积缺失",
-    Reason.AREA_MISMATCH: "面积不符",
-    Reason.GEOMETRY_REPAIRED: "几何已修复",
-    Reason.DUPLICATE_ID: "编号重复",
-}
-
-REASON_EN = {
-    Reason.NO_GEOMETRY: "no geometry",
-    Reason.NOT_SURVEYED: "not surveyed",
-    Reason.MAIN_RETAINED: "main structure retained",
-    Reason.OVER_TOLERANCE: "over tolerance",
-    Reason.MONITORED_AREA_MISSING: "monitored area missing",
-    Reason.AREA_MISMATCH: "area mismatch",
-    Reason.GEOMETRY_REPAIRED: "geometry repaired",
-    Reason.DUPLICATE_ID: "duplicate id",
-}
-
-
-def reasons_in_words(reasons: str, chinese: bool = True) -> str:
-    """'main_retained,over_tolerance' -> '拆次留主、超出容差' (or English words)."""
-    if not reasons:
-        return ""
-    words = REASON_ZH if chinese else REASON_EN
-    out = []
-    for code in reasons.split(","):
-        try:
-            out.append(words[Reason(code)])
-        except ValueError:
-            out.append(code)
-    return ("、" if chinese else ", ").join(out)
-
 
 class AreaUnit(int, Enum):
     """MONITORED_AREA_UNIT values, by index as qgis_process passes them."""
@@ -86,8 +46,6 @@ SQUARE_METRES_PER_UNIT = {
     AreaUnit.MU: 2000.0 / 3.0,
     AreaUnit.HECTARE: 10_000.0,
 }
-UNIT_ZH = {AreaUnit.SQUARE_METRE: "平方米", AreaUnit.MU: "亩", AreaUnit.HECTARE: "公顷"}
-UNIT_EN = {AreaUnit.SQUARE_METRE: "m²", AreaUnit.MU: "mu", AreaUnit.HECTARE: "ha"}
 SQUARE_METRES_PER_MU = SQUARE_METRES_PER_UNIT[AreaUnit.MU]
 
 
@@ -103,8 +61,6 @@ DEFAULT_AREA_TOLERANCE = 1.0
 DEFAULT_MAIN_STRUCTURE_AREA = 10.0
 COVERAGE_REQUIRED = 0.99  # share of a patch the surveyed extent must cover
 AREA_MISMATCH_SHARE = 0.05  # |monitor - geometry| above this share of the geometry area
-UNNAMED_TOWNSHIP = "未填"
-TOTAL_ROW = "合计"
 
 
 # -- output fields of verify (OUTPUT) -------------------------------------------------------------
@@ -219,66 +175,15 @@ class Mark(str, Enum):
     OVERTURNED = "overturned"
 
 
-MARK_ZH = {Mark.DISPUTED: "存疑", Mark.UPHELD: "维持", Mark.OVERTURNED: "改判"}
-MARK_EN = {Mark.DISPUTED: "disputed", Mark.UPHELD: "upheld", Mark.OVERTURNED: "overturned"}
 # A settled patch (upheld or overturned) whose figures a later run changed: open again.
 DISPUTE_REOPENED = "reopened"
-DISPUTE_REOPENED_ZH = "重新存疑"
 SAMPLE_SEED_FIELD = "seed"  # field added to the sample_audit OUTPUT
-
-
-# -- verification maps and report (export_maps, export_report) ------------------------------------
-DEFAULT_MAP_TITLE = "土地例行督察整改验收图"
 PHOTO_FIELD = "photo"  # the path field of QGIS's "Import geotagged photos" (native:importphotos)
 PHOTO_DISTANCE_M = 50.0  # photos inside a patch or this close to it are its evidence
 MAX_PHOTOS_PER_PAGE = 2
-SIGNATURE_ROLES_ZH = ("核查人", "审核人")
-
-SHEET_SUMMARY = "乡镇汇总"
-SHEET_PATCHES = "图斑明细"
-SHEET_FAILED = "未通过图斑"
-
-# Headings of the report and the map's figures table (key -> Chinese)
-REPORT_ZH = {
-    "rank": "排名",
-    "township": "乡镇",
-    "patches": "图斑数",
-    "passed": "通过数",
-    "failed": "不通过数",
-    "unsurveyed": "未核查数",
-    "monitor_mu": "监测面积(亩)",
-    "monitor_m2": "监测面积(平方米)",
-    "passed_mu": "通过面积(亩)",
-    "done_area": "面积完成率",
-    "done_count": "图斑完成率",
-    "patch_id": "图斑编号",
-    "status": "核查结果",
-    "reasons": "原因",
-    "geom_m2": "图斑面积(平方米)",
-    "remain_m2": "剩余面积(平方米)",
-    "remain_rt": "剩余比例",
-    "largest_m2": "最大残留(平方米)",
-    "remnants": "残留块数",
-    "responsible": "责任人",
-    "note": "备注",
-    "run_id": "运行编号",
-    "checked_at": "核查时间",
-    "generated_at": "制表时间",
-    "index": "序号",
-}
-
-# -- the audit log on the report and the maps ------------------------------------------------------
-REPORT_ZH.update(
-    {
-        "review": "复核状态",
-        "review_note": "复核说明",
-        "run_head": "审计链头哈希（核查运行后）",
-        "export_head": "审计链头哈希（导出时，含复核标记）",
-    }
-)
 
 
-# -- the dock's result layer: where the audit log's marks stand (issue 5) ------------------------------
+# -- the dock's result layer: where the audit log's marks stand ------------------------------------
 class DockField:
     """Fields the dock adds to its result layer (核查结果), filled from core.audit: `status` stays the
     computed status (verify's contract); these say what the marks make of it, for the map's style."""

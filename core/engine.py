@@ -32,8 +32,6 @@ from .definitions import (
     DEFAULT_MAIN_STRUCTURE_AREA,
     DEFAULT_MAX_REMAINING_RATIO,
     SQUARE_METRES_PER_UNIT,
-    UNIT_EN,
-    UNIT_ZH,
     AreaMethod,
     AreaUnit,
     Reason,
@@ -42,6 +40,7 @@ from .definitions import (
 from .geometry import clean_polygons, polygonal, union_by_group
 from .messages import Cancelled, Notice, Refusal
 from .summary import SummaryRow, township_summary
+from .words import UNIT_EN, UNIT_ZH
 
 AREA_DECIMALS = 6  # m² to the µm²: far below survey accuracy, far above float noise
 # Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.

@@ -12,18 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import audit
-from .definitions import (
-    DISPUTE_REOPENED,
-    REPORT_ZH,
-    SQUARE_METRES_PER_MU,
-    UNNAMED_TOWNSHIP,
-    Mark,
-    ResultField,
-    Status,
-)
+from .definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, ResultField, Status
 from .messages import Notice, Refusal
 from .summary import SummaryRow, township_summary
 from .wording import NO_VALUE, local_time_text
+from .words import REPORT_ZH, UNNAMED_TOWNSHIP
 
 
 @dataclass(frozen=True)

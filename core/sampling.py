@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from .definitions import UNNAMED_TOWNSHIP, Status
+from .definitions import Status
 from .messages import Refusal
+from .words import UNNAMED_TOWNSHIP
 
 MAX_SEED = 2**31 - 1  # fits a Processing integer parameter, so a printed seed can be typed back
 

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .definitions import TOTAL_ROW, UNNAMED_TOWNSHIP, Status
+from .definitions import Status
+from .words import TOTAL_ROW, UNNAMED_TOWNSHIP
 
 # Completion rates equal to this many decimals share a rank (float noise must not split a tie).
 RANK_DECIMALS = 9

@@ -6,16 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .definitions import (
-    DISPUTE_REOPENED,
-    DISPUTE_REOPENED_ZH,
-    MARK_ZH,
-    REPORT_ZH,
-    STATUS_ZH,
-    Mark,
-    Status,
-    reasons_in_words,
-)
+from .definitions import DISPUTE_REOPENED, Mark, Status
+from .words import DISPUTE_REOPENED_ZH, MARK_ZH, REPORT_ZH, STATUS_ZH, reasons_in_words
 
 if TYPE_CHECKING:  # a type only: report_model itself uses these words
     from .report_model import PatchRecord

@@ -6,18 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..core.definitions import (
-    DISPUTE_REOPENED,
-    REPORT_ZH,
-    SHEET_FAILED,
-    SHEET_PATCHES,
-    SHEET_SUMMARY,
-    SQUARE_METRES_PER_MU,
-    TOTAL_ROW,
-    Mark,
-    Status,
-    reasons_in_words,
-)
+from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, Status
 from ..core.report_model import (
     AuditStamp,
     PatchRecord,
@@ -30,6 +19,7 @@ from ..core.wording import (
     review_words,
     status_words,
 )
+from ..core.words import REPORT_ZH, SHEET_FAILED, SHEET_PATCHES, SHEET_SUMMARY, TOTAL_ROW, reasons_in_words
 from .xlsx import Style, Workbook
 
 # -- the workbook ------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ..core import audit
 from ..core.definitions import RunKind
 from ..core.messages import text
 from ..core.parameters import Param
+from ..core.words import label
 from .language import ui_is_chinese
 from .layers import plain_value, source_path, to_shapely
 
@@ -45,7 +46,7 @@ def _advanced(parameter: QgsProcessingParameterDefinition) -> QgsProcessingParam
     return parameter
 
 
-def audit_log_parameter(description: str = "审计日志（可选）Audit log") -> QgsProcessingParameterFileDestination:
+def audit_log_parameter(description: str = label("audit.AUDIT_LOG")) -> QgsProcessingParameterFileDestination:
     """Optional; a log that does not exist yet is created; nothing is written unless one is given."""
     return QgsProcessingParameterFileDestination(
         Param.AUDIT_LOG, description, fileFilter=GPKG_FILTER, optional=True, createByDefault=False
@@ -57,24 +58,20 @@ def add_audit_parameters(algorithm) -> None:
     the AUDIT_HEAD output."""
     algorithm.addParameter(audit_log_parameter())
     algorithm.addParameter(
-        _advanced(
-            QgsProcessingParameterString(
-                Param.AUDIT_USER, "核查人姓名（写入审计日志）Name for the audit log", optional=True
-            )
-        )
+        _advanced(QgsProcessingParameterString(Param.AUDIT_USER, label("audit.AUDIT_USER"), optional=True))
     )
     algorithm.addParameter(
         _advanced(
             QgsProcessingParameterEnum(
                 Param.AUDIT_KIND,
-                "运行类型 Run kind",
-                options=["核查 verify", "复核 re-check"],
+                label("audit.AUDIT_KIND"),
+                options=[label("audit.AUDIT_KIND.verify"), label("audit.AUDIT_KIND.recheck")],
                 defaultValue=0,
                 optional=True,
             )
         )
     )
-    algorithm.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, "审计日志链头哈希 Audit log head hash"))
+    algorithm.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, label("audit.AUDIT_HEAD")))
 
 
 def audit_log_target(algorithm, parameters, context) -> str | None:

@@ -18,6 +18,7 @@ from ..core.definitions import RESULT_FIELDS
 from ..core.messages import Cancelled, Refusal
 from ..core.parameters import Param
 from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log
+from ..core.words import label
 from .language import ui_is_chinese
 from .layers import plain_value, source_path
 
@@ -116,10 +117,10 @@ def add_audit_log_input(algorithm) -> None:
     AUDIT_HEAD output (the head hash printed, empty when none is)."""
     algorithm.addParameter(
         QgsProcessingParameterFile(
-            Param.AUDIT_LOG, "审计日志（可选）Audit log", fileFilter=AUDIT_LOG_FILTER, optional=True
+            Param.AUDIT_LOG, label("audit.AUDIT_LOG"), fileFilter=AUDIT_LOG_FILTER, optional=True
         )
     )
-    algorithm.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, "审计链头哈希 Audit log head hash"))
+    algorithm.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, label("export.AUDIT_HEAD")))
 
 
 def audit_stamp(

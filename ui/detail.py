@@ -19,7 +19,8 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.definitions import SQUARE_METRES_PER_MU, ResultField, reasons_in_words
+from ..core.definitions import SQUARE_METRES_PER_MU, ResultField
+from ..core.words import reasons_in_words
 from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr

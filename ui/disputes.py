@@ -27,19 +27,9 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import audit
-from ..core.definitions import (
-    DISPUTE_REOPENED,
-    DISPUTE_REOPENED_ZH,
-    MARK_EN,
-    MARK_ZH,
-    STATUS_EN,
-    STATUS_ZH,
-    AuditEntry,
-    Mark,
-    Status,
-    reasons_in_words,
-)
+from ..core.definitions import DISPUTE_REOPENED, AuditEntry, Mark, Status
 from ..core.messages import Refusal
+from ..core.words import DISPUTE_REOPENED_ZH, MARK_EN, MARK_ZH, STATUS_EN, STATUS_ZH, reasons_in_words
 from ..qgis_adapter.language import ui_is_chinese
 
 CONTEXT = "DisputeDialog"

@@ -12,16 +12,8 @@ from qgis.core import QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
 
-from ..core.definitions import (
-    DISPUTE_REOPENED,
-    SQUARE_METRES_PER_MU,
-    STATUS_EN,
-    STATUS_ZH,
-    Mark,
-    ResultField,
-    Status,
-    reasons_in_words,
-)
+from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, ResultField, Status
+from ..core.words import STATUS_EN, STATUS_ZH, reasons_in_words
 from ..qgis_adapter.compat import no_geometry_flag, right_aligned
 from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr

@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 import openpyxl
 import pytest
 
-from demolition_verifier.core.definitions import SQUARE_METRES_PER_MU, Reason, reasons_in_words
+from demolition_verifier.core.definitions import SQUARE_METRES_PER_MU, Reason
 from demolition_verifier.core.report_model import AuditStamp, PatchRecord, Review, natural_order, run_info, summary_rows
 from demolition_verifier.core.wording import local_time_text, patch_figures, result_words, review_words
+from demolition_verifier.core.words import reasons_in_words
 from demolition_verifier.formats.report_workbook import write_report
 
 RUN = "20260301T020000-abc123"

@@ -158,7 +158,7 @@ def test_layers_and_fields_are_guessed_and_defaults_come_from_the_definitions(pl
 
 
 def test_verify_fills_the_table_and_styles_the_layers(plugin, county, qgis_iface):
-    from demolition_verifier.core.definitions import reasons_in_words
+    from demolition_verifier.core.words import reasons_in_words
     from demolition_verifier.ui.i18n import is_chinese
 
     project, patches, survey = county

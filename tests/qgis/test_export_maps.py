@@ -25,8 +25,8 @@ from qgis.core import QgsProcessingException, QgsProcessingFeedback, QgsVectorLa
 from qgis_layers import RecordingFeedback, box_wkt, memory_layer
 
 from demolition_verifier.algorithms.export_maps import PHOTO_PIXELS
-from demolition_verifier.core.definitions import DEFAULT_MAP_TITLE
 from demolition_verifier.core.messages import text
+from demolition_verifier.core.words import DEFAULT_MAP_TITLE
 from demolition_verifier.qgis_adapter.map_layout import DEFAULT_TEMPLATE, PATCH_COLOUR, cjk_family
 
 PATCH_RGB = (PATCH_COLOUR.red(), PATCH_COLOUR.green(), PATCH_COLOUR.blue())

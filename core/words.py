@@ -1,0 +1,196 @@
+"""Every word the plugin prints about a patch, in Chinese with its English: statuses, reasons, units,
+marks, the report's and the map's headings, and the labels of the algorithms' parameters and outputs.
+With messages.py (whole sentences) it is the one catalogue; the dock's widgets alone use Qt's .ts."""
+
+from __future__ import annotations
+
+from .definitions import AreaUnit, Mark, Reason, Status
+
+STATUS_ZH = {Status.PASS: "通过", Status.FAIL: "不通过", Status.UNSURVEYED: "未核查"}
+STATUS_EN = {Status.PASS: "pass", Status.FAIL: "fail", Status.UNSURVEYED: "unsurveyed"}
+
+REASON_ZH = {
+    Reason.NO_GEOMETRY: "无几何",
+    Reason.NOT_SURVEYED: "未核查",
+    Reason.MAIN_RETAINED: "拆次留主",
+    Reason.OVER_TOLERANCE: "超出容差",
+    Reason.MONITORED_AREA_MISSING: "监测面积缺失",
+    Reason.AREA_MISMATCH: "面积不符",
+    Reason.GEOMETRY_REPAIRED: "几何已修复",
+    Reason.DUPLICATE_ID: "编号重复",
+}
+
+REASON_EN = {
+    Reason.NO_GEOMETRY: "no geometry",
+    Reason.NOT_SURVEYED: "not surveyed",
+    Reason.MAIN_RETAINED: "main structure retained",
+    Reason.OVER_TOLERANCE: "over tolerance",
+    Reason.MONITORED_AREA_MISSING: "monitored area missing",
+    Reason.AREA_MISMATCH: "area mismatch",
+    Reason.GEOMETRY_REPAIRED: "geometry repaired",
+    Reason.DUPLICATE_ID: "duplicate id",
+}
+
+
+def reasons_in_words(reasons: str, chinese: bool = True) -> str:
+    """'main_retained,over_tolerance' -> '拆次留主、超出容差' (or English words)."""
+    if not reasons:
+        return ""
+    words = REASON_ZH if chinese else REASON_EN
+    out = []
+    for code in reasons.split(","):
+        try:
+            out.append(words[Reason(code)])
+        except ValueError:
+            out.append(code)
+    return ("、" if chinese else ", ").join(out)
+
+
+UNIT_ZH = {AreaUnit.SQUARE_METRE: "平方米", AreaUnit.MU: "亩", AreaUnit.HECTARE: "公顷"}
+UNIT_EN = {AreaUnit.SQUARE_METRE: "m²", AreaUnit.MU: "mu", AreaUnit.HECTARE: "ha"}
+UNNAMED_TOWNSHIP = "未填"
+TOTAL_ROW = "合计"
+
+
+MARK_ZH = {Mark.DISPUTED: "存疑", Mark.UPHELD: "维持", Mark.OVERTURNED: "改判"}
+MARK_EN = {Mark.DISPUTED: "disputed", Mark.UPHELD: "upheld", Mark.OVERTURNED: "overturned"}
+DISPUTE_REOPENED_ZH = "重新存疑"
+
+
+# -- verification maps and report (export_maps, export_report) ------------------------------------
+DEFAULT_MAP_TITLE = "土地例行督察整改验收图"
+SIGNATURE_ROLES_ZH = ("核查人", "审核人")
+
+SHEET_SUMMARY = "乡镇汇总"
+SHEET_PATCHES = "图斑明细"
+SHEET_FAILED = "未通过图斑"
+
+# Headings of the report and the map's figures table (key -> Chinese)
+REPORT_ZH = {
+    "rank": "排名",
+    "township": "乡镇",
+    "patches": "图斑数",
+    "passed": "通过数",
+    "failed": "不通过数",
+    "unsurveyed": "未核查数",
+    "monitor_mu": "监测面积(亩)",
+    "monitor_m2": "监测面积(平方米)",
+    "passed_mu": "通过面积(亩)",
+    "done_area": "面积完成率",
+    "done_count": "图斑完成率",
+    "patch_id": "图斑编号",
+    "status": "核查结果",
+    "reasons": "原因",
+    "geom_m2": "图斑面积(平方米)",
+    "remain_m2": "剩余面积(平方米)",
+    "remain_rt": "剩余比例",
+    "largest_m2": "最大残留(平方米)",
+    "remnants": "残留块数",
+    "responsible": "责任人",
+    "note": "备注",
+    "run_id": "运行编号",
+    "checked_at": "核查时间",
+    "generated_at": "制表时间",
+    "index": "序号",
+    # the audit log on the report and the maps
+    "review": "复核状态",
+    "review_note": "复核说明",
+    "run_head": "审计链头哈希（核查运行后）",
+    "export_head": "审计链头哈希（导出时，含复核标记）",
+}
+
+
+# -- the algorithms: names and help (zh, en) as the Processing toolbox shows them ---------------------
+ALGORITHMS: dict[str, dict[str, str]] = {
+    "check_audit_log": {
+        "display_zh": "校验审计日志",
+        "display_en": "Check audit log",
+        "help_zh": "重新计算审计日志每条记录的哈希，检查哈希链是否完整：任何一条记录被改动、删除或调换顺序都会使链条断开。填写报告上记录的链头哈希（EXPECTED_HEAD，完整 64 位或至少前 16 位）还能发现被删除的末尾记录或整体重写的日志；该哈希之后追加的记录不影响结果。输出 VALID（是否完整）、ENTRIES（记录数）、FIRST_BROKEN（首条出错记录的序号，-1 为无；给定的链头不在日志中时为 ENTRIES+1）、HEAD（当前链头哈希）。",
+        "help_en": "Recomputes the hash of every entry of the audit log: an edited, deleted or re-ordered entry breaks the chain. With EXPECTED_HEAD (a head hash kept on paper: all 64 hex digits, or at least the first 16) a deleted tail or a rewritten log is caught too; entries appended after that head are fine. Outputs VALID, ENTRIES, FIRST_BROKEN (sequence number of the first bad entry, -1 when none, ENTRIES+1 when the expected head is not in the log) and HEAD (the current head hash).",
+    },
+    "export_maps": {
+        "display_zh": "验收图",
+        "display_en": "Export verification maps",
+        "help_zh": "按核查结果为每个图斑出一页 A4 横向验收图（PDF）：标题含乡镇和图斑编号，地图以图斑为中心并显示周边，残留部分填色，可选底图，比例尺、指北针、图例，核查数据表，至多两张现场照片（图斑内或 50 米内），核查时间与运行编号，核查人、审核人签字栏。图斑按编号自然顺序排列（H2 在 H10 之前）。版式来自模板 resources/layouts/verification_map.qpt，可在版式设计器中修改后通过 TEMPLATE 指定。指定该次核查的审计日志（AUDIT_LOG）时，每页印出核查运行后的审计链头哈希，改判的图斑印出改判结果及原计算结果，存疑的图斑予以标注。",
+        "help_en": "One A4 landscape verification map page per patch of a verify OUTPUT, as one PDF: title with township and patch id, the map centred on the patch with its surroundings, remnants filled, optional basemap, scale bar, north arrow, legend, the figures, up to two evidence photos (inside or within 50 m), the run's date and id, and lines for the verifier and reviewer to sign. Pages in natural id order (H2 before H10). The look comes from a layout template (.qpt) a bureau can restyle in the layout designer and pass as TEMPLATE. Given the run's AUDIT_LOG, every page prints the log's head hash after the run, an overturned patch shows its final status with the computed one beside it, and a disputed patch is marked.",
+    },
+    "export_report": {
+        "display_zh": "核查报表",
+        "display_en": "Export report",
+        "help_zh": "由核查结果生成 Excel 报表（.xlsx）：乡镇汇总（各状态图斑数、监测面积与通过面积（亩）、面积与图斑完成率、排名、合计）、图斑明细、按乡镇分组的未通过图斑（不通过与未核查，供逐图斑倒查责任）。每页注明运行编号与核查时间。指定该次核查的审计日志（AUDIT_LOG）时，每页另注明核查运行后的审计链头哈希，改判的图斑按改判结果统计并注明原计算结果，存疑的图斑予以标注。",
+        "help_en": "Writes the report workbook (.xlsx) from a verify OUTPUT: township summary (counts by status, monitored and passed area in mu, completion by area and by count, rank, total), every patch, and the failed and unsurveyed patches grouped by township for accountability. Each sheet states the run id and time. Given the run's AUDIT_LOG, each sheet also prints the log's head hash after the run, overturned patches count with their final status (the computed one shown beside it) and disputed patches are marked.",
+    },
+    "sample_audit": {
+        "display_zh": "抽查样本",
+        "display_en": "Spot-check sample",
+        "help_zh": "从核查结果（verify 的 OUTPUT）中按乡镇分层抽取图斑供抽查：每个乡镇 COUNT 个（默认 1）；COUNT 为 0 时按 PERCENT 抽取（向上取整，至少 1 个）。STATUS 为参与抽取的核查结果代码（逗号分隔，默认 pass）。SEED 不填时随机生成并在日志中打印；同一输入和种子在任何电脑、任何要素顺序下得到同一样本。给定审计日志时，经改判的图斑按改判后的结果参与抽取，抽样（种子、参数、抽中图斑）记入日志。",
+        "help_en": "Draws patches for a spot-check from a verify OUTPUT layer, stratified by township: COUNT per township (default 1); when COUNT is 0, PERCENT of each township rounded up, at least 1. STATUS: the status codes to draw from (comma-separated, default pass). Without SEED a fresh seed is drawn and printed; the same input and seed give the same sample on any machine and in any feature order. With an audit log, an overturned patch takes part with the status it was overturned to, and the draw (seed, parameters, drawn ids) is appended to the log.",
+    },
+    "verify": {
+        "display_zh": "拆除核查",
+        "display_en": "Verify demolition",
+        "help_zh": "将督察图斑与拆除后的现状调查面叠加，按监测面积计算剩余面积，阻止“拆次留主”，逐图斑给出 通过 / 不通过 / 未核查 及原因。面积为 CGCS2000 椭球面积。",
+        "help_en": "Overlays supervision patches with the post-demolition survey, measures what remains against the monitored area, blocks keeping the main building (拆次留主), and marks each patch pass / fail / unsurveyed with reasons. Areas are ellipsoidal on CGCS2000.",
+    },
+}
+
+# -- the algorithms' parameters and outputs: one bilingual label each, "algorithm.NAME" ----------------
+LABELS: dict[str, str] = {
+    # the audit log's parameters, shared by verify (qgis_adapter.audit_io) and the exports (qgis_adapter.records)
+    "audit.AUDIT_LOG": "审计日志（可选）Audit log",
+    "audit.AUDIT_USER": "核查人姓名（写入审计日志）Name for the audit log",
+    "audit.AUDIT_KIND": "运行类型 Run kind",
+    "audit.AUDIT_KIND.verify": "核查 verify",
+    "audit.AUDIT_KIND.recheck": "复核 re-check",
+    "audit.AUDIT_HEAD": "审计日志链头哈希 Audit log head hash",
+    "export.AUDIT_HEAD": "审计链头哈希 Audit log head hash",
+    "check_audit_log.INPUT": "审计日志 Audit log",
+    "check_audit_log.EXPECTED_HEAD": "报告上的链头哈希（可选）Expected head hash",
+    "check_audit_log.VALID": "完整 Valid",
+    "check_audit_log.ENTRIES": "记录数 Entries",
+    "check_audit_log.FIRST_BROKEN": "首条出错记录 First broken entry",
+    "check_audit_log.HEAD": "链头哈希 Head hash",
+    "check_audit_log.ANCHOR": "给定链头所在记录 Entry of the expected head",
+    "export_maps.TEMPLATE": "版式模板（可选）Layout template",
+    "export_maps.INPUT": "核查结果 Verified patches",
+    "export_maps.REMNANTS": "残留部分（可选）Remnants",
+    "export_maps.BASEMAP": "底图（可选）Basemap",
+    "export_maps.PHOTOS": "现场照片（可选）Geotagged photos",
+    "export_maps.FILTER": "过滤表达式（可选）Filter",
+    "export_maps.TITLE": "标题 Title",
+    "export_maps.OUTPUT": "验收图 PDF",
+    "export_maps.PAGES": "页数 Pages",
+    "export_report.INPUT": "核查结果 Verified patches",
+    "export_report.OUTPUT": "报表 Report",
+    "export_report.PATCHES": "图斑数 Patches",
+    "sample_audit.INPUT": "核查结果 Verified patches (verify OUTPUT)",
+    "sample_audit.COUNT": "每个乡镇抽取数 Patches per township",
+    "sample_audit.PERCENT": "抽取比例 %（COUNT 为 0 时）Percent (when COUNT is 0)",
+    "sample_audit.STATUS": "参与抽取的核查结果 Status codes to draw from",
+    "sample_audit.SEED": "随机种子 Seed",
+    "sample_audit.OUTPUT": "抽查样本 Sample",
+    "sample_audit.DRAWN": "抽取图斑数 Patches drawn",
+    "sample_audit.AUDIT_HEAD": "审计日志链头哈希 Audit log head hash",
+    "verify.PATCHES": "督察图斑 Supervision patches",
+    "verify.PATCH_ID_FIELD": "监测编号字段 Patch id field",
+    "verify.MONITORED_AREA_FIELD": "监测面积字段 Monitored area field",
+    "verify.MONITORED_AREA_UNIT": "监测面积单位 Monitored area unit",
+    "verify.TOWNSHIP_FIELD": "乡镇字段 Township field",
+    "verify.SURVEY": "拆除后现状调查 Post-demolition survey",
+    "verify.COVERAGE": "调查范围 Surveyed extent",
+    "verify.MAX_REMAINING_RATIO": "允许剩余比例 Max remaining ratio",
+    "verify.AREA_TOLERANCE": "面积容差（平方米）Area tolerance (m²)",
+    "verify.MAIN_STRUCTURE_AREA": "主体建筑面积阈值（平方米，0 为关闭）Main structure area (m², 0 = off)",
+    "verify.AREA_METHOD.ellipsoidal": "椭球面积 ellipsoidal",
+    "verify.AREA_METHOD.planar": "平面面积 planar",
+    "verify.AREA_METHOD": "面积算法 Area method",
+    "verify.OUTPUT": "核查结果 Verified patches",
+    "verify.OUTPUT_REMNANTS": "残留部分 Remnants",
+    "verify.OUTPUT_SUMMARY": "乡镇汇总 Township summary",
+    "verify.RUN_ID": "运行编号 Run id",
+}
+
+
+def label(key: str) -> str:
+    """A parameter's or output's label, both languages in one (the Processing dialog shows it as is)."""
+    return LABELS[key]
