@@ -24,8 +24,11 @@ class Reason(str, Enum):
     NOT_SURVEYED = "not_surveyed"
     MAIN_RETAINED = "main_retained"
     OVER_TOLERANCE = "over_tolerance"
+    BASIC_FARMLAND = "basic_farmland"  # a remainder on permanent basic farmland (needs BASIC_FARMLAND)
+    REBUILT = "rebuilt"  # passed before in the audit log, failing now: 复建 (needs AUDIT_LOG)
     MONITORED_AREA_MISSING = "monitored_area_missing"
     AREA_MISMATCH = "area_mismatch"
+    APPROVED_PART = "approved_part"  # a note: part of the remainder is legalised by an approval (needs APPROVALS)
     GEOMETRY_REPAIRED = "geometry_repaired"
     DUPLICATE_ID = "duplicate_id"
 

@@ -522,7 +522,8 @@ def _join_reasons(flags: dict[Reason, np.ndarray], n: int) -> list[str]:
     order = list(Reason)
     code = np.zeros(n, dtype=np.int64)
     for bit, reason in enumerate(order):
-        code |= np.asarray(flags[reason], dtype=np.int64) << bit
+        if reason in flags:  # codes whose inputs were not given are never set
+            code |= np.asarray(flags[reason], dtype=np.int64) << bit
     combos, inverse = np.unique(code, return_inverse=True)
     texts = np.array(
         [",".join(r.value for bit, r in enumerate(order) if int(c) >> bit & 1) for c in combos], dtype=object

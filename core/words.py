@@ -14,8 +14,11 @@ REASON_ZH = {
     Reason.NOT_SURVEYED: "未核查",
     Reason.MAIN_RETAINED: "拆次留主",
     Reason.OVER_TOLERANCE: "超出容差",
+    Reason.BASIC_FARMLAND: "占用永久基本农田",
+    Reason.REBUILT: "复建",
     Reason.MONITORED_AREA_MISSING: "监测面积缺失",
     Reason.AREA_MISMATCH: "面积不符",
+    Reason.APPROVED_PART: "部分已补办",
     Reason.GEOMETRY_REPAIRED: "几何已修复",
     Reason.DUPLICATE_ID: "编号重复",
 }
@@ -25,8 +28,11 @@ REASON_EN = {
     Reason.NOT_SURVEYED: "not surveyed",
     Reason.MAIN_RETAINED: "main structure retained",
     Reason.OVER_TOLERANCE: "over tolerance",
+    Reason.BASIC_FARMLAND: "on permanent basic farmland",
+    Reason.REBUILT: "rebuilt",
     Reason.MONITORED_AREA_MISSING: "monitored area missing",
     Reason.AREA_MISMATCH: "area mismatch",
+    Reason.APPROVED_PART: "partly legalised",
     Reason.GEOMETRY_REPAIRED: "geometry repaired",
     Reason.DUPLICATE_ID: "duplicate id",
 }
