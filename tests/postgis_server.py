@@ -106,6 +106,8 @@ class PostgisServer:
         os.chmod(self.dir, 0o700)
         if self._as_root:
             shutil.chown(self.dir, "postgres", "postgres")
+            if self._run("test", "-w", self.dir, check=False).returncode != 0:
+                raise RuntimeError(f"the postgres user cannot reach {self.dir} (a parent folder is private): use /tmp")
         data, pwfile = self.dir / "data", self.dir / "pwfile"
         pwfile.write_text(self.password + "\n")
         os.chmod(pwfile, 0o600)
