@@ -1,6 +1,6 @@
 """`demolitionverifier:export_report`: the bureau's workbook (.xlsx) from a verify OUTPUT.
 
-Written by core/xlsx.py on the standard library alone: QGIS's own Python has no openpyxl.
+Written by formats/xlsx.py on the standard library alone: QGIS's own Python has no openpyxl.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def parse_filter(text: str, fields=None) -> QgsExpression | None:
     return expression
 
 
-# -- the audit log the verify run wrote to (issue 5): its head hash and the auditors' marks -----------
+# -- the audit log the verify run wrote to: its head hash and the auditors' marks -----------
 AUDIT_LOG_FILTER = "GeoPackage (*.gpkg *.GPKG)"
 
 

@@ -1,8 +1,8 @@
 """Times re-checking single patches, as the dock does on a click, on a verified county.
 
-Runs inside PyQGIS (the project's venv). Uses ui/recheck.py's widget-free recheck_patches: it reads
+Runs inside PyQGIS (the project's venv). Uses qgis_adapter/recheck.py's widget-free recheck_patches: it reads
 only the survey inside the patch through the layer's own spatial index (the GeoPackage's R-tree),
-so nothing is rebuilt per click. Where ui/recheck.py is not there, times the core Verifier on one
+so nothing is rebuilt per click. Where qgis_adapter/recheck.py is not there, times the core Verifier on one
 patch against a survey index built once. Prints one line: `recheck: first X ms, median Y ms, max Z ms`.
 Usage: python bench_recheck.py VERIFIED.gpkg COUNTY.gpkg [--clicks N]
 """
