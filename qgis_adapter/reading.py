@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from qgis.core import (
+    QgsDataSourceUri,
     QgsFeatureRequest,
     QgsGeometry,
     QgsProcessingFeatureSource,
@@ -148,18 +149,17 @@ def _as_written(blob: bytes, multi: bool, has_z: bool) -> tuple[bytes, tuple, tu
 
 
 def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
-    """(path, layer name or index) when the source is a whole GeoPackage layer as saved on disk:
-    no selection, limit, filter, subset or edit buffer (those are QGIS's to apply)."""
+    """(GDAL dataset, layer name or index) when the source is a whole GeoPackage layer as saved on
+    disk, or a whole PostGIS table: no selection, limit, filter, subset, SQL or edit buffer (those
+    are QGIS's to apply)."""
     if isinstance(value, QgsProcessingFeatureSourceDefinition):
         if value.selectedFeaturesOnly or value.featureLimit not in (-1, None) or getattr(value, "filterExpression", ""):
             return None
-    if (
-        layer is None
-        or layer.providerType() != "ogr"
-        or layer.isEditable()
-        or layer.isModified()
-        or layer.subsetString()
-    ):
+    if layer is None or layer.isEditable() or layer.isModified() or layer.subsetString():
+        return None
+    if layer.providerType() == "postgres":
+        return _whole_postgis_table(layer)
+    if layer.providerType() != "ogr":
         return None
     parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
     path = parts.get("path") or ""
@@ -168,6 +168,20 @@ def _whole_saved_layer(layer, value) -> tuple[str, str | int] | None:
     name = plain_value(parts.get("layerName"))
     index = plain_value(parts.get("layerId"))
     return path, name if name else (int(index) if index is not None else 0)
+
+
+def _whole_postgis_table(layer) -> tuple[str, str] | None:
+    """GDAL's PostgreSQL driver on the same table: the connection as QGIS makes it (an authcfg expanded
+    here, in memory only), the table and its geometry column named, so GDAL reads that table alone."""
+    uri = QgsDataSourceUri(layer.source())
+    if uri.sql() or not uri.table() or not uri.geometryColumn():
+        return None
+    schema = uri.schema() or "public"
+    table = f"{schema}.{uri.table()}({uri.geometryColumn()})"
+    connection = uri.connectionInfo(True)
+    if not connection:
+        return None
+    return f"PG:{connection} tables={table}", table
 
 
 def read_gpkg_arrow(
@@ -193,8 +207,11 @@ def read_gpkg_arrow(
         if dataset is None:
             return None
         gdal_layer = dataset.GetLayerByName(where[1]) if isinstance(where[1], str) else dataset.GetLayer(where[1])
-        if gdal_layer is None or dataset.GetDriver().ShortName != "GPKG":
+        if gdal_layer is None and dataset.GetLayerCount() == 1 and dataset.GetDriver().ShortName == "PostgreSQL":
+            gdal_layer = dataset.GetLayer(0)  # GDAL names the one table it was asked for its own way
+        if gdal_layer is None or dataset.GetDriver().ShortName not in ("GPKG", "PostgreSQL"):
             return None
+        driver = dataset.GetDriver().ShortName
         read = _arrow_columns(gdal_layer, fields)
     except Exception:
         return None
@@ -210,10 +227,11 @@ def read_gpkg_arrow(
         return None
     multi = QgsWkbTypes.isMultiType(wkb_type)
     promoted = np.zeros(len(geoms), dtype=bool)
-    if multi:  # QGIS gives every feature of a multipolygon layer as a multipolygon
+    if multi:  # single polygons of a multipolygon layer: QGIS's writer stores them as multipolygons
         promoted = shapely.get_type_id(geoms) == shapely.GeometryType.POLYGON
         single = np.flatnonzero(promoted)
-        if len(single):
+        # QGIS's OGR provider also reads them as multipolygons; its PostGIS provider gives them as stored
+        if len(single) and driver == "GPKG":
             geoms[single] = shapely.multipolygons(geoms[single], indices=np.arange(len(single)))
     geoms[shapely.is_empty(geoms)] = None  # as to_shapely: an empty geometry is no geometry
     by_field = [columns[f.name()] for f in fields] if fields is not None else []
