@@ -103,6 +103,7 @@ REPORT_ZH = {
     "review_note": "复核说明",
     "run_head": "审计链头哈希（核查运行后）",
     "export_head": "审计链头哈希（导出时，含复核标记）",
+    "rebuilt": "复建数",
 }
 
 

@@ -147,3 +147,27 @@ def test_a_recheck_keeps_rebuilt_while_the_patch_still_fails(processing, tmp_pat
     )
     assert recheck("H9") == ""
     survey.rollBack()
+
+
+def test_the_report_shows_rebuilt_per_township_with_the_audit_log(processing, tmp_path):
+    import openpyxl
+
+    log = tmp_path / "audit.gpkg"
+    verify(processing, survey_layer(5), log)
+    out = verify(processing, survey_layer(5, 9, 10), log)["OUTPUT"]  # H9 (城关镇), H10 (柳林镇) rebuilt
+    audit.mark_patch(log, "H10", Mark.OVERTURNED, "临时工棚，已批临时用地", new_status="pass")
+    for name, extra in (("with.xlsx", {"AUDIT_LOG": str(log)}), ("without.xlsx", {})):
+        processing.run("demolitionverifier:export_report", {"INPUT": out, "OUTPUT": str(tmp_path / name), **extra})
+    sheet = openpyxl.load_workbook(tmp_path / "with.xlsx")["乡镇汇总"]
+    assert [c.value for c in sheet[4]][-1] == "复建数"
+    body = {r[1]: r for r in sheet.iter_rows(min_row=5, values_only=True)}
+    # H10's overturn to pass stands: it counts as done, not as rebuilt
+    assert (body["城关镇"][-1], body["柳林镇"][-1], body["南堡镇"][-1], body["合计"][-1]) == (1, 0, 0, 1)
+    assert (body["城关镇"][4], body["柳林镇"][4], body["南堡镇"][4]) == (1, 0, 1)  # failed: H9; H10 overturned; H5
+    details = {
+        r[1]: r
+        for r in openpyxl.load_workbook(tmp_path / "with.xlsx")["图斑明细"].iter_rows(min_row=5, values_only=True)
+    }
+    assert details["H9"][5] == "拆次留主、超出容差、复建"
+    plain = openpyxl.load_workbook(tmp_path / "without.xlsx")["乡镇汇总"]
+    assert [c.value for c in plain[4]][-1] == "图斑完成率"
