@@ -171,3 +171,59 @@ def test_the_report_shows_rebuilt_per_township_with_the_audit_log(processing, tm
     assert details["H9"][5] == "拆次留主、超出容差、复建"
     plain = openpyxl.load_workbook(tmp_path / "without.xlsx")["乡镇汇总"]
     assert [c.value for c in plain[4]][-1] == "图斑完成率"
+
+
+# -- sample_audit: the return-visit sample (OLDER_THAN_DAYS, AS_OF) -------------------------------------
+def sample(processing, out, feedback=None, **extra):
+    params = {"INPUT": out, "COUNT": 1, "SEED": 5, "OUTPUT": "memory:", **extra}
+    return processing.run("demolitionverifier:sample_audit", params, feedback=feedback)
+
+
+def drawn(result) -> list[str]:
+    return sorted(f["patch_id"] for f in result["OUTPUT"].getFeatures())
+
+
+def test_the_return_visit_sample_draws_passed_patches_not_verified_for_a_while(processing, tmp_path, monkeypatch):
+    from demolition_verifier.core.audit import log as audit_log
+
+    log = tmp_path / "audit.gpkg"
+    monkeypatch.setattr(audit_log, "now_text", lambda: "2026-01-01T10:00:00+08:00")
+    out = verify(processing, survey_layer(9), log)["OUTPUT"]  # all 12 patches; H9 fails
+    monkeypatch.setattr(audit_log, "now_text", lambda: "2026-03-01T10:00:00+08:00")
+    subset = patches_layer()
+    subset.dataProvider().deleteFeatures([f.id() for f in subset.getFeatures() if int(f["JCBH"][1:]) > 6])
+    verify(processing, survey_layer(9), log, PATCHES=subset)  # H1–H6 seen again in March
+
+    feedback = RecordingFeedback()
+    every = sample(processing, out, feedback, COUNT=10, AUDIT_LOG=str(log), OLDER_THAN_DAYS=30, AS_OF="2026-03-15")
+    assert drawn(every) == ["H10", "H11", "H12", "H7", "H8"]  # passed, last verified in January
+    assert (
+        "5 patches were last verified more than 30 days" in feedback.text()
+        and "6 were verified more" in feedback.text()
+    )
+    assert every["AS_OF"] == "2026-03-15T00:00:00+08:00"
+    entry = audit.entries(log)[-1]
+    assert (entry.entry, entry.data["as_of"], entry.data["older_than_days"]) == ("sample", every["AS_OF"], 30.0)
+
+    # the same AS_OF and SEED draw the same sample, whatever the log gained after AS_OF
+    params = dict(AUDIT_LOG=str(log), OLDER_THAN_DAYS=30, AS_OF="2026-03-15T00:00:00+08:00")
+    once = drawn(sample(processing, out, **params))
+    monkeypatch.setattr(audit_log, "now_text", lambda: "2026-04-01T10:00:00+08:00")
+    verify(processing, survey_layer(9), log)  # every patch seen again in April
+    assert drawn(sample(processing, out, **params)) == once and len(once) == 3  # one per township
+    assert drawn(sample(processing, out, AUDIT_LOG=str(log), OLDER_THAN_DAYS=30, AS_OF="2026-04-15")) == []
+    # February: only January's decisions count, all more than 30 days old; mid-January: none is
+    february = sample(processing, out, COUNT=10, AUDIT_LOG=str(log), OLDER_THAN_DAYS=30, AS_OF="2026-02-28")
+    assert len(drawn(february)) == 11
+    assert drawn(sample(processing, out, AUDIT_LOG=str(log), OLDER_THAN_DAYS=30, AS_OF="2026-01-20")) == []
+
+
+def test_the_return_visit_sample_needs_the_audit_log(processing, tmp_path):
+    import pytest
+    from qgis.core import QgsProcessingException
+
+    out = verify(processing, survey_layer(9))["OUTPUT"]
+    with pytest.raises(QgsProcessingException, match="needs the audit log"):
+        sample(processing, out, OLDER_THAN_DAYS=30)
+    with pytest.raises(QgsProcessingException, match="AS_OF"):
+        sample(processing, out, AUDIT_LOG=str(tmp_path / "a.gpkg"), OLDER_THAN_DAYS=30, AS_OF="soon")
