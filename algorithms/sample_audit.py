@@ -22,8 +22,9 @@ from qgis.core import (
 from ..core import audit
 from ..core.definitions import SAMPLE_SEED_FIELD, ResultField
 from ..core.engine import normalise_id
-from ..core.messages import Cancelled, text
+from ..core.messages import Cancelled, Refusal, text
 from ..core.parameters import Param
+from ..core.revisit import last_verified, not_verified_since, parse_as_of
 from ..core.sampling import MAX_SEED, Candidate, draw, fresh_seed, parse_statuses
 from ..core.words import label
 from ..qgis_adapter.audit_io import audit_log_parameter, audit_log_target, input_record, plain_attribute, qgis_version
@@ -67,10 +68,22 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             )
         )
         self.addParameter(audit_log_parameter())
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                Param.OLDER_THAN_DAYS,
+                label("sample_audit.OLDER_THAN_DAYS"),
+                QgsProcessingParameterNumber.Double,
+                None,
+                optional=True,
+                minValue=0.0,
+            )
+        )
+        self.addParameter(QgsProcessingParameterString(Param.AS_OF, label("sample_audit.AS_OF"), optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(Param.OUTPUT, label("sample_audit.OUTPUT")))
         self.addOutput(QgsProcessingOutputNumber(Param.SEED, label("sample_audit.SEED")))
         self.addOutput(QgsProcessingOutputNumber(Param.DRAWN, label("sample_audit.DRAWN")))
         self.addOutput(QgsProcessingOutputString(Param.AUDIT_HEAD, label("sample_audit.AUDIT_HEAD")))
+        self.addOutput(QgsProcessingOutputString(Param.AS_OF, label("sample_audit.AS_OF")))
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
@@ -89,6 +102,15 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             fresh_seed() if raw_seed is None or raw_seed == "" else self.parameterAsInt(parameters, Param.SEED, context)
         )
         log = audit_log_target(self, parameters, context)
+        raw_days = parameters.get(Param.OLDER_THAN_DAYS)
+        days = (
+            None
+            if raw_days is None or raw_days == ""
+            else self.parameterAsDouble(parameters, Param.OLDER_THAN_DAYS, context)
+        )
+        as_of = parse_as_of(self.parameterAsString(parameters, Param.AS_OF, context))
+        if days is not None and not (log and os.path.isfile(log)):
+            raise Refusal("older_than_needs_log", days=f"{days:g}")
 
         features = []
         for i, feature in enumerate(
@@ -119,6 +141,8 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             )
             for i, a in enumerate(attributes)
         ]
+        if days is not None:
+            candidates = self._not_verified_since(candidates, log, as_of, days, statuses, feedback, chinese)
         strata = draw(candidates, seed, count, percent, statuses)
         drawn = [c for s in strata for c in s.drawn]
         feedback.pushInfo(text("sample_seed", chinese, seed=seed))
@@ -148,7 +172,7 @@ class SampleAuditAlgorithm(BaseAlgorithm):
             geometry = feature.geometry() if feature.hasGeometry() else None
             out.append(new_feature(fields, [attributes[c.index][k] for k in keep] + [seed], geometry))
         add_features(sink, out, dest)
-        outputs = {Param.OUTPUT: dest, Param.SEED: seed, Param.DRAWN: len(drawn)}
+        outputs = {Param.OUTPUT: dest, Param.SEED: seed, Param.DRAWN: len(drawn), Param.AS_OF: as_of.isoformat()}
 
         if log:
             runs = sorted({str(plain_value(a[run_i])) for a in attributes if run_i >= 0 and plain_value(a[run_i])})
@@ -170,12 +194,35 @@ class SampleAuditAlgorithm(BaseAlgorithm):
                 "drawn": [c.patch_id for c in drawn],
                 "overturned": sorted({ids[i]: final for i, final in overturned.items()}.items()),
             }
+            if days is not None:  # the reference time, so that the draw can be made again
+                sample.update({"older_than_days": days, "as_of": as_of.isoformat()})
             appended = audit.append_sample(log, sample, runs[0] if len(runs) == 1 else None, None, qgis_version())
             feedback.pushInfo(
                 text("audit_appended", chinese, path=log, count=1, entries=appended.last, head=appended.head)
             )
             outputs.update({Param.AUDIT_LOG: log, Param.AUDIT_HEAD: appended.head})
         return outputs
+
+    @staticmethod
+    def _not_verified_since(candidates, log, as_of, days, statuses, feedback, chinese) -> list[Candidate]:
+        """The return visit (回头看): only the patches the log last decided more than `days` before as_of."""
+        last = last_verified(log, as_of)
+        old = not_verified_since([c.patch_id for c in candidates], last, as_of, days)
+        wanted = [(c, o) for c, o in zip(candidates, old) if c.status in statuses]
+        unknown = sum(1 for c, _o in wanted if c.patch_id not in last)
+        kept = sum(1 for _c, o in wanted if o)
+        feedback.pushInfo(
+            text(
+                "older_than_filtered",
+                chinese,
+                as_of=as_of.isoformat(),
+                days=f"{days:g}",
+                old=kept,
+                recent=len(wanted) - kept - unknown,
+                unknown=unknown,
+            )
+        )
+        return [c for c, o in zip(candidates, old) if o]
 
     @staticmethod
     def _final_statuses(log, ids, run_ids, statuses) -> dict[int, str]:

@@ -25,7 +25,7 @@ from ..core.definitions import (
     DEFAULT_MAX_REMAINING_RATIO,
     REMNANT_FIELDS,
     RESULT_FIELDS,
-    SUMMARY_FIELDS,
+    SUMMARY_FIELDS_REBUILT,
     AreaMethod,
     AreaUnit,
     Status,
@@ -34,6 +34,8 @@ from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Refusal, text
 from ..core.parameters import Param, count_output
 from ..core.result_columns import RESULT_NAMES, result_columns
+from ..core.revisit import prior_states, rebuilt_notice
+from ..core.summary import summary_fields
 from ..core.words import UNIT_EN, UNIT_ZH, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
@@ -163,6 +165,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         )
         self._refuse_output_over_input(parameters, context)
         audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
+        prior, revisit_notices = prior_states(audit_log)  # the log before this run: who passed (回头看)
 
         rules = Rules(
             max_remaining_ratio=self.parameterAsDouble(parameters, Param.MAX_REMAINING_RATIO, context),
@@ -211,11 +214,13 @@ class VerifyAlgorithm(BaseAlgorithm):
             rules,
             progress=lambda f: feedback.setProgress(10 + 80 * f),
             is_cancelled=feedback.isCanceled,
+            prior_states=prior,
         )
         feedback.setProgressText("核查 Verifying")
         result = verifier.run()
         timing["compute"] = time.perf_counter() - clock
-        for notice in result.notices:
+        rebuilt = rebuilt_notice(result.summary)
+        for notice in [*result.notices, *revisit_notices, *([rebuilt] if rebuilt else [])]:
             (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
 
         # Everything is computed before any output is created: a refusal or cancel leaves none.
@@ -264,7 +269,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         for key, spec in (
             (Param.OUTPUT, RESULT_FIELDS),
             (Param.OUTPUT_REMNANTS, REMNANT_FIELDS),
-            (Param.OUTPUT_SUMMARY, SUMMARY_FIELDS),
+            (Param.OUTPUT_SUMMARY, SUMMARY_FIELDS_REBUILT),  # rebuilt: only there with AUDIT_LOG
         ):
             dest = getattr(self, "_destinations", {}).get(key)
             layer = QgsProcessingUtils.mapLayerFromString(dest, context) if dest else None
@@ -337,11 +342,12 @@ class VerifyAlgorithm(BaseAlgorithm):
     def _write_summary(self, parameters, context, result: Result) -> str:
         from qgis.core import QgsCoordinateReferenceSystem
 
-        fields = make_fields(SUMMARY_FIELDS)
+        spec = summary_fields(result.summary)  # the rebuilt count only with AUDIT_LOG
+        fields = make_fields(spec)
         sink, dest = self.parameterAsSink(
             parameters, Param.OUTPUT_SUMMARY, context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
         )
-        order = [name for name, _kind, _alias in SUMMARY_FIELDS]
+        order = [name for name, _kind, _alias in spec]
         features = [new_feature(fields, [row.as_dict()[k] for k in order]) for row in result.summary]
         add_features(sink, features, dest)
         close_sink(sink)

@@ -129,6 +129,7 @@ class SummaryField:
     DONE_AREA = "done_area"
     DONE_COUNT = "done_count"
     RANK = "rank"
+    REBUILT = "rebuilt"  # only with AUDIT_LOG (the return visit)
 
 
 SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -143,6 +144,8 @@ SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = (
     (SummaryField.DONE_COUNT, "real", "图斑完成率"),
     (SummaryField.RANK, "int", "排名"),
 )
+# With AUDIT_LOG the summary gains the rebuilt count at the end; without, it is SUMMARY_FIELDS as ever.
+SUMMARY_FIELDS_REBUILT: tuple[tuple[str, str, str], ...] = (*SUMMARY_FIELDS, (SummaryField.REBUILT, "int", "复建数"))
 
 # Field names commonly found in supervision patch layers, for guessing in the UI.
 COMMON_ID_FIELDS = ("JCBH", "TBBH", "BSM", "TBYBH", "jcbh")

@@ -14,7 +14,7 @@ import math
 import unicodedata
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -39,6 +39,7 @@ from .definitions import (
 )
 from .geometry import clean_polygons, polygonal, union_by_group
 from .messages import Cancelled, Notice, Refusal
+from .revisit import rebuilt_flags
 from .summary import SummaryRow, township_summary
 from .words import UNIT_EN, UNIT_ZH
 
@@ -161,7 +162,11 @@ class Verifier:
         rules: Rules | None = None,
         progress: Progress | None = None,
         is_cancelled: IsCancelled | None = None,
+        prior_states: Mapping[str, Any] | None = None,
     ) -> None:
+        """prior_states: patch id -> its state in the audit log before this run (core.revisit.prior_states);
+        given (an audit log), patches that passed there and fail now are `rebuilt`."""
+        self.prior_states = prior_states
         self.rules = rules or Rules()
         self.rules.check()
         self.patches = patches
@@ -277,9 +282,13 @@ class Verifier:
             Reason.GEOMETRY_REPAIRED: clean.repaired | survey.touched_repaired,
             Reason.DUPLICATE_ID: duplicate,
         }
+        if self.prior_states is not None:
+            flags[Reason.REBUILT] = rebuilt_flags(status, ids, self.prior_states)
         reasons = _join_reasons(flags, n)
         townships = _normalise_ids(patches.townships) if patches.townships is not None else [None] * n
-        summary = township_summary(townships if patches.townships is not None else None, status, monitor_m2)
+        summary = township_summary(
+            townships if patches.townships is not None else None, status, monitor_m2, flags.get(Reason.REBUILT)
+        )
         self._log_patch_notices(flags, ids, duplicate, monitor_m2, geom_m2, no_geometry, n)
         self._check(0.95)
         return Result(
@@ -538,6 +547,7 @@ def verify(
     rules: Rules | None = None,
     progress: Progress | None = None,
     is_cancelled: IsCancelled | None = None,
+    prior_states: Mapping[str, Any] | None = None,
 ) -> Result:
     """Verify every patch; see README.md for the rules."""
-    return Verifier(patches, survey, coverage, rules, progress, is_cancelled).run()
+    return Verifier(patches, survey, coverage, rules, progress, is_cancelled, prior_states).run()

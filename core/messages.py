@@ -328,3 +328,37 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- the return visit (回头看): rebuilt patches and the return-visit sample ---------------------------
+MESSAGES.update(
+    {
+        "rebuilt_found": (
+            "回头看：{count} 个图斑复建（审计日志中此前最终结果为通过，本次不通过），不再计入完成。按乡镇：{townships}。",
+            "Return visit: {count} patches rebuilt (finally passed in the audit log before, failing now); they no "
+            "longer count as done. By township: {townships}.",
+        ),
+        "rebuilt_chain_broken": (
+            "审计日志“{path}”已被改动或损坏（从第 {seq} 条记录起哈希链断开），无法据此判断复建，本次未标注复建。"
+            "请用“校验审计日志”（check_audit_log）检查。",
+            "The audit log “{path}” was altered or damaged (the hash chain breaks at entry {seq}); rebuilt patches "
+            "cannot be told from it, so none is marked in this run. Check it with check_audit_log.",
+        ),
+        "as_of_invalid": (
+            "参考时间 AS_OF“{value}”无法识别。请按 ISO 8601 填写，如 2026-12-01 或 2026-12-01T08:00:00+08:00（不带时区为北京时间）。",
+            "The reference time AS_OF “{value}” cannot be read. Give it as ISO 8601, e.g. 2026-12-01 or "
+            "2026-12-01T08:00:00+08:00 (without an offset it is China time).",
+        ),
+        "older_than_needs_log": (
+            "按“超过 {days} 天未核查”抽取回头看样本需要审计日志（AUDIT_LOG）：只有日志记录了每个图斑最后一次核查的时间。",
+            "Drawing the return-visit sample of patches not verified for more than {days} days needs the audit log "
+            "(AUDIT_LOG): only the log knows when each patch was last verified.",
+        ),
+        "older_than_filtered": (
+            "回头看：参考时间 {as_of}，{old} 个图斑最后一次核查早于 {days} 天前，参与抽取；{recent} 个近期核查过，"
+            "{unknown} 个审计日志中没有核查记录，不参与。",
+            "Return visit: reference time {as_of}; {old} patches were last verified more than {days} days before it and "
+            "take part; {recent} were verified more recently and {unknown} have no decision in the audit log, "
+            "so they do not.",
+        ),
+    }
+)

@@ -53,6 +53,9 @@ class Param:
     PERCENT = "PERCENT"
     SEED = "SEED"
     DRAWN = "DRAWN"
+    # sample_audit: the return visit (回头看)
+    OLDER_THAN_DAYS = "OLDER_THAN_DAYS"
+    AS_OF = "AS_OF"
 
 
 def count_output(status_name: str) -> str:

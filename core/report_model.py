@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import audit
-from .definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, ResultField, Status
+from .definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, Reason, ResultField, Status
 from .messages import Notice, Refusal
 from .summary import SummaryRow, township_summary
 from .wording import NO_VALUE, local_time_text
@@ -80,6 +80,10 @@ class PatchRecord:
         return None if self.monitor_m2 is None else self.monitor_m2 / SQUARE_METRES_PER_MU
 
     @property
+    def rebuilt(self) -> bool:
+        return Reason.REBUILT.value in self.reasons.split(",")
+
+    @property
     def final_status(self) -> str:
         """The status that counts: an overturn (改判) where one stands, else the computed status."""
         return self.review.final_status if self.review is not None and self.review.final_status else self.status
@@ -140,12 +144,14 @@ def run_info(records: Iterable[PatchRecord]) -> RunInfo:
     return RunInfo(list(runs), list(times))
 
 
-def summary_rows(records: Sequence[PatchRecord]) -> list[SummaryRow]:
+def summary_rows(records: Sequence[PatchRecord], with_rebuilt: bool = False) -> list[SummaryRow]:
     """The engine's township summary over the records (ranked townships, then 合计), counting each
-    patch's final status: an overturn where one stands (no partial credit either way)."""
+    patch's final status: an overturn where one stands (no partial credit either way). with_rebuilt
+    (a report with its audit log): also the rebuilt patches (复建) whose final status is not pass."""
     status = np.array([r.final_status for r in records], dtype=object)
     monitor = np.array([r.monitor_m2 or 0.0 for r in records], dtype=float)
-    return township_summary([r.township for r in records], status, monitor)
+    rebuilt = [r.rebuilt and r.final_status != Status.PASS.value for r in records] if with_rebuilt else None
+    return township_summary([r.township for r in records], status, monitor, rebuilt)
 
 
 # -- the audit log: the anchor on paper, and the auditors' marks --------------------------------------

@@ -103,6 +103,7 @@ REPORT_ZH = {
     "review_note": "复核说明",
     "run_head": "审计链头哈希（核查运行后）",
     "export_head": "审计链头哈希（导出时，含复核标记）",
+    "rebuilt": "复建数",
 }
 
 
@@ -194,6 +195,8 @@ LABELS: dict[str, str] = {
     "verify.OUTPUT_REMNANTS": "残留部分 Remnants",
     "verify.OUTPUT_SUMMARY": "乡镇汇总 Township summary",
     "verify.RUN_ID": "运行编号 Run id",
+    "sample_audit.OLDER_THAN_DAYS": "回头看：超过天数未核查（可选，需审计日志）Not verified for more than N days",
+    "sample_audit.AS_OF": "参考时间（可选，默认现在）Reference time (ISO 8601, default now)",
 }
 
 

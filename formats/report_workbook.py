@@ -84,7 +84,7 @@ def _final_note(stamp: AuditStamp | None) -> str:
     open_ = stamp.counts.get(Mark.DISPUTED.value, 0) + stamp.counts.get(DISPUTE_REOPENED, 0)
     return (
         f"按复核后的最终结果统计：改判的图斑（{overturned} 个）按改判结果计入，存疑的图斑（{open_} 个）尚无定论、"
-        "按计算结果计入。"
+        "按计算结果计入。复建数：此前已通过、本次又不通过的图斑（回头看），不计入完成。"
     )
 
 
@@ -94,6 +94,7 @@ def _summary_sheet(book: Workbook, rows: list[SummaryRow], info: str, stamp: Aud
     headings = [
         (z["rank"], 6), (z["township"], 16), (z["patches"], 9), (z["passed"], 9), (z["failed"], 9),
         (z["unsurveyed"], 9), (z["monitor_mu"], 14), (z["passed_mu"], 14), (z["done_area"], 12), (z["done_count"], 12),
+        *([(z["rebuilt"], 9)] if stamp is not None else []),  # 复建 (the return visit): with the audit log
     ]  # fmt: skip
     _heading(
         sheet,
@@ -106,11 +107,12 @@ def _summary_sheet(book: Workbook, rows: list[SummaryRow], info: str, stamp: Aud
     if stamp is not None:
         sheet.row_heights[3] = 42
     _columns(sheet, 4, headings)
-    styles = [CENTER, TEXT, INT, INT, INT, INT, MU, MU, RATIO, RATIO]
+    styles = [CENTER, TEXT, INT, INT, INT, INT, MU, MU, RATIO, RATIO, *([INT] if stamp is not None else [])]
     for i, row in enumerate(rows):
         values = [
             row.rank, row.township, row.patches, row.passed, row.failed, row.unsurveyed,
             _mu(row.monitor_m2), _mu(row.passed_m2), row.done_area, row.done_count,
+            *([row.rebuilt or 0] if stamp is not None else []),
         ]  # fmt: skip
         is_total = row.township == TOTAL_ROW and row.rank is None
         sheet.set_row(5 + i, values, [_total(s) for s in styles] if is_total else styles)
@@ -228,7 +230,7 @@ def build_report(
     info = f"{run_info(records).text()}    {REPORT_ZH['generated_at']}：{generated}"
     if stamp is not None:
         info = "\n".join([info, *stamp.lines()])
-    rows = summary_rows(records)
+    rows = summary_rows(records, with_rebuilt=stamp is not None)
     order = natural_order([r.patch_id for r in records])
     book = Workbook(creator="拆除核查 Demolition Verifier", title="拆除核查报表")
     _summary_sheet(book, rows, info, stamp)

@@ -13,8 +13,7 @@ import io
 import os
 from collections.abc import Sequence
 
-from ..core.definitions import SUMMARY_FIELDS
-from ..core.summary import SummaryRow
+from ..core.summary import SummaryRow, summary_fields
 from .atomic import atomic_write
 
 REAL_DECIMALS = 6
@@ -23,13 +22,14 @@ _CSVT = {"text": "String", "int": "Integer", "real": "Real(20.6)"}
 
 def write_summary_csv(path: str | os.PathLike, rows: Sequence[SummaryRow]) -> None:
     path = os.fspath(path)
+    spec = summary_fields(rows)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _kind, _alias in SUMMARY_FIELDS])
+    writer.writerow([name for name, _kind, _alias in spec])
     for row in rows:
         values = row.as_dict()
-        writer.writerow([_cell(values[name], kind) for name, kind, _alias in SUMMARY_FIELDS])
-    csvt = ",".join(f'"{_CSVT[kind]}"' for _name, kind, _alias in SUMMARY_FIELDS) + "\r\n"
+        writer.writerow([_cell(values[name], kind) for name, kind, _alias in spec])
+    csvt = ",".join(f'"{_CSVT[kind]}"' for _name, kind, _alias in spec) + "\r\n"
     _replace(path, "\ufeff" + buffer.getvalue())
     _replace(os.path.splitext(path)[0] + ".csvt", csvt)
 

@@ -4,7 +4,7 @@ No widgets here, so a benchmark can call `recheck_patches` directly. Only the su
 features inside each patch's bounding box are read, through the layer itself, so unsaved edits
 count; the engine decides with the same rules as the full run. Two facts only the full run can
 know are kept from it: the patch's duplicate_id flag and its township (county-wide facts), and the
-township summary is not recomputed.
+township summary is not recomputed. `rebuilt` the full run gave stays while the patch still fails.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core.definitions import REASON_ORDER, AreaUnit, Reason, RemnantField, ResultField
+from ..core.definitions import REASON_ORDER, AreaUnit, DockField, Reason, RemnantField, ResultField, Status
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.messages import Notice
 from ..core.parameters import Param
 from ..core.result_columns import RECHECKED, RESULT_NAMES, result_rows
+from ..core.revisit import had_rebuilt
 from .compat import spatial_index_present
 from .layers import crs_text, from_shapely, plain_value, to_shapely
 
@@ -88,6 +89,28 @@ def _merge_reasons(new: str, old: str) -> str:
     return ",".join(r.value for r in REASON_ORDER if r.value in codes)
 
 
+@dataclass
+class _Prior:
+    final_status: str | None
+    reasons: str | None
+
+
+def _prior_states(features: list[QgsFeature], fields) -> dict[str, _Prior]:
+    """A row the full run found rebuilt stays rebuilt while the re-check still fails it (as verify
+    decides from its log). A re-check does not newly find a pass rebuilt: right after a run it is
+    the user correcting the survey, not a return visit."""
+    linked = fields.lookupField(DockField.FINAL_STATUS) >= 0
+    out = {}
+    for feature in features:
+        patch_id = plain_value(feature[ResultField.PATCH_ID])
+        status = plain_value(feature[ResultField.STATUS])
+        reasons = plain_value(feature[ResultField.REASONS]) or ""
+        if patch_id is not None and status == Status.FAIL.value and had_rebuilt(reasons):
+            final = (plain_value(feature[DockField.FINAL_STATUS]) if linked else None) or status
+            out[str(patch_id)] = _Prior(final, reasons)
+    return out
+
+
 def recheck_patches(
     result_layer: QgsVectorLayer,
     survey_layer: QgsVectorLayer,
@@ -131,7 +154,7 @@ def recheck_patches(
     read: dict[str, list[int]] = {}
     survey = _read_other(survey_layer, result_layer, rects, read, Param.SURVEY)
     coverage = _read_other(coverage_layer, result_layer, rects, read, Param.COVERAGE)
-    result = Verifier(patches, survey, coverage, rules).run()
+    result = Verifier(patches, survey, coverage, rules, prior_states=_prior_states(features, fields)).run()
     result.reasons = [
         _merge_reasons(new, plain_value(f[ResultField.REASONS]) or "") for new, f in zip(result.reasons, features)
     ]

@@ -38,3 +38,18 @@ rm -f "$OUT"/maps.pdf "$OUT"/report.xlsx
 grep -E "^PAGES|^PATCHES|^AUDIT_HEAD|written" "$OUT/export.log" || true
 echo "maps and report in $OUT: maps.pdf (one page per patch), report.xlsx (乡镇汇总 / 图斑明细 / 未通过图斑),"
 echo "each page and sheet printing the audit log's head hash after the run (AUDIT_HEAD: keep it on paper)"
+
+# -- the return visit (回头看): a later survey in which a building stands again on a passed patch --------
+echo
+echo "== 回头看 return visit: verify again into the same audit log, one passed patch with a new building"
+rm -f "$OUT"/revisit_survey.gpkg "$OUT"/revisit_verified.gpkg "$OUT"/revisit_summary.csv
+REBUILT_ID="$(/usr/bin/python3 "$ROOT/scripts/revisit_demo.py" survey "$OUT/verified.gpkg" "$OUT/sample.gpkg" "$OUT/revisit_survey.gpkg")"
+"$QP" run demolitionverifier:verify -- \
+  "PATCHES=$OUT/sample.gpkg|layername=patches" PATCH_ID_FIELD=JCBH \
+  MONITORED_AREA_FIELD=JCMJ MONITORED_AREA_UNIT=1 TOWNSHIP_FIELD=XZQMC \
+  "SURVEY=$OUT/revisit_survey.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" \
+  "OUTPUT=$OUT/revisit_verified.gpkg" "OUTPUT_SUMMARY=$OUT/revisit_summary.csv" "AUDIT_LOG=$OUT/audit.gpkg" \
+  > "$OUT/revisit.log" 2>&1 || { cat "$OUT/revisit.log"; exit 1; }
+grep -E "rebuilt|复建|AUDIT_HEAD" "$OUT/revisit.log" || true
+/usr/bin/python3 "$ROOT/scripts/revisit_demo.py" show "$OUT/revisit_verified.gpkg" "$REBUILT_ID"
+echo "return visit in $OUT: revisit_survey.gpkg, revisit_verified.gpkg, revisit_summary.csv (with a rebuilt column), revisit.log"

@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..definitions import AUDIT_TABLE, DISPUTE_REOPENED, AuditEntry, Mark, Status
+from ..definitions import AUDIT_TABLE, DISPUTE_REOPENED, AuditEntry, Mark, Reason, Status
 from ..messages import Refusal
 from .log import (
     COLUMNS,
@@ -94,6 +94,7 @@ class PatchState:
     marked_at: str | None = None
     marked_by: dict | None = None
     history: list[int] = field(default_factory=list)  # sequence numbers of its decisions and marks
+    reasons: str | None = None  # the latest run's reason codes (of all its decisions where ids are shared)
 
 
 _STATUS_PRECEDENCE = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1, Status.PASS.value: 2}
@@ -101,13 +102,25 @@ _STATUS_PRECEDENCE = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1, Status.P
 
 def _figures(item: Entry) -> tuple:
     """What a re-run must reproduce for a mark to stand; rounded so that float noise between
-    machines does not re-open a settled patch."""
+    machines does not re-open a settled patch. `rebuilt` is left out: it says what the log held
+    before the run, not what the run measured, so by itself it re-opens nothing."""
     data = item.data
     rounded = [
         round(data.get(n), 6 if n == "remain_rt" else 2) if isinstance(data.get(n), float) else data.get(n)
         for n in FIGURES
     ]
-    return (item.status, data.get("reasons"), *rounded)
+    return (item.status, _without_rebuilt(data.get("reasons")), *rounded)
+
+
+def _without_rebuilt(reasons):
+    if not isinstance(reasons, str) or Reason.REBUILT.value not in reasons:
+        return reasons
+    return ",".join(c for c in reasons.split(",") if c != Reason.REBUILT.value)
+
+
+def _reasons_of(group: list[Entry]) -> str:
+    codes = {c for i in group for c in (i.data.get("reasons") or "").split(",") if c}
+    return ",".join(r.value for r in Reason if r.value in codes)
 
 
 def final_statuses(path: str | os.PathLike) -> dict[str, PatchState]:
@@ -157,6 +170,7 @@ def _state(patch_id: str, patch_events: list) -> PatchState:
         if kind == "run":
             figures = sorted(_figures(i) for i in group)
             state.run_id = run_id
+            state.reasons = _reasons_of(group)
             state.computed_status = min((i.status for i in group), key=lambda s: _STATUS_PRECEDENCE.get(s, -1))
             if state.dispute in (Mark.UPHELD.value, Mark.OVERTURNED.value) and figures != mark_figures:
                 state.dispute, overturned_to = DISPUTE_REOPENED, None
