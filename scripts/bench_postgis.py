@@ -149,7 +149,8 @@ def plugin_read_split(pg: PostgisServer, county: Path, repeat: int) -> None:
 def _read_split(kind: str, layer, name: str, attributes: bool, county: Path, context, repeat: int) -> None:
     from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
-    from demolition_verifier.processing.layers import read_source, to_shapely
+    from demolition_verifier.qgis_adapter.layers import to_shapely
+    from demolition_verifier.qgis_adapter.reading import read_source
 
     source = QgsProcessingFeatureSource(layer, context)
     value = f"{county}|layername={name}" if kind.startswith("GeoPackage") else None
