@@ -6,7 +6,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
-from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.gc_pause import paused_gc
 from ..core.messages import Cancelled, Refusal, text
@@ -19,9 +18,6 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     # Python's cycle collector off while the algorithm runs (core/gc_pause.py): for a run that
     # allocates millions of values in seconds, not for one that drives QGIS for minutes
     PAUSE_GC = False
-
-    def tr(self, message: str) -> str:
-        return QCoreApplication.translate(type(self).__name__, message)
 
     def createInstance(self):
         return type(self)()
