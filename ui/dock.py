@@ -40,7 +40,7 @@ from .inputs import InputsPanel
 from .logger import get_logger
 from .result_layers import current, place_results, remnant_pieces, write_review
 from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
-from .settings import ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
+from .settings import AUDIT_LOG_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
 from .styles import STATUS_COLOURS
 from .task import VerifyRun
 
@@ -86,6 +86,12 @@ class VerifierDock(QgsDockWidget):
         run_row.addWidget(self.cancel_button)
         run_row.addWidget(self.progress, 1)
         layout.addLayout(run_row)
+        # Where the audit trail is: one log per project, shown so that nobody has to guess.
+        self.log_label = QLabel()
+        self.log_label.setObjectName("auditLogLabel")
+        self.log_label.setWordWrap(True)
+        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.log_label)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._results_widget())
@@ -113,6 +119,8 @@ class VerifierDock(QgsDockWidget):
             (self.project.cleared, self._project_cleared),
             (self.project.layersWillBeRemoved, self._layers_removed),
             (self.project.layersAdded, self._layers_added),
+            (self.project.fileNameChanged, self._file_name_changed),  # Save As names the file first
+            (self.project.writeProject, self._project_writing),  # QgsProject.write(path) names no file first
         )
         for signal, slot in self._project_slots:
             signal.connect(slot)
@@ -218,13 +226,64 @@ class VerifierDock(QgsDockWidget):
         else:
             self.inputs.set_setup(setup, self.project)
         self.load_results()
+        self._show_log()
 
     def _project_cleared(self) -> None:
+        audit_link.forget_session(self.project)
         self._township = None
         self.inputs.forget()
         self.detail.clear()
         self.model.set_rows([])
         self._refresh_after_rows()
+        self._show_log()
+
+    def _project_writing(self, document) -> None:
+        """The project is being written (its properties are already in the document)."""
+        carried = self._file_name_changed()
+        if carried is not None and carried.pinned:
+            audit_link.pin_in_document(document, carried.path)
+
+    def _file_name_changed(self, *_args):
+        """Saved (as): the audit trail follows the project, it is never split."""
+        try:
+            carried = audit_link.follow_file_name(self.project)
+        except OSError as error:
+            self._message(
+                tr(CONTEXT, "The audit log could not be carried beside the project: {error}").format(error=error),
+                Qgis.MessageLevel.Critical,
+            )
+            carried = None
+        if carried is not None and carried.copied_from and not carried.kept_apart:
+            self._message(
+                tr(CONTEXT, "The audit log now lies beside the project: {path} (all entries carried over).").format(
+                    path=carried.path
+                ),
+                Qgis.MessageLevel.Info,
+            )
+        elif carried is not None and carried.kept_apart:
+            self._message(
+                tr(
+                    CONTEXT,
+                    "A different audit log already lies at {other}; this project's entries were carried "
+                    "to {path} instead, which it keeps as its log.",
+                ).format(other=carried.kept_apart, path=carried.path),
+                Qgis.MessageLevel.Warning,
+            )
+        self._show_log()
+        return carried
+
+    def _show_log(self) -> None:
+        path = audit_link.log_path(self.project)
+        self.log_label.setVisible(bool(path))
+        if not path:
+            return
+        exists = os.path.isfile(path)
+        shown = path.replace(os.sep, os.sep + "\u200b")  # a long path wraps at its separators
+        text = (
+            tr(CONTEXT, "Audit log: {path}") if exists else tr(CONTEXT, "Audit log (created by the first run): {path}")
+        )
+        self.log_label.setText(text.format(path=shown))
+        self.log_label.setToolTip(path)
 
     def _layers_added(self, _layers) -> None:
         self.inputs.layers_added(self.project)
@@ -345,7 +404,8 @@ class VerifierDock(QgsDockWidget):
         self._run_setup = setup
         parameters = setup.parameters()
         self._log = audit_link.log_path(self.project)
-        if self._log:  # issue 5: every run from the dock goes into the project's audit log
+        if self._log:  # every run from the dock goes into the project's audit log
+            audit_link.pin(self.project, self._log)
             parameters[Param.AUDIT_LOG] = self._log
             if audit_link.user_name():
                 parameters[Param.AUDIT_USER] = audit_link.user_name()
@@ -394,6 +454,9 @@ class VerifierDock(QgsDockWidget):
             self._update_buttons()
             return
         place_results(self.project, result, remnants, self._run_setup)
+        if self._log and run.results.get(Param.AUDIT_HEAD):
+            result.setCustomProperty(AUDIT_LOG_PROPERTY, self._log)  # its rows are in that log
+        self._show_log()
         ensure_spatial_index(self.project.mapLayer(self._run_setup.survey))
         self.load_results()
         self.inputs.data_box.setCollapsed(True)  # room for the table; the choices stay one click away
@@ -552,6 +615,7 @@ class VerifierDock(QgsDockWidget):
             )
             head = ""
         if head:
+            audit_link.pin(self.project, log)
             text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=log, head=head[:16])
         self._apply_disputes()  # changed figures re-open a settled dispute; an unlogged re-check has no mark
         self._update_counts()
@@ -588,6 +652,8 @@ class VerifierDock(QgsDockWidget):
             self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
 
     def _marked(self, *_args) -> None:
+        audit_link.pin(self.project, audit_link.log_path(self.project))
+        self._show_log()
         self._apply_disputes()
         self._update_counts()
 
@@ -683,8 +749,22 @@ class VerifierDock(QgsDockWidget):
         if self._export is not None or (self.run is not None and not self.run.finished):
             return exports.ExportOutcome(False)
         log = audit_link.log_path(self.project)
+        recorded = self._recorded_log()
         if log and os.path.isfile(log):  # the head hash and the auditors' marks are printed
             parameters[Param.AUDIT_LOG] = log
+        elif recorded:
+            # the result was recorded in a log that is gone: an export would silently lose the marks
+            # and the head hash
+            self._message(
+                tr(
+                    CONTEXT,
+                    "Export refused: this result was recorded in the audit log {path}, which cannot be found. "
+                    "Without it the marks and the head hash would be missing from the file. "
+                    "Put the log back, or run Verify again.",
+                ).format(path=log or recorded),
+                Qgis.MessageLevel.Critical,
+            )
+            return exports.ExportOutcome(False)
         self._export = exports.ExportFeedback(lambda value: self.progress.setValue(int(value)))
         self.progress.setValue(0)
         self._update_buttons()
@@ -709,10 +789,24 @@ class VerifierDock(QgsDockWidget):
             self._message(tr(CONTEXT, "Export failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical)
         return outcome
 
+    def _recorded_log(self) -> str:
+        layer = self.result_layer()
+        return str(layer.customProperty(AUDIT_LOG_PROPERTY, "") or "") if layer is not None else ""
+
     def _export_done(self, outcome: exports.ExportOutcome, path: str, text: str) -> None:
         head = str(outcome.results.get(Param.AUDIT_HEAD) or "")
         if head:
             text += " " + tr(CONTEXT, "Audit log head printed: {head}.").format(head=head[:16])
+        elif self._recorded_log():
+            # not a green success: the file lacks what the auditors rely on
+            warning = tr(
+                CONTEXT,
+                "Written WITHOUT the audit log's head hash and marks: the log {path} does not hold this "
+                "result's run. See the message log.",
+            ).format(path=audit_link.log_path(self.project))
+            get_logger().warning(warning)
+            self._message(f"{warning} {path}", Qgis.MessageLevel.Critical)
+            return
         get_logger().info(text)
         if self.iface is not None:
             bar = self.iface.messageBar()

@@ -457,6 +457,34 @@
         <source>Open</source>
         <translation>打开</translation>
     </message>
+    <message>
+        <source>The audit log could not be carried beside the project: {error}</source>
+        <translation>审计日志未能随项目移到项目文件旁：{error}</translation>
+    </message>
+    <message>
+        <source>The audit log now lies beside the project: {path} (all entries carried over).</source>
+        <translation>审计日志现位于项目文件旁：{path}（全部记录已带过去）。</translation>
+    </message>
+    <message>
+        <source>A different audit log already lies at {other}; this project's entries were carried to {path} instead, which it keeps as its log.</source>
+        <translation>{other} 处已有另一份审计日志；本项目的记录已转存到 {path}，此后作为本项目的审计日志。</translation>
+    </message>
+    <message>
+        <source>Audit log: {path}</source>
+        <translation>审计日志：{path}</translation>
+    </message>
+    <message>
+        <source>Audit log (created by the first run): {path}</source>
+        <translation>审计日志（首次核查时创建）：{path}</translation>
+    </message>
+    <message>
+        <source>Export refused: this result was recorded in the audit log {path}, which cannot be found. Without it the marks and the head hash would be missing from the file. Put the log back, or run Verify again.</source>
+        <translation>拒绝导出：本次结果记录在审计日志 {path} 中，但找不到该文件。没有它，导出文件将缺少复核标记和链头哈希。请把日志放回原处，或重新核查。</translation>
+    </message>
+    <message>
+        <source>Written WITHOUT the audit log's head hash and marks: the log {path} does not hold this result's run. See the message log.</source>
+        <translation>已写出，但【不含】审计链头哈希和复核标记：审计日志 {path} 中没有本次结果的核查运行。详见日志面板。</translation>
+    </message>
 </context>
 <context>
     <name>Exports</name>

@@ -1,0 +1,134 @@
+# ruff: noqa: F811 - the dock tests' fixtures, imported by name
+"""A field officer's day in the dock, driven as one drives it: an unsaved project saved halfway, a
+亩 field left at the default unit, an overturn read in every place, an unsaved survey edit before an
+export, the township table, and text found in the PDF as it is printed. Real QGIS (pytest-qgis)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtTest import QTest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib: the dock tests' module by name
+from test_dock import (  # noqa: F401 - fixtures and helpers of the dock tests
+    LIU_TOWN,
+    X0,
+    ZH_TOWN,
+    box,
+    by_id,
+    click_row,
+    county,
+    mark,
+    open_dock,
+    plugin,
+    table_rows,
+    verify,
+)
+
+
+def xlsx_rows(path: Path, sheet: str) -> list[tuple]:
+    import openpyxl
+
+    return [r for r in openpyxl.load_workbook(path)[sheet].iter_rows(values_only=True)]
+
+
+def raw_pdf_text(path: Path) -> str:
+    """What a PDF viewer's search sees: pdftotext's text, not normalised."""
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def unsaved(county):
+    """The sample county in a project that has no file yet (as a new officer starts)."""
+    project, patches, survey = county
+    project.setFileName("")
+    return project, patches, survey
+
+
+# -- 1: one audit trail that follows the work -------------------------------------------------------
+def test_saving_the_project_between_a_mark_and_an_export_keeps_one_trail(plugin, unsaved, tmp_path, qgis_iface):
+    from demolition_verifier.core import audit
+    from demolition_verifier.ui import audit_link
+
+    project, patches, survey = unsaved
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    session_log = Path(audit_link.log_path(project))
+    assert session_log.is_file() and not str(session_log).startswith(str(tmp_path))
+    assert str(session_log) in dock.log_label.toolTip(), "the panel says where the log is"
+    mark(dock, "H2", "overturned", "现场复核：主体已拆除", "pass")
+
+    assert project.write(str(tmp_path / "county.qgz"))  # 保存项目
+    beside = tmp_path / "county_audit.gpkg"
+    assert beside.is_file(), "the log was carried beside the project"
+    assert audit_link.log_path(project) == str(beside)
+    assert dock.log_label.toolTip() == str(beside)
+    assert audit.verify_chain(beside).valid
+    assert audit.final_statuses(beside)["H2"].final_status == "pass", "the mark came along"
+    assert any("beside the project" in m for m in qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Info))
+
+    # the dispute dialog still shows the history, and 记录 works
+    click_row(dock, "H2")
+    QTest.mouseClick(dock.disputes_button, Qt.MouseButton.LeftButton)
+    dialog = dock._dialogs[-1]
+    assert dialog.log_path == str(beside) and dialog.record_button.isEnabled()
+    assert dialog.table.rowCount() >= 2  # the decision and the overturn
+    dialog.close()
+
+    # the report prints the review and the head hash
+    target = tmp_path / "report.xlsx"
+    assert dock.export_report(str(target))
+    rows = xlsx_rows(target, "图斑明细")
+    headings = next(r for r in rows if r and "复核状态" in r)
+    h2 = next(r for r in rows if r and r[1] == "H2")
+    assert h2[headings.index("复核说明")] == "现场复核：主体已拆除"
+    assert any(c and "审计链头哈希" in str(c) for r in rows for c in r)
+
+    # reopened later: the pinned log is used, not a new one
+    project.clear()
+    assert project.read(str(tmp_path / "county.qgz"))
+    assert audit_link.log_path(project) == str(beside)
+
+
+def test_an_export_whose_log_is_gone_is_refused(plugin, county, tmp_path, qgis_iface):
+    from demolition_verifier.ui import audit_link
+
+    project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    log = Path(audit_link.log_path(project))
+    moved = log.with_name("elsewhere.gpkg")
+    log.rename(moved)
+    target = tmp_path / "no_log.xlsx"
+    assert not dock.export_report(str(target))
+    assert not target.exists()
+    critical = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)[-1]
+    assert "refused" in critical and str(log) in critical
+    moved.rename(log)
+    assert dock.export_report(str(target))
+
+
+def test_saved_over_a_name_that_has_a_log_the_trail_is_not_merged_into_it(plugin, unsaved, tmp_path):
+    from demolition_verifier.core import audit
+    from demolition_verifier.ui import audit_link
+
+    project, patches, survey = unsaved
+    other = tmp_path / "county_audit.gpkg"
+    other.write_bytes(b"someone else's log")
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    mark(dock, "H3", "disputed", "群众举报")
+    assert project.write(str(tmp_path / "county.qgz"))
+    own = Path(audit_link.log_path(project))
+    assert own == tmp_path / "county_audit_2.gpkg" and other.read_bytes() == b"someone else's log"
+    assert audit.final_statuses(own)["H3"].dispute == "disputed"
+    project.clear()
+    assert project.read(str(tmp_path / "county.qgz"))
+    assert audit_link.log_path(project) == str(own), "the project file names its log"
