@@ -329,6 +329,8 @@ class VerifierDock(QgsDockWidget):
         layer = self.result_layer()
         self._watch_map_selection(layer)
         self.model.set_rows(rows_from_layer(layer) if layer is not None else [])
+        setup = setup_of(layer)
+        self.model.rules = setup.rules() if setup is not None else None
         self._apply_disputes()
         self.detail.clear()
         self._refresh_after_rows()
@@ -541,7 +543,15 @@ class VerifierDock(QgsDockWidget):
         geometry = feature.geometry() if feature.hasGeometry() else None
         patch_id = str(plain_value(feature[ResultField.PATCH_ID]) or "")
         remnants = self.remnants_layer()
-        self.detail.show_patch(feature, layer, remnant_pieces(remnants, patch_id, geometry), remnants)
+        setup = setup_of(layer)
+        self.detail.show_patch(
+            feature,
+            layer,
+            remnant_pieces(remnants, patch_id, geometry),
+            remnants,
+            row=self.model.row_by_fid(fid),
+            rules=setup.rules() if setup is not None else None,
+        )
         canvas = self.iface.mapCanvas() if self.iface is not None else None
         if zoom and canvas is not None and geometry is not None and not geometry.isEmpty():
             extent = canvas.mapSettings().layerExtentToOutputExtent(layer, geometry.boundingBox())
@@ -656,6 +666,9 @@ class VerifierDock(QgsDockWidget):
         self._show_log()
         self._apply_disputes()
         self._update_counts()
+        current = self.table.currentIndex()
+        if current.isValid():  # the detail reads as the table now does
+            self.show_patch(int(self.proxy.data(current, FID_ROLE)), zoom=False)
 
     def _apply_disputes(self) -> None:
         """Where the audit log's marks stand for the result layer's rows (core.audit.standing_states,

@@ -181,6 +181,14 @@
         <source>{m2} m² ({ratio} of the monitored area) in {n} pieces</source>
         <translation>{m2} 平方米（占监测面积 {ratio}），共 {n} 块</translation>
     </message>
+    <message>
+        <source>Why</source>
+        <translation>原因说明</translation>
+    </message>
+    <message>
+        <source>Review note</source>
+        <translation>复核说明</translation>
+    </message>
 </context>
 <context>
     <name>ResultLayers</name>
@@ -250,6 +258,10 @@
     <message>
         <source> (computed: {status})</source>
         <translation>（计算结果：{status}）</translation>
+    </message>
+    <message>
+        <source>computed: {reasons}</source>
+        <translation>原计算：{reasons}</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@ export, the township table, and text found in the PDF as it is printed. Real QGI
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,56 @@ def test_saved_over_a_name_that_has_a_log_the_trail_is_not_merged_into_it(plugin
     project.clear()
     assert project.read(str(tmp_path / "county.qgz"))
     assert audit_link.log_path(project) == str(own), "the project file names its log"
+
+
+# -- 5: one status everywhere ------------------------------------------------------------------------
+def test_an_overturn_reads_the_same_in_table_detail_map_pdf_and_report(plugin, county, tmp_path):
+    from demolition_verifier.core.definitions import DockField
+    from demolition_verifier.ui.results_model import FID_ROLE
+
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    note = "现场复核：主体已拆除，调查图层未更新"
+    mark(dock, "H2", "overturned", note, "pass")
+    click_row(dock, "H2")
+    row = next(r for r in table_rows(dock) if r["Patch id"] == "H2")
+    assert row["Result"] == "pass" and row["Reasons"].startswith("computed: ")
+    detail = dock.detail.values
+    assert "pass" in detail["status"].text() and "overturned (computed: fail)" in detail["status"].text()
+    assert detail["note"].text() == note
+    assert note in detail["why"].text()
+    feature = by_id(dock.result_layer(), "H2")[0]
+    assert feature[DockField.FINAL_STATUS] == "pass" and feature["status"] == "fail"  # the map's fill
+
+    pdf = tmp_path / "h2.pdf"
+    assert dock.export_maps(str(pdf), status="pass", township=ZH_TOWN)
+    text = raw_pdf_text(pdf).replace("\n", "")
+    import unicodedata
+
+    def nfkc(words: str) -> str:
+        return unicodedata.normalize("NFKC", words)
+
+    text = nfkc(text)  # the search test checks the raw text
+    assert nfkc("通过（改判；原计算：不通过）") in text
+    assert nfkc("现场复核：主体已拆除") in text, "the auditor's note is on the page"
+
+    report = tmp_path / "h2.xlsx"
+    assert dock.export_report(str(report))
+    rows = xlsx_rows(report, "图斑明细")
+    headings = next(r for r in rows if r and "复核状态" in r)
+    h2 = next(r for r in rows if r and r[1] == "H2")
+    assert h2[headings.index("核查结果")] == "通过"
+    assert h2[headings.index("复核状态")] == "改判（原计算：不通过）"
+    assert h2[headings.index("复核说明")] == note
+
+    # a failure in words a township head reads, with the threshold beside the figure
+    proxy = dock.proxy
+    h4 = next(
+        r
+        for r in range(proxy.rowCount())
+        if dock.model.row_by_fid(proxy.data(proxy.index(r, 0), FID_ROLE)).patch_id == "H4"
+    )
+    tip = proxy.data(proxy.index(h4, dock.model.COLUMNS.index("reasons")), Qt.ItemDataRole.ToolTipRole)
+    assert re.search(r"largest remnant 100\.0 m² ≥ main structure area 10 m²", tip), tip
+    assert "main_retained" not in tip, "words, not codes"
