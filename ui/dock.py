@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -28,11 +29,12 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.definitions import ResultField, Status
+from ..core.definitions import AreaUnit, Mark, ResultField, Status
 from ..core.messages import Refusal
 from ..core.parameters import Param
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
+from ..qgis_adapter.unit_check import check_unit
 from . import audit_link, exports
 from .detail import PatchDetail
 from .i18n import is_chinese, tr
@@ -402,6 +404,9 @@ class VerifierDock(QgsDockWidget):
         if problem:
             self._message(problem, Qgis.MessageLevel.Warning)
             return False
+        setup = self._unit_checked(setup)
+        if setup is None:
+            return False
         setup.save(self.project)
         self._run_setup = setup
         parameters = setup.parameters()
@@ -424,6 +429,67 @@ class VerifierDock(QgsDockWidget):
             return False
         self._update_buttons()
         return True
+
+    def _unit_checked(self, setup: VerifySetup) -> VerifySetup | None:
+        """The monitored-area unit checked before the run (the test verify makes afterwards): a unit
+        most patches do not fit is put to the user, with the decided disputes such a run would
+        re-open. None: the user cancelled."""
+        layer = self.project.mapLayer(setup.patches)
+        fit = check_unit(layer, setup.area_field, setup.area_unit, setup.area_method)
+        if fit is None or fit.given_fits:
+            return setup
+        decided = [
+            patch_id
+            for patch_id, state in audit_link.standing_states(
+                audit_link.log_path(self.project), self.result_layer()
+            ).items()
+            if state.dispute in (Mark.OVERTURNED.value, Mark.UPHELD.value)
+        ]
+        answer = self.ask_unit(fit, setup.area_field, sorted(decided))
+        if answer == "best":
+            self.inputs.area_unit.setCurrentIndex(self.inputs.area_unit.findData(int(fit.best)))
+            return self.inputs.setup()
+        return setup if answer == "keep" else None
+
+    def ask_unit(self, fit, field: str, decided: list[str]) -> str:
+        """'best' (run in the unit that fits), 'keep' (the chosen one, re-opening `decided`) or ''."""
+        words = {int(AreaUnit.SQUARE_METRE): tr(CONTEXT, "m²"), int(AreaUnit.MU): tr(CONTEXT, "mu"),
+                 int(AreaUnit.HECTARE): tr(CONTEXT, "ha")}  # fmt: skip
+        given, best = words[int(fit.given)], words[int(fit.best)]
+        text = tr(
+            CONTEXT,
+            "The monitored areas in “{field}” do not look like {given}: of {checked} patches, {fits_best} "
+            "agree with their own area in {best}, {fits_given} in {given}.",
+        ).format(
+            field=field,
+            given=given,
+            best=best,
+            checked=fit.checked,
+            fits_best=fit.fits[fit.best],
+            fits_given=fit.fits[fit.given],
+        )
+        if decided:
+            text += "\n\n" + tr(
+                CONTEXT,
+                "A run in {given} changes every figure and re-opens {n} decided disputes ({examples}).",
+            ).format(given=given, n=len(decided), examples="、".join(decided[:5]))
+        box = QMessageBox(QMessageBox.Icon.Warning, tr(CONTEXT, "Monitored area unit"), text, parent=self)
+        box.setObjectName("unitQuestion")
+        use = box.addButton(tr(CONTEXT, "Verify in {unit}").format(unit=best), QMessageBox.ButtonRole.AcceptRole)
+        use.setObjectName("useFittingUnit")
+        keep_text = (
+            tr(CONTEXT, "Keep {unit} and re-open them").format(unit=given)
+            if decided
+            else tr(CONTEXT, "Keep {unit}").format(unit=given)
+        )
+        keep = box.addButton(keep_text, QMessageBox.ButtonRole.DestructiveRole)
+        keep.setObjectName("keepUnit")
+        cancel = box.addButton(tr(CONTEXT, "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancelUnit")
+        box.setDefaultButton(use)
+        box.exec()
+        clicked = box.clickedButton()
+        return "best" if clicked is use else "keep" if clicked is keep else ""
 
     def cancel_run(self) -> None:
         if self._export is not None:

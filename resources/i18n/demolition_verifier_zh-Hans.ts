@@ -497,6 +497,42 @@
         <source>Written WITHOUT the audit log's head hash and marks: the log {path} does not hold this result's run. See the message log.</source>
         <translation>已写出，但【不含】审计链头哈希和复核标记：审计日志 {path} 中没有本次结果的核查运行。详见日志面板。</translation>
     </message>
+    <message>
+        <source>m²</source>
+        <translation>平方米</translation>
+    </message>
+    <message>
+        <source>mu</source>
+        <translation>亩</translation>
+    </message>
+    <message>
+        <source>ha</source>
+        <translation>公顷</translation>
+    </message>
+    <message>
+        <source>The monitored areas in “{field}” do not look like {given}: of {checked} patches, {fits_best} agree with their own area in {best}, {fits_given} in {given}.</source>
+        <translation>监测面积字段“{field}”的数值看起来不是以{given}为单位：{checked} 个图斑中，按{best}计有 {fits_best} 个与图斑自身面积相符，按{given}计只有 {fits_given} 个。</translation>
+    </message>
+    <message>
+        <source>A run in {given} changes every figure and re-opens {n} decided disputes ({examples}).</source>
+        <translation>按{given}核查会改变所有面积数字，并重新打开 {n} 个已有定论的争议（{examples}）。</translation>
+    </message>
+    <message>
+        <source>Monitored area unit</source>
+        <translation>监测面积单位</translation>
+    </message>
+    <message>
+        <source>Verify in {unit}</source>
+        <translation>按{unit}核查</translation>
+    </message>
+    <message>
+        <source>Keep {unit} and re-open them</source>
+        <translation>仍按{unit}核查并重新打开争议</translation>
+    </message>
+    <message>
+        <source>Keep {unit}</source>
+        <translation>仍按{unit}核查</translation>
+    </message>
 </context>
 <context>
     <name>Exports</name>

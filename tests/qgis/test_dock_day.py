@@ -186,3 +186,51 @@ def test_an_overturn_reads_the_same_in_table_detail_map_pdf_and_report(plugin, c
     tip = proxy.data(proxy.index(h4, dock.model.COLUMNS.index("reasons")), Qt.ItemDataRole.ToolTipRole)
     assert re.search(r"largest remnant 100\.0 m² ≥ main structure area 10 m²", tip), tip
     assert "main_retained" not in tip, "words, not codes"
+
+
+# -- 3: the unit, before the run ---------------------------------------------------------------------
+def answer_unit_question(button: str, seen: list) -> None:
+    """Clicks a button of the unit question when it comes up (as the user would)."""
+    from qgis.PyQt.QtCore import QTimer
+    from qgis.PyQt.QtWidgets import QApplication, QMessageBox, QPushButton
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen.append(box.text())
+        QTest.mouseClick(box.findChild(QPushButton, button), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, click)
+
+
+def test_a_mu_field_with_the_default_unit_is_caught_before_the_run(plugin, county):
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    dock.inputs.area_unit.setCurrentIndex(dock.inputs.area_unit.findData(0))  # the default, 平方米
+    seen: list[str] = []
+    answer_unit_question("useFittingUnit", seen)
+    verify(dock)
+    assert seen and "JCMJ" in seen[0] and "5" in seen[0]
+    assert dock.inputs.area_unit.currentData() == 1, "the unit that fits was chosen"
+    h2 = next(r for r in table_rows(dock) if r["Patch id"] == "H2")
+    assert h2["Monitored (mu)"] == "15.00" and h2["Result"] == "fail"
+
+    # an overturn is decided; a run in the wrong unit asks first, and cancelling keeps it
+    mark(dock, "H2", "overturned", "现场复核：已拆除", "pass")
+    dock.inputs.area_unit.setCurrentIndex(dock.inputs.area_unit.findData(0))
+    seen.clear()
+    answer_unit_question("cancelUnit", seen)
+    assert not dock.start_run()
+    assert "re-opens 1 decided disputes (H2)" in seen[0]
+    row = next(r for r in table_rows(dock) if r["Patch id"] == "H2")
+    assert row["Result"] == "pass" and row["Dispute"].startswith("overturned")
+
+    # a unit that fits asks nothing
+    dock.inputs.area_unit.setCurrentIndex(dock.inputs.area_unit.findData(1))
+    seen.clear()
+    verify(dock)
+    assert not seen
+    row = next(r for r in table_rows(dock) if r["Patch id"] == "H2")
+    assert row["Result"] == "pass", "the same figures: the overturn stands"
