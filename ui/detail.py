@@ -28,6 +28,7 @@ from .results_model import Row, dispute_text, explain_row, reasons_text, row_of,
 from .styles import status_colour
 
 CONTEXT = "PatchDetail"
+OUTLINE = QColor(255, 0, 255)  # magenta: the current patch, apart from the status fills and the pieces' cyan
 HIGHLIGHT = QColor(0, 229, 255)  # cyan: apart from the status colours, QGIS's yellow selection and imagery
 
 
@@ -59,6 +60,7 @@ class PatchDetail(QWidget):
         super().__init__(parent)
         self.canvas = canvas
         self._highlights: list[QgsHighlight] = []
+        self._outline: QgsHighlight | None = None
         self._layer: QgsVectorLayer | None = None
         self.pieces: list[tuple[int, float, QgsGeometry]] = []
         layout = QVBoxLayout(self)
@@ -116,6 +118,7 @@ class PatchDetail(QWidget):
         remnants_layer,
         row: Row | None = None,
         rules: Rules | None = None,
+        outline: QgsGeometry | None = None,
     ) -> None:
         """The patch as the table shows it (`row`: its final status, dispute and note from the audit
         log), and why, with the run's `rules` beside the figures."""
@@ -164,10 +167,25 @@ class PatchDetail(QWidget):
                     item.setTextAlignment(right_aligned())
                 self.table.setItem(i, column, item)
         self.highlight([g for _p, _a, g in pieces], remnants_layer)
+        self.outline(outline, layer)
+
+    def outline(self, geometry: QgsGeometry | None, layer: QgsVectorLayer) -> None:
+        """The current patch outlined (not filled): its status colour stays visible under QGIS's selection."""
+        if self._outline is not None and self.canvas is not None:
+            self.canvas.scene().removeItem(self._outline)
+        self._outline = None
+        if self.canvas is None or geometry is None or geometry.isEmpty():
+            return
+        item = QgsHighlight(self.canvas, geometry, layer)
+        item.setColor(OUTLINE)
+        item.setFillColor(QColor(0, 0, 0, 0))
+        item.setWidth(4)
+        item.show()
+        self._outline = item
 
     # -- map --------------------------------------------------------------------------------------
     def highlight(self, geometries: list[QgsGeometry], layer: QgsVectorLayer | None, strong: bool = False) -> None:
-        self.clear_highlights()
+        self._clear_pieces()
         if self.canvas is None or layer is None:
             return
         for geometry in geometries:
@@ -182,6 +200,12 @@ class PatchDetail(QWidget):
         self._layer = layer
 
     def clear_highlights(self) -> None:
+        self._clear_pieces()
+        if self._outline is not None and self.canvas is not None:
+            self.canvas.scene().removeItem(self._outline)
+        self._outline = None
+
+    def _clear_pieces(self) -> None:
         for item in self._highlights:
             if self.canvas is not None:
                 self.canvas.scene().removeItem(item)

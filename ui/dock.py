@@ -43,6 +43,7 @@ from .logger import get_logger
 from .result_layers import current, place_results, remnant_pieces, write_review
 from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
 from .settings import AUDIT_LOG_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
+from .staleness import SurveyWatch
 from .styles import STATUS_COLOURS
 from .task import VerifyRun
 
@@ -63,6 +64,8 @@ class VerifierDock(QgsDockWidget):
         self._export: exports.ExportFeedback | None = None  # the export running on the main thread
         # The township the user filters by (None: all); kept while a re-run replaces the rows.
         self._township: str | None = None
+        self.watch = SurveyWatch(self)  # the survey's edits since each patch's check
+        self.watch.changed.connect(self._staleness_changed)
         self.setObjectName("DemolitionVerifierDock")
         self.setWindowTitle(tr(CONTEXT, "Demolition verification"))
 
@@ -292,6 +295,9 @@ class VerifierDock(QgsDockWidget):
 
     def _layers_removed(self, layer_ids) -> None:
         result = self.result_layer()
+        survey = self.watch.survey
+        if (result is not None and result.id() in layer_ids) or (survey is not None and survey.id() in layer_ids):
+            self.watch.stop()
         if result is not None and result.id() in layer_ids:
             self.detail.clear()
             self.model.set_rows([])
@@ -319,6 +325,7 @@ class VerifierDock(QgsDockWidget):
         self._dialogs = []
         self.detail.clear_highlights()
         self._watch_map_selection(None)
+        self.watch.stop()
 
     # -- layers -----------------------------------------------------------------------------------
     def result_layer(self) -> QgsVectorLayer | None:
@@ -333,6 +340,8 @@ class VerifierDock(QgsDockWidget):
         self.model.set_rows(rows_from_layer(layer) if layer is not None else [])
         setup = setup_of(layer)
         self.model.rules = setup.rules() if setup is not None else None
+        self.watch.watch(self.project.mapLayer(setup.survey) if setup is not None else None, layer)
+        self.model.set_doubtful(set(), set())
         self._apply_disputes()
         self.detail.clear()
         self._refresh_after_rows()
@@ -356,6 +365,37 @@ class VerifierDock(QgsDockWidget):
         self._update_counts()
         self._update_buttons()
 
+    def _staleness_changed(self) -> None:
+        self.model.set_doubtful(self.watch.stale, self.watch.unsaved)
+        self._update_counts()
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.show_patch(int(self.proxy.data(current, FID_ROLE)), zoom=False)
+
+    def _doubtful_in(self, status: str = "", township: str | None = None) -> list[str]:
+        """Ids of the patches an export would print whose result does not hold for the saved survey."""
+        doubtful = self.watch.doubtful()
+        return [
+            row.patch_id
+            for row in self.model.rows
+            if row.fid in doubtful
+            and (not status or row.final == status)
+            and (township is None or row.township == township)
+        ]
+
+    def _refuse_doubtful(self, ids: list[str]) -> bool:
+        if not ids:
+            return False
+        self._message(
+            tr(
+                CONTEXT,
+                "Export refused: {n} patches were checked against survey edits that are not saved, or their "
+                "survey changed since their check ({examples}). Save the survey layer's edits and re-check them first.",
+            ).format(n=len(ids), examples="、".join(ids[:5])),
+            Qgis.MessageLevel.Critical,
+        )
+        return True
+
     def _update_counts(self) -> None:
         counts = self.model.counts()
         total = sum(counts.values())
@@ -368,6 +408,13 @@ class VerifierDock(QgsDockWidget):
         ]
         shown = self.proxy.rowCount()
         suffix = tr(CONTEXT, "{total} patches, {shown} shown").format(total=total, shown=shown)
+        doubtful = len(self.watch.doubtful())
+        if doubtful:
+            suffix += (
+                " &nbsp;· <span style='color:#c62828'>⚠&nbsp;"
+                + tr(CONTEXT, "{n} out of date: re-check them").format(n=doubtful)
+                + "</span>"
+            )
         # A break may fall between two counts (a narrow dock wraps the line), never inside one.
         self.counts_label.setText(" &nbsp;".join(parts) + f" &nbsp;· {suffix}")
 
@@ -617,11 +664,12 @@ class VerifierDock(QgsDockWidget):
             remnants,
             row=self.model.row_by_fid(fid),
             rules=setup.rules() if setup is not None else None,
+            outline=geometry,
         )
         canvas = self.iface.mapCanvas() if self.iface is not None else None
         if zoom and canvas is not None and geometry is not None and not geometry.isEmpty():
             extent = canvas.mapSettings().layerExtentToOutputExtent(layer, geometry.boundingBox())
-            extent.scale(1.8)
+            extent.scale(2.5)  # the neighbours in view: a patch is judged with its surroundings
             canvas.setExtent(extent)
             canvas.refresh()
             canvas.flashFeatureIds(layer, [fid])
@@ -694,6 +742,7 @@ class VerifierDock(QgsDockWidget):
             audit_link.pin(self.project, log)
             text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=log, head=head[:16])
         self._apply_disputes()  # changed figures re-open a settled dispute; an unlogged re-check has no mark
+        self.watch.rechecked(outcome.values)
         self._update_counts()
         current = self.table.currentIndex()
         if current.isValid():
@@ -784,7 +833,7 @@ class VerifierDock(QgsDockWidget):
         result (as the table shows it) is that status; `township` None for every township, else
         only that one's ('' those without). True when the PDF was written."""
         layer = self.result_layer()
-        if layer is None or not path:
+        if layer is None or not path or self._refuse_doubtful(self._doubtful_in(status, township)):
             return False
         parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".pdf")}
         remnants = self.remnants_layer()
@@ -809,7 +858,7 @@ class VerifierDock(QgsDockWidget):
         """demolitionverifier:export_report over the dock's result and the project's audit log.
         True when the workbook was written."""
         layer = self.result_layer()
-        if layer is None or not path:
+        if layer is None or not path or self._refuse_doubtful(self._doubtful_in()):
             return False
         parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".xlsx")}
         outcome = self._export_run(exports.REPORT_ALGORITHM, parameters)

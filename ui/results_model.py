@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from qgis.core import QgsFeatureRequest, QgsVectorLayer
+from qgis.core import QgsApplication, QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
 
@@ -40,6 +40,7 @@ class Row:
     dispute: str = ""  # disputed / upheld / overturned / reopened, from the audit log
     overturned_to: str = ""  # the auditors' status where an overturn stands
     note: str = ""  # the latest mark's note
+    doubtful: str = ""  # "stale" (survey edited since the check) or "unsaved" (checked against unsaved edits)
 
     @property
     def final(self) -> str:
@@ -115,8 +116,17 @@ def dispute_text(row: Row, chinese: bool) -> str:
     return text
 
 
+def doubt_text(row: Row) -> str:
+    if row.doubtful == "stale":
+        return tr(CONTEXT, "Out of date: the survey changed here since this check. Re-check the patch.")
+    if row.doubtful == "unsaved":
+        return tr(CONTEXT, "Checked against survey edits that are not saved yet: save them before exporting.")
+    return ""
+
+
 def explain_row(row: Row, rules: Rules | None, chinese: bool) -> list[str]:
-    return explain(
+    doubt = doubt_text(row)
+    return ([doubt] if doubt else []) + explain(
         row.status,
         row.reasons,
         row.remain_m2,
@@ -183,6 +193,12 @@ class ResultsModel(QAbstractTableModel):
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
 
+    def set_doubtful(self, stale: set[int], unsaved: set[int]) -> None:
+        for row in self.rows:
+            row.doubtful = "stale" if row.fid in stale else "unsaved" if row.fid in unsaved else ""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
+
     def row_by_fid(self, fid: int) -> Row | None:
         i = self._by_fid.get(fid)
         return None if i is None else self.rows[i]
@@ -231,6 +247,8 @@ class ResultsModel(QAbstractTableModel):
             return self._display(row, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in ("reasons", "status", "dispute"):
             return "\n".join(explain_row(row, self.rules, self._chinese)) or None
+        if role == Qt.ItemDataRole.DecorationRole and column == "status" and row.doubtful:
+            return QgsApplication.getThemeIcon("/mIconWarning.svg")  # out of date: see the tooltip
         if role == Qt.ItemDataRole.FontRole and row.dispute:
             font = QFont()
             font.setBold(True)  # disputed patches stand out

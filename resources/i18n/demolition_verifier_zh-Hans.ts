@@ -263,6 +263,14 @@
         <source>computed: {reasons}</source>
         <translation>原计算：{reasons}</translation>
     </message>
+    <message>
+        <source>Out of date: the survey changed here since this check. Re-check the patch.</source>
+        <translation>结果已过期：核查后此处的调查数据有改动，请重新核查本图斑。</translation>
+    </message>
+    <message>
+        <source>Checked against survey edits that are not saved yet: save them before exporting.</source>
+        <translation>本结果对照的是尚未保存的调查编辑：导出前请先保存。</translation>
+    </message>
 </context>
 <context>
     <name>Styles</name>
@@ -532,6 +540,14 @@
     <message>
         <source>Keep {unit}</source>
         <translation>仍按{unit}核查</translation>
+    </message>
+    <message>
+        <source>Export refused: {n} patches were checked against survey edits that are not saved, or their survey changed since their check ({examples}). Save the survey layer's edits and re-check them first.</source>
+        <translation>拒绝导出：{n} 个图斑是对照尚未保存的调查编辑核查的，或其调查数据在核查后又被修改（{examples}）。请先保存调查图层的编辑并重新核查这些图斑。</translation>
+    </message>
+    <message>
+        <source>{n} out of date: re-check them</source>
+        <translation>{n} 个结果已过期：请重新核查</translation>
     </message>
 </context>
 <context>

@@ -234,3 +234,73 @@ def test_a_mu_field_with_the_default_unit_is_caught_before_the_run(plugin, count
     assert not seen
     row = next(r for r in table_rows(dock) if r["Patch id"] == "H2")
     assert row["Result"] == "pass", "the same figures: the overturn stands"
+
+
+# -- 7: editing is not blind -------------------------------------------------------------------------
+def flagged(dock) -> set[str]:
+    """The patches whose result column carries the warning sign (out of date), with its tooltip."""
+    proxy, column = dock.proxy, dock.model.COLUMNS.index("status")
+    out = set()
+    for r in range(proxy.rowCount()):
+        index = proxy.index(r, column)
+        if proxy.data(index, Qt.ItemDataRole.DecorationRole) is not None:
+            tip = proxy.data(index, Qt.ItemDataRole.ToolTipRole)
+            assert "Out of date" in tip or "not saved" in tip, tip
+            out.add(proxy.data(proxy.index(r, 0)))
+    return out
+
+
+def test_an_unsaved_survey_edit_then_an_export(plugin, county, tmp_path, qgis_iface):
+    from qgis.core import QgsFeature, QgsGeometry
+
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    result = dock.result_layer()
+    click_row(dock, "H3")
+    assert dock.detail._outline is not None, "the current patch is outlined"
+
+    assert survey.startEditing()
+    assert result.opacity() < 0.5, "the remnants show through the result while editing"
+    shed = QgsFeature(survey.fields())
+    shed.setGeometry(QgsGeometry.fromWkt(box(420, 20, 425, 25)))  # 25 m² in H3, not saved
+    assert survey.addFeature(shed)
+    assert flagged(dock) == {"H3"}, "out of date"
+    assert "1 out of date" in dock.counts_label.text()
+    assert "Out of date" in dock.detail.values["why"].text()
+    pdf = tmp_path / "stale.pdf"
+    assert not dock.export_maps(str(pdf)) and not pdf.exists()
+    critical = qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Critical)[-1]
+    assert "refused" in critical and "H3" in critical
+    assert dock.export_maps(str(pdf), status="fail"), "the other patches export"
+
+    # re-checked against the unsaved edit: still no export of H3 until the edit is saved
+    dock.select_fids([by_id(result, "H3")[0].id()])
+    assert dock.recheck_selected()
+    row = next(r for r in table_rows(dock) if r["Patch id"] == "H3")
+    assert row["Result"] == "fail" and flagged(dock) == {"H3"}
+    assert not dock.export_report(str(tmp_path / "unsaved.xlsx"))
+    assert survey.commitChanges()
+    assert result.opacity() == 1.0
+    assert not flagged(dock) and "out of date" not in dock.counts_label.text()
+    assert dock.export_report(str(tmp_path / "saved.xlsx"))
+
+
+def test_a_rolled_back_edit_leaves_the_saved_checks_valid(plugin, county):
+    from qgis.core import QgsFeature, QgsGeometry
+
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    assert survey.startEditing()
+    shed = QgsFeature(survey.fields())
+    shed.setGeometry(QgsGeometry.fromWkt(box(420, 20, 425, 25)))
+    assert survey.addFeature(shed)
+    building = next(f for f in survey.getFeatures() if f.geometry().boundingBox().xMinimum() > X0 + 600)
+    assert survey.deleteFeature(building.id())
+    assert flagged(dock) == {"H3", "H4"}
+    dock.select_fids([by_id(dock.result_layer(), "H4")[0].id()])
+    assert dock.recheck_selected()
+    survey.rollBack()
+    # H3 was checked on the saved survey; H4 against a deletion that is gone
+    assert flagged(dock) == {"H4"}
