@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from qgis.core import Qgis, QgsFeatureRequest, QgsProject, QgsVectorLayer
-from qgis.gui import QgsDockWidget, QgsFilterLineEdit, QgsMessageBar
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFilterLineEdit, QgsMessageBar
 from qgis.PyQt.QtCore import QItemSelectionModel, Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,8 @@ from qgis.PyQt.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +34,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.definitions import AreaUnit, Mark, ResultField, Status
 from ..core.messages import Refusal
 from ..core.parameters import Param
+from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
 from ..qgis_adapter.unit_check import check_unit
@@ -46,6 +49,7 @@ from .settings import AUDIT_LOG_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, VerifySetu
 from .staleness import SurveyWatch
 from .styles import STATUS_COLOURS
 from .task import VerifyRun
+from .townships import TOWNSHIP_COLUMNS, township_headings, township_rows, township_values
 
 CONTEXT = "VerifierDock"
 
@@ -140,6 +144,20 @@ class VerifierDock(QgsDockWidget):
         self.counts_label.setObjectName("countsLabel")
         self.counts_label.setWordWrap(True)
         layout.addWidget(self.counts_label)
+        self.township_box = QgsCollapsibleGroupBox(tr(CONTEXT, "Townships"))
+        self.township_box.setObjectName("townshipBox")
+        box_layout = QVBoxLayout(self.township_box)
+        box_layout.setContentsMargins(2, 2, 2, 2)
+        self.township_table = QTableWidget(0, len(TOWNSHIP_COLUMNS))
+        self.township_table.setObjectName("townshipTable")
+        self.township_table.setHorizontalHeaderLabels(township_headings())
+        self.township_table.verticalHeader().setVisible(False)
+        self.township_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        row_height = self.township_table.fontMetrics().height() + 6
+        self.township_table.verticalHeader().setDefaultSectionSize(row_height)
+        self.township_table.setMaximumHeight(row_height * 6 + 30)
+        box_layout.addWidget(self.township_table)
+        layout.addWidget(self.township_box)
 
         filters = QGridLayout()  # the two filters side by side, the search under them
         self.status_filter = QComboBox()
@@ -396,9 +414,25 @@ class VerifierDock(QgsDockWidget):
         )
         return True
 
+    def _update_townships(self) -> None:
+        """core.summary.township_summary over the rows' final statuses (the report's own table)."""
+        rows = township_rows(self.model.rows)
+        self.township_table.setRowCount(len(rows))
+        for r, summary in enumerate(rows):
+            values = township_values(summary)
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c > 0:
+                    item.setTextAlignment(right_aligned())
+                self.township_table.setItem(r, c, item)
+        self.township_table.resizeColumnsToContents()
+        self.township_box.setVisible(len(rows) > 1)  # a county without townships: the total alone says nothing new
+
     def _update_counts(self) -> None:
-        counts = self.model.counts()
+        township = self.township_filter.currentData()
+        counts = self.model.counts(township=township, text=self.search.text())
         total = sum(counts.values())
+        self._update_townships()
         if not total:
             self.counts_label.setText(tr(CONTEXT, "No result yet: choose the layers and press Verify."))
             return
@@ -408,6 +442,8 @@ class VerifierDock(QgsDockWidget):
         ]
         shown = self.proxy.rowCount()
         suffix = tr(CONTEXT, "{total} patches, {shown} shown").format(total=total, shown=shown)
+        if township is not None:
+            suffix = (township or tr(CONTEXT, "(no township)")) + ": " + suffix
         doubtful = len(self.watch.doubtful())
         if doubtful:
             suffix += (

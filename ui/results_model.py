@@ -203,9 +203,15 @@ class ResultsModel(QAbstractTableModel):
         i = self._by_fid.get(fid)
         return None if i is None else self.rows[i]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, township: str | None = None, text: str = "") -> dict[str, int]:
+        """Patches by final status, of one township (None: all) and ids containing `text`."""
         out = {s.value: 0 for s in Status}
+        text = (text or "").strip().lower()
         for row in self.rows:
+            if township is not None and row.township != township:
+                continue
+            if text and text not in row.patch_id.lower():
+                continue
             out[row.final] = out.get(row.final, 0) + 1
         return out
 

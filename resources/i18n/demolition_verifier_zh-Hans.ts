@@ -549,6 +549,10 @@
         <source>{n} out of date: re-check them</source>
         <translation>{n} 个结果已过期：请重新核查</translation>
     </message>
+    <message>
+        <source>Townships</source>
+        <translation>乡镇汇总</translation>
+    </message>
 </context>
 <context>
     <name>Exports</name>
@@ -623,6 +627,49 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>Townships</name>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Patches</source>
+        <translation>图斑数</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不通过</translation>
+    </message>
+    <message>
+        <source>Unsurveyed</source>
+        <translation>未核查</translation>
+    </message>
+    <message>
+        <source>Monitored (mu)</source>
+        <translation>监测面积(亩)</translation>
+    </message>
+    <message>
+        <source>Passed (mu)</source>
+        <translation>通过面积(亩)</translation>
+    </message>
+    <message>
+        <source>Done by area</source>
+        <translation>面积完成率</translation>
+    </message>
+    <message>
+        <source>Done by count</source>
+        <translation>数量完成率</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
     </message>
 </context>
 </TS>

@@ -304,3 +304,32 @@ def test_a_rolled_back_edit_leaves_the_saved_checks_valid(plugin, county):
     survey.rollBack()
     # H3 was checked on the saved survey; H4 against a deletion that is gone
     assert flagged(dock) == {"H4"}
+
+
+# -- 4: township figures in the panel ----------------------------------------------------------------
+def test_the_township_table_and_counts_that_follow_the_filter(plugin, county):
+    from demolition_verifier.ui.townships import TOWNSHIP_HEADINGS
+
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    table = dock.township_table
+    assert not dock.township_box.isHidden()
+    rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
+    by_name = {r[0]: dict(zip(TOWNSHIP_HEADINGS, r)) for r in rows}
+    # 城关镇: H1 pass, H2 fail, H3 pass (2 of 3 by count and area); 柳林镇: H4 fail, H1 pass
+    assert by_name[ZH_TOWN]["Patches"] == "3" and by_name[ZH_TOWN]["Pass"] == "2"
+    assert by_name[ZH_TOWN]["Monitored (mu)"] == "45.00" and by_name[ZH_TOWN]["Passed (mu)"] == "30.00"
+    assert by_name[ZH_TOWN]["Done by area"] == "66.7%" and by_name[ZH_TOWN]["Rank"] == "1"
+    assert by_name[LIU_TOWN]["Done by count"] == "50.0%" and by_name[LIU_TOWN]["Rank"] == "2"
+    assert rows[-1][0] == "合计" and rows[-1][1] == "5"
+
+    dock.township_filter.setCurrentIndex(dock.township_filter.findData(LIU_TOWN))
+    label = dock.counts_label.text()
+    assert LIU_TOWN in label and "<b>1</b>" in label and "2 patches, 2 shown" in label
+
+    # an overturn moves the table (final statuses, as the report counts them)
+    dock.township_filter.setCurrentIndex(0)
+    mark(dock, "H4", "overturned", "已拆除，调查未更新", "pass")
+    rows = {table.item(r, 0).text(): table.item(r, 7).text() for r in range(table.rowCount())}
+    assert rows[LIU_TOWN] == "100.0%"
