@@ -333,3 +333,32 @@ def test_the_township_table_and_counts_that_follow_the_filter(plugin, county):
     mark(dock, "H4", "overturned", "已拆除，调查未更新", "pass")
     rows = {table.item(r, 0).text(): table.item(r, 7).text() for r in range(table.rowCount())}
     assert rows[LIU_TOWN] == "100.0%"
+
+
+# -- 9: text a person can find -----------------------------------------------------------------------
+def test_the_map_pdf_is_searchable_without_normalising(plugin, county, tmp_path):
+    _project, patches, survey = county
+    dock = open_dock(plugin, patches, survey)
+    verify(dock)
+    pdf = tmp_path / "maps.pdf"
+    assert dock.export_maps(str(pdf))
+    text = raw_pdf_text(pdf)
+    for words in (ZH_TOWN, LIU_TOWN, "监测面积", "核查人", "日期", "土地例行督察整改验收图", "H2"):
+        assert words in text, words
+    assert not re.search(r"[\u2e80-\u2fdf]", text), "no look-alike radicals"
+
+
+def test_the_tounicode_fix_keeps_the_file_intact(tmp_path):
+    from demolition_verifier.formats.pdf_text import fix_cjk_text
+
+    cmap = b"2 beginbfchar\n<0001> <2F1F>\n<2F00> <0041>\nendbfchar\n2 beginbfrange\n<0002> <0003> [<2F00> <2FA8>]\n<0004> <0006> <2F08>\nendbfrange\n"
+    pdf = b"%PDF-1.4\n5 0 obj\n<< /ToUnicode 7 0 R >>\nendobj\n7 0 obj\n<< /Length " + str(len(cmap)).encode()
+    pdf += b" >>\nstream\n"
+    pdf += cmap + b"endstream\nendobj\n"
+    path = tmp_path / "t.pdf"
+    path.write_bytes(pdf)
+    assert fix_cjk_text(path) == 3
+    fixed = path.read_bytes()
+    assert len(fixed) == len(pdf)
+    assert b"<0001> <571F>" in fixed and b"<2F00> <0041>" in fixed, "the glyph code is not a character"
+    assert b"[<4E00> <9580>]" in fixed and b"<0004> <0006> <2F08>" in fixed, "a run is left as it is"
