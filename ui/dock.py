@@ -157,6 +157,7 @@ class VerifierDock(QgsDockWidget):
         self.township_table.verticalHeader().setDefaultSectionSize(row_height)
         self.township_table.setMaximumHeight(row_height * 6 + 30)
         box_layout.addWidget(self.township_table)
+        self.township_box.setCollapsed(True)  # one click away: the table of patches keeps the room
         layout.addWidget(self.township_box)
 
         filters = QGridLayout()  # the two filters side by side, the search under them
