@@ -100,6 +100,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "调查图层为空：所有已核查图斑均无残留。",
         "The survey layer is empty: every surveyed patch has no remnant.",
     ),
+    # -- a patch's verdict explained, for a township head (core/explain.py) -------------------------
+    "why_main_retained": (
+        "最大残留 {largest} 平方米 ≥ 主体建筑认定面积 {limit} 平方米：主体建筑未拆（拆次留主），不论比例一律不通过",
+        "largest remnant {largest} m² ≥ main structure area {limit} m²: the main building was kept, "
+        "a fail whatever the ratio",
+    ),
+    "why_over_tolerance": (
+        "剩余 {remain} 平方米，占监测面积 {ratio}，超过允许比例 {max_ratio}（测量误差只扣除 {tolerance} 平方米）",
+        "{remain} m² remain, {ratio} of the monitored area, above the tolerated {max_ratio} "
+        "(survey noise of {tolerance} m² is ignored)",
+    ),
+    "why_not_surveyed": (
+        "调查范围覆盖本图斑不足 99%：未核查，不计入完成",
+        "the surveyed extent covers less than 99 % of the patch: unsurveyed, not counted as done",
+    ),
+    "why_no_geometry": ("图斑没有几何图形：无法核查", "the patch has no geometry: it cannot be verified"),
+    "why_pass": (
+        "剩余 {remain} 平方米，未超过测量误差 {tolerance} 平方米或允许比例 {max_ratio}：通过",
+        "{remain} m² remain, within survey noise of {tolerance} m² or the tolerated {max_ratio}: a pass",
+    ),
+    "why_other": ("{reason}", "{reason}"),
+    "why_overturned": (
+        "审核改判为“{final}”（原计算：{computed}）：{note}",
+        "overturned to “{final}” by the auditors (computed: {computed}): {note}",
+    ),
 }
 
 

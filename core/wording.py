@@ -109,4 +109,15 @@ def patch_figures(record: PatchRecord, reasons_width: int = 14) -> list[tuple[st
         (z["remnants"], record.measured(remnants) or NO_VALUE),
         (z["status"], result_words(record)),
         (z["reasons"], wrap_words(words, reasons_width) or NO_VALUE),
+        *review_note_rows(record, reasons_width),
     ]
+
+
+def review_note_rows(record: PatchRecord, width: int = 14) -> list[tuple[str, str]]:
+    """复核说明 on the map page: the auditor's note where a mark stands (the page says why a patch
+    reads as it does)."""
+    note = record.review.note if record.review is not None else None
+    if not note:
+        return []
+    lines = [note[i : i + width] for i in range(0, len(note), width)]  # CJK text breaks anywhere
+    return [(REPORT_ZH["review_note"], "\n".join(lines))]

@@ -38,6 +38,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..core.definitions import MAP_TEMPLATE, MAP_TEMPLATE_FONT
 from ..core.messages import Cancelled, Notice, Refusal
 from ..formats.atomic import atomic_write
+from ..formats.pdf_text import fix_cjk_text
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_TEMPLATE = os.path.join(HERE, *MAP_TEMPLATE)
@@ -253,3 +254,4 @@ def export_pdf(layout: QgsPrintLayout, path: str, feedback) -> None:
             raise Cancelled()
         if result != QgsLayoutExporter.Success:
             raise Refusal("export_failed", path=path, detail=error or str(result))
+        fix_cjk_text(temp)  # Chinese searchable as printed, not as look-alike radicals

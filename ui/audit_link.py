@@ -4,9 +4,12 @@ audit log, and ui/disputes.py shows and marks a patch."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
 
-from qgis.core import QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import QgsApplication, QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
 
 from ..core.definitions import ResultField
 from ..core.parameters import Param
@@ -15,6 +18,10 @@ from ..qgis_adapter.layers import plain_value
 from .logger import get_logger
 
 USER_NAME_KEY = "demolition_verifier/user_name"  # the verifier's name, per user (QgsSettings)
+SCOPE = "demolition_verifier"  # QgsProject entry scope (as ui/settings.py)
+PIN_KEY = "audit/log"  # the project's own audit log, written into the project once used
+# An unsaved project's log, one per session (a shared file would mix projects when carried over).
+_session: dict[int, str] = {}
 
 
 def _disputes():
@@ -38,9 +45,115 @@ def set_user_name(name: str) -> None:
 
 
 def log_path(project: QgsProject) -> str:
-    """The project's audit log (beside the project file, else in the profile folder); '' without issue 5."""
+    """The project's audit log: the one it was pinned to when first used (so saving the project, or
+    saving it as another name, never starts a second trail), else beside the project file, else an
+    unsaved session's own file in the profile folder; '' without issue 5."""
     module = _disputes()
-    return module.project_log_path(project) if module is not None else ""
+    if module is None:
+        return ""
+    pinned = pinned_log(project)
+    if pinned:
+        if os.path.isfile(pinned) or not project.fileName():
+            return pinned
+        moved = os.path.join(project.homePath(), os.path.basename(pinned))  # the folder was moved
+        return moved if os.path.isfile(moved) else pinned
+    if project.fileName():
+        return module.project_log_path(project)
+    key = id(project)
+    if key not in _session:
+        folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "demolition_verifier", "unsaved")
+        _session[key] = os.path.join(folder, time.strftime("audit_%Y%m%d_%H%M%S") + f"_{os.getpid()}.gpkg")
+    return _session[key]
+
+
+def pinned_log(project: QgsProject) -> str:
+    return str(project.readEntry(SCOPE, PIN_KEY, "")[0] or "")
+
+
+def pin(project: QgsProject, path: str) -> bool:
+    """The project keeps this log from now on (the entry is saved with the project); an unsaved
+    project's session log is not pinned (it is carried over when the project is saved). True when
+    the entry changed."""
+    if not path or not project.fileName() or is_session_log(path) or pinned_log(project) == path:
+        return False
+    project.writeEntry(SCOPE, PIN_KEY, path)
+    return True
+
+
+def pin_in_document(document, path: str) -> None:
+    """The pin, into a project document whose properties were written before it was made."""
+    root = document.documentElement()
+    properties = root.firstChildElement("properties")
+    if properties.isNull():
+        properties = root.appendChild(document.createElement("properties")).toElement()
+    node = properties
+    *scopes, key = [SCOPE, *PIN_KEY.split("/")]
+    for name in scopes:
+        child = node.firstChildElement(name)
+        node = child if not child.isNull() else node.appendChild(document.createElement(name)).toElement()
+    old = node.firstChildElement(key)
+    if not old.isNull():
+        node.removeChild(old)
+    value = document.createElement(key)
+    value.setAttribute("type", "QString")
+    value.appendChild(document.createTextNode(path))
+    node.appendChild(value)
+
+
+def forget_session(project: QgsProject) -> None:
+    """The project was closed: the next unsaved project gets its own log."""
+    _session.pop(id(project), None)
+
+
+def is_session_log(path: str) -> bool:
+    folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "demolition_verifier")
+    return bool(path) and os.path.abspath(path).startswith(os.path.abspath(folder) + os.sep)
+
+
+@dataclass
+class Carried:
+    """What happened to the log when the project got a file name."""
+
+    path: str  # the log the project uses now
+    copied_from: str = ""  # the session log carried over beside the project
+    kept_apart: str = ""  # a log of that name already beside the project, not used (never merged)
+    pinned: bool = False  # the project's entry changed: a project file written before lacks it
+
+
+def follow_file_name(project: QgsProject) -> Carried | None:
+    """The project was saved under a (new) name: a log used while it was unsaved is carried over
+    beside the project file (copied whole, so its hash chain stays intact) and pinned; a log already
+    pinned stays the project's log. None when there is nothing to carry."""
+    module = _disputes()
+    if module is None or not project.fileName():
+        return None
+    used = pinned_log(project) or _session.get(id(project), "")
+    if not used or not os.path.isfile(used):
+        return None
+    if not is_session_log(used):
+        return Carried(used, pinned=True) if pin(project, used) else None  # saved as: the same log
+    target = module.project_log_path(project)
+    if os.path.exists(target):
+        # one trail: the session's goes beside the project under a name of its own, never merged
+        # into a log it does not belong to
+        other, target = target, _free_name(target)
+    else:
+        other = ""
+    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
+    temporary = target + ".part"
+    shutil.copyfile(used, temporary)
+    os.replace(temporary, target)
+    _session.pop(id(project), None)
+    pinned = pin(project, target) if other else False  # the default name needs no entry
+    return Carried(target, copied_from=used, kept_apart=other, pinned=pinned)
+
+
+def _free_name(path: str) -> str:
+    stem, ext = os.path.splitext(path)
+    n = 2
+    while os.path.exists(f"{stem}_{n}{ext}"):
+        n += 1
+    return f"{stem}_{n}{ext}"
 
 
 def dispute_states(path: str) -> dict:

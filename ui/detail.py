@@ -20,14 +20,15 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.definitions import SQUARE_METRES_PER_MU, ResultField
-from ..core.words import reasons_in_words
+from ..core.engine import Rules
 from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr
-from .results_model import status_word
+from .results_model import Row, dispute_text, explain_row, reasons_text, row_of, status_word
 from .styles import status_colour
 
 CONTEXT = "PatchDetail"
+OUTLINE = QColor(255, 0, 255)  # magenta: the current patch, apart from the status fills and the pieces' cyan
 HIGHLIGHT = QColor(0, 229, 255)  # cyan: apart from the status colours, QGIS's yellow selection and imagery
 
 
@@ -59,6 +60,7 @@ class PatchDetail(QWidget):
         super().__init__(parent)
         self.canvas = canvas
         self._highlights: list[QgsHighlight] = []
+        self._outline: QgsHighlight | None = None
         self._layer: QgsVectorLayer | None = None
         self.pieces: list[tuple[int, float, QgsGeometry]] = []
         layout = QVBoxLayout(self)
@@ -70,6 +72,8 @@ class PatchDetail(QWidget):
             ("patch", tr(CONTEXT, "Patch")),
             ("status", tr(CONTEXT, "Result")),
             ("reasons", tr(CONTEXT, "Reasons")),
+            ("why", tr(CONTEXT, "Why")),
+            ("note", tr(CONTEXT, "Review note")),
             ("monitor", tr(CONTEXT, "Monitored area")),
             ("geom", tr(CONTEXT, "Patch area")),
             ("remain", tr(CONTEXT, "Remaining")),
@@ -107,22 +111,35 @@ class PatchDetail(QWidget):
         self.clear_highlights()
 
     def show_patch(
-        self, feature: QgsFeature, layer: QgsVectorLayer, pieces: list[tuple[int, float, QgsGeometry]], remnants_layer
+        self,
+        feature: QgsFeature,
+        layer: QgsVectorLayer,
+        pieces: list[tuple[int, float, QgsGeometry]],
+        remnants_layer,
+        row: Row | None = None,
+        rules: Rules | None = None,
+        outline: QgsGeometry | None = None,
     ) -> None:
+        """The patch as the table shows it (`row`: its final status, dispute and note from the audit
+        log), and why, with the run's `rules` beside the figures."""
         chinese = is_chinese()
-        status = str(plain_value(feature[ResultField.STATUS]) or "")
+        computed = str(plain_value(feature[ResultField.STATUS]) or "")
+        row = row if row is not None else row_of(feature)
+        status = row.final or computed
         monitor = _num(feature, ResultField.MONITOR_M2)
         township = plain_value(feature[ResultField.TOWNSHIP]) or ""
         self.values["patch"].setText(
             f"<b>{escape(str(plain_value(feature[ResultField.PATCH_ID]) or ''))}</b>  {escape(str(township))}"
         )
         colour = status_colour(status).name()
+        review = dispute_text(row, chinese)
         self.values["status"].setText(
             f"<span style='color:{colour}; font-weight:bold'>■ {status_word(status, chinese)}</span>"
+            + (f"  （{escape(review)}）" if review else "")
         )
-        self.values["reasons"].setText(
-            reasons_in_words(str(plain_value(feature[ResultField.REASONS]) or ""), chinese) or "—"
-        )
+        self.values["reasons"].setText(escape(reasons_text(row, chinese)) or "—")
+        self.values["why"].setText("<br>".join(escape(line) for line in explain_row(row, rules, chinese)) or "—")
+        self.values["note"].setText(escape(row.note) or "—")
         self.values["monitor"].setText(
             tr(CONTEXT, "{mu} mu ({m2} m²)").format(mu=f"{monitor / SQUARE_METRES_PER_MU:,.2f}", m2=f"{monitor:,.1f}")
         )
@@ -150,10 +167,25 @@ class PatchDetail(QWidget):
                     item.setTextAlignment(right_aligned())
                 self.table.setItem(i, column, item)
         self.highlight([g for _p, _a, g in pieces], remnants_layer)
+        self.outline(outline, layer)
+
+    def outline(self, geometry: QgsGeometry | None, layer: QgsVectorLayer) -> None:
+        """The current patch outlined (not filled): its status colour stays visible under QGIS's selection."""
+        if self._outline is not None and self.canvas is not None:
+            self.canvas.scene().removeItem(self._outline)
+        self._outline = None
+        if self.canvas is None or geometry is None or geometry.isEmpty():
+            return
+        item = QgsHighlight(self.canvas, geometry, layer)
+        item.setColor(OUTLINE)
+        item.setFillColor(QColor(0, 0, 0, 0))
+        item.setWidth(4)
+        item.show()
+        self._outline = item
 
     # -- map --------------------------------------------------------------------------------------
     def highlight(self, geometries: list[QgsGeometry], layer: QgsVectorLayer | None, strong: bool = False) -> None:
-        self.clear_highlights()
+        self._clear_pieces()
         if self.canvas is None or layer is None:
             return
         for geometry in geometries:
@@ -168,6 +200,12 @@ class PatchDetail(QWidget):
         self._layer = layer
 
     def clear_highlights(self) -> None:
+        self._clear_pieces()
+        if self._outline is not None and self.canvas is not None:
+            self.canvas.scene().removeItem(self._outline)
+        self._outline = None
+
+    def _clear_pieces(self) -> None:
         for item in self._highlights:
             if self.canvas is not None:
                 self.canvas.scene().removeItem(item)

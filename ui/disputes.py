@@ -169,6 +169,8 @@ class DisputeDialog(QDialog):
         form.addRow(_t("改判为", "New status"), self.status_box)
         form.addRow(_t("说明", "Note"), self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        # Qt's own word stays English when QGIS loads no Qt translation for the locale
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_t("关闭", "Close"))
         buttons.rejected.connect(self.reject)
         buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.ActionRole)
 

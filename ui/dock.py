@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from qgis.core import Qgis, QgsFeatureRequest, QgsProject, QgsVectorLayer
-from qgis.gui import QgsDockWidget, QgsFilterLineEdit, QgsMessageBar
+from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFilterLineEdit, QgsMessageBar
 from qgis.PyQt.QtCore import QItemSelectionModel, Qt
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -19,20 +19,25 @@ from qgis.PyQt.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ..core.definitions import ResultField, Status
+from ..core.definitions import AreaUnit, Mark, ResultField, Status
 from ..core.messages import Refusal
 from ..core.parameters import Param
+from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
+from ..qgis_adapter.unit_check import check_unit
 from . import audit_link, exports
 from .detail import PatchDetail
 from .i18n import is_chinese, tr
@@ -40,9 +45,11 @@ from .inputs import InputsPanel
 from .logger import get_logger
 from .result_layers import current, place_results, remnant_pieces, write_review
 from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
-from .settings import ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
+from .settings import AUDIT_LOG_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
+from .staleness import SurveyWatch
 from .styles import STATUS_COLOURS
 from .task import VerifyRun
+from .townships import TOWNSHIP_COLUMNS, township_headings, township_rows, township_values
 
 CONTEXT = "VerifierDock"
 
@@ -61,6 +68,8 @@ class VerifierDock(QgsDockWidget):
         self._export: exports.ExportFeedback | None = None  # the export running on the main thread
         # The township the user filters by (None: all); kept while a re-run replaces the rows.
         self._township: str | None = None
+        self.watch = SurveyWatch(self)  # the survey's edits since each patch's check
+        self.watch.changed.connect(self._staleness_changed)
         self.setObjectName("DemolitionVerifierDock")
         self.setWindowTitle(tr(CONTEXT, "Demolition verification"))
 
@@ -86,6 +95,12 @@ class VerifierDock(QgsDockWidget):
         run_row.addWidget(self.cancel_button)
         run_row.addWidget(self.progress, 1)
         layout.addLayout(run_row)
+        # Where the audit trail is: one log per project, shown so that nobody has to guess.
+        self.log_label = QLabel()
+        self.log_label.setObjectName("auditLogLabel")
+        self.log_label.setWordWrap(True)
+        self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.log_label)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._results_widget())
@@ -113,6 +128,8 @@ class VerifierDock(QgsDockWidget):
             (self.project.cleared, self._project_cleared),
             (self.project.layersWillBeRemoved, self._layers_removed),
             (self.project.layersAdded, self._layers_added),
+            (self.project.fileNameChanged, self._file_name_changed),  # Save As names the file first
+            (self.project.writeProject, self._project_writing),  # QgsProject.write(path) names no file first
         )
         for signal, slot in self._project_slots:
             signal.connect(slot)
@@ -127,6 +144,21 @@ class VerifierDock(QgsDockWidget):
         self.counts_label.setObjectName("countsLabel")
         self.counts_label.setWordWrap(True)
         layout.addWidget(self.counts_label)
+        self.township_box = QgsCollapsibleGroupBox(tr(CONTEXT, "Townships"))
+        self.township_box.setObjectName("townshipBox")
+        box_layout = QVBoxLayout(self.township_box)
+        box_layout.setContentsMargins(2, 2, 2, 2)
+        self.township_table = QTableWidget(0, len(TOWNSHIP_COLUMNS))
+        self.township_table.setObjectName("townshipTable")
+        self.township_table.setHorizontalHeaderLabels(township_headings())
+        self.township_table.verticalHeader().setVisible(False)
+        self.township_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        row_height = self.township_table.fontMetrics().height() + 6
+        self.township_table.verticalHeader().setDefaultSectionSize(row_height)
+        self.township_table.setMaximumHeight(row_height * 6 + 30)
+        box_layout.addWidget(self.township_table)
+        self.township_box.setCollapsed(True)  # one click away: the table of patches keeps the room
+        layout.addWidget(self.township_box)
 
         filters = QGridLayout()  # the two filters side by side, the search under them
         self.status_filter = QComboBox()
@@ -218,19 +250,73 @@ class VerifierDock(QgsDockWidget):
         else:
             self.inputs.set_setup(setup, self.project)
         self.load_results()
+        self._show_log()
 
     def _project_cleared(self) -> None:
+        audit_link.forget_session(self.project)
         self._township = None
         self.inputs.forget()
         self.detail.clear()
         self.model.set_rows([])
         self._refresh_after_rows()
+        self._show_log()
+
+    def _project_writing(self, document) -> None:
+        """The project is being written (its properties are already in the document)."""
+        carried = self._file_name_changed()
+        if carried is not None and carried.pinned:
+            audit_link.pin_in_document(document, carried.path)
+
+    def _file_name_changed(self, *_args):
+        """Saved (as): the audit trail follows the project, it is never split."""
+        try:
+            carried = audit_link.follow_file_name(self.project)
+        except OSError as error:
+            self._message(
+                tr(CONTEXT, "The audit log could not be carried beside the project: {error}").format(error=error),
+                Qgis.MessageLevel.Critical,
+            )
+            carried = None
+        if carried is not None and carried.copied_from and not carried.kept_apart:
+            self._message(
+                tr(CONTEXT, "The audit log now lies beside the project: {path} (all entries carried over).").format(
+                    path=carried.path
+                ),
+                Qgis.MessageLevel.Info,
+            )
+        elif carried is not None and carried.kept_apart:
+            self._message(
+                tr(
+                    CONTEXT,
+                    "A different audit log already lies at {other}; this project's entries were carried "
+                    "to {path} instead, which it keeps as its log.",
+                ).format(other=carried.kept_apart, path=carried.path),
+                Qgis.MessageLevel.Warning,
+            )
+        self._show_log()
+        return carried
+
+    def _show_log(self) -> None:
+        path = audit_link.log_path(self.project)
+        self.log_label.setVisible(bool(path))
+        if not path:
+            return
+        exists = os.path.isfile(path)
+        shown = path.replace(os.sep, os.sep + "\u200b")  # a long path wraps at its separators
+        text = (
+            tr(CONTEXT, "Audit log: {path}") if exists else tr(CONTEXT, "Audit log (created by the first run): {path}")
+        )
+        self.log_label.setText(text.format(path=shown))
+        self.log_label.setToolTip(path)
 
     def _layers_added(self, _layers) -> None:
         self.inputs.layers_added(self.project)
 
     def _layers_removed(self, layer_ids) -> None:
         result = self.result_layer()
+        survey = self.watch.survey
+        if (result is not None and result.id() in layer_ids) or (survey is not None and survey.id() in layer_ids):
+            self.watch.stop()
         if result is not None and result.id() in layer_ids:
             self.detail.clear()
             self.model.set_rows([])
@@ -258,6 +344,7 @@ class VerifierDock(QgsDockWidget):
         self._dialogs = []
         self.detail.clear_highlights()
         self._watch_map_selection(None)
+        self.watch.stop()
 
     # -- layers -----------------------------------------------------------------------------------
     def result_layer(self) -> QgsVectorLayer | None:
@@ -270,6 +357,10 @@ class VerifierDock(QgsDockWidget):
         layer = self.result_layer()
         self._watch_map_selection(layer)
         self.model.set_rows(rows_from_layer(layer) if layer is not None else [])
+        setup = setup_of(layer)
+        self.model.rules = setup.rules() if setup is not None else None
+        self.watch.watch(self.project.mapLayer(setup.survey) if setup is not None else None, layer)
+        self.model.set_doubtful(set(), set())
         self._apply_disputes()
         self.detail.clear()
         self._refresh_after_rows()
@@ -293,9 +384,56 @@ class VerifierDock(QgsDockWidget):
         self._update_counts()
         self._update_buttons()
 
+    def _staleness_changed(self) -> None:
+        self.model.set_doubtful(self.watch.stale, self.watch.unsaved)
+        self._update_counts()
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.show_patch(int(self.proxy.data(current, FID_ROLE)), zoom=False)
+
+    def _doubtful_in(self, status: str = "", township: str | None = None) -> list[str]:
+        """Ids of the patches an export would print whose result does not hold for the saved survey."""
+        doubtful = self.watch.doubtful()
+        return [
+            row.patch_id
+            for row in self.model.rows
+            if row.fid in doubtful
+            and (not status or row.final == status)
+            and (township is None or row.township == township)
+        ]
+
+    def _refuse_doubtful(self, ids: list[str]) -> bool:
+        if not ids:
+            return False
+        self._message(
+            tr(
+                CONTEXT,
+                "Export refused: {n} patches were checked against survey edits that are not saved, or their "
+                "survey changed since their check ({examples}). Save the survey layer's edits and re-check them first.",
+            ).format(n=len(ids), examples="、".join(ids[:5])),
+            Qgis.MessageLevel.Critical,
+        )
+        return True
+
+    def _update_townships(self) -> None:
+        """core.summary.township_summary over the rows' final statuses (the report's own table)."""
+        rows = township_rows(self.model.rows)
+        self.township_table.setRowCount(len(rows))
+        for r, summary in enumerate(rows):
+            values = township_values(summary)
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c > 0:
+                    item.setTextAlignment(right_aligned())
+                self.township_table.setItem(r, c, item)
+        self.township_table.resizeColumnsToContents()
+        self.township_box.setVisible(len(rows) > 1)  # a county without townships: the total alone says nothing new
+
     def _update_counts(self) -> None:
-        counts = self.model.counts()
+        township = self.township_filter.currentData()
+        counts = self.model.counts(township=township, text=self.search.text())
         total = sum(counts.values())
+        self._update_townships()
         if not total:
             self.counts_label.setText(tr(CONTEXT, "No result yet: choose the layers and press Verify."))
             return
@@ -305,6 +443,15 @@ class VerifierDock(QgsDockWidget):
         ]
         shown = self.proxy.rowCount()
         suffix = tr(CONTEXT, "{total} patches, {shown} shown").format(total=total, shown=shown)
+        if township is not None:
+            suffix = (township or tr(CONTEXT, "(no township)")) + ": " + suffix
+        doubtful = len(self.watch.doubtful())
+        if doubtful:
+            suffix += (
+                " &nbsp;· <span style='color:#c62828'>⚠&nbsp;"
+                + tr(CONTEXT, "{n} out of date: re-check them").format(n=doubtful)
+                + "</span>"
+            )
         # A break may fall between two counts (a narrow dock wraps the line), never inside one.
         self.counts_label.setText(" &nbsp;".join(parts) + f" &nbsp;· {suffix}")
 
@@ -341,11 +488,15 @@ class VerifierDock(QgsDockWidget):
         if problem:
             self._message(problem, Qgis.MessageLevel.Warning)
             return False
+        setup = self._unit_checked(setup)
+        if setup is None:
+            return False
         setup.save(self.project)
         self._run_setup = setup
         parameters = setup.parameters()
         self._log = audit_link.log_path(self.project)
-        if self._log:  # issue 5: every run from the dock goes into the project's audit log
+        if self._log:  # every run from the dock goes into the project's audit log
+            audit_link.pin(self.project, self._log)
             parameters[Param.AUDIT_LOG] = self._log
             if audit_link.user_name():
                 parameters[Param.AUDIT_USER] = audit_link.user_name()
@@ -362,6 +513,67 @@ class VerifierDock(QgsDockWidget):
             return False
         self._update_buttons()
         return True
+
+    def _unit_checked(self, setup: VerifySetup) -> VerifySetup | None:
+        """The monitored-area unit checked before the run (the test verify makes afterwards): a unit
+        most patches do not fit is put to the user, with the decided disputes such a run would
+        re-open. None: the user cancelled."""
+        layer = self.project.mapLayer(setup.patches)
+        fit = check_unit(layer, setup.area_field, setup.area_unit, setup.area_method)
+        if fit is None or fit.given_fits:
+            return setup
+        decided = [
+            patch_id
+            for patch_id, state in audit_link.standing_states(
+                audit_link.log_path(self.project), self.result_layer()
+            ).items()
+            if state.dispute in (Mark.OVERTURNED.value, Mark.UPHELD.value)
+        ]
+        answer = self.ask_unit(fit, setup.area_field, sorted(decided))
+        if answer == "best":
+            self.inputs.area_unit.setCurrentIndex(self.inputs.area_unit.findData(int(fit.best)))
+            return self.inputs.setup()
+        return setup if answer == "keep" else None
+
+    def ask_unit(self, fit, field: str, decided: list[str]) -> str:
+        """'best' (run in the unit that fits), 'keep' (the chosen one, re-opening `decided`) or ''."""
+        words = {int(AreaUnit.SQUARE_METRE): tr(CONTEXT, "m²"), int(AreaUnit.MU): tr(CONTEXT, "mu"),
+                 int(AreaUnit.HECTARE): tr(CONTEXT, "ha")}  # fmt: skip
+        given, best = words[int(fit.given)], words[int(fit.best)]
+        text = tr(
+            CONTEXT,
+            "The monitored areas in “{field}” do not look like {given}: of {checked} patches, {fits_best} "
+            "agree with their own area in {best}, {fits_given} in {given}.",
+        ).format(
+            field=field,
+            given=given,
+            best=best,
+            checked=fit.checked,
+            fits_best=fit.fits[fit.best],
+            fits_given=fit.fits[fit.given],
+        )
+        if decided:
+            text += "\n\n" + tr(
+                CONTEXT,
+                "A run in {given} changes every figure and re-opens {n} decided disputes ({examples}).",
+            ).format(given=given, n=len(decided), examples="、".join(decided[:5]))
+        box = QMessageBox(QMessageBox.Icon.Warning, tr(CONTEXT, "Monitored area unit"), text, parent=self)
+        box.setObjectName("unitQuestion")
+        use = box.addButton(tr(CONTEXT, "Verify in {unit}").format(unit=best), QMessageBox.ButtonRole.AcceptRole)
+        use.setObjectName("useFittingUnit")
+        keep_text = (
+            tr(CONTEXT, "Keep {unit} and re-open them").format(unit=given)
+            if decided
+            else tr(CONTEXT, "Keep {unit}").format(unit=given)
+        )
+        keep = box.addButton(keep_text, QMessageBox.ButtonRole.DestructiveRole)
+        keep.setObjectName("keepUnit")
+        cancel = box.addButton(tr(CONTEXT, "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName("cancelUnit")
+        box.setDefaultButton(use)
+        box.exec()
+        clicked = box.clickedButton()
+        return "best" if clicked is use else "keep" if clicked is keep else ""
 
     def cancel_run(self) -> None:
         if self._export is not None:
@@ -394,6 +606,9 @@ class VerifierDock(QgsDockWidget):
             self._update_buttons()
             return
         place_results(self.project, result, remnants, self._run_setup)
+        if self._log and run.results.get(Param.AUDIT_HEAD):
+            result.setCustomProperty(AUDIT_LOG_PROPERTY, self._log)  # its rows are in that log
+        self._show_log()
         ensure_spatial_index(self.project.mapLayer(self._run_setup.survey))
         self.load_results()
         self.inputs.data_box.setCollapsed(True)  # room for the table; the choices stay one click away
@@ -478,11 +693,20 @@ class VerifierDock(QgsDockWidget):
         geometry = feature.geometry() if feature.hasGeometry() else None
         patch_id = str(plain_value(feature[ResultField.PATCH_ID]) or "")
         remnants = self.remnants_layer()
-        self.detail.show_patch(feature, layer, remnant_pieces(remnants, patch_id, geometry), remnants)
+        setup = setup_of(layer)
+        self.detail.show_patch(
+            feature,
+            layer,
+            remnant_pieces(remnants, patch_id, geometry),
+            remnants,
+            row=self.model.row_by_fid(fid),
+            rules=setup.rules() if setup is not None else None,
+            outline=geometry,
+        )
         canvas = self.iface.mapCanvas() if self.iface is not None else None
         if zoom and canvas is not None and geometry is not None and not geometry.isEmpty():
             extent = canvas.mapSettings().layerExtentToOutputExtent(layer, geometry.boundingBox())
-            extent.scale(1.8)
+            extent.scale(2.5)  # the neighbours in view: a patch is judged with its surroundings
             canvas.setExtent(extent)
             canvas.refresh()
             canvas.flashFeatureIds(layer, [fid])
@@ -552,8 +776,10 @@ class VerifierDock(QgsDockWidget):
             )
             head = ""
         if head:
+            audit_link.pin(self.project, log)
             text += " " + tr(CONTEXT, "Audit log: {path} (head {head}).").format(path=log, head=head[:16])
         self._apply_disputes()  # changed figures re-open a settled dispute; an unlogged re-check has no mark
+        self.watch.rechecked(outcome.values)
         self._update_counts()
         current = self.table.currentIndex()
         if current.isValid():
@@ -588,8 +814,13 @@ class VerifierDock(QgsDockWidget):
             self._dialogs = [d for d in self._dialogs if d.isVisible()] + [dialog]
 
     def _marked(self, *_args) -> None:
+        audit_link.pin(self.project, audit_link.log_path(self.project))
+        self._show_log()
         self._apply_disputes()
         self._update_counts()
+        current = self.table.currentIndex()
+        if current.isValid():  # the detail reads as the table now does
+            self.show_patch(int(self.proxy.data(current, FID_ROLE)), zoom=False)
 
     def _apply_disputes(self) -> None:
         """Where the audit log's marks stand for the result layer's rows (core.audit.standing_states,
@@ -639,7 +870,7 @@ class VerifierDock(QgsDockWidget):
         result (as the table shows it) is that status; `township` None for every township, else
         only that one's ('' those without). True when the PDF was written."""
         layer = self.result_layer()
-        if layer is None or not path:
+        if layer is None or not path or self._refuse_doubtful(self._doubtful_in(status, township)):
             return False
         parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".pdf")}
         remnants = self.remnants_layer()
@@ -664,7 +895,7 @@ class VerifierDock(QgsDockWidget):
         """demolitionverifier:export_report over the dock's result and the project's audit log.
         True when the workbook was written."""
         layer = self.result_layer()
-        if layer is None or not path:
+        if layer is None or not path or self._refuse_doubtful(self._doubtful_in()):
             return False
         parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".xlsx")}
         outcome = self._export_run(exports.REPORT_ALGORITHM, parameters)
@@ -683,8 +914,22 @@ class VerifierDock(QgsDockWidget):
         if self._export is not None or (self.run is not None and not self.run.finished):
             return exports.ExportOutcome(False)
         log = audit_link.log_path(self.project)
+        recorded = self._recorded_log()
         if log and os.path.isfile(log):  # the head hash and the auditors' marks are printed
             parameters[Param.AUDIT_LOG] = log
+        elif recorded:
+            # the result was recorded in a log that is gone: an export would silently lose the marks
+            # and the head hash
+            self._message(
+                tr(
+                    CONTEXT,
+                    "Export refused: this result was recorded in the audit log {path}, which cannot be found. "
+                    "Without it the marks and the head hash would be missing from the file. "
+                    "Put the log back, or run Verify again.",
+                ).format(path=log or recorded),
+                Qgis.MessageLevel.Critical,
+            )
+            return exports.ExportOutcome(False)
         self._export = exports.ExportFeedback(lambda value: self.progress.setValue(int(value)))
         self.progress.setValue(0)
         self._update_buttons()
@@ -709,10 +954,24 @@ class VerifierDock(QgsDockWidget):
             self._message(tr(CONTEXT, "Export failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical)
         return outcome
 
+    def _recorded_log(self) -> str:
+        layer = self.result_layer()
+        return str(layer.customProperty(AUDIT_LOG_PROPERTY, "") or "") if layer is not None else ""
+
     def _export_done(self, outcome: exports.ExportOutcome, path: str, text: str) -> None:
         head = str(outcome.results.get(Param.AUDIT_HEAD) or "")
         if head:
             text += " " + tr(CONTEXT, "Audit log head printed: {head}.").format(head=head[:16])
+        elif self._recorded_log():
+            # not a green success: the file lacks what the auditors rely on
+            warning = tr(
+                CONTEXT,
+                "Written WITHOUT the audit log's head hash and marks: the log {path} does not hold this "
+                "result's run. See the message log.",
+            ).format(path=audit_link.log_path(self.project))
+            get_logger().warning(warning)
+            self._message(f"{warning} {path}", Qgis.MessageLevel.Critical)
+            return
         get_logger().info(text)
         if self.iface is not None:
             bar = self.iface.messageBar()

@@ -8,11 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from qgis.core import QgsFeatureRequest, QgsVectorLayer
+from qgis.core import QgsApplication, QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
 
 from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, ResultField, Status
+from ..core.engine import Rules
+from ..core.explain import explain
 from ..core.words import STATUS_EN, STATUS_ZH, reasons_in_words
 from ..qgis_adapter.compat import no_geometry_flag, right_aligned
 from ..qgis_adapter.layers import plain_value
@@ -34,8 +36,11 @@ class Row:
     monitor_m2: float
     remain_m2: float
     remain_rt: float
-    dispute: str = ""  # issue 5: disputed / upheld / overturned / reopened, from the audit log
+    largest_m2: float = 0.0
+    dispute: str = ""  # disputed / upheld / overturned / reopened, from the audit log
     overturned_to: str = ""  # the auditors' status where an overturn stands
+    note: str = ""  # the latest mark's note
+    doubtful: str = ""  # "stale" (survey edited since the check) or "unsaved" (checked against unsaved edits)
 
     @property
     def final(self) -> str:
@@ -69,6 +74,7 @@ def row_of(feature) -> Row:
         monitor_m2=_number(feature[ResultField.MONITOR_M2]),
         remain_m2=_number(feature[ResultField.REMAIN_M2]),
         remain_rt=_number(feature[ResultField.REMAIN_RT]),
+        largest_m2=_number(feature[ResultField.LARGEST_M2]),
     )
 
 
@@ -81,9 +87,56 @@ def rows_from_layer(layer: QgsVectorLayer) -> list[Row]:
         ResultField.MONITOR_M2,
         ResultField.REMAIN_M2,
         ResultField.REMAIN_RT,
+        ResultField.LARGEST_M2,
     ]
     request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, layer.fields())
     return [row_of(f) for f in layer.getFeatures(request)]
+
+
+def reasons_text(row: Row, chinese: bool) -> str:
+    """The reasons in words; under an overturn they are the computed verdict's, and say so."""
+    words = reasons_in_words(row.reasons, chinese)
+    if row.overturned_to and row.overturned_to != row.status and words:
+        return tr(CONTEXT, "computed: {reasons}").format(reasons=words)
+    return words
+
+
+def dispute_text(row: Row, chinese: bool) -> str:
+    if not row.dispute:
+        return ""
+    words = {
+        Mark.DISPUTED.value: tr(CONTEXT, "disputed"),
+        Mark.UPHELD.value: tr(CONTEXT, "upheld"),
+        Mark.OVERTURNED.value: tr(CONTEXT, "overturned"),
+        DISPUTE_REOPENED: tr(CONTEXT, "re-opened"),
+    }
+    text = words.get(row.dispute, row.dispute)
+    if row.overturned_to:  # the computed status beside the final one
+        text += tr(CONTEXT, " (computed: {status})").format(status=status_word(row.status, chinese))
+    return text
+
+
+def doubt_text(row: Row) -> str:
+    if row.doubtful == "stale":
+        return tr(CONTEXT, "Out of date: the survey changed here since this check. Re-check the patch.")
+    if row.doubtful == "unsaved":
+        return tr(CONTEXT, "Checked against survey edits that are not saved yet: save them before exporting.")
+    return ""
+
+
+def explain_row(row: Row, rules: Rules | None, chinese: bool) -> list[str]:
+    doubt = doubt_text(row)
+    return ([doubt] if doubt else []) + explain(
+        row.status,
+        row.reasons,
+        row.remain_m2,
+        row.remain_rt,
+        row.largest_m2,
+        rules,
+        chinese,
+        final_status=row.final,
+        note=row.note,
+    )
 
 
 class ResultsModel(QAbstractTableModel):
@@ -105,6 +158,7 @@ class ResultsModel(QAbstractTableModel):
         self.rows: list[Row] = []
         self._by_fid: dict[int, int] = {}
         self._chinese = is_chinese()
+        self.rules: Rules | None = None  # the run's rules, for the reasons' explanations
 
     # -- content -----------------------------------------------------------------------------------
     def set_rows(self, rows: list[Row]) -> None:
@@ -120,7 +174,11 @@ class ResultsModel(QAbstractTableModel):
             i = self._by_fid.get(row.fid)
             if i is None:
                 continue
-            row.dispute, row.overturned_to = self.rows[i].dispute, self.rows[i].overturned_to
+            row.dispute, row.overturned_to, row.note = (
+                self.rows[i].dispute,
+                self.rows[i].overturned_to,
+                self.rows[i].note,
+            )
             self.rows[i] = row
             self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.COLUMNS) - 1))
 
@@ -131,6 +189,13 @@ class ResultsModel(QAbstractTableModel):
             row.dispute = (state.dispute or "") if state is not None else ""
             overturned = state is not None and state.dispute == Mark.OVERTURNED.value and state.final_status
             row.overturned_to = state.final_status if overturned else ""
+            row.note = (state.note or "") if state is not None and row.dispute else ""
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
+
+    def set_doubtful(self, stale: set[int], unsaved: set[int]) -> None:
+        for row in self.rows:
+            row.doubtful = "stale" if row.fid in stale else "unsaved" if row.fid in unsaved else ""
         if self.rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.COLUMNS) - 1))
 
@@ -138,9 +203,15 @@ class ResultsModel(QAbstractTableModel):
         i = self._by_fid.get(fid)
         return None if i is None else self.rows[i]
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, township: str | None = None, text: str = "") -> dict[str, int]:
+        """Patches by final status, of one township (None: all) and ids containing `text`."""
         out = {s.value: 0 for s in Status}
+        text = (text or "").strip().lower()
         for row in self.rows:
+            if township is not None and row.township != township:
+                continue
+            if text and text not in row.patch_id.lower():
+                continue
             out[row.final] = out.get(row.final, 0) + 1
         return out
 
@@ -180,8 +251,10 @@ class ResultsModel(QAbstractTableModel):
             return self._sort_value(row, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == "reasons":
-            return row.reasons  # the codes, for those who write scripts
+        if role == Qt.ItemDataRole.ToolTipRole and column in ("reasons", "status", "dispute"):
+            return "\n".join(explain_row(row, self.rules, self._chinese)) or None
+        if role == Qt.ItemDataRole.DecorationRole and column == "status" and row.doubtful:
+            return QgsApplication.getThemeIcon("/mIconWarning.svg")  # out of date: see the tooltip
         if role == Qt.ItemDataRole.FontRole and row.dispute:
             font = QFont()
             font.setBold(True)  # disputed patches stand out
@@ -218,21 +291,10 @@ class ResultsModel(QAbstractTableModel):
             return f"{row.remain_m2:,.1f}"
         if column == "remain_rt":
             return f"{row.remain_rt * 100:.1f}%"
-        return reasons_in_words(row.reasons, self._chinese)
+        return reasons_text(row, self._chinese)
 
     def _dispute_text(self, row: Row) -> str:
-        if not row.dispute:
-            return ""
-        words = {
-            Mark.DISPUTED.value: tr(CONTEXT, "disputed"),
-            Mark.UPHELD.value: tr(CONTEXT, "upheld"),
-            Mark.OVERTURNED.value: tr(CONTEXT, "overturned"),
-            DISPUTE_REOPENED: tr(CONTEXT, "re-opened"),
-        }
-        text = words.get(row.dispute, row.dispute)
-        if row.overturned_to:  # the computed status beside the final one
-            text += tr(CONTEXT, " (computed: {status})").format(status=status_word(row.status, self._chinese))
-        return text
+        return dispute_text(row, self._chinese)
 
     @staticmethod
     def _sort_value(row: Row, column: str):

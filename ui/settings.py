@@ -21,6 +21,7 @@ from ..core.parameters import Param
 SCOPE = "demolition_verifier"  # QgsProject entry scope
 ROLE_PROPERTY = "demolition_verifier/role"  # custom property on the layers the dock made
 SETUP_PROPERTY = "demolition_verifier/setup"  # the run's choices, as JSON, on the result layer
+AUDIT_LOG_PROPERTY = "demolition_verifier/audit_log"  # on the result layer: the log its run was recorded in
 ROLE_RESULT = "result"
 ROLE_REMNANTS = "remnants"
 EXPORT_DIR_KEY = "demolition_verifier/export_dir"  # the folder of the last map or report export (QgsSettings)

@@ -181,6 +181,14 @@
         <source>{m2} m² ({ratio} of the monitored area) in {n} pieces</source>
         <translation>{m2} 平方米（占监测面积 {ratio}），共 {n} 块</translation>
     </message>
+    <message>
+        <source>Why</source>
+        <translation>原因说明</translation>
+    </message>
+    <message>
+        <source>Review note</source>
+        <translation>复核说明</translation>
+    </message>
 </context>
 <context>
     <name>ResultLayers</name>
@@ -250,6 +258,18 @@
     <message>
         <source> (computed: {status})</source>
         <translation>（计算结果：{status}）</translation>
+    </message>
+    <message>
+        <source>computed: {reasons}</source>
+        <translation>原计算：{reasons}</translation>
+    </message>
+    <message>
+        <source>Out of date: the survey changed here since this check. Re-check the patch.</source>
+        <translation>结果已过期：核查后此处的调查数据有改动，请重新核查本图斑。</translation>
+    </message>
+    <message>
+        <source>Checked against survey edits that are not saved yet: save them before exporting.</source>
+        <translation>本结果对照的是尚未保存的调查编辑：导出前请先保存。</translation>
     </message>
 </context>
 <context>
@@ -457,6 +477,82 @@
         <source>Open</source>
         <translation>打开</translation>
     </message>
+    <message>
+        <source>The audit log could not be carried beside the project: {error}</source>
+        <translation>审计日志未能随项目移到项目文件旁：{error}</translation>
+    </message>
+    <message>
+        <source>The audit log now lies beside the project: {path} (all entries carried over).</source>
+        <translation>审计日志现位于项目文件旁：{path}（全部记录已带过去）。</translation>
+    </message>
+    <message>
+        <source>A different audit log already lies at {other}; this project's entries were carried to {path} instead, which it keeps as its log.</source>
+        <translation>{other} 处已有另一份审计日志；本项目的记录已转存到 {path}，此后作为本项目的审计日志。</translation>
+    </message>
+    <message>
+        <source>Audit log: {path}</source>
+        <translation>审计日志：{path}</translation>
+    </message>
+    <message>
+        <source>Audit log (created by the first run): {path}</source>
+        <translation>审计日志（首次核查时创建）：{path}</translation>
+    </message>
+    <message>
+        <source>Export refused: this result was recorded in the audit log {path}, which cannot be found. Without it the marks and the head hash would be missing from the file. Put the log back, or run Verify again.</source>
+        <translation>拒绝导出：本次结果记录在审计日志 {path} 中，但找不到该文件。没有它，导出文件将缺少复核标记和链头哈希。请把日志放回原处，或重新核查。</translation>
+    </message>
+    <message>
+        <source>Written WITHOUT the audit log's head hash and marks: the log {path} does not hold this result's run. See the message log.</source>
+        <translation>已写出，但【不含】审计链头哈希和复核标记：审计日志 {path} 中没有本次结果的核查运行。详见日志面板。</translation>
+    </message>
+    <message>
+        <source>m²</source>
+        <translation>平方米</translation>
+    </message>
+    <message>
+        <source>mu</source>
+        <translation>亩</translation>
+    </message>
+    <message>
+        <source>ha</source>
+        <translation>公顷</translation>
+    </message>
+    <message>
+        <source>The monitored areas in “{field}” do not look like {given}: of {checked} patches, {fits_best} agree with their own area in {best}, {fits_given} in {given}.</source>
+        <translation>监测面积字段“{field}”的数值看起来不是以{given}为单位：{checked} 个图斑中，按{best}计有 {fits_best} 个与图斑自身面积相符，按{given}计只有 {fits_given} 个。</translation>
+    </message>
+    <message>
+        <source>A run in {given} changes every figure and re-opens {n} decided disputes ({examples}).</source>
+        <translation>按{given}核查会改变所有面积数字，并重新打开 {n} 个已有定论的争议（{examples}）。</translation>
+    </message>
+    <message>
+        <source>Monitored area unit</source>
+        <translation>监测面积单位</translation>
+    </message>
+    <message>
+        <source>Verify in {unit}</source>
+        <translation>按{unit}核查</translation>
+    </message>
+    <message>
+        <source>Keep {unit} and re-open them</source>
+        <translation>仍按{unit}核查并重新打开争议</translation>
+    </message>
+    <message>
+        <source>Keep {unit}</source>
+        <translation>仍按{unit}核查</translation>
+    </message>
+    <message>
+        <source>Export refused: {n} patches were checked against survey edits that are not saved, or their survey changed since their check ({examples}). Save the survey layer's edits and re-check them first.</source>
+        <translation>拒绝导出：{n} 个图斑是对照尚未保存的调查编辑核查的，或其调查数据在核查后又被修改（{examples}）。请先保存调查图层的编辑并重新核查这些图斑。</translation>
+    </message>
+    <message>
+        <source>{n} out of date: re-check them</source>
+        <translation>{n} 个结果已过期：请重新核查</translation>
+    </message>
+    <message>
+        <source>Townships</source>
+        <translation>乡镇汇总</translation>
+    </message>
 </context>
 <context>
     <name>Exports</name>
@@ -531,6 +627,49 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>Townships</name>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Patches</source>
+        <translation>图斑数</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不通过</translation>
+    </message>
+    <message>
+        <source>Unsurveyed</source>
+        <translation>未核查</translation>
+    </message>
+    <message>
+        <source>Monitored (mu)</source>
+        <translation>监测面积(亩)</translation>
+    </message>
+    <message>
+        <source>Passed (mu)</source>
+        <translation>通过面积(亩)</translation>
+    </message>
+    <message>
+        <source>Done by area</source>
+        <translation>面积完成率</translation>
+    </message>
+    <message>
+        <source>Done by count</source>
+        <translation>数量完成率</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
     </message>
 </context>
 </TS>
