@@ -9,6 +9,7 @@ import shapely
 from qgis.core import (
     QgsFields,
     QgsProcessing,
+    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
@@ -48,6 +49,7 @@ from ..qgis_adapter.layers import (
     source_path,
 )
 from ..qgis_adapter.reading import read_source
+from ..qgis_adapter.staging import OutputsPartlyCommitted, OutputStaging, check_written
 from ..qgis_adapter.writing import add_features, close_sink, write_features
 from .base import BaseAlgorithm
 
@@ -162,7 +164,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             patches_src, names[Param.PATCHES], self.parameterAsString(parameters, Param.TOWNSHIP_FIELD, context)
         )
         self._refuse_output_over_input(parameters, context)
-        audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
+        self._audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
 
         rules = Rules(
             max_remaining_ratio=self.parameterAsDouble(parameters, Param.MAX_REMAINING_RATIO, context),
@@ -222,12 +224,53 @@ class VerifyAlgorithm(BaseAlgorithm):
         feedback.setProgressText("写出结果 Writing results")
         clock = time.perf_counter()
         outputs = {Param.RUN_ID: result.run_id}
-        outputs[Param.OUTPUT] = self._write_patches(parameters, context, patches_src, patches, result)
-        if self._wanted(parameters, Param.OUTPUT_REMNANTS):
-            outputs[Param.OUTPUT_REMNANTS] = self._write_remnants(parameters, context, patches_src, result)
-        if self._wanted(parameters, Param.OUTPUT_SUMMARY):
-            outputs[Param.OUTPUT_SUMMARY] = self._write_summary(parameters, context, result)
-        timing["write"] = time.perf_counter() - clock
+        # Each output is written to a temporary place and swapped in only once all are written and
+        # logged (qgis_adapter/staging.py): a failure or a kill leaves the earlier outputs as they were.
+        staging = OutputStaging()
+        try:
+            outputs.update(self._write_outputs(parameters, context, patches_src, patches, result, staging))
+            timing["write"] = time.perf_counter() - clock
+            return self._finish(parameters, context, feedback, result, patches, survey, coverage, timing, outputs,
+                                (patches_src, survey_src, coverage_src), staging)  # fmt: skip
+        finally:
+            staging.discard()  # whatever was not committed
+
+    def _write_outputs(self, parameters, context, patches_src, patches, result: Result, staging) -> dict:
+        writers = [
+            (Param.OUTPUT, len(result), lambda p: self._write_patches(p, context, patches_src, patches, result)),
+            (Param.OUTPUT_REMNANTS, len(result.remnant_parts.part), lambda p: self._write_remnants(p, context, patches_src, result)),
+            (Param.OUTPUT_SUMMARY, len(result.summary), lambda p: self._write_summary(p, context, result)),
+        ]  # fmt: skip
+        outputs = {}
+        for name, expected, write in writers:
+            if name != Param.OUTPUT and not self._wanted(parameters, name):
+                continue
+            redirected = staging.redirect(self, parameters, name, context)
+            final = self.parameterAsOutputLayer(parameters, name, context)
+            staged = name in staging.items
+            try:
+                outputs[name] = write(redirected)
+            except Refusal as refusal:
+                if refusal.key == "output_write_failed" and staged:
+                    raise Refusal("output_failed_kept", **refusal.values) from None
+                raise
+            except QgsProcessingException as error:  # the sink could not be made (a full disk, read-only...)
+                if not staged:
+                    raise
+                raise Refusal("output_failed_kept", output=final, detail=str(error)) from None
+            except OSError as error:  # the summary CSV
+                detail = error.strerror or str(error)
+                raise Refusal(
+                    "output_failed_kept" if staged else "output_write_failed", output=final, detail=detail
+                ) from None
+            if staged:
+                check_written(outputs[name], expected, final)
+        return {name: staging.written(name, dest) for name, dest in outputs.items()}
+
+    def _finish(self, parameters, context, feedback, result, patches, survey, coverage, timing, outputs, sources,
+                staging) -> dict:  # fmt: skip
+        chinese = ui_is_chinese()
+        patches_src, survey_src, coverage_src = sources
         # scripts/bench.py reads this line
         feedback.pushInfo(
             "耗时 Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s".format(**timing)
@@ -252,7 +295,25 @@ class VerifyAlgorithm(BaseAlgorithm):
             Param.SURVEY: (survey_src, survey),
             Param.COVERAGE: (coverage_src, coverage),
         }
-        outputs.update(record_verify_run(self, audit_log, parameters, context, feedback, result, read, outputs))
+        digests = staging.digests()
+        try:
+            outputs.update(
+                record_verify_run(self, self._audit_log, parameters, context, feedback, result, read, outputs, digests)
+            )
+        except Refusal as refusal:
+            if refusal.key != "audit_log_unwritable":
+                raise
+            raise Refusal("audit_failed_outputs_kept", **refusal.values) from None
+        try:
+            staging.commit(context)
+        except OutputsPartlyCommitted as partly:
+            raise Refusal(
+                "outputs_partly_committed",
+                done="、".join(outputs[n] for n in partly.done) or "—",
+                left="、".join(outputs[n] for n in partly.left),
+                detail=partly.detail,
+                run_id=result.run_id,
+            ) from None
         feedback.setProgress(100)
         return outputs
 

@@ -198,10 +198,19 @@ def parameter_record(algorithm, parameters, context, outputs: dict) -> dict:
 
 
 def record_verify_run(
-    algorithm, log: str | None, parameters, context, feedback, result, read: dict, outputs: dict
+    algorithm,
+    log: str | None,
+    parameters,
+    context,
+    feedback,
+    result,
+    read: dict,
+    outputs: dict,
+    digests: dict | None = None,
 ) -> dict:
     """Appends the run and its decisions; prints the head hash. read: parameter name -> (source,
-    ReadLayer) of the layers the run read (None for an absent optional one)."""
+    ReadLayer) of the layers the run read (None for an absent optional one); digests: output
+    parameter -> SHA-256 of what it holds (the run entry names each output with it)."""
     if not log:
         return {}
     inputs = {}
@@ -214,8 +223,23 @@ def record_verify_run(
         inputs[name] = input_record(source_text, layer.geometries, attributes, source.fields().names(), selected)
     kind = RUN_KINDS[algorithm.parameterAsEnum(parameters, Param.AUDIT_KIND, context)]
     user = algorithm.parameterAsString(parameters, Param.AUDIT_USER, context) or None
+    written = {
+        name: {"destination": redact(str(outputs[name])), "sha256": (digests or {}).get(name)}
+        for name in (Param.OUTPUT, Param.OUTPUT_REMNANTS, Param.OUTPUT_SUMMARY)
+        if outputs.get(name)
+    }
+    patches = read.get(Param.PATCHES)
+    evidence = audit.evidence_of(patches[1].geometries if patches and patches[1] is not None else None, result)
     appended = audit.append_run(
-        log, result, inputs, parameter_record(algorithm, parameters, context, outputs), kind, user, qgis_version()
+        log,
+        result,
+        inputs,
+        parameter_record(algorithm, parameters, context, outputs),
+        kind,
+        user,
+        qgis_version(),
+        outputs=written,
+        evidence=evidence,
     )
     feedback.pushInfo(
         text(

@@ -214,16 +214,20 @@ def append(path: str | os.PathLike, entries: Iterable[NewEntry]) -> Appended:
     return Appended(first, seq, prev)
 
 
-def decisions_from_result(result) -> list[NewEntry]:
+def decisions_from_result(result, evidence: dict[str, list] | None = None) -> list[NewEntry]:
     """One decision entry per patch of an engine Result (core.engine.Result). The columns are made
-    plain once, as whole arrays, so each entry's canonical text is one encoding."""
+    plain once, as whole arrays, so each entry's canonical text is one encoding. evidence: name ->
+    one value per patch (core/audit/evidence.py: the outline's and the remnants' hashes)."""
     figures = [_plain_column(getattr(result, name)) for name in FIGURES]
     townships = [plain(t) for t in result.township]
     reasons = [plain(r) for r in result.reasons]
     statuses = [str(s) for s in result.status]
+    extra = sorted((evidence or {}).items())
     entries = []
     for i, values in enumerate(zip(*figures)):
         data = {"reasons": reasons[i], "township": townships[i], **dict(zip(FIGURES, values))}
+        for name, column in extra:
+            data[name] = column[i]
         entries.append(
             NewEntry(
                 AuditEntry.DECISION.value, data, result.run_id, result.patch_id[i], statuses[i], _CANONICAL.encode(data)
@@ -250,10 +254,14 @@ def append_run(
     kind: RunKind = RunKind.VERIFY,
     user_name: str | None = None,
     qgis_version: str | None = None,
+    outputs: dict[str, dict[str, Any]] | None = None,
+    evidence: dict[str, list] | None = None,
 ) -> Appended:
     """A verify run (or a re-check) and every patch's decision in it.
 
-    inputs: per input parameter, {"source", "features", "content_hash", "hashed"} from the adapter.
+    inputs: per input parameter, {"source", "features", "content_hash", "hashed"} from the adapter;
+    outputs: per output parameter, {"destination", "sha256"} of what was written; evidence: see
+    decisions_from_result.
     """
     run = {
         "kind": RunKind(kind).value,
@@ -266,7 +274,9 @@ def append_run(
         "counts": result.counts(),
         "patches": len(result),
     }
-    return append(path, [NewEntry(AuditEntry.RUN.value, run, result.run_id), *decisions_from_result(result)])
+    if outputs is not None:
+        run["outputs"] = outputs
+    return append(path, [NewEntry(AuditEntry.RUN.value, run, result.run_id), *decisions_from_result(result, evidence)])
 
 
 def append_sample(
