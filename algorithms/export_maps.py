@@ -59,6 +59,7 @@ from ..qgis_adapter.records import (
     layer_name,
     parse_filter,
     read_patches,
+    require_complete,
     require_verify_fields,
 )
 from .base import BaseAlgorithm
@@ -205,6 +206,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             expression_context=expression_context,
             filter_text=filter_text,
         )
+        require_complete(source, total, layer_name(self, parameters, Param.INPUT, context, "核查结果"))
         without = [p.record.patch_id for p in chosen if p.geometry is None or p.geometry.isEmpty()]
         pages = [p for p in chosen if p.geometry is not None and not p.geometry.isEmpty()]
         if without:
@@ -238,7 +240,7 @@ def render(layers: PageLayers, map_crs, template: str, variables: dict, output: 
         for notice in notices:
             (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
         wire(layout, layers, map_crs, template, variables)
-        export_pdf(layout, output, steps)
+        export_pdf(layout, output, steps, pages=layers.coverage.featureCount())
     finally:
         del layout  # before the project that owns the layers its items point at
 

@@ -151,7 +151,11 @@ class VerifyAlgorithm(BaseAlgorithm):
             Param.COVERAGE: self._layer_name(parameters, Param.COVERAGE, context, "调查范围"),
         }
         require_polygons(patches_src, names[Param.PATCHES])
-        require_polygons(survey_src, names[Param.SURVEY])
+        # an empty layer of geometry type "any" (as geopandas writes an empty frame; QGIS then reports
+        # no geometry type at all): nothing remains, which the run's log says (empty_survey)
+        untyped = (QgsWkbTypes.UnknownGeometry, QgsWkbTypes.NullGeometry)
+        if survey_src.featureCount() != 0 or QgsWkbTypes.geometryType(survey_src.wkbType()) not in untyped:
+            require_polygons(survey_src, names[Param.SURVEY])
         if coverage_src is not None:
             require_polygons(coverage_src, names[Param.COVERAGE])
         id_index = require_field(
@@ -178,14 +182,26 @@ class VerifyAlgorithm(BaseAlgorithm):
         feedback.setProgressText("读取图层 Reading layers")
         clock = time.perf_counter()
         patches = read_source(
-            patches_src, feedback, keep_features=True, **self._as_file(parameters, Param.PATCHES, context)
+            patches_src,
+            feedback,
+            keep_features=True,
+            name=names[Param.PATCHES],
+            **self._as_file(parameters, Param.PATCHES, context),
         )
         survey = read_source(
-            survey_src, feedback, with_attributes=False, **self._as_file(parameters, Param.SURVEY, context)
+            survey_src,
+            feedback,
+            with_attributes=False,
+            name=names[Param.SURVEY],
+            **self._as_file(parameters, Param.SURVEY, context),
         )
         coverage = (
             read_source(
-                coverage_src, feedback, with_attributes=False, **self._as_file(parameters, Param.COVERAGE, context)
+                coverage_src,
+                feedback,
+                with_attributes=False,
+                name=names[Param.COVERAGE],
+                **self._as_file(parameters, Param.COVERAGE, context),
             )
             if coverage_src is not None
             else None

@@ -87,6 +87,17 @@ def read_patches(
     return out, total
 
 
+def require_complete(source, total: int, name: str) -> None:
+    """A verify OUTPUT read whole: an empty one (an interrupted write, a table emptied) is no result
+    to print as "all passed", and a read that stopped short of the count the provider keeps (a
+    damaged file) is no result either."""
+    if total == 0:
+        raise Refusal("export_empty_input", layer=name)
+    count = source.featureCount()
+    if count >= 0 and count != total:
+        raise Refusal("export_input_short", layer=name, read=total, count=count)
+
+
 def parse_filter(text: str, fields=None) -> QgsExpression | None:
     """The FILTER expression, refused with the parser's words when it does not parse, and when it
     names a field the layer lacks (QGIS would read it as NULL and silently select nothing)."""
