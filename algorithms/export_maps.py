@@ -59,6 +59,7 @@ from ..qgis_adapter.records import (
     layer_name,
     parse_filter,
     read_patches,
+    remnants_evidence,
     require_complete,
     require_verify_fields,
 )
@@ -153,6 +154,8 @@ class ExportMapsAlgorithm(BaseAlgorithm):
 
         steps.setProgressText("读取图斑 Reading patches")
         pages = self._pages(parameters, context, source, indexes, filter_text, steps, feedback)
+        if remnants_src is not None and parameters.get(Param.AUDIT_LOG):
+            remnants_evidence(remnants_src, pages)
         stamp = audit_stamp(self, parameters, context, feedback, [p.record for p in pages])
         if stamp is not None:
             lacking = template_lacks(template, AUDIT_TEMPLATE_NAMES)

@@ -51,7 +51,8 @@ class ExportReportAlgorithm(BaseAlgorithm):
         if not output.lower().endswith(".xlsx"):
             output += ".xlsx"
         feedback.setProgressText("读取核查结果 Reading results")
-        patches, total = read_patches(source, indexes, feedback, with_geometry=False)
+        # with a log, the outlines too: its decisions cover them
+        patches, total = read_patches(source, indexes, feedback, with_geometry=bool(parameters.get(Param.AUDIT_LOG)))
         require_complete(source, total, name)
         records = [p.record for p in patches]
         runs = run_info(records).run_ids

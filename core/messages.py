@@ -395,5 +395,12 @@ MESSAGES.update(
             "The maps “{path}” came out incomplete: {expected} pages were written but {found} can be read (a full "
             "disk?), so nothing was written.",
         ),
+        "audit_no_evidence": (
+            "审计日志对 {count} 个图斑的决定未记录图斑边界与残留部分的哈希（较早版本写入的日志，如 {examples}）："
+            "只核对了核查数据，未能核对图形是否被替换。",
+            "For {count} patches the audit log's decisions hold no hash of the outline and remnants (a log written "
+            "by an earlier version, e.g. {examples}): only their figures were checked, not whether their shapes "
+            "were swapped.",
+        ),
     }
 )
