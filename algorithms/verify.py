@@ -38,6 +38,7 @@ from ..core.result_columns import RESULT_NAMES, result_columns
 from ..core.words import UNIT_EN, UNIT_ZH, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
+from ..qgis_adapter.credentials import redact, table_identity
 from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import (
@@ -447,17 +448,22 @@ class VerifyAlgorithm(BaseAlgorithm):
         return table or layer.name()
 
     def _refuse_output_over_input(self, parameters, context) -> None:
-        inputs = []
+        inputs, tables = [], []
         for name in (Param.PATCHES, Param.SURVEY, Param.COVERAGE):
             layer = self.parameterAsVectorLayer(parameters, name, context)
             if layer is not None and layer.providerType() == "ogr":
                 path, table = source_path(layer.source())
                 if path:
                     inputs.append((path, table, layer.name()))
+            elif layer is not None and table_identity(layer.source()) is not None:
+                tables.append((table_identity(layer.source()), layer.name()))
         for output in (Param.OUTPUT, Param.OUTPUT_REMNANTS, Param.OUTPUT_SUMMARY):
             if not self._wanted(parameters, output):
                 continue
             dest = self.parameterAsOutputLayer(parameters, output, context)
+            for identity, layer_name in tables:  # a database table, as a file: never overwritten
+                if table_identity(dest) == identity:
+                    raise Refusal("output_is_input", output=redact(dest), layer=layer_name)
             path, table = source_path(dest)
             for in_path, in_table, layer_name in inputs:
                 if path and path == in_path and (table is None or in_table is None or table == in_table):

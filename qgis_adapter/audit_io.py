@@ -10,7 +10,6 @@ from typing import Any
 import shapely
 from qgis.core import (
     Qgis,
-    QgsDataSourceUri,
     QgsFeatureRequest,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputString,
@@ -26,6 +25,7 @@ from ..core.definitions import RunKind
 from ..core.messages import text
 from ..core.parameters import Param
 from ..core.words import label
+from .credentials import redact
 from .language import ui_is_chinese
 from .layers import plain_value, source_path, to_shapely
 
@@ -130,11 +130,6 @@ def content_hash(geometries, attributes: Sequence[Sequence] | None, field_names:
     return layer.hexdigest()
 
 
-def redact(source: str) -> str:
-    """A layer's source without a database password."""
-    return QgsDataSourceUri.removePassword(source) if "password" in source.lower() else source
-
-
 def input_record(source: str, geometries, attributes=None, field_names=None, selected_only: bool = False) -> dict:
     path, _table = source_path(source)
     record = {
@@ -183,7 +178,7 @@ def parameter_record(algorithm, parameters, context, outputs: dict) -> dict:
         if kind in ("source", "vector", "layer"):
             out[name] = redact(_source_text(algorithm, parameters, name, context)[0]) if parameters.get(name) else None
         elif kind == "sink":
-            out[name] = outputs.get(name)
+            out[name] = redact(outputs.get(name)) if isinstance(outputs.get(name), str) else outputs.get(name)
         elif kind == "enum":
             out[name] = algorithm.parameterAsEnum(parameters, name, context)
         elif kind == "number":
@@ -193,7 +188,7 @@ def parameter_record(algorithm, parameters, context, outputs: dict) -> dict:
         elif kind == "fileDestination":
             out[name] = algorithm.parameterAsFileOutput(parameters, name, context) or None
         else:
-            out[name] = algorithm.parameterAsString(parameters, name, context) or None
+            out[name] = redact(algorithm.parameterAsString(parameters, name, context)) or None
     return out
 
 

@@ -141,10 +141,23 @@ def _open_existing(path: str | os.PathLike) -> sqlite3.Connection:
     return connection
 
 
+def _is_empty_database(path: str | os.PathLike) -> bool:
+    """An SQLite file without a single table: a log whose creation was killed (opening it rolls its
+    hot journal back, leaving it empty). It is created afresh, as a missing log is."""
+    try:
+        connection = _connect(path)
+        try:
+            return connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+
+
 def check_target(path: str | os.PathLike) -> None:
     """Refuses, before a run, a log it could not append to: another kind of file, or a folder
     that cannot be written. A missing or empty file is fine: the log is created."""
-    if os.path.isfile(path) and os.path.getsize(path) > 0:
+    if os.path.isfile(path) and os.path.getsize(path) > 0 and not _is_empty_database(path):
         _open_existing(path).close()
         if not os.access(path, os.W_OK):
             raise Refusal("audit_log_unwritable", path=os.fspath(path), detail="read-only")
