@@ -59,6 +59,8 @@ from ..qgis_adapter.records import (
     layer_name,
     parse_filter,
     read_patches,
+    remnants_evidence,
+    require_complete,
     require_verify_fields,
 )
 from .base import BaseAlgorithm
@@ -152,6 +154,8 @@ class ExportMapsAlgorithm(BaseAlgorithm):
 
         steps.setProgressText("读取图斑 Reading patches")
         pages = self._pages(parameters, context, source, indexes, filter_text, steps, feedback)
+        if remnants_src is not None and parameters.get(Param.AUDIT_LOG):
+            remnants_evidence(remnants_src, pages)
         stamp = audit_stamp(self, parameters, context, feedback, [p.record for p in pages])
         if stamp is not None:
             lacking = template_lacks(template, AUDIT_TEMPLATE_NAMES)
@@ -205,6 +209,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             expression_context=expression_context,
             filter_text=filter_text,
         )
+        require_complete(source, total, layer_name(self, parameters, Param.INPUT, context, "核查结果"))
         without = [p.record.patch_id for p in chosen if p.geometry is None or p.geometry.isEmpty()]
         pages = [p for p in chosen if p.geometry is not None and not p.geometry.isEmpty()]
         if without:
@@ -238,7 +243,7 @@ def render(layers: PageLayers, map_crs, template: str, variables: dict, output: 
         for notice in notices:
             (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
         wire(layout, layers, map_crs, template, variables)
-        export_pdf(layout, output, steps)
+        export_pdf(layout, output, steps, pages=layers.coverage.featureCount())
     finally:
         del layout  # before the project that owns the layers its items point at
 

@@ -18,7 +18,14 @@ from ..core.report_model import run_info, summary_rows
 from ..core.words import label
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
-from ..qgis_adapter.records import add_audit_log_input, audit_stamp, layer_name, read_patches, require_verify_fields
+from ..qgis_adapter.records import (
+    add_audit_log_input,
+    audit_stamp,
+    layer_name,
+    read_patches,
+    require_complete,
+    require_verify_fields,
+)
 from .base import BaseAlgorithm
 
 
@@ -44,7 +51,9 @@ class ExportReportAlgorithm(BaseAlgorithm):
         if not output.lower().endswith(".xlsx"):
             output += ".xlsx"
         feedback.setProgressText("读取核查结果 Reading results")
-        patches, _total = read_patches(source, indexes, feedback, with_geometry=False)
+        # with a log, the outlines too: its decisions cover them
+        patches, total = read_patches(source, indexes, feedback, with_geometry=bool(parameters.get(Param.AUDIT_LOG)))
+        require_complete(source, total, name)
         records = [p.record for p in patches]
         runs = run_info(records).run_ids
         if len(runs) > 1:

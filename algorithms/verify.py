@@ -9,6 +9,7 @@ import shapely
 from qgis.core import (
     QgsFields,
     QgsProcessing,
+    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
@@ -39,6 +40,7 @@ from ..core.summary import summary_fields
 from ..core.words import UNIT_EN, UNIT_ZH, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
+from ..qgis_adapter.credentials import redact, table_identity
 from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import (
@@ -50,6 +52,7 @@ from ..qgis_adapter.layers import (
     source_path,
 )
 from ..qgis_adapter.reading import read_source
+from ..qgis_adapter.staging import OutputsPartlyCommitted, OutputStaging, check_written
 from ..qgis_adapter.writing import add_features, close_sink, write_features
 from .base import BaseAlgorithm
 
@@ -151,7 +154,11 @@ class VerifyAlgorithm(BaseAlgorithm):
             Param.COVERAGE: self._layer_name(parameters, Param.COVERAGE, context, "调查范围"),
         }
         require_polygons(patches_src, names[Param.PATCHES])
-        require_polygons(survey_src, names[Param.SURVEY])
+        # an empty layer of geometry type "any" (as geopandas writes an empty frame; QGIS then reports
+        # no geometry type at all): nothing remains, which the run's log says (empty_survey)
+        untyped = (QgsWkbTypes.UnknownGeometry, QgsWkbTypes.NullGeometry)
+        if survey_src.featureCount() != 0 or QgsWkbTypes.geometryType(survey_src.wkbType()) not in untyped:
+            require_polygons(survey_src, names[Param.SURVEY])
         if coverage_src is not None:
             require_polygons(coverage_src, names[Param.COVERAGE])
         id_index = require_field(
@@ -164,8 +171,8 @@ class VerifyAlgorithm(BaseAlgorithm):
             patches_src, names[Param.PATCHES], self.parameterAsString(parameters, Param.TOWNSHIP_FIELD, context)
         )
         self._refuse_output_over_input(parameters, context)
-        audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
-        prior, revisit_notices = prior_states(audit_log)  # the log before this run: who passed (回头看)
+        self._audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
+        prior, revisit_notices = prior_states(self._audit_log)  # the log before this run: who passed (回头看)
 
         rules = Rules(
             max_remaining_ratio=self.parameterAsDouble(parameters, Param.MAX_REMAINING_RATIO, context),
@@ -179,14 +186,26 @@ class VerifyAlgorithm(BaseAlgorithm):
         feedback.setProgressText("读取图层 Reading layers")
         clock = time.perf_counter()
         patches = read_source(
-            patches_src, feedback, keep_features=True, **self._as_file(parameters, Param.PATCHES, context)
+            patches_src,
+            feedback,
+            keep_features=True,
+            name=names[Param.PATCHES],
+            **self._as_file(parameters, Param.PATCHES, context),
         )
         survey = read_source(
-            survey_src, feedback, with_attributes=False, **self._as_file(parameters, Param.SURVEY, context)
+            survey_src,
+            feedback,
+            with_attributes=False,
+            name=names[Param.SURVEY],
+            **self._as_file(parameters, Param.SURVEY, context),
         )
         coverage = (
             read_source(
-                coverage_src, feedback, with_attributes=False, **self._as_file(parameters, Param.COVERAGE, context)
+                coverage_src,
+                feedback,
+                with_attributes=False,
+                name=names[Param.COVERAGE],
+                **self._as_file(parameters, Param.COVERAGE, context),
             )
             if coverage_src is not None
             else None
@@ -227,12 +246,53 @@ class VerifyAlgorithm(BaseAlgorithm):
         feedback.setProgressText("写出结果 Writing results")
         clock = time.perf_counter()
         outputs = {Param.RUN_ID: result.run_id}
-        outputs[Param.OUTPUT] = self._write_patches(parameters, context, patches_src, patches, result)
-        if self._wanted(parameters, Param.OUTPUT_REMNANTS):
-            outputs[Param.OUTPUT_REMNANTS] = self._write_remnants(parameters, context, patches_src, result)
-        if self._wanted(parameters, Param.OUTPUT_SUMMARY):
-            outputs[Param.OUTPUT_SUMMARY] = self._write_summary(parameters, context, result)
-        timing["write"] = time.perf_counter() - clock
+        # Each output is written to a temporary place and swapped in only once all are written and
+        # logged (qgis_adapter/staging.py): a failure or a kill leaves the earlier outputs as they were.
+        staging = OutputStaging()
+        try:
+            outputs.update(self._write_outputs(parameters, context, patches_src, patches, result, staging))
+            timing["write"] = time.perf_counter() - clock
+            return self._finish(parameters, context, feedback, result, patches, survey, coverage, timing, outputs,
+                                (patches_src, survey_src, coverage_src), staging)  # fmt: skip
+        finally:
+            staging.discard()  # whatever was not committed
+
+    def _write_outputs(self, parameters, context, patches_src, patches, result: Result, staging) -> dict:
+        writers = [
+            (Param.OUTPUT, len(result), lambda p: self._write_patches(p, context, patches_src, patches, result)),
+            (Param.OUTPUT_REMNANTS, len(result.remnant_parts.part), lambda p: self._write_remnants(p, context, patches_src, result)),
+            (Param.OUTPUT_SUMMARY, len(result.summary), lambda p: self._write_summary(p, context, result)),
+        ]  # fmt: skip
+        outputs = {}
+        for name, expected, write in writers:
+            if name != Param.OUTPUT and not self._wanted(parameters, name):
+                continue
+            redirected = staging.redirect(self, parameters, name, context)
+            final = self.parameterAsOutputLayer(parameters, name, context)
+            staged = name in staging.items
+            try:
+                outputs[name] = write(redirected)
+            except Refusal as refusal:
+                if refusal.key == "output_write_failed" and staged:
+                    raise Refusal("output_failed_kept", **refusal.values) from None
+                raise
+            except QgsProcessingException as error:  # the sink could not be made (a full disk, read-only...)
+                if not staged:
+                    raise
+                raise Refusal("output_failed_kept", output=final, detail=str(error)) from None
+            except OSError as error:  # the summary CSV
+                detail = error.strerror or str(error)
+                raise Refusal(
+                    "output_failed_kept" if staged else "output_write_failed", output=final, detail=detail
+                ) from None
+            if staged:
+                check_written(outputs[name], expected, final)
+        return {name: staging.written(name, dest) for name, dest in outputs.items()}
+
+    def _finish(self, parameters, context, feedback, result, patches, survey, coverage, timing, outputs, sources,
+                staging) -> dict:  # fmt: skip
+        chinese = ui_is_chinese()
+        patches_src, survey_src, coverage_src = sources
         # scripts/bench.py reads this line
         feedback.pushInfo(
             "耗时 Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s".format(**timing)
@@ -257,7 +317,25 @@ class VerifyAlgorithm(BaseAlgorithm):
             Param.SURVEY: (survey_src, survey),
             Param.COVERAGE: (coverage_src, coverage),
         }
-        outputs.update(record_verify_run(self, audit_log, parameters, context, feedback, result, read, outputs))
+        digests = staging.digests()
+        try:
+            outputs.update(
+                record_verify_run(self, self._audit_log, parameters, context, feedback, result, read, outputs, digests)
+            )
+        except Refusal as refusal:
+            if refusal.key != "audit_log_unwritable":
+                raise
+            raise Refusal("audit_failed_outputs_kept", **refusal.values) from None
+        try:
+            staging.commit(context)
+        except OutputsPartlyCommitted as partly:
+            raise Refusal(
+                "outputs_partly_committed",
+                done="、".join(outputs[n] for n in partly.done) or "—",
+                left="、".join(outputs[n] for n in partly.left),
+                detail=partly.detail,
+                run_id=result.run_id,
+            ) from None
         feedback.setProgress(100)
         return outputs
 
@@ -376,17 +454,22 @@ class VerifyAlgorithm(BaseAlgorithm):
         return table or layer.name()
 
     def _refuse_output_over_input(self, parameters, context) -> None:
-        inputs = []
+        inputs, tables = [], []
         for name in (Param.PATCHES, Param.SURVEY, Param.COVERAGE):
             layer = self.parameterAsVectorLayer(parameters, name, context)
             if layer is not None and layer.providerType() == "ogr":
                 path, table = source_path(layer.source())
                 if path:
                     inputs.append((path, table, layer.name()))
+            elif layer is not None and table_identity(layer.source()) is not None:
+                tables.append((table_identity(layer.source()), layer.name()))
         for output in (Param.OUTPUT, Param.OUTPUT_REMNANTS, Param.OUTPUT_SUMMARY):
             if not self._wanted(parameters, output):
                 continue
             dest = self.parameterAsOutputLayer(parameters, output, context)
+            for identity, layer_name in tables:  # a database table, as a file: never overwritten
+                if table_identity(dest) == identity:
+                    raise Refusal("output_is_input", output=redact(dest), layer=layer_name)
             path, table = source_path(dest)
             for in_path, in_table, layer_name in inputs:
                 if path and path == in_path and (table is None or in_table is None or table == in_table):

@@ -11,6 +11,7 @@ pairwise, in rounds over whole arrays.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 import uuid
 from collections import Counter
@@ -37,11 +38,11 @@ from .definitions import (
     Reason,
     Status,
 )
-from .geometry import clean_polygons, polygonal, union_by_group
+from .geometry import clean_polygons, not_finite, polygonal, union_by_group
 from .messages import Cancelled, Notice, Refusal
 from .revisit import rebuilt_flags
 from .summary import SummaryRow, township_summary
-from .words import UNIT_EN, UNIT_ZH
+from .words import UNIT_EN, UNIT_WORDS, UNIT_ZH
 
 AREA_DECIMALS = 6  # m² to the µm²: far below survey accuracy, far above float noise
 # Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.
@@ -136,18 +137,29 @@ def normalise_id(value: Any) -> str | None:
     return text or None
 
 
-def parse_area(value: Any) -> float | None:
-    """A positive number from a numeric or text field ('3.5', '１,234.5'); None when there is none."""
+# A number as a person writes it: ASCII digits (after NFKC: full-width ones are ASCII), thousands
+# separated by commas in groups of three, a decimal point. Nothing else is guessed at: "1_000",
+# "12,5", "1.000,5" or digits of other scripts (which Python's float would read) are no number.
+_WRITTEN_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+")
+
+
+def parse_area(value: Any, unit: AreaUnit | None = None) -> float | None:
+    """A positive number from a numeric or text field ('3.5', '１,234.5', '1000 亩' where `unit`
+    is 亩); None when there is none or it is ambiguous."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float, np.integer, np.floating)):
         number = float(value)
     else:
-        text = unicodedata.normalize("NFKC", str(value)).strip().replace(",", "").replace(" ", "")
-        try:
-            number = float(text)
-        except ValueError:
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if unit is not None:
+            for word in UNIT_WORDS[AreaUnit(unit)]:
+                if text.lower().endswith(word):
+                    text = text[: -len(word)].rstrip()
+                    break
+        if not _WRITTEN_NUMBER.fullmatch(text):
             return None
+        number = float(text.replace(",", ""))
     return number if math.isfinite(number) and number > 0 else None
 
 
@@ -195,6 +207,7 @@ class Verifier:
         elif crs is not None and self.crs is not None and crs != self.crs:
             self.notices.append(Notice("reprojected", "info", {"layer": layer.name, "source": crs_label(crs)}))
             geoms = reproject(shapely.force_2d(geoms), crs, self.crs)
+        _refuse_not_finite(geoms, layer.name)
         clean = clean_polygons(geoms, layer.read_repaired)
         if clean.missing.any():
             self.notices.append(
@@ -226,6 +239,7 @@ class Verifier:
         self._check(0.05)
         patches = self.patches
         n = len(patches.geometries)
+        _refuse_not_finite(_object_array(patches.geometries), patches.name)
         clean = clean_polygons(_object_array(patches.geometries), patches.read_repaired)
         if clean.repaired.any():
             self.notices.append(
@@ -235,6 +249,10 @@ class Verifier:
         self._check(0.15)
         geom_m2 = self.meter.measure(geoms)
         no_geometry = shapely.is_missing(geoms)
+        unmeasured = np.flatnonzero(~no_geometry & ~np.isfinite(geom_m2))
+        if len(unmeasured):  # e.g. coordinates far outside the CRS: an area of NULL must not pass
+            examples = "、".join(str(patches.ids[i] if len(patches.ids) else i + 1) for i in unmeasured[:5])
+            raise Refusal("area_not_finite", layer=patches.name, count=len(unmeasured), examples=examples)
         self._check(0.25)
 
         with _prepared(geoms):
@@ -324,7 +342,7 @@ class Verifier:
         n = len(geom_m2)
         if self.patches.monitored is None:
             return geom_m2.copy(), np.zeros(n, dtype=bool)
-        raw = _parse_areas(self.patches.monitored)  # nan where there is no usable number
+        raw = _parse_areas(self.patches.monitored, self.rules.monitored_area_unit)  # nan: no usable number
         missing = np.isnan(raw)
         factor = SQUARE_METRES_PER_UNIT[AreaUnit(self.rules.monitored_area_unit)]
         self._raw_monitored = raw
@@ -491,6 +509,13 @@ def _prepared(geoms: np.ndarray):
         shapely.destroy_prepared(geoms[fresh])
 
 
+def _refuse_not_finite(geoms: np.ndarray, name: str) -> None:
+    bad = not_finite(geoms)
+    if len(bad):
+        examples = "、".join(str(i + 1) for i in bad[:5].tolist())
+        raise Refusal("coordinates_not_finite", layer=name, count=len(bad), examples=examples)
+
+
 def _normalise_ids(values: Sequence[Any]) -> list[str | None]:
     """normalise_id over a column; text, the common case, without a function call per value."""
     if isinstance(values, np.ndarray):
@@ -498,7 +523,7 @@ def _normalise_ids(values: Sequence[Any]) -> list[str | None]:
     return [(v.strip() or None) if type(v) is str else normalise_id(v) for v in values]
 
 
-def _parse_areas(values: Sequence[Any]) -> np.ndarray:
+def _parse_areas(values: Sequence[Any], unit: AreaUnit | None = None) -> np.ndarray:
     """parse_area over a column, nan for None; numbers (and NULLs) in one array call."""
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
         raw = values.astype(float)
@@ -510,7 +535,7 @@ def _parse_areas(values: Sequence[Any]) -> np.ndarray:
         ):
             raw = np.array(values, dtype=float)  # None becomes nan
         else:
-            raw = np.array([parse_area(v) for v in values], dtype=float)
+            raw = np.array([parse_area(v, unit) for v in values], dtype=float)
     with np.errstate(invalid="ignore"):
         raw[~(np.isfinite(raw) & (raw > 0))] = np.nan
     return raw

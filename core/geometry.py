@@ -126,3 +126,15 @@ def wkb_to_shapely(blobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         except ValueError:
             pass  # older shapely: left without geometry, and flagged as repaired
     return geoms, failed
+
+
+def not_finite(geoms: np.ndarray) -> np.ndarray:
+    """Indexes of the geometries with a coordinate that is not a finite number (NaN, infinity):
+    GEOS cannot measure or repair them (it raises), and no rule can be applied to them."""
+    geoms = np.asarray(geoms, dtype=object)
+    if not len(geoms):
+        return np.zeros(0, dtype=np.int64)
+    coords, owner = shapely.get_coordinates(geoms, include_z=False, return_index=True)
+    if not len(coords):
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(owner[~np.isfinite(coords).all(axis=1)])

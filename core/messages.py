@@ -387,3 +387,79 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- all or nothing: outputs, damaged inputs, what exports read and write -------------------------------
+MESSAGES.update(
+    {
+        "output_unwritable": (
+            "无法写出“{output}”：{detail}。未写出任何结果，原有输出保持不变。",
+            "“{output}” cannot be written: {detail}. No output was written; earlier outputs are as they were.",
+        ),
+        "output_failed_kept": (
+            "写出结果“{output}”失败：{detail}。未写出任何结果，原有输出保持不变。",
+            "Writing the output “{output}” failed: {detail}. No output was written; earlier outputs are as they were.",
+        ),
+        "output_short": (
+            "写出的结果“{output}”只有 {written} 个要素，应有 {expected} 个（磁盘已满或文件被占用？）。"
+            "未写出任何结果，原有输出保持不变。",
+            "The output “{output}” holds {written} features where {expected} were written (a full disk or a "
+            "locked file?). No output was written; earlier outputs are as they were.",
+        ),
+        "outputs_partly_committed": (
+            "只替换了部分输出（{detail}）：{done} 已是本次核查 {run_id} 的结果；{left} 未能替换，仍是之前的内容，"
+            "不得作为本次核查的结果使用。",
+            "Only some outputs were replaced ({detail}): {done} now hold run {run_id}; {left} could not be replaced "
+            "and still hold earlier content: do not use them as this run's output.",
+        ),
+        "audit_failed_outputs_kept": (
+            "无法写入审计日志“{path}”：{detail}。因此未写出任何结果，原有输出保持不变（未留痕的核查结果不得使用）。",
+            "The audit log “{path}” cannot be written: {detail}. So no output was written; earlier outputs are as "
+            "they were (the results of a run the log does not hold must not be used).",
+        ),
+        "layer_read_short": (
+            "图层“{layer}”只读到 {read} 个要素，而数据源报告有 {count} 个：文件可能已损坏，未核查。"
+            "请用 GDAL/QGIS 修复或重新导出该图层。",
+            "Only {read} features of layer “{layer}” could be read where its data source reports {count}: the file "
+            "may be damaged, so nothing was verified. Repair or re-export the layer.",
+        ),
+        "layer_read_stuck": (
+            "读取图层“{layer}”时数据源不断返回空数据（文件可能已损坏），已停止，未核查。请修复或重新导出该图层。",
+            "Reading layer “{layer}” kept returning empty batches (the file may be damaged); stopped, nothing was "
+            "verified. Repair or re-export the layer.",
+        ),
+        "coordinates_not_finite": (
+            "图层“{layer}”中有 {count} 个要素的坐标不是有限数（NaN 或无穷大，如第 {examples} 个要素），无法核查。"
+            "请修正这些要素后重试。",
+            "{count} features of layer “{layer}” have coordinates that are not finite numbers (NaN or infinity, "
+            "e.g. feature {examples}), so they cannot be verified. Correct them and run again.",
+        ),
+        "area_not_finite": (
+            "图层“{layer}”中有 {count} 个图斑的面积无法计算（坐标超出坐标系的范围？如 {examples}），无法核查。"
+            "请检查该图层的坐标系与坐标。",
+            "The area of {count} patches of layer “{layer}” cannot be computed (coordinates outside the CRS's "
+            "range? e.g. {examples}), so they cannot be verified. Check the layer's CRS and coordinates.",
+        ),
+        "export_empty_input": (
+            "“{layer}”中没有任何图斑：这不是一次完整的核查结果（可能是中断的写出），未导出。",
+            "“{layer}” holds no patches: it is not a complete verify result (perhaps an interrupted write), so "
+            "nothing was exported.",
+        ),
+        "export_input_short": (
+            "“{layer}”只读到 {read} 个图斑，但数据源报告有 {count} 个：文件可能已损坏或被截断，未导出。",
+            "Only {read} patches of “{layer}” could be read where its data source reports {count}: the file may be "
+            "damaged or truncated, so nothing was exported.",
+        ),
+        "pdf_check_failed": (
+            "写出的验收图“{path}”不完整：应有 {expected} 页，实际读到 {found}（磁盘已满？），未写出。",
+            "The maps “{path}” came out incomplete: {expected} pages were written but {found} can be read (a full "
+            "disk?), so nothing was written.",
+        ),
+        "audit_no_evidence": (
+            "审计日志对 {count} 个图斑的决定未记录图斑边界与残留部分的哈希（较早版本写入的日志，如 {examples}）："
+            "只核对了核查数据，未能核对图形是否被替换。",
+            "For {count} patches the audit log's decisions hold no hash of the outline and remnants (a log written "
+            "by an earlier version, e.g. {examples}): only their figures were checked, not whether their shapes "
+            "were swapped.",
+        ),
+    }
+)

@@ -45,6 +45,9 @@ class PatchRecord:
     run_id: str
     checked_at: str
     review: Review | None = None  # set from an audit log (apply_audit_log); None: not marked, or no log
+    # what the export recomputed of the row's evidence (core/audit/evidence.py): "geom_hash" of the
+    # outline it prints, "remnants_hash" of the remnants it draws; a key absent is not checked
+    evidence: dict | None = None
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> PatchRecord:
@@ -193,6 +196,7 @@ def apply_audit_log(
                 r.status,
                 r.reasons,
                 (r.monitor_m2, r.geom_m2, r.remain_m2, r.remain_rt, r.largest_m2, r.remnants),
+                r.evidence,
             )
             for r in records
         ],
@@ -214,6 +218,9 @@ def apply_audit_log(
             record.review = Review(state.dispute, state.final_status or record.status, state.note)
             counts[state.dispute] = counts.get(state.dispute, 0) + 1
     notices = []
+    if output.unhashed:  # a log written before decisions covered the outline and remnants
+        examples = "、".join(output.unhashed[:5])
+        notices.append(Notice("audit_no_evidence", "warning", {"count": len(output.unhashed), "examples": examples}))
     if standing.superseded:
         examples = "、".join(standing.superseded[:5])
         notices.append(Notice("audit_superseded", "warning", {"count": len(standing.superseded), "examples": examples}))

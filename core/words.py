@@ -54,6 +54,12 @@ def reasons_in_words(reasons: str, chinese: bool = True) -> str:
 
 UNIT_ZH = {AreaUnit.SQUARE_METRE: "平方米", AreaUnit.MU: "亩", AreaUnit.HECTARE: "公顷"}
 UNIT_EN = {AreaUnit.SQUARE_METRE: "m²", AreaUnit.MU: "mu", AreaUnit.HECTARE: "ha"}
+# Unit words a monitored area written as text may end with (NFKC-normalised, lower case): only the chosen unit's.
+UNIT_WORDS = {
+    AreaUnit.SQUARE_METRE: ("平方米", "平米", "m2", "m²", "sqm"),
+    AreaUnit.MU: ("亩", "mu"),
+    AreaUnit.HECTARE: ("公顷", "ha"),
+}
 UNNAMED_TOWNSHIP = "未填"
 TOTAL_ROW = "合计"
 

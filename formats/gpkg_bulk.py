@@ -294,3 +294,22 @@ def _load_rtree(connection: sqlite3.Connection, table: Table, ids: np.ndarray, b
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def table_digest(path: str | os.PathLike, name: str) -> str:
+    """SHA-256 over a table's rows as SQLite stores them (by rowid, each value typed): what a run
+    entry records of an output table inside a GeoPackage that holds other tables too."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    from pathlib import Path
+
+    connection = sqlite3.connect(Path(os.fspath(path)).absolute().as_uri() + "?mode=ro", uri=True)
+    try:
+        cursor = connection.execute(f"SELECT * FROM {_quote(name)} ORDER BY rowid")
+        digest.update(repr([d[0] for d in cursor.description]).encode("utf-8"))
+        for row in cursor:
+            digest.update(repr(row).encode("utf-8"))
+    finally:
+        connection.close()
+    return digest.hexdigest()

@@ -10,7 +10,6 @@ from typing import Any
 import shapely
 from qgis.core import (
     Qgis,
-    QgsDataSourceUri,
     QgsFeatureRequest,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingOutputString,
@@ -26,6 +25,7 @@ from ..core.definitions import RunKind
 from ..core.messages import text
 from ..core.parameters import Param
 from ..core.words import label
+from .credentials import redact
 from .language import ui_is_chinese
 from .layers import plain_value, source_path, to_shapely
 
@@ -130,11 +130,6 @@ def content_hash(geometries, attributes: Sequence[Sequence] | None, field_names:
     return layer.hexdigest()
 
 
-def redact(source: str) -> str:
-    """A layer's source without a database password."""
-    return QgsDataSourceUri.removePassword(source) if "password" in source.lower() else source
-
-
 def input_record(source: str, geometries, attributes=None, field_names=None, selected_only: bool = False) -> dict:
     path, _table = source_path(source)
     record = {
@@ -183,7 +178,7 @@ def parameter_record(algorithm, parameters, context, outputs: dict) -> dict:
         if kind in ("source", "vector", "layer"):
             out[name] = redact(_source_text(algorithm, parameters, name, context)[0]) if parameters.get(name) else None
         elif kind == "sink":
-            out[name] = outputs.get(name)
+            out[name] = redact(outputs.get(name)) if isinstance(outputs.get(name), str) else outputs.get(name)
         elif kind == "enum":
             out[name] = algorithm.parameterAsEnum(parameters, name, context)
         elif kind == "number":
@@ -193,15 +188,24 @@ def parameter_record(algorithm, parameters, context, outputs: dict) -> dict:
         elif kind == "fileDestination":
             out[name] = algorithm.parameterAsFileOutput(parameters, name, context) or None
         else:
-            out[name] = algorithm.parameterAsString(parameters, name, context) or None
+            out[name] = redact(algorithm.parameterAsString(parameters, name, context)) or None
     return out
 
 
 def record_verify_run(
-    algorithm, log: str | None, parameters, context, feedback, result, read: dict, outputs: dict
+    algorithm,
+    log: str | None,
+    parameters,
+    context,
+    feedback,
+    result,
+    read: dict,
+    outputs: dict,
+    digests: dict | None = None,
 ) -> dict:
     """Appends the run and its decisions; prints the head hash. read: parameter name -> (source,
-    ReadLayer) of the layers the run read (None for an absent optional one)."""
+    ReadLayer) of the layers the run read (None for an absent optional one); digests: output
+    parameter -> SHA-256 of what it holds (the run entry names each output with it)."""
     if not log:
         return {}
     inputs = {}
@@ -214,8 +218,23 @@ def record_verify_run(
         inputs[name] = input_record(source_text, layer.geometries, attributes, source.fields().names(), selected)
     kind = RUN_KINDS[algorithm.parameterAsEnum(parameters, Param.AUDIT_KIND, context)]
     user = algorithm.parameterAsString(parameters, Param.AUDIT_USER, context) or None
+    written = {
+        name: {"destination": redact(str(outputs[name])), "sha256": (digests or {}).get(name)}
+        for name in (Param.OUTPUT, Param.OUTPUT_REMNANTS, Param.OUTPUT_SUMMARY)
+        if outputs.get(name)
+    }
+    patches = read.get(Param.PATCHES)
+    evidence = audit.evidence_of(patches[1].geometries if patches and patches[1] is not None else None, result)
     appended = audit.append_run(
-        log, result, inputs, parameter_record(algorithm, parameters, context, outputs), kind, user, qgis_version()
+        log,
+        result,
+        inputs,
+        parameter_record(algorithm, parameters, context, outputs),
+        kind,
+        user,
+        qgis_version(),
+        outputs=written,
+        evidence=evidence,
     )
     feedback.pushInfo(
         text(

@@ -38,6 +38,7 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..core.definitions import MAP_TEMPLATE, MAP_TEMPLATE_FONT
 from ..core.messages import Cancelled, Notice, Refusal
 from ..formats.atomic import atomic_write
+from ..formats.pdf_check import pdf_page_count
 from ..formats.pdf_text import fix_cjk_text
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -235,8 +236,9 @@ def _always_text():
     )
 
 
-def export_pdf(layout: QgsPrintLayout, path: str, feedback) -> None:
-    """The atlas as one PDF, written to a temporary file beside `path` and renamed at the end."""
+def export_pdf(layout: QgsPrintLayout, path: str, feedback, pages: int | None = None) -> None:
+    """The atlas as one PDF, written to a temporary file beside `path` and renamed at the end, once it
+    parses to its `pages` pages."""
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = PDF_DPI
     settings.rasterizeWholeImage = False
@@ -248,10 +250,17 @@ def export_pdf(layout: QgsPrintLayout, path: str, feedback) -> None:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     except OSError as error:
         raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None
-    with atomic_write(path) as temp:
-        result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), temp, settings, feedback)
-        if result == QgsLayoutExporter.Canceled or (feedback is not None and feedback.isCanceled()):
-            raise Cancelled()
-        if result != QgsLayoutExporter.Success:
-            raise Refusal("export_failed", path=path, detail=error or str(result))
-        fix_cjk_text(temp)  # Chinese searchable as printed, not as look-alike radicals
+    try:
+        with atomic_write(path) as temp:
+            result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), temp, settings, feedback)
+            if result == QgsLayoutExporter.Canceled or (feedback is not None and feedback.isCanceled()):
+                raise Cancelled()
+            if result != QgsLayoutExporter.Success:
+                raise Refusal("export_failed", path=path, detail=error or str(result))
+            fix_cjk_text(temp)  # Chinese searchable as printed, not as look-alike radicals
+            # what was written, read back: Qt reports success over a file a full disk cut short
+            found = pdf_page_count(temp)
+            if pages is not None and found != pages:
+                raise Refusal("pdf_check_failed", path=path, expected=pages, found="—" if found is None else found)
+    except OSError as error:
+        raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None

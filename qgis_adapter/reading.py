@@ -20,7 +20,7 @@ from qgis.core import (
 )
 
 from ..core.geometry import wkb_to_shapely
-from ..core.messages import Cancelled
+from ..core.messages import Cancelled, Refusal
 from .compat import field_type
 from .layers import crs_text, from_wkb, plain_value, to_shapely
 
@@ -90,14 +90,23 @@ class ReadLayer:
 
 
 def read_source(
-    source, feedback=None, with_attributes: bool = True, keep_features: bool = False, layer=None, value=None
+    source,
+    feedback=None,
+    with_attributes: bool = True,
+    keep_features: bool = False,
+    layer=None,
+    value=None,
+    name: str | None = None,
 ) -> ReadLayer:
     """All features of a Processing source, skipping QGIS's invalid-geometry check: the engine
     repairs and flags invalid polygons instead of stopping the run. Given the source's `layer`
     and parameter `value`, a whole GeoPackage layer as saved is read through GDAL's Arrow
-    interface instead (about ten times faster, same values)."""
+    interface instead (about ten times faster, same values). A read that ends short of (or past)
+    the feature count the provider keeps is refused naming the layer (`name`): a damaged file is
+    never read in part in silence."""
+    name = name or source.sourceName()
     if layer is not None:
-        fast = read_gpkg_arrow(layer, value, source, with_attributes, keep_features)
+        fast = read_gpkg_arrow(layer, value, source, with_attributes, keep_features, name)
         if fast is not None:
             return fast
     request = QgsFeatureRequest()
@@ -111,6 +120,7 @@ def read_source(
         qgs_geoms.append(feature.geometry() if feature.hasGeometry() else None)
         if with_attributes:
             attributes.append(feature.attributes())
+    _require_count(source, len(qgs_geoms), name, layer)
     geoms, repaired = to_shapely(qgs_geoms)
     return ReadLayer(
         geometries=geoms,
@@ -184,8 +194,28 @@ def _whole_postgis_table(layer) -> tuple[str, str] | None:
     return f"PG:{connection} tables={table}", table
 
 
+def _require_count(source, read: int, name: str, layer=None) -> None:
+    if _estimated_count(layer):
+        return  # the provider only estimates its count (PostGIS with estimated metadata): nothing to hold to
+    count = source.featureCount()
+    if count >= 0 and count != read:
+        raise Refusal("layer_read_short", layer=name, read=read, count=count)
+
+
+def _estimated_count(layer) -> bool:
+    return (
+        layer is not None
+        and layer.providerType() == "postgres"
+        and QgsDataSourceUri(layer.source()).useEstimatedMetadata()
+    )
+
+
+class _Stuck(Exception):
+    """GDAL's Arrow stream handed back empty batches (GDAL 3.6 does so, for ever, past a damaged page)."""
+
+
 def read_gpkg_arrow(
-    layer, value, source, with_attributes: bool = True, keep_features: bool = False
+    layer, value, source, with_attributes: bool = True, keep_features: bool = False, name: str = ""
 ) -> ReadLayer | None:
     """The ReadLayer read_source gives, through GDAL's Arrow interface (GDAL >= 3.6, the GDAL QGIS
     itself runs on); None wherever that is not sure to give the same features and values."""
@@ -212,7 +242,9 @@ def read_gpkg_arrow(
         if gdal_layer is None or dataset.GetDriver().ShortName not in ("GPKG", "PostgreSQL"):
             return None
         driver = dataset.GetDriver().ShortName
-        read = _arrow_columns(gdal_layer, fields)
+        read = _arrow_columns(gdal_layer, fields, -1 if _estimated_count(layer) else source.featureCount())
+    except _Stuck:
+        raise Refusal("layer_read_stuck", layer=name or layer.name()) from None
     except Exception:
         return None
     if read is None:
@@ -222,9 +254,7 @@ def read_gpkg_arrow(
     unread = [i for i in np.flatnonzero(shapely.is_missing(geoms)).tolist() if blobs[i] is not None]
     if unread:  # a curve in a polygon layer, say: read as QGIS's own reading does (straightened)
         geoms[unread], repaired[unread] = to_shapely(from_wkb(blobs[i]) for i in unread)
-    count = source.featureCount()
-    if count >= 0 and count != len(geoms):
-        return None
+    _require_count(source, len(geoms), name or layer.name(), layer)  # not read by QGIS instead: it stops short too
     multi = QgsWkbTypes.isMultiType(wkb_type)
     promoted = np.zeros(len(geoms), dtype=bool)
     if multi:  # single polygons of a multipolygon layer: QGIS's writer stores them as multipolygons
@@ -250,9 +280,13 @@ def read_gpkg_arrow(
     )
 
 
-def _arrow_columns(gdal_layer, fields) -> tuple[dict, np.ndarray, np.ndarray, list] | None:
+EMPTY_BATCHES = 3  # in a row: GDAL going round a damaged page, not the end of a stream
+
+
+def _arrow_columns(gdal_layer, fields, expected: int = -1) -> tuple[dict, np.ndarray, np.ndarray, list] | None:
     """(field name -> list of Python values (None for NULL), shapely geometries, whether each needed
-    a repair to be read, WKB by batch)."""
+    a repair to be read, WKB by batch). The stream is bounded: empty batches in a row, or more rows
+    than the `expected` count, stop it (_Stuck)."""
     geometry_column = gdal_layer.GetGeometryColumn() or "wkb_geometry"
     fid_column = gdal_layer.GetFIDColumn()
     wanted = [f.name() for f in fields] if fields is not None else []
@@ -264,10 +298,15 @@ def _arrow_columns(gdal_layer, fields) -> tuple[dict, np.ndarray, np.ndarray, li
     include_fid = "YES" if fid_column and fid_column in wanted else "NO"
     columns: dict = {name: [] for name in wanted}
     geoms, repaired, wkb = [], [], []
+    empty, rows = 0, 0
     for batch in gdal_layer.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=YES", f"INCLUDE_FID={include_fid}"]):
         blobs = batch.get(geometry_column)
         if blobs is None:
             return None
+        rows += len(blobs)
+        empty = empty + 1 if not len(blobs) else 0
+        if empty >= EMPTY_BATCHES or (expected >= 0 and rows > expected):
+            raise _Stuck()
         if isinstance(blobs, np.ma.MaskedArray):  # NULL geometries
             blobs = np.where(np.ma.getmaskarray(blobs), None, blobs.data.astype(object))
         elif blobs.dtype != object:  # equal-length WKB as fixed-size bytes, in GDAL's memory: copy

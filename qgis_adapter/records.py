@@ -14,13 +14,14 @@ from qgis.core import (
     QgsProcessingParameterFile,
 )
 
+from ..core import audit
 from ..core.definitions import RESULT_FIELDS
 from ..core.messages import Cancelled, Refusal
 from ..core.parameters import Param
 from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log
 from ..core.words import label
 from .language import ui_is_chinese
-from .layers import plain_value, source_path
+from .layers import plain_value, source_path, to_shapely
 
 VERIFY_FIELDS = [name for name, _kind, _alias in RESULT_FIELDS]
 
@@ -84,7 +85,40 @@ def read_patches(
         values = {f: plain_value(attributes[i]) for f, i in indexes.items()}
         geometry = feature.geometry() if with_geometry and feature.hasGeometry() else None
         out.append(ReadPatch(PatchRecord.from_values(values), geometry))
+    if with_geometry:  # what the log's decisions cover: the outline each row prints
+        for patch, digest in zip(out, audit.geometry_hashes(to_shapely(p.geometry for p in out)[0])):
+            patch.record.evidence = {"geom_hash": digest}
     return out, total
+
+
+def remnants_evidence(source, patches: list[ReadPatch]) -> None:
+    """Each patch's remnants hash over the REMNANTS layer's parts under its id (core/audit/evidence.py),
+    so an edited remnants layer shows against the log. A layer without patch_id is not checked."""
+    index = source.fields().lookupField("patch_id")
+    if index < 0:
+        return
+    keys, geometries = [], []
+    request = QgsFeatureRequest().setSubsetOfAttributes([index])
+    for feature in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+        value = plain_value(feature.attributes()[index])
+        keys.append(None if value in (None, "") else str(value))
+        geometries.append(feature.geometry() if feature.hasGeometry() else None)
+    grouped = audit.grouped_hashes(keys, to_shapely(geometries)[0])
+    for patch in patches:
+        evidence = dict(patch.record.evidence or {})
+        evidence["remnants_hash"] = grouped.get(patch.record.patch_id or None, audit.EMPTY_GROUP)
+        patch.record.evidence = evidence
+
+
+def require_complete(source, total: int, name: str) -> None:
+    """A verify OUTPUT read whole: an empty one (an interrupted write, a table emptied) is no result
+    to print as "all passed", and a read that stopped short of the count the provider keeps (a
+    damaged file) is no result either."""
+    if total == 0:
+        raise Refusal("export_empty_input", layer=name)
+    count = source.featureCount()
+    if count >= 0 and count != total:
+        raise Refusal("export_input_short", layer=name, read=total, count=count)
 
 
 def parse_filter(text: str, fields=None) -> QgsExpression | None:

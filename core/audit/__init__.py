@@ -28,6 +28,7 @@ from .disputes import (
     patch_state,
     standing_states,
 )
+from .evidence import EMPTY_GROUP, EVIDENCE_KEYS, evidence_of, geometry_hashes, grouped_hashes
 from .log import (
     BUSY_TIMEOUT_S,
     COLUMNS,
@@ -60,6 +61,11 @@ from .output_check import (
 )
 
 __all__ = [
+    "EMPTY_GROUP",
+    "EVIDENCE_KEYS",
+    "evidence_of",
+    "geometry_hashes",
+    "grouped_hashes",
     "AREA_TOLERANCE_M2",
     "Appended",
     "BUSY_TIMEOUT_S",

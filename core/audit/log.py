@@ -141,10 +141,23 @@ def _open_existing(path: str | os.PathLike) -> sqlite3.Connection:
     return connection
 
 
+def _is_empty_database(path: str | os.PathLike) -> bool:
+    """An SQLite file without a single table: a log whose creation was killed (opening it rolls its
+    hot journal back, leaving it empty). It is created afresh, as a missing log is."""
+    try:
+        connection = _connect(path)
+        try:
+            return connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+
+
 def check_target(path: str | os.PathLike) -> None:
     """Refuses, before a run, a log it could not append to: another kind of file, or a folder
     that cannot be written. A missing or empty file is fine: the log is created."""
-    if os.path.isfile(path) and os.path.getsize(path) > 0:
+    if os.path.isfile(path) and os.path.getsize(path) > 0 and not _is_empty_database(path):
         _open_existing(path).close()
         if not os.access(path, os.W_OK):
             raise Refusal("audit_log_unwritable", path=os.fspath(path), detail="read-only")
@@ -214,16 +227,20 @@ def append(path: str | os.PathLike, entries: Iterable[NewEntry]) -> Appended:
     return Appended(first, seq, prev)
 
 
-def decisions_from_result(result) -> list[NewEntry]:
+def decisions_from_result(result, evidence: dict[str, list] | None = None) -> list[NewEntry]:
     """One decision entry per patch of an engine Result (core.engine.Result). The columns are made
-    plain once, as whole arrays, so each entry's canonical text is one encoding."""
+    plain once, as whole arrays, so each entry's canonical text is one encoding. evidence: name ->
+    one value per patch (core/audit/evidence.py: the outline's and the remnants' hashes)."""
     figures = [_plain_column(getattr(result, name)) for name in FIGURES]
     townships = [plain(t) for t in result.township]
     reasons = [plain(r) for r in result.reasons]
     statuses = [str(s) for s in result.status]
+    extra = sorted((evidence or {}).items())
     entries = []
     for i, values in enumerate(zip(*figures)):
         data = {"reasons": reasons[i], "township": townships[i], **dict(zip(FIGURES, values))}
+        for name, column in extra:
+            data[name] = column[i]
         entries.append(
             NewEntry(
                 AuditEntry.DECISION.value, data, result.run_id, result.patch_id[i], statuses[i], _CANONICAL.encode(data)
@@ -250,10 +267,14 @@ def append_run(
     kind: RunKind = RunKind.VERIFY,
     user_name: str | None = None,
     qgis_version: str | None = None,
+    outputs: dict[str, dict[str, Any]] | None = None,
+    evidence: dict[str, list] | None = None,
 ) -> Appended:
     """A verify run (or a re-check) and every patch's decision in it.
 
-    inputs: per input parameter, {"source", "features", "content_hash", "hashed"} from the adapter.
+    inputs: per input parameter, {"source", "features", "content_hash", "hashed"} from the adapter;
+    outputs: per output parameter, {"destination", "sha256"} of what was written; evidence: see
+    decisions_from_result.
     """
     run = {
         "kind": RunKind(kind).value,
@@ -266,7 +287,9 @@ def append_run(
         "counts": result.counts(),
         "patches": len(result),
     }
-    return append(path, [NewEntry(AuditEntry.RUN.value, run, result.run_id), *decisions_from_result(result)])
+    if outputs is not None:
+        run["outputs"] = outputs
+    return append(path, [NewEntry(AuditEntry.RUN.value, run, result.run_id), *decisions_from_result(result, evidence)])
 
 
 def append_sample(

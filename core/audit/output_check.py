@@ -7,9 +7,10 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..definitions import AUDIT_TABLE, AuditEntry
+from .evidence import EVIDENCE_KEYS
 from .log import COLUMNS, FIGURES, Entry, _entry, _open_existing
 
 
@@ -56,12 +57,19 @@ def _same_figures(logged: Sequence, written: Sequence) -> bool:
     return True
 
 
+def _same_evidence(logged: dict, recomputed: dict) -> bool:
+    """Every hash the export recomputed equals the decision's, where the decision holds one (a log
+    written before decisions covered them holds none: checked by figures alone, and said so)."""
+    return all(logged[k] == v for k, v in recomputed.items() if k in logged)
+
+
 @dataclass
 class OutputCheck:
     head: str | None  # the head right after the last of the runs' own blocks
     missing_runs: list[str]  # run ids the log holds no run of
     changed: list[str]  # ids of rows that are not a decision of their run (edited, added, duplicated)
     dropped: list[str]  # ids of decisions whose patch is nowhere in the rows (deleted rows)
+    unhashed: list[str] = field(default_factory=list)  # rows whose decision holds no evidence hash (older logs)
 
 
 def check_output(path: str | os.PathLike, rows: Iterable[tuple], complete: bool = False) -> OutputCheck:
@@ -96,15 +104,27 @@ def check_output(path: str | os.PathLike, rows: Iterable[tuple], complete: bool 
         for item in entries_of_run:
             data = item.data
             key = _row_key(item.patch_id, data.get("township"), item.status, data.get("reasons"))
-            left.setdefault(key, []).append([data.get(n) for n in FIGURES])
-        for patch_id, row_run, township, status, reasons, figures in rows:
+            logged_evidence = {k: data[k] for k in EVIDENCE_KEYS if k in data}
+            left.setdefault(key, []).append([data.get(n) for n in FIGURES] + [logged_evidence])
+        for row in rows:
+            patch_id, row_run, township, status, reasons, figures = row[:6]
+            evidence = (row[6] if len(row) > 6 else None) or {}
             if row_run != run_id:
                 continue
             candidates = left.get(_row_key(patch_id, township, status, reasons), [])
-            match = next((k for k, logged in enumerate(candidates) if _same_figures(logged, figures)), None)
+            match = next(
+                (
+                    k
+                    for k, logged in enumerate(candidates)
+                    if _same_figures(logged[: len(FIGURES)], figures) and _same_evidence(logged[len(FIGURES)], evidence)
+                ),
+                None,
+            )
             if match is None:
                 out.changed.append(str(patch_id or "?"))
             else:
+                if evidence and any(k not in candidates[match][len(FIGURES)] for k in evidence):
+                    out.unhashed.append(str(patch_id or "?"))
                 candidates.pop(match)  # each decision is used once
         if complete:
             present = {(r[0] or None, r[2] or None) for r in rows}

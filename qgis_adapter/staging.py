@@ -1,0 +1,244 @@
+"""verify's outputs all or nothing: each file output is written by QGIS's sink under its own name in a
+hidden folder beside the target, and each new table inside an existing GeoPackage under a temporary
+table name; only when the whole run has succeeded are they swapped in (files renamed, the table
+renamed over the old one in one SQLite transaction). A failure, a cancel or a kill leaves the earlier
+outputs as they were. Memory layers, databases and appending to an existing layer are written as the
+sink writes them (a memory layer has nothing earlier to lose)."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass, field
+
+from qgis.core import QgsProcessingOutputLayerDefinition, QgsProperty
+
+from ..core.messages import Refusal
+from ..formats.atomic import busy_journal, commit_folder, discard_folder, files_digest, staging_folder
+from ..formats.gpkg_bulk import table_digest
+
+_OGR_URI = re.compile(r"^ogr:dbname='([^']*)'(\s+table=)(\"[^\"]*\"|[^\s\"]+)(.*)$", re.S)
+TEMP_TABLE = "_dvtmp"
+
+
+@dataclass
+class Staged:
+    name: str  # the parameter
+    final: str  # the destination the user gave
+    temp: str  # the destination the sink writes
+    path: str  # the target file
+    folder: str | None = None  # whole-file outputs: the hidden folder the sink writes into
+    table: str | None = None  # a table inside an existing GeoPackage: its name, and the temporary one
+    temp_table: str | None = None
+    written: str | None = None  # the destination the sink gave back
+
+
+def _definition_value(value, temp: str):
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        copy = QgsProcessingOutputLayerDefinition(value)
+        copy.sink = QgsProperty.fromValue(temp)
+        return copy
+    return temp
+
+
+def _file_and_table(dest: str) -> tuple[str | None, str | None, str]:
+    """(file, table or None, form) of a file destination; (None, None, '') for anything else."""
+    match = _OGR_URI.match(dest)
+    if match:
+        return match.group(1), match.group(3).strip('"'), "ogr"
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9_]+:", dest) and not re.match(r"^[a-zA-Z]:[\\/]", dest):
+        return None, None, ""  # memory:, postgres:, ...: not a file
+    parts = dest.split("|")
+    if not os.path.splitext(parts[0])[1]:
+        return None, None, ""
+    table = next((p.split("=", 1)[1] for p in parts[1:] if p.startswith("layername=")), None)
+    return parts[0], table, "pipe"
+
+
+@dataclass
+class OutputStaging:
+    items: dict[str, Staged] = field(default_factory=dict)
+
+    def redirect(self, algorithm, parameters: dict, name: str, context) -> dict:
+        """parameters with output `name` sent to its temporary place (unchanged where it is not staged)."""
+        value = parameters.get(name)
+        if isinstance(value, QgsProcessingOutputLayerDefinition):
+            use_remapping = getattr(value, "useRemapping", None)
+            if use_remapping is not None and use_remapping():
+                return parameters  # appending to a layer that exists: written into it, as the user asked
+        final = algorithm.parameterAsOutputLayer(parameters, name, context)
+        path, table, form = _file_and_table(final or "")
+        if not path:
+            return parameters
+        path = os.path.abspath(path)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if table and os.path.isfile(path) and path.lower().endswith(".gpkg"):
+                temp_table = f"{table}{TEMP_TABLE}{uuid.uuid4().hex[:8]}"
+                temp = _with_table(final, form, temp_table)
+                staged = Staged(name, final, temp, path, table=table, temp_table=temp_table)
+            elif table and os.path.exists(path):
+                return parameters  # a table inside another kind of multi-layer file: written as the sink writes it
+            else:
+                folder = staging_folder(path)
+                temp = final.replace(final.split("|")[0] if form == "pipe" else _OGR_URI.match(final).group(1),
+                                     os.path.join(folder, os.path.basename(path)), 1)  # fmt: skip
+                staged = Staged(name, final, temp, path, folder=folder)
+        except OSError as error:
+            raise Refusal("output_unwritable", output=final, detail=_os_detail(error)) from None
+        self.items[name] = staged
+        return {**parameters, name: _definition_value(value, staged.temp)}
+
+    def written(self, name: str, dest: str) -> str:
+        """The sink's destination of output `name` as the user will find it once committed."""
+        staged = self.items.get(name)
+        if staged is None:
+            return dest
+        staged.written = dest
+        if staged.folder:
+            return dest.replace(os.path.join(staged.folder, os.path.basename(staged.path)), staged.path)
+        return _rename_in(dest, staged.temp_table, staged.table)
+
+    def digests(self) -> dict[str, str]:
+        """SHA-256 of what each staged output holds: its files' bytes, or its table's rows."""
+        out = {}
+        for name, staged in self.items.items():
+            if staged.folder:
+                out[name] = files_digest(os.path.join(staged.folder, f) for f in os.listdir(staged.folder))
+            else:
+                out[name] = table_digest(staged.path, staged.temp_table)
+        return out
+
+    def commit(self, context=None) -> list[str]:
+        """Swaps every staged output in; returns the parameters committed. A failure part-way raises
+        OutputsPartlyCommitted naming which are in place and which are not."""
+        done: list[str] = []
+        for name, staged in list(self.items.items()):
+            try:
+                journal = busy_journal(staged.path)
+                if journal:
+                    raise OSError(f"{journal} exists: the file is open in another program or was left mid-write")
+                if staged.folder:
+                    commit_folder(staged.folder, os.path.dirname(staged.path))
+                else:
+                    _swap_table(staged.path, staged.temp_table, staged.table)
+            except (OSError, RuntimeError) as error:
+                raise OutputsPartlyCommitted(
+                    done, [n for n in self.items if n not in done], _os_detail(error)
+                ) from None
+            done.append(name)
+            if context is not None:
+                _reload_target(context, staged, self.written(name, staged.written or staged.temp))
+        self.items = {}
+        return done
+
+    def discard(self) -> None:
+        for staged in self.items.values():
+            if staged.folder:
+                discard_folder(staged.folder)
+            elif staged.temp_table:
+                try:
+                    _drop_table(staged.path, staged.temp_table)
+                except (OSError, RuntimeError):
+                    pass  # left as a table named *_dvtmp*: never the output itself
+        self.items = {}
+
+
+class OutputsPartlyCommitted(Exception):
+    def __init__(self, done: list[str], left: list[str], detail: str) -> None:
+        super().__init__(detail)
+        self.done, self.left, self.detail = done, left, detail
+
+
+def _os_detail(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
+    return str(error)
+
+
+def _with_table(dest: str, form: str, table: str) -> str:
+    if form == "ogr":
+        match = _OGR_URI.match(dest)
+        return f"ogr:dbname='{match.group(1)}'{match.group(2)}\"{table}\"{match.group(4)}"
+    parts = dest.split("|")
+    return "|".join([parts[0]] + [f"layername={table}" if p.startswith("layername=") else p for p in parts[1:]])
+
+
+def _rename_in(dest: str, temp_table: str | None, table: str | None) -> str:
+    if not temp_table:
+        return dest
+    return dest.replace(f'"{temp_table}"', f'"{table}"').replace(f"layername={temp_table}", f"layername={table}")
+
+
+def _gdal_dataset(path: str):
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    return gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+
+
+def _layer_index(dataset, name: str) -> int:
+    for i in range(dataset.GetLayerCount()):
+        if dataset.GetLayer(i).GetName().lower() == name.lower():
+            return i
+    return -1
+
+
+def _swap_table(path: str, temp_table: str, table: str) -> None:
+    """The temporary table renamed over the old one (dropped) in one transaction: a reader sees the old
+    table or the new one, never none or half of one."""
+    dataset = _gdal_dataset(path)
+    try:
+        dataset.StartTransaction()
+        try:
+            old = _layer_index(dataset, table)
+            if old >= 0:
+                dataset.DeleteLayer(old)
+            dataset.GetLayerByName(temp_table).Rename(table)
+            dataset.CommitTransaction()
+        except BaseException:
+            dataset.RollbackTransaction()
+            raise
+    finally:
+        dataset = None
+
+
+def _drop_table(path: str, table: str) -> None:
+    dataset = _gdal_dataset(path)
+    index = _layer_index(dataset, table)
+    if index >= 0:
+        dataset.DeleteLayer(index)
+    dataset = None
+
+
+def _reload_target(context, staged: Staged, final: str) -> None:
+    """The layer QGIS loads after the run is the committed output, not the temporary one."""
+    to_load = context.layersToLoadOnCompletion()
+    temp = staged.written or staged.temp
+    if temp not in to_load:
+        return
+    details = to_load.pop(temp)
+    to_load[final] = details
+    context.setLayersToLoadOnCompletion(to_load)
+
+
+def check_written(dest: str, expected: int, final: str) -> None:
+    """What the sink wrote read back through GDAL: a file that does not hold every feature written
+    (a writer's error lost when QGIS closed it) is refused before it can replace anything."""
+    path, table, _form = _file_and_table(dest)
+    if not path:
+        return
+    from osgeo import gdal
+
+    gdal.UseExceptions()
+    try:
+        dataset = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
+        layer = dataset.GetLayerByName(table) if table else dataset.GetLayer(0)
+        count = layer.GetFeatureCount(1) if layer is not None else -1
+    except RuntimeError as error:
+        raise Refusal("output_failed_kept", output=final, detail=str(error)) from None
+    finally:
+        dataset = None
+    if count != expected:
+        raise Refusal("output_short", output=final, written=count, expected=expected)
