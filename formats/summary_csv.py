@@ -13,8 +13,7 @@ import io
 import os
 from collections.abc import Sequence
 
-from ..core.definitions import SUMMARY_FIELDS
-from ..core.summary import SummaryRow
+from ..core.summary import SummaryRow, summary_fields
 from .atomic import atomic_write
 
 REAL_DECIMALS = 6
@@ -25,11 +24,12 @@ def write_summary_csv(path: str | os.PathLike, rows: Sequence[SummaryRow]) -> No
     path = os.fspath(path)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _kind, _alias in SUMMARY_FIELDS])
+    columns = summary_fields(rows)  # the farmland columns only where the run had them
+    writer.writerow([name for name, _kind, _alias in columns])
     for row in rows:
         values = row.as_dict()
-        writer.writerow([_cell(values[name], kind) for name, kind, _alias in SUMMARY_FIELDS])
-    csvt = ",".join(f'"{_CSVT[kind]}"' for _name, kind, _alias in SUMMARY_FIELDS) + "\r\n"
+        writer.writerow([_cell(values[name], kind) for name, kind, _alias in columns])
+    csvt = ",".join(f'"{_CSVT[kind]}"' for _name, kind, _alias in columns) + "\r\n"
     _replace(path, "\ufeff" + buffer.getvalue())
     _replace(os.path.splitext(path)[0] + ".csvt", csvt)
 
