@@ -93,12 +93,45 @@ def wrap_words(words: list[str], width: int, separator: str = "、") -> str:
     return "\n".join(lines)
 
 
+# The farmland fields on the map page and in the report, in 亩: (field, REPORT_ZH key)
+LAND_FIGURES = (
+    ("farm_m2", "farm_mu"),
+    ("farm_rem", "farm_rem_mu"),
+    ("bfarm_m2", "bfarm_mu"),
+    ("bfarm_rem", "bfarm_rem_mu"),
+    ("appr_m2", "appr_mu"),
+)
+REMAINDER_FIGURES = ("farm_rem", "bfarm_rem", "appr_m2")  # measured on the survey: "—" when unsurveyed
+
+
+def land_figures(record: PatchRecord) -> list[tuple[str, str]]:
+    """The farmland rows the record's layer holds: areas in 亩, then 整改方式."""
+    z = REPORT_ZH
+    rows = []
+    for name, key in LAND_FIGURES:
+        if name in record.land:
+            value = record.land_mu(name)
+            rows.append((z[key], _fixed(record.measured(value) if name in REMAINDER_FIGURES else value)))
+    if "method" in record.land:
+        rows.append((z["method"], record.land["method"] or NO_VALUE))
+    return rows
+
+
 def patch_figures(record: PatchRecord, reasons_width: int = 14) -> list[tuple[str, str]]:
     """The rows of the figures table on a patch's map page: (heading, value as text). The id and
     township stand in the page's title."""
     z = REPORT_ZH
     remnants = NO_VALUE if record.remnants is None else str(record.remnants)
     words = reasons_in_words(record.reasons).split("、") if record.reasons else []
+    return [
+        *_base_figures(record, z, remnants),
+        *land_figures(record),
+        (z["status"], result_words(record)),
+        (z["reasons"], wrap_words(words, reasons_width) or NO_VALUE),
+    ]
+
+
+def _base_figures(record: PatchRecord, z: dict, remnants: str) -> list[tuple[str, str]]:
     return [
         (z["monitor_mu"], _fixed(record.monitor_mu)),
         (z["monitor_m2"], _fixed(record.monitor_m2)),
@@ -107,6 +140,4 @@ def patch_figures(record: PatchRecord, reasons_width: int = 14) -> list[tuple[st
         (z["remain_rt"], _percent(record.measured(record.remain_rt))),
         (z["largest_m2"], _fixed(record.measured(record.largest_m2))),
         (z["remnants"], record.measured(remnants) or NO_VALUE),
-        (z["status"], result_words(record)),
-        (z["reasons"], wrap_words(words, reasons_width) or NO_VALUE),
     ]
