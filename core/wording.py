@@ -105,15 +105,25 @@ REMAINDER_FIGURES = ("farm_rem", "bfarm_rem", "appr_m2")  # measured on the surv
 
 
 def land_figures(record: PatchRecord) -> list[tuple[str, str]]:
-    """The farmland rows the record's layer holds: areas in 亩, then 整改方式."""
+    """The farmland rows the record's layer holds, areas in 亩: a figure and its remaining part share
+    a row ('耕地面积 / 剩余耕地面积(亩)': '2.42 / 0.28'), as do 已补办面积 and 整改方式, so the map page's
+    table keeps its size."""
     z = REPORT_ZH
-    rows = []
+    cells = {}
     for name, key in LAND_FIGURES:
         if name in record.land:
             value = record.land_mu(name)
-            rows.append((z[key], _fixed(record.measured(value) if name in REMAINDER_FIGURES else value)))
+            cells[name] = (z[key], _fixed(record.measured(value) if name in REMAINDER_FIGURES else value))
     if "method" in record.land:
-        rows.append((z["method"], record.land["method"] or NO_VALUE))
+        cells["method"] = (z["method"], record.land["method"] or NO_VALUE)
+    rows = []
+    for first, second in (("farm_m2", "farm_rem"), ("bfarm_m2", "bfarm_rem"), ("appr_m2", "method")):
+        pair = [cells[n] for n in (first, second) if n in cells]
+        if pair:
+            headings = [h for h, _v in pair]
+            if all(h.endswith("(亩)") for h in headings):  # one unit for both
+                headings = [h.removesuffix("(亩)") for h in headings[:-1]] + headings[-1:]
+            rows.append((" / ".join(headings), " / ".join(v for _h, v in pair)))
     return rows
 
 
@@ -125,9 +135,9 @@ def patch_figures(record: PatchRecord, reasons_width: int = 14) -> list[tuple[st
     words = reasons_in_words(record.reasons).split("、") if record.reasons else []
     return [
         *_base_figures(record, z, remnants),
-        *land_figures(record),
         (z["status"], result_words(record)),
         (z["reasons"], wrap_words(words, reasons_width) or NO_VALUE),
+        *land_figures(record),
     ]
 
 

@@ -84,10 +84,10 @@ def test_map_figures_name_the_farmland_figures_in_mu(processing, tmp_path):
     assert result["PAGES"] == 3 and pdf.stat().st_size > 0
     values = {f["patch_id"]: dict(zip(layer.fields().names(), f.attributes())) for f in layer.getFeatures()}
     figures = dict(patch_figures(PatchRecord.from_values(values["H1"])))
-    assert figures["耕地面积(亩)"] == f"{10000 / MU:.2f}"
-    assert figures["剩余耕地面积(亩)"] == f"{400 / MU:.2f}"
-    assert figures["永久基本农田面积(亩)"] == "0.00" and figures["剩余永久基本农田面积(亩)"] == "0.00"
-    assert figures["已补办面积(亩)"] == f"{400 / MU:.2f}" and figures["整改方式"] == "补办"
+    assert figures["耕地面积 / 剩余耕地面积(亩)"] == f"{10000 / MU:.2f} / {400 / MU:.2f}"
+    assert figures["永久基本农田面积 / 剩余永久基本农田面积(亩)"] == "0.00 / 0.00"
+    assert figures["已补办面积(亩) / 整改方式"] == f"{400 / MU:.2f} / 补办"
+    assert list(figures)[-5:-3] == ["核查结果", "原因"]  # the verdict stays where it stood
     plain = dict(
         patch_figures(
             PatchRecord.from_values(
