@@ -8,13 +8,15 @@ from __future__ import annotations
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
 )
 
+from ..core.definitions import RankBy
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
-from ..core.report_model import run_info, summary_rows
+from ..core.report_model import recorded_rank_by, run_info, summary_rows
 from ..core.words import label
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
@@ -41,6 +43,22 @@ class ExportReportAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFileDestination(Param.OUTPUT, label("export_report.OUTPUT"), "Excel (*.xlsx)")
         )
         self.addOutput(QgsProcessingOutputNumber(Param.PATCHES, label("export_report.PATCHES")))
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                Param.RANK_BY,
+                label("export_report.RANK_BY"),
+                options=[label("verify.RANK_BY.area"), label("verify.RANK_BY.farmland"), label("verify.RANK_BY.count")],
+                optional=True,
+            )
+        )
+
+    def _rank_by(self, parameters, context, records) -> RankBy:
+        """RANK_BY as given; else as the verify run recorded it in AUDIT_LOG; else by monitored area."""
+        if parameters.get(Param.RANK_BY) not in (None, ""):
+            return RankBy(self.parameterAsEnum(parameters, Param.RANK_BY, context))
+        log = self.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
+        recorded = recorded_rank_by(log, run_info(records).run_ids) if log else None
+        return recorded if recorded is not None else RankBy.AREA
 
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
@@ -62,7 +80,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
         feedback.setProgress(50)
         feedback.setProgressText("写出报表 Writing the report")
         try:
-            write_report(records, output, stamp=stamp)
+            write_report(records, output, stamp=stamp, rank_by=self._rank_by(parameters, context, records))
         except OSError as error:
             raise Refusal("export_failed", path=output, detail=error.strerror or str(error)) from None
         townships = len(summary_rows(records)) - 1

@@ -17,24 +17,32 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
     QgsWkbTypes,
 )
 
 from ..core.definitions import (
     DEFAULT_AREA_TOLERANCE,
+    DEFAULT_FARMLAND_CODES,
     DEFAULT_MAIN_STRUCTURE_AREA,
     DEFAULT_MAX_REMAINING_RATIO,
+    FARM_SUMMARY_FIELDS,
+    LAND_RESULT_FIELDS,
+    LEGAL_SUMMARY_FIELDS,
     REMNANT_FIELDS,
     RESULT_FIELDS,
+    SQUARE_METRES_PER_MU,
     SUMMARY_FIELDS_REBUILT,
     AreaMethod,
     AreaUnit,
+    RankBy,
     Status,
 )
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
+from ..core.land import LandInputs, parse_codes
 from ..core.messages import Refusal, text
 from ..core.parameters import Param, count_output
-from ..core.result_columns import RESULT_NAMES, result_columns
+from ..core.result_columns import result_columns, result_fields, written_names
 from ..core.revisit import prior_states, rebuilt_notice
 from ..core.summary import summary_fields
 from ..core.words import UNIT_EN, UNIT_ZH, label
@@ -42,6 +50,7 @@ from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from ..qgis_adapter.credentials import redact, table_identity
 from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
+from ..qgis_adapter.land_io import polygon_input, read_approvals, read_land_class
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import (
     from_shapely_array,
@@ -115,6 +124,7 @@ class VerifyAlgorithm(BaseAlgorithm):
                 defaultValue=0,
             )
         )
+        self._init_land_parameters(polygon)
         self.addParameter(
             QgsProcessingParameterFeatureSink(Param.OUTPUT, label("verify.OUTPUT"), QgsProcessing.TypeVectorPolygon)
         )
@@ -140,6 +150,116 @@ class VerifyAlgorithm(BaseAlgorithm):
         for status in Status:
             self.addOutput(QgsProcessingOutputNumber(count_output(status.name), status.value))
         add_audit_parameters(self)  # AUDIT_LOG, AUDIT_USER, AUDIT_KIND; output AUDIT_HEAD
+
+    def _init_land_parameters(self, polygon) -> None:
+        """The optional farmland inputs and RANK_BY."""
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(Param.LAND_CLASS, label("verify.LAND_CLASS"), polygon, optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                Param.LAND_CLASS_FIELD,
+                label("verify.LAND_CLASS_FIELD"),
+                parentLayerParameterName=Param.LAND_CLASS,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                Param.FARMLAND_CODES,
+                label("verify.FARMLAND_CODES"),
+                defaultValue=",".join(DEFAULT_FARMLAND_CODES),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                Param.BASIC_FARMLAND, label("verify.BASIC_FARMLAND"), polygon, optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(Param.APPROVALS, label("verify.APPROVALS"), polygon, optional=True)
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                Param.APPROVAL_ID_FIELD,
+                label("verify.APPROVAL_ID_FIELD"),
+                parentLayerParameterName=Param.APPROVALS,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                Param.RANK_BY,
+                label("verify.RANK_BY"),
+                options=[label("verify.RANK_BY.area"), label("verify.RANK_BY.farmland"), label("verify.RANK_BY.count")],
+                defaultValue=int(RankBy.AREA),
+            )
+        )
+
+    def _land_sources(self, parameters, context) -> dict:
+        """The farmland inputs given, checked before anything is read: name -> (source, layer name)."""
+        found = {}
+        for name, fallback in (
+            (Param.LAND_CLASS, "地类图斑"),
+            (Param.BASIC_FARMLAND, "永久基本农田"),
+            (Param.APPROVALS, "用地批准范围"),
+        ):
+            source = self.parameterAsSource(parameters, name, context)
+            if source is None:
+                continue
+            layer_name = self._layer_name(parameters, name, context, fallback)
+            require_polygons(source, layer_name)
+            found[name] = (source, layer_name)
+        if Param.LAND_CLASS in found:
+            source, layer_name = found[Param.LAND_CLASS]
+            field = self.parameterAsString(parameters, Param.LAND_CLASS_FIELD, context)
+            if not field:
+                raise Refusal("land_class_field_required", layer=layer_name, fields=", ".join(source.fields().names()))
+            self._land_field = require_field(source, layer_name, field)
+            self._farmland_codes = parse_codes(self.parameterAsString(parameters, Param.FARMLAND_CODES, context))
+            if not self._farmland_codes:
+                raise Refusal("farmland_codes_empty")
+        if Param.APPROVALS in found:
+            source, layer_name = found[Param.APPROVALS]
+            self._approval_field = require_field(
+                source, layer_name, self.parameterAsString(parameters, Param.APPROVAL_ID_FIELD, context)
+            )
+        rank_by = RankBy(self.parameterAsEnum(parameters, Param.RANK_BY, context))
+        if rank_by == RankBy.FARMLAND and Param.LAND_CLASS not in found:
+            raise Refusal("rank_by_farmland_needs_land_class")
+        return found
+
+    def _read_land(self, parameters, context, feedback, found: dict) -> tuple[LandInputs | None, dict]:
+        """The farmland inputs as core.land reads them, and what was read of each (for the audit log)."""
+        if not found:
+            return None, {}
+        land = LandInputs()
+        read = {}
+        if Param.LAND_CLASS in found:
+            source, name = found[Param.LAND_CLASS]
+            layer, codes = read_land_class(
+                source, self._land_field, feedback, **self._as_file(parameters, Param.LAND_CLASS, context)
+            )
+            land.land_class, land.land_codes, land.farmland_codes = (
+                polygon_input(name, layer),
+                codes,
+                self._farmland_codes,
+            )
+            read[Param.LAND_CLASS] = (source, layer)
+        if Param.BASIC_FARMLAND in found:
+            source, name = found[Param.BASIC_FARMLAND]
+            layer = read_source(
+                source, feedback, with_attributes=False, **self._as_file(parameters, Param.BASIC_FARMLAND, context)
+            )
+            land.basic_farmland = polygon_input(name, layer)
+            read[Param.BASIC_FARMLAND] = (source, layer)
+        if Param.APPROVALS in found:
+            source, name = found[Param.APPROVALS]
+            layer, ids = read_approvals(source, self._approval_field, feedback)
+            land.approvals, land.approval_ids = polygon_input(name, layer), ids
+            read[Param.APPROVALS] = (source, layer)
+        return land, read
 
     # -- the run ---------------------------------------------------------------------------------
     def execute(self, parameters, context, feedback):
@@ -170,6 +290,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         town_index = require_field(
             patches_src, names[Param.PATCHES], self.parameterAsString(parameters, Param.TOWNSHIP_FIELD, context)
         )
+        land_sources = self._land_sources(parameters, context)
         self._refuse_output_over_input(parameters, context)
         self._audit_log = audit_log_target(self, parameters, context)  # checked now: a bad log leaves no output
         prior, revisit_notices = prior_states(self._audit_log)  # the log before this run: who passed (回头看)
@@ -180,6 +301,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             main_structure_area=self.parameterAsDouble(parameters, Param.MAIN_STRUCTURE_AREA, context),
             monitored_area_unit=AreaUnit(self.parameterAsEnum(parameters, Param.MONITORED_AREA_UNIT, context)),
             area_method=AreaMethod(self.parameterAsEnum(parameters, Param.AREA_METHOD, context)),
+            rank_by=RankBy(self.parameterAsEnum(parameters, Param.RANK_BY, context)),
         )
         rules.check()
 
@@ -210,6 +332,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             if coverage_src is not None
             else None
         )
+        land, self._land_read = self._read_land(parameters, context, feedback, land_sources)
         timing = {"read": time.perf_counter() - clock}
         clock = time.perf_counter()
 
@@ -234,6 +357,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             progress=lambda f: feedback.setProgress(10 + 80 * f),
             is_cancelled=feedback.isCanceled,
             prior_states=prior,
+            land=land,
         )
         feedback.setProgressText("核查 Verifying")
         result = verifier.run()
@@ -312,10 +436,21 @@ class VerifyAlgorithm(BaseAlgorithm):
                 unsurveyed=counts["unsurveyed"],
             )
         )
+        if result.farm_m2 is not None:
+            feedback.pushInfo(
+                text(
+                    "farmland_figures",
+                    chinese,
+                    farm_mu=f"{result.farm_m2.sum() / SQUARE_METRES_PER_MU:.2f}",
+                    rem_mu=f"{result.farm_rem.sum() / SQUARE_METRES_PER_MU:.2f}",
+                    codes=",".join(self._farmland_codes),
+                )
+            )
         read = {
             Param.PATCHES: (patches_src, patches),
             Param.SURVEY: (survey_src, survey),
             Param.COVERAGE: (coverage_src, coverage),
+            **self._land_read,
         }
         digests = staging.digests()
         try:
@@ -345,9 +480,9 @@ class VerifyAlgorithm(BaseAlgorithm):
         from qgis.core import QgsProcessingUtils
 
         for key, spec in (
-            (Param.OUTPUT, RESULT_FIELDS),
+            (Param.OUTPUT, RESULT_FIELDS + LAND_RESULT_FIELDS),
             (Param.OUTPUT_REMNANTS, REMNANT_FIELDS),
-            (Param.OUTPUT_SUMMARY, SUMMARY_FIELDS_REBUILT),  # rebuilt: only there with AUDIT_LOG
+            (Param.OUTPUT_SUMMARY, SUMMARY_FIELDS_REBUILT + FARM_SUMMARY_FIELDS + LEGAL_SUMMARY_FIELDS),
         ):
             dest = getattr(self, "_destinations", {}).get(key)
             layer = QgsProcessingUtils.mapLayerFromString(dest, context) if dest else None
@@ -364,16 +499,18 @@ class VerifyAlgorithm(BaseAlgorithm):
         return bool(parameters.get(name)) and bool(self.parameterAsOutputLayer(parameters, name, self._context))
 
     def _write_patches(self, parameters, context, source, patches, result: Result) -> str:
-        keep = [i for i, f in enumerate(source.fields()) if f.name().lower() not in RESULT_NAMES]
+        replaced = written_names(result)
+        keep = [i for i, f in enumerate(source.fields()) if f.name().lower() not in replaced]
         fields = QgsFields()
         for i in keep:
             fields.append(source.fields().at(i))
-        for field in make_fields(RESULT_FIELDS):
+        written = result_fields(result)
+        for field in make_fields(written):
             fields.append(field)
         sink, dest = self.parameterAsSink(
             parameters, Param.OUTPUT, context, fields, source.wkbType(), source.sourceCrs()
         )
-        results = result_columns(result)
+        results = result_columns(result, written)
         if patches.fast and bulk_destination(parameters.get(Param.OUTPUT), dest):
             close_sink(sink)  # the empty table, as QGIS made it
             del sink
@@ -455,7 +592,14 @@ class VerifyAlgorithm(BaseAlgorithm):
 
     def _refuse_output_over_input(self, parameters, context) -> None:
         inputs, tables = [], []
-        for name in (Param.PATCHES, Param.SURVEY, Param.COVERAGE):
+        for name in (
+            Param.PATCHES,
+            Param.SURVEY,
+            Param.COVERAGE,
+            Param.LAND_CLASS,
+            Param.BASIC_FARMLAND,
+            Param.APPROVALS,
+        ):
             layer = self.parameterAsVectorLayer(parameters, name, context)
             if layer is not None and layer.providerType() == "ogr":
                 path, table = source_path(layer.source())

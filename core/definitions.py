@@ -82,6 +82,14 @@ class ResultField:
     REMNANTS = "remnants"
     RUN_ID = "run_id"
     CHECKED_AT = "checked_at"
+    # written only with their inputs: farm_* with LAND_CLASS, bfarm_* with BASIC_FARMLAND, the rest with APPROVALS
+    FARM_M2 = "farm_m2"
+    FARM_REM = "farm_rem"
+    BFARM_M2 = "bfarm_m2"
+    BFARM_REM = "bfarm_rem"
+    APPR_M2 = "appr_m2"
+    APPR_IDS = "appr_ids"
+    METHOD = "method"
 
 
 # (name, kind, Chinese alias); kind is one of "text", "real", "int"
@@ -99,6 +107,41 @@ RESULT_FIELDS: tuple[tuple[str, str, str], ...] = (
     (ResultField.RUN_ID, "text", "运行编号"),
     (ResultField.CHECKED_AT, "text", "核查时间"),
 )
+
+# Result fields appended after RESULT_FIELDS, each only when its input is given (outputs without
+# these inputs stay as they were): which input each needs is in LAND_RESULT_INPUT.
+LAND_RESULT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (ResultField.FARM_M2, "real", "耕地面积(平方米)"),
+    (ResultField.FARM_REM, "real", "剩余耕地面积(平方米)"),
+    (ResultField.BFARM_M2, "real", "永久基本农田面积(平方米)"),
+    (ResultField.BFARM_REM, "real", "剩余永久基本农田面积(平方米)"),
+    (ResultField.APPR_M2, "real", "已补办面积(平方米)"),
+    (ResultField.APPR_IDS, "text", "补办批文编号"),
+    (ResultField.METHOD, "text", "整改方式"),
+)
+
+
+class Method(str, Enum):
+    """`method` 整改方式 of a passed patch (empty when it does not pass)."""
+
+    DEMOLISHED = "拆除"  # 拆除复耕: nothing legalised remains
+    LEGALISED = "补办"  # a remaining part is legalised by an approval (补办手续)
+
+
+class RankBy(int, Enum):
+    """RANK_BY values, by index: what ranks the townships."""
+
+    AREA = 0  # monitored-area completion (done_area)
+    FARMLAND = 1  # farmland completion (farm_done; NULL ranks last)
+    COUNT = 2  # patch-count completion (done_count)
+
+
+# Cultivated land (耕地) in the land-use survey's classes (三调 DLBM): 水田, 水浇地, 旱地.
+DEFAULT_FARMLAND_CODES = ("0101", "0102", "0103")
+LAND_CODE_DIGITS = 4  # codes given as numbers (101) are zero-padded to this many digits
+COMMON_LAND_CLASS_FIELDS = ("DLBM", "dlbm", "DLDM")
+COMMON_LAND_CLASS_LAYERS = ("DLTB", "dltb", "地类图斑")
+COMMON_BASIC_FARMLAND_LAYERS = ("JBNTBHTB", "jbntbhtb", "永久基本农田")
 
 
 class RemnantField:
@@ -146,6 +189,25 @@ SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = (
 )
 # With AUDIT_LOG the summary gains the rebuilt count at the end; without, it is SUMMARY_FIELDS as ever.
 SUMMARY_FIELDS_REBUILT: tuple[tuple[str, str, str], ...] = (*SUMMARY_FIELDS, (SummaryField.REBUILT, "int", "复建数"))
+
+
+class FarmSummaryField:
+    """OUTPUT_SUMMARY columns appended with LAND_CLASS (legal_n with APPROVALS)."""
+
+    FARM_M2 = "farm_m2"
+    FARM_PASS = "farm_pass"
+    FARM_DONE = "farm_done"
+    FARM_REM = "farm_rem"
+    LEGAL_N = "legal_n"
+
+
+FARM_SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = (
+    (FarmSummaryField.FARM_M2, "real", "耕地面积(平方米)"),
+    (FarmSummaryField.FARM_PASS, "real", "通过耕地面积(平方米)"),
+    (FarmSummaryField.FARM_DONE, "real", "耕地完成率"),
+    (FarmSummaryField.FARM_REM, "real", "剩余耕地面积(平方米)"),
+)
+LEGAL_SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = ((FarmSummaryField.LEGAL_N, "int", "补办图斑数"),)
 
 # Field names commonly found in supervision patch layers, for guessing in the UI.
 COMMON_ID_FIELDS = ("JCBH", "TBBH", "BSM", "TBYBH", "jcbh")

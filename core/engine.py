@@ -35,10 +35,13 @@ from .definitions import (
     SQUARE_METRES_PER_UNIT,
     AreaMethod,
     AreaUnit,
+    Method,
+    RankBy,
     Reason,
     Status,
 )
 from .geometry import clean_polygons, not_finite, polygonal, union_by_group
+from .land import LandFigures, LandInputs, PreparedLand
 from .messages import Cancelled, Notice, Refusal
 from .revisit import rebuilt_flags
 from .summary import SummaryRow, township_summary
@@ -73,6 +76,7 @@ class Rules:
     main_structure_area: float = DEFAULT_MAIN_STRUCTURE_AREA
     monitored_area_unit: AreaUnit = AreaUnit.SQUARE_METRE
     area_method: AreaMethod = AreaMethod.ELLIPSOIDAL
+    rank_by: RankBy = RankBy.AREA  # what ranks the townships in the summary
 
     def check(self) -> None:
         for name, value in (
@@ -111,6 +115,14 @@ class Result:
     run_id: str
     checked_at: str
     notices: list[Notice] = field(default_factory=list)
+    # only with the farmland inputs (core.land); None otherwise, and then not written
+    farm_m2: np.ndarray | None = None
+    farm_rem: np.ndarray | None = None
+    bfarm_m2: np.ndarray | None = None
+    bfarm_rem: np.ndarray | None = None
+    appr_m2: np.ndarray | None = None
+    appr_ids: list[str] | None = None
+    method: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.status)
@@ -175,12 +187,16 @@ class Verifier:
         progress: Progress | None = None,
         is_cancelled: IsCancelled | None = None,
         prior_states: Mapping[str, Any] | None = None,
+        land: LandInputs | None = None,
     ) -> None:
         """prior_states: patch id -> its state in the audit log before this run (core.revisit.prior_states);
         given (an audit log), patches that passed there and fail now are `rebuilt`."""
         self.prior_states = prior_states
+        self._rebuilt: np.ndarray | None = None  # set by run() where prior_states are given
         self.rules = rules or Rules()
         self.rules.check()
+        if RankBy(self.rules.rank_by) == RankBy.FARMLAND and (land is None or land.land_class is None):
+            raise Refusal("rank_by_farmland_needs_land_class")
         self.patches = patches
         self.notices: list[Notice] = []
         self._progress = progress or (lambda _f: None)
@@ -189,6 +205,7 @@ class Verifier:
         self.meter = AreaMeter(self.crs, self.rules.area_method, patches.name)
         self.survey = self._prepare(survey)
         self.coverage = self._prepare(coverage) if coverage is not None else None
+        self.land = PreparedLand(land, self.crs, patches.name, self.notices) if land is not None else None
 
     # -- inputs ----------------------------------------------------------------------------------
     def _prepare(self, layer: Layer) -> _Indexed:
@@ -266,6 +283,7 @@ class Verifier:
             # Areas hold to ~1e-6 relative; to the µm² they decide the same way whatever the float
             # noise of an overlay (1.0 vs 1.0000000000000002 m² must not flip a 1 m² tolerance).
             geom_m2, remain_m2, largest_m2 = (np.round(a, AREA_DECIMALS) for a in (geom_m2, remain_m2, largest_m2))
+            land = self._land_figures(geoms, remnants)
             self._check(0.75)
 
             not_surveyed = np.zeros(n, dtype=bool)
@@ -280,12 +298,21 @@ class Verifier:
             remain_rt = np.where(monitor_m2 > 0, remain_m2 / monitor_m2, 0.0)
         rules = self.rules
         unsurveyed = no_geometry | not_surveyed
-        main_retained = ~unsurveyed & (rules.main_structure_area > 0) & (largest_m2 >= rules.main_structure_area)
-        over_tolerance = ~unsurveyed & (remain_m2 > rules.area_tolerance) & (remain_rt > rules.max_remaining_ratio)
+        # judged: the remainder less its approved (legalised) part; the whole remainder without approvals
+        judged_m2, judged_rt, judged_largest = remain_m2, remain_rt, largest_m2
+        if land is not None and land.appr_m2 is not None:
+            judged_m2 = np.round(remain_m2 - land.appr_m2, AREA_DECIMALS)
+            judged_largest = land.unapproved_largest
+            with np.errstate(divide="ignore", invalid="ignore"):
+                judged_rt = np.where(monitor_m2 > 0, judged_m2 / monitor_m2, 0.0)
+        main_retained = ~unsurveyed & (rules.main_structure_area > 0) & (judged_largest >= rules.main_structure_area)
+        over_tolerance = ~unsurveyed & (judged_m2 > rules.area_tolerance) & (judged_rt > rules.max_remaining_ratio)
+        failed = main_retained | over_tolerance
+        if land is not None and land.bfarm_rem is not None:
+            basic_farmland = ~unsurveyed & (land.bfarm_rem > rules.area_tolerance)
+            failed = failed | basic_farmland
         status = np.where(
-            unsurveyed,
-            Status.UNSURVEYED.value,
-            np.where(main_retained | over_tolerance, Status.FAIL.value, Status.PASS.value),
+            unsurveyed, Status.UNSURVEYED.value, np.where(failed, Status.FAIL.value, Status.PASS.value)
         ).astype(object)
         area_mismatch = ~no_geometry & (np.abs(monitor_m2 - geom_m2) > AREA_MISMATCH_SHARE * geom_m2)
         ids = _normalise_ids(patches.ids) if len(patches.ids) else [None] * n
@@ -300,16 +327,23 @@ class Verifier:
             Reason.GEOMETRY_REPAIRED: clean.repaired | survey.touched_repaired,
             Reason.DUPLICATE_ID: duplicate,
         }
-        if self.prior_states is not None:
+        if land is not None:
+            self._land_flags(flags, land, status, basic_farmland if land.bfarm_rem is not None else None)
+        if self.prior_states is not None:  # after the land rules: a patch failing on basic farmland counts too
             flags[Reason.REBUILT] = rebuilt_flags(status, ids, self.prior_states)
+        self._rebuilt = flags.get(Reason.REBUILT)
         reasons = _join_reasons(flags, n)
         townships = _normalise_ids(patches.townships) if patches.townships is not None else [None] * n
         summary = township_summary(
-            townships if patches.townships is not None else None, status, monitor_m2, flags.get(Reason.REBUILT)
+            townships if patches.townships is not None else None,
+            status,
+            monitor_m2,
+            rank_by=rules.rank_by,
+            rebuilt=self._rebuilt,
         )
         self._log_patch_notices(flags, ids, duplicate, monitor_m2, geom_m2, no_geometry, n)
         self._check(0.95)
-        return Result(
+        result = Result(
             patch_id=ids,
             township=townships,
             status=status,
@@ -326,6 +360,57 @@ class Verifier:
             checked_at=now.isoformat(timespec="seconds"),
             notices=list(self.notices),
         )
+        if land is not None:
+            self._land_result(result, land)
+        return result
+
+    # -- farmland and approvals (core.land) ------------------------------------------------------
+    def _land_figures(self, geoms: np.ndarray, remnants: Remnants) -> LandFigures | None:
+        if self.land is None:
+            return None
+        land = self.land.overlay(geoms, remnants.geometries, remnants.patch_index, self.meter)
+        self.notices.extend(land.notices)
+        for name in ("farm_m2", "farm_rem", "bfarm_m2", "bfarm_rem", "appr_m2", "unapproved_largest"):
+            value = getattr(land, name)
+            if value is not None:
+                setattr(land, name, np.round(value, AREA_DECIMALS))
+        return land
+
+    def _land_flags(self, flags: dict, land: LandFigures, status: np.ndarray, basic_farmland) -> None:
+        flags[Reason.GEOMETRY_REPAIRED] = flags[Reason.GEOMETRY_REPAIRED] | land.touched_repaired
+        if basic_farmland is not None:
+            flags[Reason.BASIC_FARMLAND] = basic_farmland
+        if land.appr_m2 is not None:
+            flags[Reason.APPROVED_PART] = land.appr_m2 > self.rules.area_tolerance
+
+    def _land_result(self, result: Result, land: LandFigures) -> None:
+        for name in ("farm_m2", "farm_rem", "bfarm_m2", "bfarm_rem", "appr_m2", "appr_ids"):
+            setattr(result, name, getattr(land, name))
+        if land.appr_m2 is not None:
+            passed = result.status == Status.PASS.value
+            legal = land.appr_m2 > self.rules.area_tolerance
+            method = np.where(passed, np.where(legal, Method.LEGALISED.value, Method.DEMOLISHED.value), "")
+            result.method = method.astype(object).tolist()
+        if land.farm_m2 is not None:  # the summary with its farmland columns
+            result.summary = township_summary(
+                result.township if self.patches.townships is not None else None,
+                result.status,
+                result.monitor_m2,
+                rank_by=self.rules.rank_by,
+                farm_m2=land.farm_m2,
+                farm_rem=land.farm_rem,
+                method=result.method,
+                rebuilt=self._rebuilt,
+            )
+        elif result.method is not None:
+            result.summary = township_summary(
+                result.township if self.patches.townships is not None else None,
+                result.status,
+                result.monitor_m2,
+                rank_by=self.rules.rank_by,
+                method=result.method,
+                rebuilt=self._rebuilt,
+            )
 
     def _remnant_parts(self, clipped: Clipped) -> Remnants:
         parts, owner = clipped.parts, clipped.owner
@@ -573,6 +658,7 @@ def verify(
     progress: Progress | None = None,
     is_cancelled: IsCancelled | None = None,
     prior_states: Mapping[str, Any] | None = None,
+    land: LandInputs | None = None,
 ) -> Result:
     """Verify every patch; see README.md for the rules."""
-    return Verifier(patches, survey, coverage, rules, progress, is_cancelled, prior_states).run()
+    return Verifier(patches, survey, coverage, rules, progress, is_cancelled, prior_states, land).run()

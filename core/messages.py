@@ -463,3 +463,36 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- farmland and approvals (LAND_CLASS, BASIC_FARMLAND, APPROVALS, RANK_BY) ------------------------
+MESSAGES.update(
+    {
+        "land_null_skipped": (
+            "图层“{layer}”中有 {count} 个要素没有几何，已跳过。",
+            "{count} features of layer “{layer}” have no geometry and were skipped.",
+        ),
+        "land_class_overlap": (
+            "地类图斑中的耕地图斑相互重叠：{count} 个图斑内有重叠，重叠部分的耕地面积只计一次。请检查地类图斑图层。",
+            "Farmland polygons of the land-class layer overlap each other inside {count} patches; their farmland is "
+            "counted once. Check the land-class layer.",
+        ),
+        "farmland_codes_empty": (
+            "耕地地类代码（FARMLAND_CODES）为空：请给出耕地的地类编码，如 0101,0102,0103。",
+            "FARMLAND_CODES is empty: give the class codes of farmland, e.g. 0101,0102,0103.",
+        ),
+        "rank_by_farmland_needs_land_class": (
+            "按耕地完成率排名（RANK_BY=1）需要地类图斑图层（LAND_CLASS）。请指定地类图斑，或改按监测面积或图斑数排名。",
+            "Ranking by farmland completion (RANK_BY=1) needs the land-class layer (LAND_CLASS). Give it, or rank "
+            "by monitored area or by patch count.",
+        ),
+        "land_class_field_required": (
+            "给定了地类图斑图层“{layer}”，但未指定地类编码字段（LAND_CLASS_FIELD，如 DLBM）。该图层的字段有：{fields}",
+            "The land-class layer “{layer}” is given without its class-code field (LAND_CLASS_FIELD, e.g. DLBM). "
+            "The layer's fields are: {fields}",
+        ),
+        "farmland_figures": (
+            "耕地：图斑内耕地 {farm_mu} 亩，剩余 {rem_mu} 亩；按地类编码 {codes} 计。",
+            "Farmland: {farm_mu} mu inside the patches, {rem_mu} mu of it still built on; codes {codes}.",
+        ),
+    }
+)

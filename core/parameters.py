@@ -56,6 +56,14 @@ class Param:
     # sample_audit: the return visit (回头看)
     OLDER_THAN_DAYS = "OLDER_THAN_DAYS"
     AS_OF = "AS_OF"
+    # verify: farmland and approvals (optional); RANK_BY also in export_report
+    LAND_CLASS = "LAND_CLASS"
+    LAND_CLASS_FIELD = "LAND_CLASS_FIELD"
+    FARMLAND_CODES = "FARMLAND_CODES"
+    BASIC_FARMLAND = "BASIC_FARMLAND"
+    APPROVALS = "APPROVALS"
+    APPROVAL_ID_FIELD = "APPROVAL_ID_FIELD"
+    RANK_BY = "RANK_BY"
 
 
 def count_output(status_name: str) -> str:

@@ -7,12 +7,23 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import audit
-from .definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, Reason, ResultField, Status
+from .definitions import (
+    DISPUTE_REOPENED,
+    LAND_RESULT_FIELDS,
+    SQUARE_METRES_PER_MU,
+    AuditEntry,
+    Mark,
+    Method,
+    RankBy,
+    Reason,
+    ResultField,
+    Status,
+)
 from .messages import Notice, Refusal
 from .summary import SummaryRow, township_summary
 from .wording import NO_VALUE, local_time_text
@@ -48,6 +59,9 @@ class PatchRecord:
     # what the export recomputed of the row's evidence (core/audit/evidence.py): "geom_hash" of the
     # outline it prints, "remnants_hash" of the remnants it draws; a key absent is not checked
     evidence: dict | None = None
+    # the farmland fields the layer holds (farm_m2 ... method; written only where verify had their
+    # inputs): field name -> value (None for NULL); a field the layer lacks is not a key
+    land: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_values(cls, values: Mapping[str, object]) -> PatchRecord:
@@ -72,7 +86,13 @@ class PatchRecord:
             remnants=None if remnants is None else int(remnants),
             run_id=text(ResultField.RUN_ID),
             checked_at=text(ResultField.CHECKED_AT),
+            land=_land_values(values),
         )
+
+    def land_mu(self, name: str) -> float | None:
+        """A farmland area field in 亩 (None: NULL, or the layer lacks it)."""
+        value = self.land.get(name)
+        return None if value is None else float(value) / SQUARE_METRES_PER_MU
 
     @property
     def township_name(self) -> str:
@@ -95,6 +115,22 @@ class PatchRecord:
         """A remnant figure, or None for an unsurveyed patch: its 0 m² was never measured and must
         not read as "nothing left"."""
         return None if self.status == Status.UNSURVEYED.value else value
+
+
+_METHODS = frozenset((None, "", *(m.value for m in Method)))
+
+
+def _land_values(values: Mapping[str, object]) -> dict[str, object]:
+    """The farmland fields among `values`; a `method` holding other words is the patch layer's own
+    field of that name (kept in an output without APPROVALS), not verify's."""
+    land = {
+        name: (_number(values[name]) if kind == "real" else values[name])
+        for name, kind, _alias in LAND_RESULT_FIELDS
+        if name in values
+    }
+    if land.get(ResultField.METHOD, "") not in _METHODS:
+        del land[ResultField.METHOD]
+    return land
 
 
 def _number(value: object) -> float | None:
@@ -147,14 +183,27 @@ def run_info(records: Iterable[PatchRecord]) -> RunInfo:
     return RunInfo(list(runs), list(times))
 
 
-def summary_rows(records: Sequence[PatchRecord], with_rebuilt: bool = False) -> list[SummaryRow]:
+def summary_rows(
+    records: Sequence[PatchRecord], rank_by: RankBy | int = RankBy.AREA, with_rebuilt: bool = False
+) -> list[SummaryRow]:
     """The engine's township summary over the records (ranked townships, then 合计), counting each
-    patch's final status: an overturn where one stands (no partial credit either way). with_rebuilt
+    patch's final status: an overturn where one stands (no partial credit either way); with the
+    farmland columns where every record holds farm_m2 (legal_n where they hold method). with_rebuilt
     (a report with its audit log): also the rebuilt patches (复建) whose final status is not pass."""
     status = np.array([r.final_status for r in records], dtype=object)
     monitor = np.array([r.monitor_m2 or 0.0 for r in records], dtype=float)
-    rebuilt = [r.rebuilt and r.final_status != Status.PASS.value for r in records] if with_rebuilt else None
-    return township_summary([r.township for r in records], status, monitor, rebuilt)
+    extra: dict = {}
+    if records and all(ResultField.FARM_M2 in r.land for r in records):
+        extra["farm_m2"] = np.array([r.land[ResultField.FARM_M2] or 0.0 for r in records], dtype=float)
+        extra["farm_rem"] = np.array([r.land.get(ResultField.FARM_REM) or 0.0 for r in records], dtype=float)
+    if records and all(ResultField.METHOD in r.land for r in records):
+        # a patch overturned to pass has no method of its own: it counts as 拆除, not as 补办
+        extra["method"] = [(r.land[ResultField.METHOD] or "") if r.final_status == r.status else "" for r in records]
+    if with_rebuilt:
+        extra["rebuilt"] = [r.rebuilt and r.final_status != Status.PASS.value for r in records]
+    if RankBy(rank_by) == RankBy.FARMLAND and "farm_m2" not in extra:
+        rank_by = RankBy.AREA  # nothing to rank by farmland with: as the export's caller was told
+    return township_summary([r.township for r in records], status, monitor, rank_by, **extra)
 
 
 # -- the audit log: the anchor on paper, and the auditors' marks --------------------------------------
@@ -230,3 +279,18 @@ def apply_audit_log(
     if stamp.export_head:
         notices.append(Notice("audit_export_head", "info", {"head": stamp.export_head}))
     return stamp, notices
+
+
+def recorded_rank_by(log: str, run_ids: Sequence[str]) -> RankBy | None:
+    """The RANK_BY the (last) verify run of `run_ids` recorded in the audit log; None when the log
+    holds none (a run made before RANK_BY, or not in this log)."""
+    from .parameters import Param
+
+    wanted = set(run_ids)
+    found = None
+    for entry in audit.entries(log, kinds=[AuditEntry.RUN.value]):
+        if entry.run_id in wanted:
+            value = (entry.data.get("parameters") or {}).get(Param.RANK_BY)
+            if value is not None:
+                found = RankBy(int(value))
+    return found

@@ -93,12 +93,56 @@ def wrap_words(words: list[str], width: int, separator: str = "、") -> str:
     return "\n".join(lines)
 
 
+# The farmland fields on the map page and in the report, in 亩: (field, REPORT_ZH key)
+LAND_FIGURES = (
+    ("farm_m2", "farm_mu"),
+    ("farm_rem", "farm_rem_mu"),
+    ("bfarm_m2", "bfarm_mu"),
+    ("bfarm_rem", "bfarm_rem_mu"),
+    ("appr_m2", "appr_mu"),
+)
+REMAINDER_FIGURES = ("farm_rem", "bfarm_rem", "appr_m2")  # measured on the survey: "—" when unsurveyed
+
+
+def land_figures(record: PatchRecord) -> list[tuple[str, str]]:
+    """The farmland rows the record's layer holds, areas in 亩: a figure and its remaining part share
+    a row ('耕地面积 / 剩余耕地面积(亩)': '2.42 / 0.28'), as do 已补办面积 and 整改方式, so the map page's
+    table keeps its size."""
+    z = REPORT_ZH
+    cells = {}
+    for name, key in LAND_FIGURES:
+        if name in record.land:
+            value = record.land_mu(name)
+            cells[name] = (z[key], _fixed(record.measured(value) if name in REMAINDER_FIGURES else value))
+    if "method" in record.land:
+        cells["method"] = (z["method"], record.land["method"] or NO_VALUE)
+    rows = []
+    for first, second in (("farm_m2", "farm_rem"), ("bfarm_m2", "bfarm_rem"), ("appr_m2", "method")):
+        pair = [cells[n] for n in (first, second) if n in cells]
+        if pair:
+            headings = [h for h, _v in pair]
+            if all(h.endswith("(亩)") for h in headings):  # one unit for both
+                headings = [h.removesuffix("(亩)") for h in headings[:-1]] + headings[-1:]
+            rows.append((" / ".join(headings), " / ".join(v for _h, v in pair)))
+    return rows
+
+
 def patch_figures(record: PatchRecord, reasons_width: int = 14) -> list[tuple[str, str]]:
     """The rows of the figures table on a patch's map page: (heading, value as text). The id and
     township stand in the page's title."""
     z = REPORT_ZH
     remnants = NO_VALUE if record.remnants is None else str(record.remnants)
     words = reasons_in_words(record.reasons).split("、") if record.reasons else []
+    return [
+        *_base_figures(record, z, remnants),
+        (z["status"], result_words(record)),
+        (z["reasons"], wrap_words(words, reasons_width) or NO_VALUE),
+        *review_note_rows(record, reasons_width),
+        *land_figures(record),
+    ]
+
+
+def _base_figures(record: PatchRecord, z: dict, remnants: str) -> list[tuple[str, str]]:
     return [
         (z["monitor_mu"], _fixed(record.monitor_mu)),
         (z["monitor_m2"], _fixed(record.monitor_m2)),
@@ -107,9 +151,6 @@ def patch_figures(record: PatchRecord, reasons_width: int = 14) -> list[tuple[st
         (z["remain_rt"], _percent(record.measured(record.remain_rt))),
         (z["largest_m2"], _fixed(record.measured(record.largest_m2))),
         (z["remnants"], record.measured(remnants) or NO_VALUE),
-        (z["status"], result_words(record)),
-        (z["reasons"], wrap_words(words, reasons_width) or NO_VALUE),
-        *review_note_rows(record, reasons_width),
     ]
 
 

@@ -110,6 +110,17 @@ REPORT_ZH = {
     "run_head": "审计链头哈希（核查运行后）",
     "export_head": "审计链头哈希（导出时，含复核标记）",
     "rebuilt": "复建数",
+    # farmland and approvals (written only where the verify run had those inputs)
+    "farm_mu": "耕地面积(亩)",
+    "farm_rem_mu": "剩余耕地面积(亩)",
+    "bfarm_mu": "永久基本农田面积(亩)",
+    "bfarm_rem_mu": "剩余永久基本农田面积(亩)",
+    "appr_mu": "已补办面积(亩)",
+    "appr_ids": "补办批文编号",
+    "method": "整改方式",
+    "farm_pass_mu": "通过耕地面积(亩)",
+    "farm_done": "耕地完成率",
+    "legal_n": "补办图斑数",
 }
 
 
@@ -203,6 +214,17 @@ LABELS: dict[str, str] = {
     "verify.RUN_ID": "运行编号 Run id",
     "sample_audit.OLDER_THAN_DAYS": "回头看：超过天数未核查（可选，需审计日志）Not verified for more than N days",
     "sample_audit.AS_OF": "参考时间（可选，默认现在）Reference time (ISO 8601, default now)",
+    "verify.LAND_CLASS": "地类图斑（可选，如三调 DLTB）Land-class polygons",
+    "verify.LAND_CLASS_FIELD": "地类编码字段（如 DLBM）Land-class code field",
+    "verify.FARMLAND_CODES": "耕地地类编码（逗号分隔）Farmland class codes",
+    "verify.BASIC_FARMLAND": "永久基本农田（可选，如 JBNTBHTB）Permanent basic farmland",
+    "verify.APPROVALS": "用地批准范围（可选：审批、补办、临时用地）Approvals",
+    "verify.APPROVAL_ID_FIELD": "批准文号字段（可选）Approval id field",
+    "verify.RANK_BY": "乡镇排名依据 Rank townships by",
+    "verify.RANK_BY.area": "面积完成率 monitored-area completion",
+    "verify.RANK_BY.farmland": "耕地完成率 farmland completion",
+    "verify.RANK_BY.count": "图斑完成率 patch-count completion",
+    "export_report.RANK_BY": "乡镇排名依据（不填：按核查运行）Rank townships by (empty: as the run)",
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, Status
+from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, RankBy, Status
 from ..core.report_model import (
     AuditStamp,
     PatchRecord,
@@ -16,6 +16,8 @@ from ..core.report_model import (
 )
 from ..core.summary import SummaryRow
 from ..core.wording import (
+    LAND_FIGURES,
+    REMAINDER_FIGURES,
     review_words,
     status_words,
 )
@@ -88,30 +90,48 @@ def _final_note(stamp: AuditStamp | None) -> str:
     )
 
 
-def _summary_sheet(book: Workbook, rows: list[SummaryRow], info: str, stamp: AuditStamp | None = None) -> None:
+_RANK_NOTE = {
+    RankBy.AREA: "排名按面积完成率，并列同名次。",
+    RankBy.FARMLAND: "排名按耕地完成率（通过图斑的耕地面积 ÷ 全部图斑的耕地面积；无耕地的乡镇排在最后），并列同名次。",
+    RankBy.COUNT: "排名按图斑完成率，并列同名次。",
+}
+
+
+def _summary_sheet(
+    book: Workbook, rows: list[SummaryRow], info: str, stamp: AuditStamp | None = None, rank_by: RankBy = RankBy.AREA
+) -> None:
     z = REPORT_ZH
     sheet = book.add_sheet(SHEET_SUMMARY)
+    farm = bool(rows) and rows[-1].farm_m2 is not None
+    legal = bool(rows) and rows[-1].legal_n is not None
     headings = [
         (z["rank"], 6), (z["township"], 16), (z["patches"], 9), (z["passed"], 9), (z["failed"], 9),
         (z["unsurveyed"], 9), (z["monitor_mu"], 14), (z["passed_mu"], 14), (z["done_area"], 12), (z["done_count"], 12),
-        *([(z["rebuilt"], 9)] if stamp is not None else []),  # 复建 (the return visit): with the audit log
+        *([(z["farm_mu"], 14), (z["farm_pass_mu"], 14), (z["farm_done"], 12), (z["farm_rem_mu"], 14)] if farm else []),
+        *([(z["legal_n"], 10)] if legal else []),
+        *([(z["rebuilt"], 9)] if stamp is not None else []),  # 复建 (the return visit): with the audit log, last
     ]  # fmt: skip
     _heading(
         sheet,
         "乡镇整改完成情况汇总",
         info,
         "面积完成率 = 通过图斑的监测面积 ÷ 全部图斑的监测面积；不通过、未核查的图斑留在分母中、不计入完成"
-        "（拆不到位、达不到标准的，一律不计入完成比例）。排名按面积完成率，并列同名次。" + _final_note(stamp),
+        "（拆不到位、达不到标准的，一律不计入完成比例）。" + _RANK_NOTE[RankBy(rank_by)] + _final_note(stamp),
         len(headings),
     )
     if stamp is not None:
         sheet.row_heights[3] = 42
     _columns(sheet, 4, headings)
-    styles = [CENTER, TEXT, INT, INT, INT, INT, MU, MU, RATIO, RATIO, *([INT] if stamp is not None else [])]
+    styles = [CENTER, TEXT, INT, INT, INT, INT, MU, MU, RATIO, RATIO]
+    styles += [MU, MU, RATIO, MU] if farm else []
+    styles += [INT] if legal else []
+    styles += [INT] if stamp is not None else []
     for i, row in enumerate(rows):
         values = [
             row.rank, row.township, row.patches, row.passed, row.failed, row.unsurveyed,
             _mu(row.monitor_m2), _mu(row.passed_m2), row.done_area, row.done_count,
+            *([_mu(row.farm_m2), _mu(row.farm_pass), row.farm_done, _mu(row.farm_rem)] if farm else []),
+            *([row.legal_n] if legal else []),
             *([row.rebuilt or 0] if stamp is not None else []),
         ]  # fmt: skip
         is_total = row.township == TOTAL_ROW and row.rank is None
@@ -130,11 +150,13 @@ def _patch_sheet(
     z = REPORT_ZH
     sheet = book.add_sheet(SHEET_PATCHES)
     reviewed = stamp is not None
+    land = _land_columns(records)
     headings = [
         (z["index"], 6), (z["patch_id"], 20), (z["township"], 14), (z["status"], 10),
         *([(z["review"], 22)] if reviewed else []), (z["reasons"], 28),
         (z["monitor_mu"], 13), (z["monitor_m2"], 15), (z["geom_m2"], 15), (z["remain_m2"], 15),
-        (z["remain_rt"], 11), (z["largest_m2"], 15), (z["remnants"], 9), *([(z["review_note"], 30)] if reviewed else []),
+        (z["remain_rt"], 11), (z["largest_m2"], 15), (z["remnants"], 9),
+        *[(heading, width) for heading, width, _get, _style in land], *([(z["review_note"], 30)] if reviewed else []),
     ]  # fmt: skip
     note = "剩余比例 = 剩余面积 ÷ 监测面积；最大残留达到主体建筑面积阈值即为“拆次留主”，不论比例一律不通过。"
     if reviewed:
@@ -147,14 +169,33 @@ def _patch_sheet(
             n, r.patch_id, r.township_name, status_words(r.final_status), *([review_words(r) or None] if reviewed else []),
             reasons_in_words(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, r.measured(r.remain_m2),
             r.measured(r.remain_rt), r.measured(r.largest_m2), r.measured(r.remnants),
+            *[get(r) for _heading, _width, get, _style in land],
             *([(r.review.note if r.review else None) or None] if reviewed else []),
         ]  # fmt: skip
         styles = [
             INT, TEXT, TEXT, STATUS_STYLE.get(r.final_status, CENTER), *([_review_style(r)] if reviewed else []),
-            TEXT, MU, M2, M2, M2, RATIO, M2, INT, *([TEXT] if reviewed else []),
+            TEXT, MU, M2, M2, M2, RATIO, M2, INT, *[style for _h, _w, _g, style in land], *([TEXT] if reviewed else []),
         ]  # fmt: skip
         sheet.set_row(4 + n, values, styles)
     sheet.auto_filter = (4, 1, max(4 + len(order), 5), len(headings))
+
+
+def _land_columns(records: Sequence[PatchRecord]) -> list[tuple]:
+    """(heading, width, value of a record, style) of the farmland fields every record holds: areas in 亩."""
+    z = REPORT_ZH
+    columns = []
+    held = set.intersection(*(set(r.land) for r in records)) if records else set()
+    for name, key in LAND_FIGURES:
+        if name in held:
+            if name in REMAINDER_FIGURES:
+                columns.append((z[key], 14, lambda r, n=name: r.measured(r.land_mu(n)), MU))
+            else:
+                columns.append((z[key], 14, lambda r, n=name: r.land_mu(n), MU))
+    if "appr_ids" in held:
+        columns.append((z["appr_ids"], 20, lambda r: r.land["appr_ids"] or None, TEXT))
+    if "method" in held:
+        columns.append((z["method"], 9, lambda r: r.land["method"] or None, CENTER))
+    return columns
 
 
 def _failed_sheet(
@@ -222,7 +263,10 @@ def _failed_sheet(
 
 
 def build_report(
-    records: Sequence[PatchRecord], generated_at: datetime | None = None, stamp: AuditStamp | None = None
+    records: Sequence[PatchRecord],
+    generated_at: datetime | None = None,
+    stamp: AuditStamp | None = None,
+    rank_by: RankBy | int = RankBy.AREA,
 ) -> Workbook:
     """The three sheets: 乡镇汇总, 图斑明细, 未通过图斑; the run id and time stand on each, and with
     an audit log (`stamp`, from apply_audit_log) the chain's head hash, each on its own line."""
@@ -230,17 +274,23 @@ def build_report(
     info = f"{run_info(records).text()}    {REPORT_ZH['generated_at']}：{generated}"
     if stamp is not None:
         info = "\n".join([info, *stamp.lines()])
-    rows = summary_rows(records, with_rebuilt=stamp is not None)
+    rows = summary_rows(records, rank_by, with_rebuilt=stamp is not None)
+    if rows and rows[-1].farm_m2 is None:
+        rank_by = RankBy.AREA if RankBy(rank_by) == RankBy.FARMLAND else rank_by
     order = natural_order([r.patch_id for r in records])
     book = Workbook(creator="拆除核查 Demolition Verifier", title="拆除核查报表")
-    _summary_sheet(book, rows, info, stamp)
+    _summary_sheet(book, rows, info, stamp, RankBy(rank_by))
     _patch_sheet(book, records, order, info, stamp)
     _failed_sheet(book, records, order, rows, info, stamp)
     return book
 
 
 def write_report(
-    records: Sequence[PatchRecord], path: str, generated_at: datetime | None = None, stamp: AuditStamp | None = None
+    records: Sequence[PatchRecord],
+    path: str,
+    generated_at: datetime | None = None,
+    stamp: AuditStamp | None = None,
+    rank_by: RankBy | int = RankBy.AREA,
 ) -> None:
     """Build the report and write it to `path` (a temporary file renamed at the end)."""
-    build_report(records, generated_at, stamp).save(path)
+    build_report(records, generated_at, stamp, rank_by).save(path)

@@ -204,6 +204,7 @@ def wire(layout: QgsPrintLayout, layers: PageLayers, map_crs: QgsCoordinateRefer
     columns = table.columns()  # setVectorLayer resets the columns to the layer's fields
     table.setVectorLayer(layers.figures)
     table.setColumns(columns)
+    _fit_rows(table, layers.figures)
 
     legend = item(layout, "legend", QgsLayoutItemLegend, template, required=False)
     if legend is not None:
@@ -226,6 +227,26 @@ def wire(layout: QgsPrintLayout, layers: PageLayers, map_crs: QgsCoordinateRefer
     atlas.setSortFeatures(True)
     atlas.setSortAscending(True)
     atlas.setSortExpression('"page"')
+
+
+BASE_FIGURE_ROWS = 9  # the rows the template's figures frame was drawn for
+
+
+def _fit_rows(table, figures: QgsVectorLayer) -> None:
+    """More rows than the frame was drawn for (the farmland figures): a smaller type, so none is cut off."""
+    index = figures.fields().lookupField("row")
+    rows = max((f.attributes()[index] for f in figures.getFeatures()), default=0) if index >= 0 else 0
+    if rows <= BASE_FIGURE_ROWS:
+        return
+    scale = max(0.75, BASE_FIGURE_ROWS / rows)
+    for getter, setter in (
+        (table.contentTextFormat, table.setContentTextFormat),
+        (table.headerTextFormat, table.setHeaderTextFormat),
+    ):
+        text_format = getter()
+        text_format.setSize(text_format.size() * scale)
+        setter(text_format)
+    table.setCellMargin(table.cellMargin() * scale)
 
 
 def _always_text():

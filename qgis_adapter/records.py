@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..core import audit
-from ..core.definitions import RESULT_FIELDS
+from ..core.definitions import LAND_RESULT_FIELDS, RESULT_FIELDS
 from ..core.messages import Cancelled, Refusal
 from ..core.parameters import Param
 from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log
@@ -48,6 +48,9 @@ def require_verify_fields(source, name: str) -> dict[str, int]:
     missing = [f for f, i in indexes.items() if i < 0]
     if missing:
         raise Refusal("not_verify_output", layer=name, fields=", ".join(missing))
+    for land_field, _kind, _alias in LAND_RESULT_FIELDS:  # the farmland fields, where the run wrote them
+        if fields.lookupField(land_field) >= 0:
+            indexes[land_field] = fields.lookupField(land_field)
     return indexes
 
 

@@ -15,6 +15,9 @@ echo "== 核查 verify (qgis_process)"
   "PATCHES=$OUT/sample.gpkg|layername=patches" PATCH_ID_FIELD=JCBH \
   MONITORED_AREA_FIELD=JCMJ MONITORED_AREA_UNIT=1 TOWNSHIP_FIELD=XZQMC \
   "SURVEY=$OUT/sample.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" \
+  "LAND_CLASS=$OUT/sample.gpkg|layername=DLTB" LAND_CLASS_FIELD=DLBM \
+  "BASIC_FARMLAND=$OUT/sample.gpkg|layername=JBNTBHTB" \
+  "APPROVALS=$OUT/sample.gpkg|layername=approvals" APPROVAL_ID_FIELD=PZWH \
   "OUTPUT=$OUT/verified.gpkg" "OUTPUT_REMNANTS=$OUT/remnants.gpkg" \
   "OUTPUT_SUMMARY=$OUT/township_summary.csv" "AUDIT_LOG=$OUT/audit.gpkg" > "$OUT/verify.log" 2>&1 \
   || { cat "$OUT/verify.log"; exit 1; }

@@ -19,6 +19,8 @@ HEADERS = [
     "面积完成率",
     "图斑完成率",
 ]
+FARM_HEADERS = ["耕地面积(亩)", "耕地完成率", "剩余耕地(亩)"]  # where verify had LAND_CLASS
+LEGAL_HEADERS = ["补办"]  # where verify had APPROVALS
 
 
 def width(text: str) -> int:
@@ -33,8 +35,17 @@ def pad(text: str, size: int, right: bool) -> str:
 def main(path: str) -> int:
     with open(path, encoding="utf-8-sig") as handle:  # verify writes a BOM for Excel
         rows = list(csv.DictReader(handle))
-    table = [HEADERS]
+    farm = bool(rows) and "farm_m2" in rows[0]
+    legal = bool(rows) and "legal_n" in rows[0]
+    headers = HEADERS + (FARM_HEADERS if farm else []) + (LEGAL_HEADERS if legal else [])
+    table = [headers]
     for r in rows:
+        extra = []
+        if farm:
+            done = f"{float(r['farm_done']) * 100:.1f}%" if r["farm_done"] else "—"
+            extra += [f"{float(r['farm_m2']) / MU:,.2f}", done, f"{float(r['farm_rem']) / MU:,.2f}"]
+        if legal:
+            extra.append(r["legal_n"])
         table.append(
             [
                 r["rank"] or "",
@@ -47,9 +58,10 @@ def main(path: str) -> int:
                 f"{float(r['passed_m2']) / MU:,.2f}",
                 f"{float(r['done_area']) * 100:.1f}%",
                 f"{float(r['done_count']) * 100:.1f}%",
+                *extra,
             ]
         )
-    sizes = [max(width(row[i]) for row in table) for i in range(len(HEADERS))]
+    sizes = [max(width(row[i]) for row in table) for i in range(len(headers))]
     print("乡镇完成情况（按监测面积，不计部分完成）Township completion by monitored area, no partial credit")
     for n, row in enumerate(table):
         print("  ".join(pad(cell, sizes[i], right=i != 1) for i, cell in enumerate(row)))

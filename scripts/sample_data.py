@@ -135,6 +135,55 @@ def build(n_patches: int, seed: int):
     return patches, survey, coverage
 
 
+# Land classes of the sample's land-use survey (三调 DLBM) and their shares; "101" is cultivated land
+# written as a number would be, as some vendors' layers hold it.
+LAND_CLASSES = [
+    ("0101", 0.18), ("101", 0.06), ("0102", 0.10), ("0103", 0.18), ("0201", 0.08), ("0301", 0.10),
+    ("0702", 0.16), ("1003", 0.08), ("1101", 0.06),
+]  # fmt: skip
+LAND_CELL = 75.0  # m: the land-class polygons tile the county in cells this size
+
+
+def build_land(patches, survey, seed: int):
+    """Land-class polygons (DLTB) tiling the county, a few of them overlapping a neighbour;
+    basic farmland (JBNTBHTB) over part of the cultivated land; approvals around a few kept buildings.
+    Drawn from their own random numbers, so the patches and the survey stay as they were."""
+    rng = np.random.default_rng(seed + 17)
+    xs, ys = [], []
+    for row in patches:
+        envelope = ogr.CreateGeometryFromWkt(row["wkt"]).GetEnvelope()
+        xs += envelope[:2]
+        ys += envelope[2:]
+    x0, y0 = min(xs) - 100, min(ys) - 100
+    nx, ny = int((max(xs) + 100 - x0) // LAND_CELL) + 1, int((max(ys) + 100 - y0) // LAND_CELL) + 1
+    codes = [c for c, _ in LAND_CLASSES]
+    weights = np.array([w for _, w in LAND_CLASSES])
+    land, basic = [], []
+    for j in range(ny):
+        for i in range(nx):
+            cell = [
+                (x0 + i * LAND_CELL, y0 + j * LAND_CELL),
+                (x0 + (i + 1) * LAND_CELL, y0 + j * LAND_CELL),
+                (x0 + (i + 1) * LAND_CELL, y0 + (j + 1) * LAND_CELL),
+                (x0 + i * LAND_CELL, y0 + (j + 1) * LAND_CELL),
+            ]
+            code = str(rng.choice(codes, p=weights / weights.sum()))
+            land.append({"wkt": polygon_wkt(cell), "DLBM": code, "DLMC": "", "BSM": f"DLTB{len(land) + 1:06d}"})
+            if code in ("0101", "101", "0103") and rng.random() < 0.4:
+                basic.append({"wkt": polygon_wkt(cell), "JBNTTBBH": f"JB{len(basic) + 1:05d}"})
+    for k in rng.choice(len(land), size=8, replace=False):  # re-digitised: overlapping the cell east of it
+        env = ogr.CreateGeometryFromWkt(land[k]["wkt"]).GetEnvelope()
+        shifted = rotated_rect((env[0] + env[1]) / 2 + 30, (env[2] + env[3]) / 2, LAND_CELL, LAND_CELL, 0.0)
+        land.append({"wkt": polygon_wkt(shifted), "DLBM": "0103", "DLMC": "", "BSM": f"DLTB{len(land) + 1:06d}"})
+    approvals = []
+    kept = [row for row in survey if ogr.CreateGeometryFromWkt(row["wkt"]).GetArea() >= 64.0]
+    for n, row in enumerate(kept[:: max(1, len(kept) // 6)][:6], start=1):  # 补办: the kept building's ground
+        env = ogr.CreateGeometryFromWkt(row["wkt"]).Buffer(6.0).GetEnvelope()
+        rect = [(env[0], env[2]), (env[1], env[2]), (env[1], env[3]), (env[0], env[3])]
+        approvals.append({"wkt": polygon_wkt(rect), "PZWH": f"冀政土批〔2024〕{n * 7}号", "PZLX": "补办"})
+    return land, basic, approvals
+
+
 def write_layer(ds, name, rows, fields):
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(EPSG)
@@ -174,6 +223,10 @@ def write(path: str, n_patches: int, seed: int) -> None:
     )
     write_layer(ds, "survey", survey, [("LX", ogr.OFTString)])
     write_layer(ds, "coverage", coverage, [])
+    land, basic, approvals = build_land(patches, survey, seed)
+    write_layer(ds, "DLTB", land, [("BSM", ogr.OFTString), ("DLBM", ogr.OFTString), ("DLMC", ogr.OFTString)])
+    write_layer(ds, "JBNTBHTB", basic, [("JBNTTBBH", ogr.OFTString)])
+    write_layer(ds, "approvals", approvals, [("PZWH", ogr.OFTString), ("PZLX", ogr.OFTString)])
     ds = None
 
 

@@ -175,7 +175,7 @@ def test_the_summary_csv_gains_the_column_only_with_a_log(tmp_path):
     header = (tmp_path / "a.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == ",".join(name for name, _kind, _alias in SUMMARY_FIELDS)
     assert (tmp_path / "a.csvt").read_text().count('"') == 2 * len(SUMMARY_FIELDS)
-    with_log = township_summary(towns, status, monitor, [False, True, False])
+    with_log = township_summary(towns, status, monitor, rebuilt=[False, True, False])
     write_summary_csv(tmp_path / "b.csv", with_log)
     lines = (tmp_path / "b.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == header + ",rebuilt"

@@ -1,0 +1,329 @@
+"""Farmland and approvals: how much of each patch, and of what still stands on it, lies on farmland
+(耕地, by the land-use survey's class codes), on permanent basic farmland (永久基本农田), and inside
+approvals (用地审批 / 补办 / 临时用地) that legalise it.
+
+Called by the engine once the remainder of every patch is known (its remnant parts). Works on whole
+arrays like the engine: one STRtree per layer, bulk queries, shapely's array functions. A polygon
+of a layer covering a patch (or a remnant part) gives the part itself, one inside it gives itself,
+only the others are cut; the pieces of one target are united only where it has several (so
+overlapping polygons count once, and the overlap is told). Approvals count only off basic
+farmland: nothing legalises building there.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+
+from .area import AreaMeter, crs_label, parse_crs, reproject
+from .chunked import map_chunks
+from .definitions import DEFAULT_FARMLAND_CODES, LAND_CODE_DIGITS
+from .geometry import clean_polygons, polygonal, union_by_group
+from .messages import Notice, Refusal
+
+# Pieces smaller than this (1 cm²) are float noise along a shared edge: they name no approval.
+NOISE_AREA_M2 = 1e-4
+# Pieces whose areas add up to more than their union by this share overlap one another.
+OVERLAP_SHARE = 1e-9
+_DIGITS = re.compile(r"^[0-9]+(\.0*)?$")
+_SPLIT = re.compile(r"[\s,，;；、]+")
+
+
+@dataclass
+class PolygonInput:
+    """A polygon layer as arrays (the engine's Layer, without depending on it)."""
+
+    name: str
+    geometries: Sequence[Any]
+    crs: Any = None
+    read_repaired: Sequence[bool] | None = None
+
+
+@dataclass
+class LandInputs:
+    """The optional farmland inputs of a run; each layer may be None."""
+
+    land_class: PolygonInput | None = None
+    land_codes: Sequence[Any] | None = None  # the class code of each land-class polygon
+    farmland_codes: Sequence[Any] = DEFAULT_FARMLAND_CODES
+    basic_farmland: PolygonInput | None = None
+    approvals: PolygonInput | None = None
+    approval_ids: Sequence[Any] | None = None  # the id of each approval; None: its position + 1
+
+
+@dataclass
+class LandFigures:
+    """Per patch; None where the input was not given."""
+
+    farm_m2: np.ndarray | None = None
+    farm_rem: np.ndarray | None = None
+    bfarm_m2: np.ndarray | None = None
+    bfarm_rem: np.ndarray | None = None
+    appr_m2: np.ndarray | None = None
+    appr_ids: list[str] | None = None
+    unapproved_largest: np.ndarray | None = None  # the largest part of the remainder off approvals
+    touched_repaired: np.ndarray | None = None  # a repaired polygon of these layers touches the patch
+    notices: list[Notice] = field(default_factory=list)
+
+
+def normalise_code(value: Any) -> str | None:
+    """A class code as text: trimmed; numbers (and digit-only text) zero-padded: 101, '101', 101.0 -> '0101'."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (float, np.floating)):
+        if math.isnan(value):
+            return None
+        if float(value).is_integer():
+            return str(int(value)).zfill(LAND_CODE_DIGITS)
+        return str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value)).zfill(LAND_CODE_DIGITS)
+    text = str(value).strip()
+    if not text:
+        return None
+    if _DIGITS.match(text):
+        return text.split(".")[0].zfill(LAND_CODE_DIGITS)
+    return text
+
+
+def parse_codes(text: str | Sequence[Any] | None) -> tuple[str, ...]:
+    """FARMLAND_CODES as given ('0101,0102 0103', or a list) to normalised codes, each once, in order."""
+    if text is None:
+        return ()
+    values = _SPLIT.split(text) if isinstance(text, str) else list(text)
+    codes = (normalise_code(v) for v in values)
+    return tuple(dict.fromkeys(c for c in codes if c))
+
+
+def is_farmland(codes: Sequence[Any], farmland: Sequence[Any]) -> np.ndarray:
+    """Which land-class polygons are farmland; each distinct raw value normalised once."""
+    wanted = set(parse_codes(farmland))
+    values = codes.tolist() if isinstance(codes, np.ndarray) else list(codes)
+    hits = {v for v in set(values) if normalise_code(v) in wanted}
+    if not hits:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((v in hits for v in values), dtype=bool, count=len(values))
+
+
+class _Cover:
+    """One cleaned polygon layer in the patch layer's CRS, with its STRtree."""
+
+    def __init__(self, geoms: np.ndarray, repaired: np.ndarray, lost: np.ndarray) -> None:
+        self.present = np.flatnonzero(~shapely.is_missing(geoms))
+        self.geoms = geoms[self.present]
+        self.repaired = repaired[self.present]
+        self.tree = shapely.STRtree(self.geoms)
+        repaired_shapes = np.concatenate([self.geoms[self.repaired], lost])
+        self._repaired = shapely.STRtree(repaired_shapes) if len(repaired_shapes) else None
+
+    def touched_repaired(self, targets: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(targets), dtype=bool)
+        if self._repaired is not None and len(targets):
+            out[self._repaired.query(targets, predicate="intersects")[0]] = True
+        return out
+
+    def pairs(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(target, polygon, piece): each target cut by each polygon it meets, sorted by target."""
+        if len(targets) == 0 or len(self.geoms) == 0:
+            empty = np.zeros(0, dtype=int)
+            return empty, empty, np.zeros(0, dtype=object)
+        ti, si = self.tree.query(targets, predicate="intersects")
+        order = np.argsort(ti, kind="stable")
+        ti, si = ti[order], si[order]
+        pieces = self.geoms[si].copy()
+        # a polygon inside its target is its own piece; a target inside a polygon is the piece
+        inside = map_chunks(shapely.covers, targets[ti], self.geoms[si], groups=ti)
+        rest = np.flatnonzero(~inside)
+        if len(rest):
+            within = map_chunks(shapely.covers, self.geoms[si[rest]], targets[ti[rest]], groups=ti[rest])
+            pieces[rest[within]] = targets[ti[rest[within]]]
+            cut = rest[~within]
+            if len(cut):
+                pieces[cut] = polygonal(
+                    map_chunks(shapely.intersection, targets[ti[cut]], self.geoms[si[cut]], groups=ti[cut])
+                )
+        keep = ~shapely.is_missing(pieces)
+        return ti[keep], si[keep], pieces[keep]
+
+    def cover(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(target, piece) with the pieces of one target never overlapping (united where a target has
+        several), and per target whether its pieces overlapped (polygons of the layer overlapping)."""
+        ti, _si, pieces = self.pairs(targets)
+        overlapped = np.zeros(len(targets), dtype=bool)
+        if len(ti) == 0:
+            return ti, pieces, overlapped
+        count = np.bincount(ti, minlength=len(targets))
+        several = count[ti] >= 2
+        if several.any():
+            group_pieces, group = pieces[several], ti[several]
+            summed = np.bincount(group, weights=shapely.area(group_pieces), minlength=len(targets))
+            united, owners = union_by_group(group_pieces, group)
+            united = polygonal(united)
+            united_area = np.zeros(len(targets))
+            united_area[owners] = np.nan_to_num(shapely.area(united))
+            overlapped = summed > united_area * (1 + OVERLAP_SHARE) + 1e-12
+            ti = np.concatenate([ti[~several], owners])
+            pieces = np.concatenate([pieces[~several], united])
+            keep = ~shapely.is_missing(pieces)
+            ti, pieces = ti[keep], pieces[keep]
+        return ti, pieces, overlapped
+
+
+class PreparedLand:
+    """The farmland inputs cleaned, reprojected into the patch layer's CRS and indexed, once per run."""
+
+    def __init__(self, land: LandInputs, crs, patches_name: str, notices: list[Notice]) -> None:
+        self.crs = crs
+        self.patches_name = patches_name
+        self.notices = notices
+        self.farmland: _Cover | None = None
+        self.basic: _Cover | None = None
+        self.approvals: _Cover | None = None
+        self.approval_ids: np.ndarray | None = None
+        if land.land_class is not None:
+            codes = land.land_codes if land.land_codes is not None else [None] * len(land.land_class.geometries)
+            if not parse_codes(land.farmland_codes):
+                raise Refusal("farmland_codes_empty")
+            self.farmland = self._prepare(land.land_class, is_farmland(codes, land.farmland_codes))
+        if land.basic_farmland is not None:
+            self.basic = self._prepare(land.basic_farmland)
+        if land.approvals is not None:
+            self.approvals = self._prepare(land.approvals)
+            n = len(land.approvals.geometries)
+            raw = list(land.approval_ids) if land.approval_ids is not None else list(range(1, n + 1))
+            ids = np.array([_id_text(v) for v in raw], dtype=object)
+            self.approval_ids = ids[self.approvals.present]
+
+    def _prepare(self, layer: PolygonInput, chosen: np.ndarray | None = None) -> _Cover:
+        geoms = np.asarray(layer.geometries, dtype=object)
+        if not isinstance(layer.geometries, np.ndarray) or layer.geometries.dtype != object:
+            geoms = np.empty(len(layer.geometries), dtype=object)
+            geoms[:] = list(layer.geometries)
+        read_repaired = layer.read_repaired
+        if chosen is not None:  # only the polygons that count are cleaned, reprojected, indexed
+            geoms = np.where(chosen, geoms, None)
+        crs = parse_crs(layer.crs, layer.name)
+        present = ~shapely.is_missing(geoms)
+        if crs is None and self.crs is not None and present.any():
+            self.notices.append(Notice("crs_assumed", "warning", {"layer": layer.name}))
+        elif crs is not None and self.crs is None and present.any():
+            self.notices.append(
+                Notice(
+                    "crs_not_reprojected",
+                    "warning",
+                    {"layer": layer.name, "patches": self.patches_name, "crs": crs_label(crs)},
+                )
+            )
+        elif crs is not None and self.crs is not None and crs != self.crs:
+            self.notices.append(Notice("reprojected", "info", {"layer": layer.name, "source": crs_label(crs)}))
+            geoms[present] = reproject(shapely.force_2d(geoms[present]), crs, self.crs)
+        clean = clean_polygons(geoms, read_repaired)
+        missing = clean.missing & (chosen if chosen is not None else True)
+        if missing.any():
+            self.notices.append(
+                Notice("land_null_skipped", "warning", {"layer": layer.name, "count": int(missing.sum())})
+            )
+        repaired = clean.repaired & ~clean.missing
+        if repaired.any():
+            self.notices.append(
+                Notice("geometries_repaired", "warning", {"layer": layer.name, "count": int(repaired.sum())})
+            )
+        lost = repaired & shapely.is_missing(clean.geoms)  # repaired away: still touched what it outlined
+        return _Cover(clean.geoms, repaired, shapely.envelope(geoms[lost]))
+
+    def overlay(self, patches: np.ndarray, parts: np.ndarray, part_owner: np.ndarray, meter: AreaMeter) -> LandFigures:
+        """The figures of every patch: patches (cleaned, in the patch CRS), the remnant parts of all
+        patches and the patch of each part."""
+        n = len(patches)
+        out = LandFigures(touched_repaired=np.zeros(n, dtype=bool))
+        present = ~shapely.is_missing(patches)
+        targets = np.where(present, patches, None)
+
+        def area_by(owner_of_piece: np.ndarray, pieces: np.ndarray) -> np.ndarray:
+            return np.bincount(owner_of_piece, weights=meter.measure(pieces), minlength=n)
+
+        if self.farmland is not None:
+            ti, pieces, overlapped = self.farmland.cover(targets)
+            out.farm_m2 = area_by(ti, pieces)
+            pi, part_pieces, part_overlapped = self.farmland.cover(parts)
+            out.farm_rem = area_by(part_owner[pi], part_pieces)
+            out.touched_repaired |= self.farmland.touched_repaired(targets)
+            if overlapped.any():
+                out.notices.append(Notice("land_class_overlap", "warning", {"count": int(overlapped.sum())}))
+        basic_of_part = np.full(len(parts), None, dtype=object)
+        if self.basic is not None:
+            ti, pieces, _overlapped = self.basic.cover(targets)
+            out.bfarm_m2 = area_by(ti, pieces)
+            pi, part_pieces, _ = self.basic.cover(parts)
+            out.bfarm_rem = area_by(part_owner[pi], part_pieces)
+            out.touched_repaired |= self.basic.touched_repaired(targets)
+            if len(pi):  # one geometry per remnant part: what approvals cannot legalise
+                united, owners = union_by_group(part_pieces, pi)
+                basic_of_part[owners] = united
+        if self.approvals is not None:
+            out.touched_repaired |= self.approvals.touched_repaired(targets)
+            self._approved(parts, part_owner, basic_of_part, meter, n, out)
+        return out
+
+    def _approved(self, parts, part_owner, basic_of_part, meter: AreaMeter, n: int, out: LandFigures) -> None:
+        part_area = meter.measure(parts)
+        largest = np.zeros(n)
+        if len(parts):
+            np.maximum.at(largest, part_owner, part_area)
+        out.appr_m2 = np.zeros(n)
+        out.appr_ids = [""] * n
+        out.unapproved_largest = largest
+        ti, si, pieces = self.approvals.pairs(parts)
+        on_basic = np.flatnonzero(np.not_equal(basic_of_part[ti], None))
+        if len(on_basic):  # approvals do not count on basic farmland
+            pieces[on_basic] = polygonal(
+                map_chunks(shapely.difference, pieces[on_basic], basic_of_part[ti[on_basic]], groups=ti[on_basic])
+            )
+        keep = ~shapely.is_missing(pieces)
+        ti, si, pieces = ti[keep], si[keep], pieces[keep]
+        area = meter.measure(pieces)
+        keep = area >= NOISE_AREA_M2
+        ti, si, pieces = ti[keep], si[keep], pieces[keep]
+        if not len(ti):
+            return
+        # the approved part of each remnant part: its pieces united (approvals may overlap)
+        approved, owners = union_by_group(pieces, ti)
+        approved = polygonal(approved)
+        ok = ~shapely.is_missing(approved)
+        approved, owners = approved[ok], owners[ok]
+        out.appr_m2 = np.bincount(part_owner[owners], weights=meter.measure(approved), minlength=n)
+        # what is left of those parts once the approved part is taken out, part by part
+        rest = polygonal(map_chunks(shapely.difference, parts[owners], approved, groups=owners))
+        rest_parts, rest_index = shapely.get_parts(rest[~shapely.is_missing(rest)], return_index=True)
+        rest_owner = part_owner[owners[~shapely.is_missing(rest)]][rest_index]
+        untouched = np.ones(len(parts), dtype=bool)
+        untouched[owners] = False
+        largest = np.zeros(n)
+        if untouched.any():
+            np.maximum.at(largest, part_owner[untouched], part_area[untouched])
+        if len(rest_parts):
+            np.maximum.at(largest, rest_owner, meter.measure(rest_parts))
+        out.unapproved_largest = largest
+        pairs = np.unique(np.column_stack([part_owner[ti], si]), axis=0)
+        from .report_model import natural_key  # the report's own order (H2 before H10)
+
+        ids: dict[int, list[str]] = {}
+        for patch, approval in pairs.tolist():  # only patches with an approved part
+            ids.setdefault(patch, []).append(self.approval_ids[approval])
+        for patch, found in ids.items():
+            out.appr_ids[patch] = ",".join(sorted(dict.fromkeys(found), key=natural_key))
+
+
+def _id_text(value: Any) -> str:
+    """Ids as text: 12 and 12.0 are '12' (as the engine's patch ids)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
