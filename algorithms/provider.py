@@ -36,6 +36,7 @@ class DemolitionVerifierProvider(QgsProcessingProvider):
 
 def algorithm_classes() -> list:
     """Every algorithm of the provider; one line each."""
+    from .campaign import CampaignAlgorithm
     from .check_audit_log import CheckAuditLogAlgorithm
     from .export_maps import ExportMapsAlgorithm
     from .export_report import ExportReportAlgorithm
@@ -48,4 +49,5 @@ def algorithm_classes() -> list:
         SampleAuditAlgorithm,
         ExportMapsAlgorithm,
         ExportReportAlgorithm,
+        CampaignAlgorithm,
     ]

@@ -20,6 +20,7 @@ from .chain import (
     plain,
 )
 from .disputes import (
+    STATUS_PRECEDENCE,
     PatchState,
     RunStanding,
     final_statuses,
@@ -27,6 +28,7 @@ from .disputes import (
     mark_patch,
     patch_state,
     standing_states,
+    states_of,
 )
 from .log import (
     BUSY_TIMEOUT_S,
@@ -42,6 +44,7 @@ from .log import (
     append_run,
     append_sample,
     check_target,
+    decision_rows,
     decisions_from_result,
     entries,
     head_after_run,
@@ -75,6 +78,7 @@ __all__ = [
     "OutputCheck",
     "PatchState",
     "RunStanding",
+    "STATUS_PRECEDENCE",
     "_same_figures",
     "append",
     "append_run",
@@ -83,6 +87,7 @@ __all__ = [
     "canonical_plain",
     "check_output",
     "check_target",
+    "decision_rows",
     "decisions_from_result",
     "entries",
     "entry_hash",
@@ -97,6 +102,7 @@ __all__ = [
     "plain",
     "plugin_version",
     "standing_states",
+    "states_of",
     "verify_chain",
     "who",
 ]
