@@ -40,6 +40,7 @@ def algorithm_classes() -> list:
     from .check_audit_log import CheckAuditLogAlgorithm
     from .export_maps import ExportMapsAlgorithm
     from .export_report import ExportReportAlgorithm
+    from .record_applications import RecordApplicationsAlgorithm
     from .sample_audit import SampleAuditAlgorithm
     from .verify import VerifyAlgorithm
 
@@ -50,4 +51,5 @@ def algorithm_classes() -> list:
         ExportMapsAlgorithm,
         ExportReportAlgorithm,
         CampaignAlgorithm,
+        RecordApplicationsAlgorithm,
     ]

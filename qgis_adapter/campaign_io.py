@@ -5,21 +5,22 @@ core/campaign.py and core/bulletin.py."""
 from __future__ import annotations
 
 import os
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.etree import ElementTree
 
 from qgis.core import (
     QgsFeatureRequest,
     QgsProcessingFeatureSource,
     QgsProcessingParameterFile,
-    QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt
 
 from ..core import audit
 from ..core.messages import Refusal
 from ..core.parameters import Param
-from ..formats.table_file import read_csv_table
+from ..formats.table_file import read_csv_table, read_xlsx_table
 from .audit_io import qgis_version, redact
 from .layers import plain_value, source_path
 
@@ -77,9 +78,10 @@ def _file_of(value) -> str | None:
 
 
 def read_table(algorithm, parameters, name: str, context, fallback: str) -> Table:
-    """A table as townships send it. A .csv is read here (UTF-8 with or without BOM, or Excel's
-    GBK/GB18030); an .xlsx through QGIS's OGR provider with its first row as the header even where
-    every cell is text; anything else (a project layer, a GeoPackage) through Processing."""
+    """A table as townships send it. A .csv (UTF-8 with or without BOM, or Excel's GBK/GB18030) and
+    the first sheet of an .xlsx (its first row the header even where every cell is text, date-times
+    whole) are read by formats/table_file.py; anything else (a project layer, a GeoPackage, an .xlsx
+    sheet named with |layername=) through Processing and QGIS's OGR provider."""
     value = parameters.get(name)
     path = _file_of(value)
     if path and path.lower().endswith((".csv", ".txt")):
@@ -88,12 +90,12 @@ def read_table(algorithm, parameters, name: str, context, fallback: str) -> Tabl
         except (OSError, ValueError) as error:
             raise Refusal("application_unreadable", path=path, detail=str(error)) from None
         return Table(os.path.basename(path), path, headers, rows)
-    if path and path.lower().endswith((".xlsx", ".xls", ".ods")):
-        uri = value if "option:HEADERS" in value else f"{value}|option:HEADERS=FORCE"
-        layer = QgsVectorLayer(uri, os.path.basename(path), "ogr")
-        if not layer.isValid():
-            raise Refusal("application_unreadable", path=path, detail=layer.error().summary() or "OGR")
-        return _from_features(layer, layer.name(), path)
+    if path and path.lower().endswith(".xlsx") and "layername=" not in value:
+        try:
+            headers, rows = read_xlsx_table(path)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
+            raise Refusal("application_unreadable", path=path, detail=str(error)) from None
+        return Table(os.path.basename(path), path, headers, rows)
     source = algorithm.parameterAsSource(parameters, name, context)
     layer = algorithm.parameterAsVectorLayer(parameters, name, context)
     label = layer.name() if layer is not None else fallback
