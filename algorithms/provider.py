@@ -36,6 +36,7 @@ class DemolitionVerifierProvider(QgsProcessingProvider):
 
 def algorithm_classes() -> list:
     """Every algorithm of the provider; one line each."""
+    from .bulletin import BulletinAlgorithm
     from .campaign import CampaignAlgorithm
     from .check_audit_log import CheckAuditLogAlgorithm
     from .export_maps import ExportMapsAlgorithm
@@ -52,4 +53,5 @@ def algorithm_classes() -> list:
         ExportReportAlgorithm,
         CampaignAlgorithm,
         RecordApplicationsAlgorithm,
+        BulletinAlgorithm,
     ]

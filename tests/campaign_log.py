@@ -24,6 +24,14 @@ class Clock:
         import demolition_verifier.core.bulletin as bulletin
 
         monkeypatch.setattr(bulletin, "china_now", lambda: self.now)
+        import importlib
+
+        for name in ("algorithms.bulletin", "algorithms.record_applications"):  # where QGIS is at hand
+            try:
+                module = importlib.import_module(f"demolition_verifier.{name}")
+            except ImportError:
+                continue
+            monkeypatch.setattr(module, "china_now", lambda: self.now)
 
     def at(self, text: str) -> datetime:
         self.now = datetime.fromisoformat(text).replace(tzinfo=CHINA)
