@@ -250,8 +250,8 @@ def write_chart(bulletin: Bulletin, path: str, width_mm: float = 190, height_mm:
             bars.text(min(v + 1.5, 88), y, f"{v:.1f}%", va="center", fontsize=6)
         if target is not None:
             bars.axvline(target * 100, color="#1c7ed6", linestyle="--", linewidth=1)
-            bars.text(target * 100, len(rows) - 0.4, f"{BULLETIN_ZH['chart_target']} {target:.0%}", color="#1c7ed6",
-                      fontsize=6, ha="center", va="bottom")  # fmt: skip
+            bars.text(target * 100, -0.6, f"{BULLETIN_ZH['chart_target']} {target:.0%}", color="#1c7ed6",
+                      fontsize=6, ha="right", va="top")  # fmt: skip
         bars.set_title(BULLETIN_ZH["chart_bars"], fontsize=9)
         times = [p.at for p in bulletin.series]
         for name in [*names, TOTAL_ROW]:

@@ -131,7 +131,7 @@ def write_bulletin_pdf(bulletin, path: str, chart_png: str | None, generated_at:
     last.cellBackgroundColor = QColor(242, 242, 242)
     table.setCellStyle(QgsLayoutTable.LastRow, last)
     table.setResizeMode(QgsLayoutTable.UseExistingFrames)
-    table_height = min(8 + 5.2 * len(bulletin.rows), 150)
+    table_height = min(6 + 4.2 * len(bulletin.rows), 150)
     frame = QgsLayoutFrame(layout, table)
     _place(frame, MARGIN, y, PAGE_W - 2 * MARGIN, table_height)
     table.addFrame(frame)

@@ -10,7 +10,7 @@ mkdir -p "$BUILD"
 
 DEB_PACKAGES=(qgis python3-qgis qgis-providers python3-pyproj python3-numpy python3-venv python3-dev
   python3-gdal gdal-bin libgeos-dev build-essential xvfb xauth fonts-noto-cjk poppler-utils
-  qttools5-dev-tools sqlite3 pkgconf time)   # pkgconf: shapely >= 2.2 (meson) finds GEOS through pkg-config; time: make bench's peak memory
+  qttools5-dev-tools sqlite3 pkgconf time python3-matplotlib)   # pkgconf: shapely >= 2.2 (meson) finds GEOS through pkg-config; time: make bench's peak memory
 # Debian 13 ships shapely 2 built on the system GEOS: use it (building one there trips over Debian's
 # numpy.pc). Debian 12's is 1.8: shapely is built below.
 DEBIAN_MAJOR="$(. /etc/os-release; echo "${VERSION_ID:-0}" | cut -d. -f1)"
