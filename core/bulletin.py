@@ -147,7 +147,7 @@ class Ledger:
         )
         items = audit.entries(path, kinds=kinds)
         self.campaign_items = [i for i in items if i.entry in (AuditEntry.CAMPAIGN.value, AuditEntry.AMENDMENT.value)]
-        self.campaign = require_campaign(path, self.campaign_items)
+        require_campaign(path, [i for i in self.campaign_items if i.entry == AuditEntry.CAMPAIGN.value])
         self.applications: list[Logged] = logged_applications(items)
         self.bulletins = [i for i in items if i.entry == AuditEntry.BULLETIN.value]
         marks = [i for i in items if i.entry == AuditEntry.MARK.value]
@@ -157,6 +157,7 @@ class Ledger:
             for row in item.data.get("tasks", []) + item.data.get("added", []) + item.data.get("changed", []):
                 self.index.setdefault(row[0], len(self.index))
         self._snapshots = self._timeline()
+        self.campaign = self._snapshots[-1].campaign
         self._blocks = self._decision_blocks(audit.decision_rows(path))
         marked = sorted({m.patch_id for m in marks if m.patch_id is not None})
         events = audit.entries(path, kinds=(AuditEntry.DECISION, AuditEntry.MARK), patch_ids=marked) if marked else []
@@ -260,11 +261,11 @@ def _amended(campaign: Campaign, item: audit.Entry) -> Campaign:
 
 
 # -- the bulletin -----------------------------------------------------------------------------------
-def _summary(snapshot: _Snapshot | None, final: np.ndarray) -> list[SummaryRow]:
+def _summary(snapshot: _Snapshot | None, final: np.ndarray, decided: np.ndarray) -> list[SummaryRow]:
     if snapshot is None or not len(snapshot.members):
         return []
-    status = final[snapshot.members]
-    status = np.array([s if s is not None else Status.UNSURVEYED.value for s in status], dtype=object)
+    status = final[snapshot.members]  # a copy: fancy indexing
+    status[decided[snapshot.members] < 0] = Status.UNSURVEYED.value  # never verified by then
     return township_summary(snapshot.townships, status, snapshot.monitor_m2)
 
 
@@ -295,13 +296,16 @@ def compute_bulletin(
     earlier = ledger.campaign_at(before)
     final, decided = states[at]
     final_prev, _ = states[before]
-    rows = _rows(ledger, snapshot, final, decided, final_prev, earlier, at)
+    summaries = {at: _summary(snapshot, final, decided), before: _summary(earlier, final_prev, states[before][1])}
+    rows = _rows(ledger, snapshot, final, decided, final_prev, earlier, at, summaries[at], summaries[before])
     series = []
     if with_series:
         for moment in sorted(set(moments) - {before} | {at}):
             if moment < first:
                 continue
-            summary = _summary(ledger.campaign_at(moment), states[moment][0])
+            summary = summaries.get(moment)
+            if summary is None:
+                summary = _summary(ledger.campaign_at(moment), *states[moment])
             series.append(SeriesPoint(_from_seconds(moment), {r.township: r.done_area for r in summary}))
     return Bulletin(
         snapshot.campaign,
@@ -319,9 +323,8 @@ def _from_seconds(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, CHINA)
 
 
-def _rows(ledger, snapshot, final, decided, final_prev, earlier, at: int) -> list[BulletinRow]:
-    summary = _summary(snapshot, final)
-    ranks_prev = {r.township: r.rank for r in _summary(earlier, final_prev) if r.rank is not None}
+def _rows(ledger, snapshot, final, decided, final_prev, earlier, at: int, summary, summary_prev) -> list[BulletinRow]:
+    ranks_prev = {r.township: r.rank for r in summary_prev if r.rank is not None}
     members = snapshot.members
     latest: dict[str, int] = {}
     for item in ledger.applications:  # the latest accepted application of each patch, recorded by AS_OF
