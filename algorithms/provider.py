@@ -36,9 +36,12 @@ class DemolitionVerifierProvider(QgsProcessingProvider):
 
 def algorithm_classes() -> list:
     """Every algorithm of the provider; one line each."""
+    from .bulletin import BulletinAlgorithm
+    from .campaign import CampaignAlgorithm
     from .check_audit_log import CheckAuditLogAlgorithm
     from .export_maps import ExportMapsAlgorithm
     from .export_report import ExportReportAlgorithm
+    from .record_applications import RecordApplicationsAlgorithm
     from .sample_audit import SampleAuditAlgorithm
     from .verify import VerifyAlgorithm
 
@@ -48,4 +51,7 @@ def algorithm_classes() -> list:
         SampleAuditAlgorithm,
         ExportMapsAlgorithm,
         ExportReportAlgorithm,
+        CampaignAlgorithm,
+        RecordApplicationsAlgorithm,
+        BulletinAlgorithm,
     ]

@@ -226,6 +226,10 @@ class AuditEntry(str, Enum):
     DECISION = "decision"
     SAMPLE = "sample"
     MARK = "mark"
+    CAMPAIGN = "campaign"  # a campaign's definition: name, deadlines, target, the task list
+    AMENDMENT = "amendment"  # a campaign amended: deadlines, target, the task list's difference, a note
+    APPLICATION = "application"  # applications for acceptance, one entry per batch recorded
+    BULLETIN = "bulletin"  # a progress bulletin: its AS_OF, COMPARE_TO and figures
 
 
 class RunKind(str, Enum):

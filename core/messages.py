@@ -496,3 +496,165 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- the campaign: its definition and amendments, applications for acceptance, bulletins ------------
+MESSAGES.update(
+    {
+        "time_unreadable": (
+            "{name} 的时间“{value}”无法识别。请写成 2024-06-30 18:00（北京时间）或 2024-06-30T18:00:00+08:00。",
+            "The time “{value}” of {name} cannot be read. Write it as 2024-06-30 18:00 (China time) or "
+            "2024-06-30T18:00:00+08:00.",
+        ),
+        "time_zone_assumed": (
+            "{name} 未注明时区，按北京时间（UTC+8）计：{time}。",
+            "{name} has no time zone and is taken as China time (UTC+8): {time}.",
+        ),
+        "time_date_only": (
+            "{name} 只有日期，按当日结束（北京时间 23:59:59）计：{time}。",
+            "{name} is a date alone and is taken as the end of that day (23:59:59 China time): {time}.",
+        ),
+        "task_id_empty": (
+            "任务清单中有 {count} 个图斑没有编号。请先补齐编号。",
+            "{count} patches of the task list have no id. Fill in their ids first.",
+        ),
+        "task_duplicate_ids": (
+            "任务清单中有 {count} 个编号重复（如 {examples}；编号按全角/半角统一并去掉首尾空格后比较）。每个任务图斑的编号必须唯一，请更正后再试。",
+            "{count} ids occur more than once in the task list (e.g. {examples}; ids are compared after "
+            "turning full-width characters into ASCII and trimming spaces). Each task patch needs its own id.",
+        ),
+        "task_area_missing": (
+            "任务清单中有 {count} 个图斑的监测面积为空、不是数字或不大于 0，且无法由图斑几何计算（如 {examples}）。",
+            "{count} patches of the task list have no usable monitored area and none can be measured from their "
+            "geometry (e.g. {examples}).",
+        ),
+        "task_list_empty": ("任务清单为空。", "The task list is empty."),
+        "task_area_measured": (
+            "{count} 个图斑的监测面积为空或不大于 0，已按图斑自身的椭球面积记入任务清单（如 {examples}）。",
+            "{count} patches have no usable monitored area; their own ellipsoidal area is recorded in the task "
+            "list (e.g. {examples}).",
+        ),
+        "campaign_log_broken": (
+            "审计日志“{path}”已被改动或损坏（从第 {seq} 条记录起哈希链断开）：不能在其上记录或出具通报，未追加任何记录。"
+            "请用“校验审计日志”（check_audit_log）检查。",
+            "The audit log “{path}” was altered or damaged (the hash chain breaks at entry {seq}): nothing is "
+            "recorded in it and no bulletin is issued from it; nothing was appended. Check it with check_audit_log.",
+        ),
+        "campaign_missing": (
+            "审计日志“{path}”中没有整改任务。请先用“整改任务”（campaign）定义任务清单和节点。",
+            "The audit log “{path}” holds no campaign. Define the campaign (task list and deadlines) with "
+            "demolitionverifier:campaign first.",
+        ),
+        "campaign_several": (
+            "审计日志“{path}”中有不止一个整改任务；每个日志只能记录一个整改任务。",
+            "The audit log “{path}” holds more than one campaign; a log holds one campaign.",
+        ),
+        "campaign_other": (
+            "审计日志“{path}”属于另一个整改任务“{existing}”（不是“{name}”）：每个日志只记录一个整改任务，未追加任何记录。"
+            "修改该任务时请填写其名称“{existing}”；新的整改任务请用新的审计日志。",
+            "The audit log “{path}” belongs to another campaign, “{existing}” (not “{name}”): a log holds one "
+            "campaign, so nothing was appended. To amend it give its name “{existing}”; for a new campaign use a "
+            "new audit log.",
+        ),
+        "campaign_needs": (
+            "定义整改任务需要填写：{missing}。",
+            "Defining a campaign needs: {missing}.",
+        ),
+        "campaign_log_missing": (
+            "审计日志“{path}”不存在。请选择整改任务的审计日志。",
+            "The audit log “{path}” does not exist. Choose the campaign's audit log.",
+        ),
+        "deadlines_order": (
+            "节点顺序不对：整改节点（{rectify_by}）晚于验收节点（{accept_by}）。整改节点应在验收节点之前或同时。",
+            "The deadlines are in the wrong order: the rectification deadline ({rectify_by}) is after the "
+            "acceptance deadline ({accept_by}). Rectification comes first.",
+        ),
+        "target_range": (
+            "目标完成比例 TARGET 应为 0 到 1 之间的小数（如 0.95 表示 95%），给定值为 {value}。",
+            "TARGET is a fraction from 0 to 1 (e.g. 0.95 for 95 %); given {value}.",
+        ),
+        "amend_note_required": (
+            "修改整改任务（延长节点、增减图斑）必须填写说明 NOTE（如依据的文件）。未追加任何记录。",
+            "Amending a campaign (a deadline extended, patches added or withdrawn) needs a NOTE (e.g. the "
+            "notice it follows). Nothing was appended.",
+        ),
+        "amend_nothing": (
+            "给定的任务清单、节点和目标与现行的完全相同，没有需要修改的内容，未追加任何记录。",
+            "The task list, deadlines and target given are those in force: nothing to amend, nothing appended.",
+        ),
+        "campaign_defined": (
+            "已定义整改任务“{name}”：{tasks} 个图斑，{area} 亩；整改节点 {rectify_by}，验收节点 {accept_by}。",
+            "Campaign “{name}” defined: {tasks} patches, {area} mu; rectification deadline {rectify_by}, "
+            "acceptance deadline {accept_by}.",
+        ),
+        "campaign_amended": (
+            "已修改整改任务“{name}”：新增 {added} 个、撤回 {withdrawn} 个、变更 {changed} 个图斑，现有 {tasks} 个；"
+            "整改节点 {rectify_by}，验收节点 {accept_by}。",
+            "Campaign “{name}” amended: {added} patches added, {withdrawn} withdrawn, {changed} changed, {tasks} "
+            "now; rectification deadline {rectify_by}, acceptance deadline {accept_by}.",
+        ),
+        "application_no_id_column": (
+            "申请验收表“{layer}”中没有图斑编号列“{field}”。该表的列有：{fields}。请用 ID_FIELD 指定编号列。",
+            "The application table “{layer}” has no patch id column “{field}”. Its columns are: {fields}. "
+            "Name the id column with ID_FIELD.",
+        ),
+        "application_column_missing": (
+            "申请验收表“{layer}”中没有列“{field}”。该表的列有：{fields}。",
+            "The application table “{layer}” has no column “{field}”. Its columns are: {fields}.",
+        ),
+        "application_unreadable": (
+            "无法读取申请验收表“{path}”：{detail}",
+            "The application table “{path}” cannot be read: {detail}",
+        ),
+        "application_bad_time": (
+            "申请验收表第 {row} 行（图斑 {patch}）的申请时间“{value}”无法识别。请写成 2024-06-30 18:00。未追加任何记录。",
+            "Row {row} (patch {patch}) of the application table has an application time “{value}” that cannot "
+            "be read. Write it as 2024-06-30 18:00. Nothing was appended.",
+        ),
+        "applications_ids_normalised": (
+            "{count} 个图斑编号含多余空格或全角字符，已统一后比较（如 “{example}” → “{normal}”）。",
+            "{count} patch ids held stray spaces or full-width characters and were compared normalised (e.g. "
+            "“{example}” → “{normal}”).",
+        ),
+        "applications_recorded": (
+            "申请验收 {total} 条：受理 {accepted} 条；逾期不再受理 {late} 条；不在任务清单 {unknown} 条；重复申请 {duplicate} 条（未重复记录）。",
+            "{total} applications: {accepted} accepted; {late} late (not accepted after the deadline); {unknown} "
+            "not in the task list; {duplicate} duplicates (not recorded again).",
+        ),
+        "applications_unknown": (
+            "不在任务清单中的图斑编号：{examples}",
+            "Patch ids not in the task list: {examples}",
+        ),
+        "applications_none_appended": (
+            "所有申请都是重复申请，未向审计日志追加记录。",
+            "Every application was a duplicate; nothing was appended to the audit log.",
+        ),
+        "as_of_before_campaign": (
+            "通报时点 AS_OF（{as_of}）早于整改任务的定义时间（{defined}）。",
+            "AS_OF ({as_of}) is before the campaign was defined ({defined}).",
+        ),
+        "as_of_future": (
+            "通报时点 AS_OF（{as_of}）晚于现在（{now}）：未来时点的数字之后还会变化，不能出具通报。",
+            "AS_OF ({as_of}) is later than now ({now}): figures for a future moment would still change, so no "
+            "bulletin is issued.",
+        ),
+        "compare_not_before": (
+            "对比时点 COMPARE_TO（{compare_to}）应早于通报时点 AS_OF（{as_of}）。",
+            "COMPARE_TO ({compare_to}) must be earlier than AS_OF ({as_of}).",
+        ),
+        "table_shapefile": (
+            "通报表“{path}”不能存为 Shapefile：字段名 new_pass_m2 超过 10 个字符会被截断。请存为 .csv 或 .gpkg。",
+            "The bulletin table “{path}” cannot be a shapefile: the field name new_pass_m2 is longer than 10 "
+            "characters and would be cut. Write a .csv or a .gpkg.",
+        ),
+        "chart_unavailable": (
+            "未安装 matplotlib，图表未绘制（表格照常写出）。安装方法：{fix}",
+            "matplotlib is not installed, so the charts were not drawn (the tables are written). To install it: {fix}",
+        ),
+        "bulletin_written": (
+            "进度通报：截至 {as_of}，较上期 {compare_to}；全县完成 {done}（{passed}/{patches} 个图斑），本期新增 {new} 个。"
+            "链头哈希 {head}",
+            "Bulletin as of {as_of}, compared to {compare_to}: the county at {done} ({passed}/{patches} patches), "
+            "{new} newly passed. Head hash {head}",
+        ),
+    }
+)

@@ -64,6 +64,25 @@ class Param:
     APPROVALS = "APPROVALS"
     APPROVAL_ID_FIELD = "APPROVAL_ID_FIELD"
     RANK_BY = "RANK_BY"
+    # campaign, record_applications, bulletin
+    NAME = "NAME"
+    RECTIFY_BY = "RECTIFY_BY"
+    ACCEPT_BY = "ACCEPT_BY"
+    TARGET = "TARGET"
+    NOTE = "NOTE"
+    TASKS = "TASKS"
+    ADDED = "ADDED"
+    WITHDRAWN = "WITHDRAWN"
+    ID_FIELD = "ID_FIELD"
+    APPLIED_AT_FIELD = "APPLIED_AT_FIELD"
+    APPLICANT_FIELD = "APPLICANT_FIELD"
+    APPLIED_AT = "APPLIED_AT"
+    ACCEPTED = "ACCEPTED"
+    REFUSED = "REFUSED"
+    COMPARE_TO = "COMPARE_TO"
+    OUTPUT_PDF = "OUTPUT_PDF"
+    OUTPUT_CHART = "OUTPUT_CHART"
+    OUTPUT_TABLE = "OUTPUT_TABLE"
 
 
 def count_output(status_name: str) -> str:

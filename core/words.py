@@ -156,6 +156,24 @@ ALGORITHMS: dict[str, dict[str, str]] = {
         "help_zh": "将督察图斑与拆除后的现状调查面叠加，按监测面积计算剩余面积，阻止“拆次留主”，逐图斑给出 通过 / 不通过 / 未核查 及原因。面积为 CGCS2000 椭球面积。",
         "help_en": "Overlays supervision patches with the post-demolition survey, measures what remains against the monitored area, blocks keeping the main building (拆次留主), and marks each patch pass / fail / unsurveyed with reasons. Areas are ellipsoidal on CGCS2000.",
     },
+    "campaign": {
+        "display_zh": "整改任务",
+        "display_en": "Campaign",
+        "help_zh": "在审计日志中定义或修改整改任务：任务清单（PATCHES 的图斑编号、乡镇和监测面积被记入日志，此后通报的分母不随图层变化）、整改节点 RECTIFY_BY、验收节点 ACCEPT_BY（北京时间；只写日期即当日结束）和可选的目标完成比例 TARGET（0–1）。日志中已有任务时为修改：给出新的任务清单（记录增减与变更）和/或新的节点，必须填写说明 NOTE；历史保留。每个日志只记录一个整改任务；编号重复、节点顺序颠倒均被拒绝，拒绝时不追加任何记录。",
+        "help_en": "Defines or amends the campaign in the audit log: the task list (the ids, townships and monitored areas of PATCHES are recorded, so bulletins keep their denominator whatever later happens to the layer), the rectification deadline RECTIFY_BY and the acceptance deadline ACCEPT_BY (China time; a date alone is the end of that day) and an optional TARGET (completion share, 0–1). On a log that has a campaign it amends it: a new task list (the difference is logged) and/or new deadlines, with a required NOTE; the history stays. One campaign per log; duplicate ids and deadlines in the wrong order are refused, and a refusal appends nothing.",
+    },
+    "record_applications": {
+        "display_zh": "申请验收登记",
+        "display_en": "Record applications for acceptance",
+        "help_zh": "登记乡镇的申请验收：INPUT 为乡镇报来的表（xlsx、csv（含 Excel 存的 GBK 编码）或任意图层），ID_FIELD 为图斑编号列，可选 APPLIED_AT_FIELD（申请时间列）、APPLICANT_FIELD（申请人列）；没有申请时间的行按 APPLIED_AT（默认现在）计。验收节点之后的申请记为逾期不再受理（late）且不计入；不在任务清单中的编号被拒绝并列出（unknown_id）；同一图斑在未再核查前重复申请不重复记录（duplicate）。编号按全角/半角统一并去掉空格后比较。输出每行的 patch_id、applied_at、accepted、reason。",
+        "help_en": "Records townships' applications for acceptance: INPUT is the table a township sent (xlsx, csv (GBK-encoded from Excel too) or any layer), ID_FIELD its patch id column, optional APPLIED_AT_FIELD and APPLICANT_FIELD; rows without a time take APPLIED_AT (default now). An application after the acceptance deadline is recorded as refused (late) and not counted; an id not in the task list is refused and listed (unknown_id); applying again for a patch not verified since is not recorded twice (duplicate). Ids are compared after NFKC normalising and trimming. OUTPUT: patch_id, applied_at, accepted, reason per row.",
+    },
+    "bulletin": {
+        "display_zh": "进度通报",
+        "display_en": "Progress bulletin",
+        "help_zh": "由整改任务的审计日志出具进度通报：截至 AS_OF（默认现在，含该时刻），与 COMPARE_TO（默认上一期通报的时点，否则 24 小时前）相比。各乡镇任务图斑、任务面积（亩）、已申请、待核查、通过、不通过、未核查、完成面积、面积与图斑完成率、排名、较上期、本期新增完成，合计与距目标差距。完成按每个任务图斑在 AS_OF 时最新核查的最终结果（改判计入）、按监测面积计，拆不到位不计入。过去时点的通报不受之后运行的影响。输出 Excel（OUTPUT）、一页 A4 的 PDF（OUTPUT_PDF）、图表 PNG（OUTPUT_CHART）和表格（OUTPUT_TABLE，csv 或 GeoPackage），均注明审计链头哈希与 AS_OF；通报本身记入日志。",
+        "help_en": "Issues a progress bulletin from the campaign's audit log as of AS_OF (default now, inclusive), compared to COMPARE_TO (default the previous bulletin's AS_OF, else 24 h earlier): per township the task patches and area (mu), applied, pending, passed, failed, unsurveyed, completed area, completion by area and by count, rank, rank change and what newly passed, with the county total and the gap to TARGET. Completion is the final status (overturns count) of each task patch's latest verification at AS_OF, by monitored area, no partial credit. A bulletin for a past moment is the same whatever ran since. Outputs an .xlsx (OUTPUT), a one-page A4 PDF (OUTPUT_PDF), a chart PNG (OUTPUT_CHART) and a plain table (OUTPUT_TABLE, csv or GeoPackage), each carrying the log's head hash and AS_OF; the bulletin itself is logged.",
+    },
 }
 
 # -- the algorithms' parameters and outputs: one bilingual label each, "algorithm.NAME" ----------------
@@ -225,9 +243,78 @@ LABELS: dict[str, str] = {
     "verify.RANK_BY.farmland": "耕地完成率 farmland completion",
     "verify.RANK_BY.count": "图斑完成率 patch-count completion",
     "export_report.RANK_BY": "乡镇排名依据（不填：按核查运行）Rank townships by (empty: as the run)",
+    "campaign.AUDIT_LOG": "整改任务的审计日志 Campaign audit log",
+    "campaign.NAME": "任务名称 Campaign name",
+    "campaign.PATCHES": "任务图斑（可选，修改时）Task patches",
+    "campaign.PATCH_ID_FIELD": "监测编号字段 Patch id field",
+    "campaign.MONITORED_AREA_FIELD": "监测面积字段 Monitored area field",
+    "campaign.MONITORED_AREA_UNIT": "监测面积单位 Monitored area unit",
+    "campaign.TOWNSHIP_FIELD": "乡镇字段 Township field",
+    "campaign.RECTIFY_BY": "整改节点（北京时间）Rectification deadline (China time)",
+    "campaign.ACCEPT_BY": "验收节点（北京时间）Acceptance deadline (China time)",
+    "campaign.TARGET": "目标完成比例（0–1，可选）Target share",
+    "campaign.NOTE": "说明（修改时必填）Note (required to amend)",
+    "campaign.TASKS": "任务图斑数 Task patches",
+    "campaign.ADDED": "新增图斑 Patches added",
+    "campaign.WITHDRAWN": "撤回图斑 Patches withdrawn",
+    "record_applications.AUDIT_LOG": "整改任务的审计日志 Campaign audit log",
+    "record_applications.INPUT": "申请验收表 Applications (table or layer)",
+    "record_applications.ID_FIELD": "图斑编号列 Patch id column",
+    "record_applications.APPLIED_AT_FIELD": "申请时间列（可选）Application time column",
+    "record_applications.APPLICANT_FIELD": "申请人列（可选）Applicant column",
+    "record_applications.APPLIED_AT": "申请时间（无时间列的行，默认现在）Applied at",
+    "record_applications.OUTPUT": "登记结果 Recorded applications",
+    "record_applications.ACCEPTED": "受理数 Accepted",
+    "record_applications.REFUSED": "未受理数 Refused",
+    "bulletin.AUDIT_LOG": "整改任务的审计日志 Campaign audit log",
+    "bulletin.AS_OF": "截至（默认现在）As of",
+    "bulletin.COMPARE_TO": "对比时点（默认上期通报）Compare to",
+    "bulletin.OUTPUT": "通报 Excel Bulletin workbook",
+    "bulletin.OUTPUT_PDF": "通报 PDF（A4 一页）Bulletin PDF",
+    "bulletin.OUTPUT_CHART": "图表 PNG Chart",
+    "bulletin.OUTPUT_TABLE": "通报表（csv 或 GeoPackage）Bulletin table",
 }
 
 
 def label(key: str) -> str:
     """A parameter's or output's label, both languages in one (the Processing dialog shows it as is)."""
     return LABELS[key]
+
+
+# -- the progress bulletin (进度通报) -------------------------------------------------------------------
+BULLETIN_TITLE = "整改进度通报"
+SHEET_BULLETIN = "进度通报"
+SHEET_PROGRESS = "完成进度"
+APPLICATION_REASON_ZH = {"late": "逾期不再受理", "unknown_id": "不在任务清单", "duplicate": "重复申请"}
+# The bulletin table's headings, in its order (key -> Chinese)
+BULLETIN_ZH = {
+    "rank": "排名",
+    "township": "乡镇",
+    "patches": "任务图斑",
+    "task_mu": "任务面积(亩)",
+    "applied": "已申请",
+    "pending": "待核查",
+    "passed": "通过",
+    "failed": "不通过",
+    "unsurveyed": "未核查",
+    "passed_mu": "完成面积(亩)",
+    "done_area": "面积完成率",
+    "done_count": "图斑完成率",
+    "change": "较上期",
+    "new_passed": "新增(斑)",
+    "new_pass_mu": "新增(亩)",
+    "gap_mu": "距目标(亩)",
+    "as_of": "截至",
+    "compare_to": "较上期时点",
+    "rectify_by": "整改节点",
+    "accept_by": "验收节点",
+    "target": "目标完成比例",
+    "head": "审计链头哈希",
+    "generated_at": "制表时间",
+    "days_left": "剩 {days} 天",
+    "due_today": "今日截止",
+    "days_over": "已过 {days} 天",
+    "chart_bars": "各乡镇面积完成率",
+    "chart_lines": "完成进度",
+    "chart_target": "目标",
+}

@@ -56,3 +56,62 @@ REBUILT_ID="$(/usr/bin/python3 "$ROOT/scripts/revisit_demo.py" survey "$OUT/veri
 grep -E "rebuilt|复建|AUDIT_HEAD" "$OUT/revisit.log" || true
 /usr/bin/python3 "$ROOT/scripts/revisit_demo.py" show "$OUT/revisit_verified.gpkg" "$REBUILT_ID"
 echo "return visit in $OUT: revisit_survey.gpkg, revisit_verified.gpkg, revisit_summary.csv (with a rebuilt column), revisit.log"
+
+# -- the campaign over time: deadlines, applications, daily verify runs and two progress bulletins ------
+# The "days" run a few seconds apart (the log's clock is the machine's): each day's survey has more
+# demolished, verify runs into the same log, the townships apply for what they finished (待核查 until the
+# next run), and a bulletin compares with the last.
+echo
+echo "== 整改任务 campaign, 申请验收 record_applications, 进度通报 bulletin (qgis_process)"
+rm -f "$OUT"/bulletin_* "$OUT"/survey_day*.gpkg "$OUT"/applications_day* "$OUT"/verified_day*.gpkg \
+  "$OUT"/tasks.gpkg "$OUT"/campaign.log
+/usr/bin/python3 "$ROOT/scripts/campaign_demo.py" tasks "$OUT/sample.gpkg" "$OUT/tasks.gpkg"
+RECTIFY_BY="$(date -d '+3 days' +%F)"
+ACCEPT_BY="$(date -d '+7 days' +%F)"
+CAMPAIGN_NAME="2019–2023年例行督察整改"
+"$QP" run demolitionverifier:campaign -- "AUDIT_LOG=$OUT/audit.gpkg" "NAME=$CAMPAIGN_NAME" \
+  "PATCHES=$OUT/tasks.gpkg|layername=patches" PATCH_ID_FIELD=JCBH MONITORED_AREA_FIELD=JCMJ \
+  MONITORED_AREA_UNIT=1 TOWNSHIP_FIELD=XZQMC "RECTIFY_BY=$RECTIFY_BY" "ACCEPT_BY=$ACCEPT_BY" TARGET=0.9 \
+  >> "$OUT/campaign.log" 2>&1 || { cat "$OUT/campaign.log"; exit 1; }
+grep -E "整改任务|Campaign" "$OUT/campaign.log" | tail -1
+for DAY in 1 2; do
+  sleep 1
+  /usr/bin/python3 "$ROOT/scripts/campaign_demo.py" survey "$OUT/sample.gpkg" "$OUT/survey_day$DAY.gpkg" "$DAY"
+  if [ "$DAY" = 2 ]; then  # the city extends the acceptance deadline: an amendment with its note
+    "$QP" run demolitionverifier:campaign -- "AUDIT_LOG=$OUT/audit.gpkg" "NAME=$CAMPAIGN_NAME" \
+      "ACCEPT_BY=$(date -d '+10 days' +%F)" "NOTE=市整改办通知：验收节点延长三天" >> "$OUT/campaign.log" 2>&1 \
+      || { cat "$OUT/campaign.log"; exit 1; }
+  fi
+  sleep 1
+  "$QP" run demolitionverifier:verify -- \
+    "PATCHES=$OUT/sample.gpkg|layername=patches" PATCH_ID_FIELD=JCBH \
+    MONITORED_AREA_FIELD=JCMJ MONITORED_AREA_UNIT=1 TOWNSHIP_FIELD=XZQMC \
+    "SURVEY=$OUT/survey_day$DAY.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" \
+    "OUTPUT=$OUT/verified_day$DAY.gpkg" "AUDIT_LOG=$OUT/audit.gpkg" >> "$OUT/campaign.log" 2>&1 \
+    || { cat "$OUT/campaign.log"; exit 1; }
+  sleep 1
+  /usr/bin/python3 "$ROOT/scripts/campaign_demo.py" applications "$OUT/sample.gpkg" \
+    "$OUT/applications_day$DAY.csv" "$DAY" "$ACCEPT_BY"
+  "$QP" run demolitionverifier:record_applications -- "AUDIT_LOG=$OUT/audit.gpkg" \
+    "INPUT=$OUT/applications_day$DAY.csv" ID_FIELD=图斑编号 APPLIED_AT_FIELD=申请时间 APPLICANT_FIELD=申请人 \
+    "OUTPUT=$OUT/applications_day${DAY}_recorded.csv" >> "$OUT/campaign.log" 2>&1 \
+    || { cat "$OUT/campaign.log"; exit 1; }
+  grep -E "^申请验收|^[0-9]+ applications" "$OUT/campaign.log" | tail -1
+  sleep 1
+  "$QP" run demolitionverifier:bulletin -- "AUDIT_LOG=$OUT/audit.gpkg" \
+    "OUTPUT=$OUT/bulletin_day$DAY.xlsx" "OUTPUT_PDF=$OUT/bulletin_day$DAY.pdf" \
+    "OUTPUT_CHART=$OUT/bulletin_day$DAY.png" "OUTPUT_TABLE=$OUT/bulletin_day$DAY.csv" >> "$OUT/campaign.log" 2>&1 \
+    || { cat "$OUT/campaign.log"; exit 1; }
+  echo "-- 第 $DAY 天 day $DAY: $(grep -E "^进度通报|^Bulletin" "$OUT/campaign.log" | tail -1)"
+  /usr/bin/python3 - "$OUT/bulletin_day$DAY.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+print(f"{'排名':>4}  {'乡镇':<8}{'较上期':>6}{'通过':>6}{'面积完成率':>10}{'本期新增':>8}{'待核查':>6}")
+for r in rows:
+    prev = r["rank_prev"]
+    move = "" if not prev or not r["rank"] else ("–" if prev == r["rank"] else (f"↑{int(prev) - int(r['rank'])}" if int(prev) > int(r["rank"]) else f"↓{int(r['rank']) - int(prev)}"))
+    print(f"{r['rank']:>4}  {r['township']:<8}{move:>6}{r['passed']:>6}{float(r['done_area']):>10.1%}{r['new_passed']:>8}{r['pending']:>6}")
+PY
+done
+pdftoppm -r 100 -png -singlefile "$OUT/bulletin_day2.pdf" "$ROOT/docs/bulletin"
+echo "bulletins in $OUT: bulletin_day1/2 .xlsx .pdf .png .csv (the page pictured in docs/bulletin.png); campaign.log"

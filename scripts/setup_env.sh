@@ -10,8 +10,8 @@ mkdir -p "$BUILD"
 
 DEB_PACKAGES=(qgis python3-qgis qgis-providers python3-pyproj python3-numpy python3-venv python3-dev
   python3-gdal gdal-bin libgeos-dev build-essential xvfb xauth fonts-noto-cjk poppler-utils
-  qttools5-dev-tools sqlite3 pkgconf time    # pkgconf: shapely >= 2.2 (meson) finds GEOS through pkg-config; time: make bench's peak memory
-  postgresql postgresql-postgis)   # the PostGIS tests' and bench's own throwaway server (tests/postgis_server.py)
+  qttools5-dev-tools sqlite3 pkgconf time python3-matplotlib    # pkgconf: shapely >= 2.2 (meson) finds GEOS through pkg-config; time: make bench's peak memory
+  postgresql postgresql-postgis)   # matplotlib: the bulletin's charts; the PostGIS tests' and bench's own throwaway server (tests/postgis_server.py)
 # postgresql and postgresql-postgis follow the release's PostgreSQL: postgresql-15 and postgresql-15-postgis-3
 # on Debian 12, postgresql-17 and postgresql-17-postgis-3 on Debian 13.
 # Debian 13 ships shapely 2 built on the system GEOS: use it (building one there trips over Debian's

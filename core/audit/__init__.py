@@ -20,6 +20,7 @@ from .chain import (
     plain,
 )
 from .disputes import (
+    STATUS_PRECEDENCE,
     PatchState,
     RunStanding,
     final_statuses,
@@ -27,6 +28,7 @@ from .disputes import (
     mark_patch,
     patch_state,
     standing_states,
+    states_of,
 )
 from .evidence import EMPTY_GROUP, EVIDENCE_KEYS, evidence_of, geometry_hashes, grouped_hashes
 from .log import (
@@ -43,6 +45,7 @@ from .log import (
     append_run,
     append_sample,
     check_target,
+    decision_rows,
     decisions_from_result,
     entries,
     head_after_run,
@@ -81,6 +84,7 @@ __all__ = [
     "OutputCheck",
     "PatchState",
     "RunStanding",
+    "STATUS_PRECEDENCE",
     "_same_figures",
     "append",
     "append_run",
@@ -89,6 +93,7 @@ __all__ = [
     "canonical_plain",
     "check_output",
     "check_target",
+    "decision_rows",
     "decisions_from_result",
     "entries",
     "entry_hash",
@@ -103,6 +108,7 @@ __all__ = [
     "plain",
     "plugin_version",
     "standing_states",
+    "states_of",
     "verify_chain",
     "who",
 ]

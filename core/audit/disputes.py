@@ -98,6 +98,7 @@ class PatchState:
 
 
 _STATUS_PRECEDENCE = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1, Status.PASS.value: 2}
+STATUS_PRECEDENCE = _STATUS_PRECEDENCE  # patches sharing an id in a run: the lowest stands (unknown: -1)
 
 
 def _figures(item: Entry) -> tuple:
@@ -140,6 +141,11 @@ def patch_state(path: str | os.PathLike, patch_id: str) -> PatchState | None:
     finally:
         connection.close()
     return _states([_entry(row) for row in rows]).get(str(patch_id))
+
+
+def states_of(items: list[Entry]) -> dict[str, PatchState]:
+    """final_statuses over the given decisions and marks (e.g. those logged up to a moment), in log order."""
+    return _states(items)
 
 
 def _states(items: list[Entry]) -> dict[str, PatchState]:
