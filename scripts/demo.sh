@@ -11,13 +11,14 @@ rm -f "$OUT"/verified.gpkg "$OUT"/remnants.gpkg "$OUT"/township_summary.csv "$OU
 export PYTHONPATH="$ROOT/.build/pydeps"
 /usr/bin/python3 "$ROOT/scripts/sample_data.py" "$OUT/sample.gpkg"
 echo "== 核查 verify (qgis_process)"
+# land classes, basic farmland and approvals: every verify of the county below is given the same
+LAND=("LAND_CLASS=$OUT/sample.gpkg|layername=DLTB" LAND_CLASS_FIELD=DLBM
+  "BASIC_FARMLAND=$OUT/sample.gpkg|layername=JBNTBHTB"
+  "APPROVALS=$OUT/sample.gpkg|layername=approvals" APPROVAL_ID_FIELD=PZWH)
 "$QP" run demolitionverifier:verify -- \
   "PATCHES=$OUT/sample.gpkg|layername=patches" PATCH_ID_FIELD=JCBH \
   MONITORED_AREA_FIELD=JCMJ MONITORED_AREA_UNIT=1 TOWNSHIP_FIELD=XZQMC \
-  "SURVEY=$OUT/sample.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" \
-  "LAND_CLASS=$OUT/sample.gpkg|layername=DLTB" LAND_CLASS_FIELD=DLBM \
-  "BASIC_FARMLAND=$OUT/sample.gpkg|layername=JBNTBHTB" \
-  "APPROVALS=$OUT/sample.gpkg|layername=approvals" APPROVAL_ID_FIELD=PZWH \
+  "SURVEY=$OUT/sample.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" "${LAND[@]}" \
   "OUTPUT=$OUT/verified.gpkg" "OUTPUT_REMNANTS=$OUT/remnants.gpkg" \
   "OUTPUT_SUMMARY=$OUT/township_summary.csv" "AUDIT_LOG=$OUT/audit.gpkg" > "$OUT/verify.log" 2>&1 \
   || { cat "$OUT/verify.log"; exit 1; }
@@ -50,7 +51,7 @@ REBUILT_ID="$(/usr/bin/python3 "$ROOT/scripts/revisit_demo.py" survey "$OUT/veri
 "$QP" run demolitionverifier:verify -- \
   "PATCHES=$OUT/sample.gpkg|layername=patches" PATCH_ID_FIELD=JCBH \
   MONITORED_AREA_FIELD=JCMJ MONITORED_AREA_UNIT=1 TOWNSHIP_FIELD=XZQMC \
-  "SURVEY=$OUT/revisit_survey.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" \
+  "SURVEY=$OUT/revisit_survey.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" "${LAND[@]}" \
   "OUTPUT=$OUT/revisit_verified.gpkg" "OUTPUT_SUMMARY=$OUT/revisit_summary.csv" "AUDIT_LOG=$OUT/audit.gpkg" \
   > "$OUT/revisit.log" 2>&1 || { cat "$OUT/revisit.log"; exit 1; }
 grep -E "rebuilt|复建|AUDIT_HEAD" "$OUT/revisit.log" || true
@@ -86,7 +87,7 @@ for DAY in 1 2; do
   "$QP" run demolitionverifier:verify -- \
     "PATCHES=$OUT/sample.gpkg|layername=patches" PATCH_ID_FIELD=JCBH \
     MONITORED_AREA_FIELD=JCMJ MONITORED_AREA_UNIT=1 TOWNSHIP_FIELD=XZQMC \
-    "SURVEY=$OUT/survey_day$DAY.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" \
+    "SURVEY=$OUT/survey_day$DAY.gpkg|layername=survey" "COVERAGE=$OUT/sample.gpkg|layername=coverage" "${LAND[@]}" \
     "OUTPUT=$OUT/verified_day$DAY.gpkg" "AUDIT_LOG=$OUT/audit.gpkg" >> "$OUT/campaign.log" 2>&1 \
     || { cat "$OUT/campaign.log"; exit 1; }
   sleep 1
