@@ -391,23 +391,14 @@ class Verifier:
             legal = land.appr_m2 > self.rules.area_tolerance
             method = np.where(passed, np.where(legal, Method.LEGALISED.value, Method.DEMOLISHED.value), "")
             result.method = method.astype(object).tolist()
-        if land.farm_m2 is not None:  # the summary with its farmland columns
+        if land.farm_m2 is not None or result.method is not None:  # the summary with its farmland columns
             result.summary = township_summary(
                 result.township if self.patches.townships is not None else None,
                 result.status,
                 result.monitor_m2,
                 rank_by=self.rules.rank_by,
                 farm_m2=land.farm_m2,
-                farm_rem=land.farm_rem,
-                method=result.method,
-                rebuilt=self._rebuilt,
-            )
-        elif result.method is not None:
-            result.summary = township_summary(
-                result.township if self.patches.townships is not None else None,
-                result.status,
-                result.monitor_m2,
-                rank_by=self.rules.rank_by,
+                farm_rem=land.farm_rem if land.farm_m2 is not None else None,
                 method=result.method,
                 rebuilt=self._rebuilt,
             )
