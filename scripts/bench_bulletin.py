@@ -98,10 +98,10 @@ def main() -> None:
     app = QgsApplication([], False)
     app.initQgis()
     sys.path.insert(0, "/usr/share/qgis/python/plugins")
+    import processing
     from processing.core.Processing import Processing
 
     import demolition_verifier
-    import processing
     from demolition_verifier.core import audit
     from demolition_verifier.core.bulletin import Ledger, compute_bulletin
 
