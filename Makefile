@@ -4,6 +4,10 @@ SHELL := /bin/bash
 ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 PY := $(ROOT)/.build/venv/bin/python
 QGIS_ENV := QT_QPA_PLATFORM=offscreen PYTHONPATH=$(ROOT)/.build/pydeps
+# mypy sees the package by the name QGIS installs it under, whatever the clone's folder is called
+MYPY = mkdir -p $(ROOT)/.build/plugins && ln -sfn $(ROOT) $(ROOT)/.build/plugins/demolition_verifier && \
+	cd $(ROOT)/.build/plugins && $(ROOT)/.build/venv/bin/mypy --config-file $(ROOT)/mypy.ini \
+	demolition_verifier/core demolition_verifier/formats demolition_verifier/qgis_adapter
 
 .PHONY: setup test lint demo package bench translations screenshot clean
 
@@ -13,10 +17,12 @@ setup:
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(MYPY)
 
 test: setup translations
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(MYPY)
 	$(QGIS_ENV) $(ROOT)/.build/venv/bin/pytest
 
 demo: setup

@@ -182,14 +182,14 @@ class AreaMeter:
     def _grid(self, projection: Transformer, x: np.ndarray, y: np.ndarray) -> ScaleGrid | None:
         """The areal scale grid of this projection, rebuilt when points fall outside it."""
         key = id(projection)
-        grid = self._grids.get(key)
+        grid = self._grids.get(key)  # type: ignore[call-overload]  # keyed by the projection's id too
         if grid is not None and grid.holds(x, y):
             return grid
         box = (x.min(), y.min(), x.max(), y.max())
         if grid is not None:  # grow it, so measuring several arrays keeps one grid
             box = (min(box[0], grid.x0), min(box[1], grid.y0), max(box[2], grid.x1), max(box[3], grid.y1))
         grid = ScaleGrid.build(lambda gx, gy: areal_scale(projection, gx, gy, self._step), *box, pad=self._step)
-        self._grids[key] = grid
+        self._grids[key] = grid  # type: ignore[index]
         return grid
 
     def _cells(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

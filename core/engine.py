@@ -315,7 +315,7 @@ class Verifier:
             unsurveyed, Status.UNSURVEYED.value, np.where(failed, Status.FAIL.value, Status.PASS.value)
         ).astype(object)
         area_mismatch = ~no_geometry & (np.abs(monitor_m2 - geom_m2) > AREA_MISMATCH_SHARE * geom_m2)
-        ids = _normalise_ids(patches.ids) if len(patches.ids) else [None] * n
+        ids: list[str | None] = _normalise_ids(patches.ids) if len(patches.ids) else [None] * n
         duplicate = _duplicates(ids)
         flags = {
             Reason.NO_GEOMETRY: no_geometry,
@@ -333,7 +333,7 @@ class Verifier:
             flags[Reason.REBUILT] = rebuilt_flags(status, ids, self.prior_states)
         self._rebuilt = flags.get(Reason.REBUILT)
         reasons = _join_reasons(flags, n)
-        townships = _normalise_ids(patches.townships) if patches.townships is not None else [None] * n
+        townships: list[str | None] = _normalise_ids(patches.townships) if patches.townships is not None else [None] * n
         summary = township_summary(
             townships if patches.townships is not None else None,
             status,

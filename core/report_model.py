@@ -92,7 +92,7 @@ class PatchRecord:
     def land_mu(self, name: str) -> float | None:
         """A farmland area field in 亩 (None: NULL, or the layer lacks it)."""
         value = self.land.get(name)
-        return None if value is None else float(value) / SQUARE_METRES_PER_MU
+        return None if value is None else float(value) / SQUARE_METRES_PER_MU  # type: ignore[arg-type]
 
     @property
     def township_name(self) -> str:

@@ -4,7 +4,7 @@ the report: statuses, reviews, reasons, local times, numbers."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .definitions import DISPUTE_REOPENED, Mark, Status
 from .words import DISPUTE_REOPENED_ZH, MARK_ZH, REPORT_ZH, STATUS_ZH, reasons_in_words
@@ -109,7 +109,7 @@ def land_figures(record: PatchRecord) -> list[tuple[str, str]]:
     a row ('耕地面积 / 剩余耕地面积(亩)': '2.42 / 0.28'), as do 已补办面积 and 整改方式, so the map page's
     table keeps its size."""
     z = REPORT_ZH
-    cells = {}
+    cells: dict[str, tuple[str, Any]] = {}
     for name, key in LAND_FIGURES:
         if name in record.land:
             value = record.land_mu(name)

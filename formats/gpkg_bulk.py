@@ -137,7 +137,9 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, node_bytes: int) -> tuple[li
         next_no += len(levels[height])
     cell = np.dtype([("id", ">i8"), ("box", ">f4", (4,))])
     depth = len(levels) - 1
-    node_rows, rowid_rows, parent_rows = [], [], []
+    node_rows: list[tuple] = []
+    rowid_rows: list[tuple] = []
+    parent_rows: list[tuple] = []
     for height, level in enumerate(levels):
         member_ids = np.asarray(ids, dtype=np.int64) if height == 0 else numbers[height - 1]
         members = np.concatenate(level)

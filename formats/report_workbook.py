@@ -3,8 +3,9 @@ audit log's head hash. Layout only: the figures and words come from core.report_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, RankBy, Status
 from ..core.report_model import (
@@ -25,7 +26,7 @@ from ..core.words import REPORT_ZH, SHEET_FAILED, SHEET_PATCHES, SHEET_SUMMARY, 
 from .xlsx import Style, Workbook
 
 # -- the workbook ------------------------------------------------------------------------------------
-_BORDER = dict(border=True)
+_BORDER: dict[str, Any] = {"border": True}
 TITLE = Style(bold=True, size=14)
 INFO = Style(size=10)
 INFO_LINES = Style(size=10, wrap=True)
@@ -70,7 +71,7 @@ def _heading(sheet, title: str, info: str, note: str, width: int) -> None:
     sheet.row_heights[3] = 30
 
 
-def _columns(sheet, row: int, headings: list[tuple[str, float]]) -> None:
+def _columns(sheet, row: int, headings: Sequence[tuple[str, float]]) -> None:
     for col, (heading, width) in enumerate(headings, start=1):
         sheet.set(row, col, heading, HEADER)
         sheet.column_widths[col] = width
@@ -180,17 +181,21 @@ def _patch_sheet(
     sheet.auto_filter = (4, 1, max(4 + len(order), 5), len(headings))
 
 
+def _land_mu_of(name: str, remainder: bool) -> Callable[[PatchRecord], Any]:
+    """A farmland field of a record in 亩; a remainder only where the patch was measured."""
+    if remainder:
+        return lambda r: r.measured(r.land_mu(name))
+    return lambda r: r.land_mu(name)
+
+
 def _land_columns(records: Sequence[PatchRecord]) -> list[tuple]:
     """(heading, width, value of a record, style) of the farmland fields every record holds: areas in 亩."""
     z = REPORT_ZH
-    columns = []
+    columns: list[tuple[str, int, Callable[[PatchRecord], Any], Style]] = []
     held = set.intersection(*(set(r.land) for r in records)) if records else set()
     for name, key in LAND_FIGURES:
         if name in held:
-            if name in REMAINDER_FIGURES:
-                columns.append((z[key], 14, lambda r, n=name: r.measured(r.land_mu(n)), MU))
-            else:
-                columns.append((z[key], 14, lambda r, n=name: r.land_mu(n), MU))
+            columns.append((z[key], 14, _land_mu_of(name, name in REMAINDER_FIGURES), MU))
     if "appr_ids" in held:
         columns.append((z["appr_ids"], 20, lambda r: r.land["appr_ids"] or None, TEXT))
     if "method" in held:

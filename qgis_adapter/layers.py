@@ -59,7 +59,7 @@ def require_field(source, name: str, field: str | None) -> int | None:
 def to_shapely(geometries: Iterable[QgsGeometry | None]) -> tuple[np.ndarray, np.ndarray]:
     """QGIS geometries to 2D linear shapely ones; also whether reading needed a repair
     (an unclosed ring). Straightening curves and dropping Z/M is not a repair."""
-    blobs = []
+    blobs: list[bytes | None] = []
     for geometry in geometries:
         if geometry is None or geometry.isNull() or geometry.isEmpty():
             blobs.append(None)

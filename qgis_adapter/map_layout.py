@@ -273,11 +273,11 @@ def export_pdf(layout: QgsPrintLayout, path: str, feedback, pages: int | None = 
         raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None
     try:
         with atomic_write(path) as temp:
-            result, error = QgsLayoutExporter.exportToPdf(layout.atlas(), temp, settings, feedback)
+            result, message = QgsLayoutExporter.exportToPdf(layout.atlas(), temp, settings, feedback)
             if result == QgsLayoutExporter.Canceled or (feedback is not None and feedback.isCanceled()):
                 raise Cancelled()
             if result != QgsLayoutExporter.Success:
-                raise Refusal("export_failed", path=path, detail=error or str(result))
+                raise Refusal("export_failed", path=path, detail=message or str(result))
             fix_cjk_text(temp)  # Chinese searchable as printed, not as look-alike radicals
             # what was written, read back: Qt reports success over a file a full disk cut short
             found = pdf_page_count(temp)

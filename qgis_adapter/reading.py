@@ -265,7 +265,7 @@ def read_gpkg_arrow(
             geoms[single] = shapely.multipolygons(geoms[single], indices=np.arange(len(single)))
     geoms[shapely.is_empty(geoms)] = None  # as to_shapely: an empty geometry is no geometry
     by_field = [columns[f.name()] for f in fields] if fields is not None else []
-    attributes = (list(zip(*by_field)) if by_field else [()] * len(geoms)) if fields is not None else []
+    attributes: list = (list(zip(*by_field)) if by_field else [()] * len(geoms)) if fields is not None else []
     return ReadLayer(
         geometries=geoms,
         read_repaired=repaired,

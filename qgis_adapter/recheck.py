@@ -187,7 +187,7 @@ def write_changes(layer: QgsVectorLayer, changes: dict[int, dict[int, Any]]) -> 
 def _replace_remnants(layer: QgsVectorLayer, patch_ids: list, rects: list[QgsRectangle], result) -> None:
     ensure_spatial_index(layer)
     wanted = {str(p) for p in patch_ids if p is not None}
-    old = set()
+    old: set[int] = set()
     for rect in rects:
         request = QgsFeatureRequest().setFilterRect(rect).setSubsetOfAttributes([RemnantField.PATCH_ID], layer.fields())
         old.update(f.id() for f in layer.getFeatures(request) if str(plain_value(f[RemnantField.PATCH_ID])) in wanted)
