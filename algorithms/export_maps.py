@@ -37,7 +37,7 @@ from ..core.definitions import MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIEL
 from ..core.messages import Cancelled, Notice, Refusal, text
 from ..core.parameters import Param
 from ..core.photos import Evidence, evidence_photos
-from ..core.report_model import AuditStamp, natural_order, run_info
+from ..core.report_model import AuditStamp, natural_order
 from ..core.wording import local_time_text, patch_figures, result_words, review_words, status_words
 from ..core.words import DEFAULT_MAP_TITLE, label, reasons_in_words
 from ..qgis_adapter.compat import field_type
@@ -62,6 +62,7 @@ from ..qgis_adapter.records import (
     remnants_evidence,
     require_complete,
     require_verify_fields,
+    say_runs,
 )
 from .base import BaseAlgorithm
 
@@ -157,6 +158,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         if remnants_src is not None and parameters.get(Param.AUDIT_LOG):
             remnants_evidence(remnants_src, pages)
         stamp = audit_stamp(self, parameters, context, feedback, [p.record for p in pages])
+        say_runs(self, parameters, context, feedback, [p.record for p in pages])
         if stamp is not None:
             lacking = template_lacks(template, AUDIT_TEMPLATE_NAMES)
             if lacking:
@@ -216,9 +218,6 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             feedback.pushWarning(text("maps_no_geometry", chinese, count=len(without), examples="、".join(without[:5])))
         if not pages:
             raise Refusal("no_pages", total=total, expression=filter_text or "—")
-        runs = run_info(p.record for p in pages).run_ids
-        if len(runs) > 1:
-            feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))
         return [pages[i] for i in natural_order([p.record.patch_id for p in pages])]
 
 

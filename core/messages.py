@@ -301,6 +301,16 @@ MESSAGES.update(
             "图层包含 {count} 次核查运行的结果（{runs}），请确认这是有意合并的。",
             "The layer holds results of {count} verify runs ({runs}); make sure they were merged on purpose.",
         ),
+        "one_trail": (
+            "图层中的结果来自核查运行 {run} 及其后的 {count} 次复核（{rechecks}），均记录在同一审计日志中，"
+            "属于同一条审计轨迹。",
+            "The layer's results come from the verify run {run} and {count} re-checks after it ({rechecks}), "
+            "all recorded in the same audit log: one audit trail.",
+        ),
+        "report_no_patches": (
+            "过滤条件“{expression}”没有选中任何图斑（共 {total} 个图斑）。未写出报表。",
+            "The filter “{expression}” keeps no patch ({total} patches). No report was written.",
+        ),
         "maps_written": ("已写出 {pages} 页验收图：{path}", "{pages} map pages written: {path}"),
         "report_written": (
             "已写出报表：{path}（{patches} 个图斑，{townships} 个乡镇）",

@@ -225,6 +225,13 @@ class VerifierDock(QgsDockWidget):
         actions.addWidget(self.disputes_button, 1, 0)
         actions.addWidget(self.maps_button, 0, 1)
         actions.addWidget(self.report_button, 1, 1)
+        # An export's progress where its button was pressed: the bar at the top may be scrolled away.
+        self.export_progress = QProgressBar()
+        self.export_progress.setObjectName("exportProgress")
+        self.export_progress.setRange(0, 100)
+        self.export_progress.setTextVisible(True)
+        self.export_progress.setVisible(False)
+        actions.addWidget(self.export_progress, 2, 0, 1, 2)
         actions.setColumnStretch(0, 1)
         actions.setColumnStretch(1, 1)
         layout.addLayout(actions)
@@ -834,17 +841,26 @@ class VerifierDock(QgsDockWidget):
         write_review(layer, states)
 
     # -- exports (issue 4): the last result as 验收图 and 报表 ---------------------------------------
+    def _export_path(self, word: str, suffix: str, township: str | None) -> str:
+        """The default file: <folder>/<word>_<township>_<run date><suffix>, never one already there."""
+        name = None if township is None else (township or tr(CONTEXT, "(no township)"))
+        stem = exports.export_stem(word, exports.run_date(self.result_layer()), name)
+        return exports.free_path(exports.default_path(self.project, stem, suffix))
+
     def export_maps_clicked(self) -> None:
         layer = self.result_layer()
         if layer is None:
             return
-        stem = tr(CONTEXT, "verification_maps") + "_" + exports.run_date(layer)
+        township = self.township_filter.currentData()
+        word = tr(CONTEXT, "verification_maps")
         dialog = exports.ExportMapsDialog(
-            exports.default_path(self.project, stem, ".pdf"),
+            self._export_path(word, ".pdf", township),
             self,
             status=self.status_filter.currentData() or "",
-            township=self.township_filter.currentData(),
+            township=township,
             townships=self.model.townships(),
+            namer=lambda chosen: self._export_path(word, ".pdf", chosen),
+            photos=exports.photo_layer(self.project),
         )  # starts from the table's filters: the pages are the rows in view
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path():
             return
@@ -853,22 +869,25 @@ class VerifierDock(QgsDockWidget):
             basemap=dialog.basemap.currentLayer(),
             status=dialog.status(),
             township=dialog.township_name(),
+            photos=dialog.photos.currentLayer(),
         )
 
     def export_report_clicked(self) -> None:
+        """The report of the township the table shows (every township when none is chosen)."""
         layer = self.result_layer()
         if layer is None:
             return
-        stem = tr(CONTEXT, "verification_report") + "_" + exports.run_date(layer)
-        path = exports.ask_report_path(self, exports.default_path(self.project, stem, ".xlsx"))
+        township = self.township_filter.currentData()
+        path = exports.ask_report_path(self, self._export_path(tr(CONTEXT, "verification_report"), ".xlsx", township))
         if path:
-            self.export_report(path)
+            self.export_report(path, township=township)
 
-    def export_maps(self, path: str, basemap=None, status: str = "", township: str | None = None) -> bool:
+    def export_maps(self, path: str, basemap=None, status: str = "", township: str | None = None, photos=None) -> bool:
         """demolitionverifier:export_maps over the dock's result (INPUT), its remnants (REMNANTS) and
         the project's audit log (AUDIT_LOG); `status` '' for every patch, else only those whose
         result (as the table shows it) is that status; `township` None for every township, else
-        only that one's ('' those without). True when the PDF was written."""
+        only that one's ('' those without); `photos` a point layer of field photos (PHOTOS). True
+        when the PDF was written."""
         layer = self.result_layer()
         if layer is None or not path or self._refuse_doubtful(self._doubtful_in(status, township)):
             return False
@@ -878,6 +897,8 @@ class VerifierDock(QgsDockWidget):
             parameters[Param.REMNANTS] = remnants.id()
         if basemap is not None:
             parameters[Param.BASEMAP] = basemap.id()
+        if photos is not None:
+            parameters[Param.PHOTOS] = photos.id()
         expression = exports.maps_filter(layer, status, township)
         if expression:
             parameters[Param.FILTER] = expression
@@ -891,13 +912,16 @@ class VerifierDock(QgsDockWidget):
         self._export_done(outcome, written, text)
         return True
 
-    def export_report(self, path: str) -> bool:
-        """demolitionverifier:export_report over the dock's result and the project's audit log.
-        True when the workbook was written."""
+    def export_report(self, path: str, township: str | None = None) -> bool:
+        """demolitionverifier:export_report over the dock's result and the project's audit log;
+        `township` None for every township, else only that one's patches (FILTER; '' those
+        without). True when the workbook was written."""
         layer = self.result_layer()
-        if layer is None or not path or self._refuse_doubtful(self._doubtful_in()):
+        if layer is None or not path or self._refuse_doubtful(self._doubtful_in(township=township)):
             return False
         parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".xlsx")}
+        if township is not None:
+            parameters[Param.FILTER] = exports.maps_filter(layer, township=township)
         outcome = self._export_run(exports.REPORT_ALGORITHM, parameters)
         if not outcome.ok:
             return False
@@ -930,13 +954,17 @@ class VerifierDock(QgsDockWidget):
                 Qgis.MessageLevel.Critical,
             )
             return exports.ExportOutcome(False)
-        self._export = exports.ExportFeedback(lambda value: self.progress.setValue(int(value)))
-        self.progress.setValue(0)
+        self._export = exports.ExportFeedback(self._export_progressed)
+        self.export_progress.setValue(0)
+        self.export_progress.setVisible(True)
         self._update_buttons()
+        self.widget().ensureWidgetVisible(self.export_progress)
+        self.progress.setValue(0)
         try:
             outcome = exports.run_algorithm(algorithm_id, parameters, self.project, self._export)
         finally:
             self._export = None
+            self.export_progress.setVisible(False)
             self._update_buttons()
         log_to = get_logger()
         for line in outcome.warnings:
@@ -953,6 +981,10 @@ class VerifierDock(QgsDockWidget):
             log_to.error(errors)
             self._message(tr(CONTEXT, "Export failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical)
         return outcome
+
+    def _export_progressed(self, value: float) -> None:
+        self.progress.setValue(int(value))
+        self.export_progress.setValue(int(value))
 
     def _recorded_log(self) -> str:
         layer = self.result_layer()

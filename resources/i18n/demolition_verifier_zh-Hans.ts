@@ -628,6 +628,14 @@
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>Photos (optional)</source>
+        <translation>现场照片（可选）</translation>
+    </message>
+    <message>
+        <source>Field photos: a point layer with a “photo” field (Processing → Import geotagged photos); up to two photos inside or near each patch are printed on its page</source>
+        <translation>现场照片：含“photo”字段的点图层（处理工具 → 导入带地理标记的照片）；每页印出图斑内或附近的至多两张照片</translation>
+    </message>
 </context>
 <context>
     <name>Townships</name>
