@@ -38,7 +38,7 @@ from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
 from ..qgis_adapter.unit_check import check_unit
-from . import audit_link, exports
+from . import audit_link, exports, result_files
 from .detail import PatchDetail
 from .i18n import is_chinese, tr
 from .inputs import InputsPanel
@@ -101,6 +101,20 @@ class VerifierDock(QgsDockWidget):
         self.log_label.setWordWrap(True)
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.log_label)
+        # Where the result layers are: memory layers are lost with the session until saved.
+        results_row = QHBoxLayout()
+        self.results_label = QLabel()
+        self.results_label.setObjectName("resultsPlaceLabel")
+        self.results_label.setWordWrap(True)
+        self.results_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_results_button = QPushButton(tr(CONTEXT, "Save results…"))
+        self.save_results_button.setObjectName("saveResultsButton")
+        self.save_results_button.setToolTip(
+            tr(CONTEXT, "Save the result and remnant layers to a GeoPackage (beside the project) so they are kept")
+        )
+        results_row.addWidget(self.results_label, 1)
+        results_row.addWidget(self.save_results_button)
+        layout.addLayout(results_row)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._results_widget())
@@ -122,6 +136,7 @@ class VerifierDock(QgsDockWidget):
         self.setWidget(scroll)
 
         self.run_button.clicked.connect(self.start_run)
+        self.save_results_button.clicked.connect(self.save_results_clicked)
         self.cancel_button.clicked.connect(self.cancel_run)
         self._project_slots = (
             (self.project.readProject, self._project_read),
@@ -273,6 +288,16 @@ class VerifierDock(QgsDockWidget):
         carried = self._file_name_changed()
         if carried is not None and carried.pinned:
             audit_link.pin_in_document(document, carried.path)
+        if result_files.unsaved(self.result_layer(), self.remnants_layer()) and self.iface is not None:
+            item = QgsMessageBar.createMessage(
+                tr(CONTEXT, "Demolition verification"),
+                tr(CONTEXT, "The result layers are temporary: the project keeps them only once they are saved."),
+            )
+            button = QPushButton(tr(CONTEXT, "Save results…"))
+            button.setObjectName("saveResultsMessageButton")
+            button.clicked.connect(self.save_results_clicked)
+            item.layout().addWidget(button)
+            self.iface.messageBar().pushWidget(item, Qgis.MessageLevel.Warning, 0)
 
     def _file_name_changed(self, *_args):
         """Saved (as): the audit trail follows the project, it is never split."""
@@ -303,7 +328,55 @@ class VerifierDock(QgsDockWidget):
         self._show_log()
         return carried
 
+    def _show_results_place(self) -> None:
+        result, remnants = self.result_layer(), self.remnants_layer()
+        self.results_label.setVisible(result is not None)
+        self.save_results_button.setVisible(result is not None and result_files.unsaved(result, remnants))
+        if result is None:
+            return
+        if result_files.unsaved(result, remnants):
+            text = tr(CONTEXT, "Result layers: temporary (lost when QGIS closes) until saved.")
+            self.results_label.setText(f"<span style='color:#c62828'>{text}</span>")
+            self.results_label.setToolTip("")
+            return
+        path = result_files.stored_at(result)
+        shown = path.replace(os.sep, os.sep + "\u200b")
+        self.results_label.setText(tr(CONTEXT, "Result layers: {path}").format(path=shown))
+        self.results_label.setToolTip(path)
+
+    def save_results_clicked(self) -> None:
+        path = result_files.ask_path(self, result_files.default_path(self.project))
+        if path:
+            self.save_results(path)
+
+    def save_results(self, path: str | None = None) -> bool:
+        """The result and remnant layers into a GeoPackage (`path`, else beside the project); the
+        project's layers read it from then on. True when saved."""
+        result, remnants = self.result_layer(), self.remnants_layer()
+        if result is None or (self.run is not None and not self.run.finished) or self._export is not None:
+            return False
+        path = path or result_files.default_path(self.project)
+        for layer in (result, remnants):
+            if layer is not None and layer.isEditable() and not layer.commitChanges():
+                self._message(tr(CONTEXT, "Save or discard the edits of {layer} first.").format(layer=layer.name()),
+                              Qgis.MessageLevel.Warning)  # fmt: skip
+                return False
+        try:
+            kept = result_files.save(self.project, result, remnants, path)
+        except Refusal as refusal:
+            self._message(refusal.text(is_chinese()), Qgis.MessageLevel.Critical)
+            return False
+        if not kept:
+            self.load_results()  # the rows know the features by id
+        self._show_results_place()
+        self._message(
+            tr(CONTEXT, "Result layers saved to {path}; save the project to keep them in it.").format(path=path),
+            Qgis.MessageLevel.Success,
+        )
+        return True
+
     def _show_log(self) -> None:
+        self._show_results_place()
         path = audit_link.log_path(self.project)
         self.log_label.setVisible(bool(path))
         if not path:
