@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=import
 from export_data import geotagged_photo, verified_county
 from qgis_layers import RecordingFeedback
 from test_dock import LIU_TOWN, X0, Y0, ZH_TOWN, by_id, county, open_dock, plugin, verify  # noqa: F401
-from test_dock_exports import pdf_text  # noqa: F401
+from test_dock_exports import pdf_text
 
 from demolition_verifier.core import audit
 from demolition_verifier.core.messages import text
