@@ -7,7 +7,8 @@ import os
 
 from qgis.core import Qgis, QgsFeatureRequest, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFilterLineEdit, QgsMessageBar
-from qgis.PyQt.QtCore import QItemSelectionModel, Qt
+from qgis.PyQt.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from qgis.PyQt.QtGui import QFontMetrics
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,12 +19,14 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -52,6 +55,17 @@ from .task import VerifyRun
 from .townships import TOWNSHIP_COLUMNS, township_headings, township_rows, township_values
 
 CONTEXT = "VerifierDock"
+USABLE_WIDTH = 400  # px: below it layer names are cut and buttons fall off; the panel opens wider
+PREFERRED_WIDTH = 440
+
+
+class _Scroll(QScrollArea):
+    """The dock's scrolled body, asking for a width where layer names and buttons show whole (the
+    main window sizes a new dock by this), while it still fits a laptop (minimum ~400 px)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
 
 
 class VerifierDock(QgsDockWidget):
@@ -68,6 +82,7 @@ class VerifierDock(QgsDockWidget):
         self._export: exports.ExportFeedback | None = None  # the export running on the main thread
         # The township the user filters by (None: all); kept while a re-run replaces the rows.
         self._township: str | None = None
+        self._widened = False  # the first show makes the panel usably wide
         self.watch = SurveyWatch(self)  # the survey's edits since each patch's check
         self.watch.changed.connect(self._staleness_changed)
         self.setObjectName("DemolitionVerifierDock")
@@ -128,7 +143,7 @@ class VerifierDock(QgsDockWidget):
         layout.addWidget(splitter, 1)
         # Scrolls (vertically) rather than pushing the main window past a small (laptop) screen; the
         # rows below wrap so that the width needs no scrolling down to about 400 px.
-        scroll = QScrollArea()
+        scroll = _Scroll()
         scroll.setObjectName("dockScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -150,6 +165,18 @@ class VerifierDock(QgsDockWidget):
             signal.connect(slot)
         self._project_read()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._widened:
+            self._widened = True
+            QTimer.singleShot(0, self._usable_width)
+
+    def _usable_width(self) -> None:
+        """Docked narrower than usable (a state QGIS restored, a narrow neighbour): widened once a session."""
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow) and not self.isFloating() and self.width() < USABLE_WIDTH:
+            window.resizeDocks([self], [PREFERRED_WIDTH], Qt.Orientation.Horizontal)
+
     # -- building ---------------------------------------------------------------------------------
     def _results_widget(self) -> QWidget:
         widget = QWidget()
@@ -168,6 +195,7 @@ class VerifierDock(QgsDockWidget):
         self.township_table.setHorizontalHeaderLabels(township_headings())
         self.township_table.verticalHeader().setVisible(False)
         self.township_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.township_table.setTabKeyNavigation(False)
         row_height = self.township_table.fontMetrics().height() + 6
         self.township_table.verticalHeader().setDefaultSectionSize(row_height)
         self.township_table.setMaximumHeight(row_height * 6 + 30)
@@ -215,6 +243,7 @@ class VerifierDock(QgsDockWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to 核查选中图斑 and the exports; arrows walk the rows
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 8 + 30)
         layout.addWidget(self.table, 1)
 
@@ -445,6 +474,26 @@ class VerifierDock(QgsDockWidget):
         self.detail.clear()
         self._refresh_after_rows()
         self.table.resizeColumnsToContents()  # looks at the visible rows only: cheap on a big county
+        self._fit_id_column()
+
+    def _fit_id_column(self) -> None:
+        """The id column wide enough for the longest ids in bold (a disputed row), shown or scrolled away."""
+        ids = sorted({row.patch_id for row in self.model.rows}, key=len, reverse=True)[:50]
+        if not ids:
+            return
+        font = self.table.font()
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        needed = (
+            max(metrics.horizontalAdvance(i) for i in ids)
+            + 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+            + 12
+        )  # the cell's margins
+        column = self.model.COLUMNS.index("patch_id")
+        header = self.table.horizontalHeader()
+        needed = max(needed, header.sectionSizeHint(column))
+        if self.table.columnWidth(column) < needed:
+            self.table.setColumnWidth(column, needed)
 
     def _refresh_after_rows(self) -> None:
         """The township list of the new rows, the user's township still chosen when it is among them
@@ -897,6 +946,7 @@ class VerifierDock(QgsDockWidget):
         audit_link.pin(self.project, audit_link.log_path(self.project))
         self._show_log()
         self._apply_disputes()
+        self._fit_id_column()
         self._update_counts()
         current = self.table.currentIndex()
         if current.isValid():  # the detail reads as the table now does
