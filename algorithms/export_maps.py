@@ -33,6 +33,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QImageReader
 
+from ..core.crs_names import chinese_crs_name
 from ..core.definitions import MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIELD
 from ..core.messages import Cancelled, Notice, Refusal, text
 from ..core.parameters import Param
@@ -263,9 +264,11 @@ def metric_crs(crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateRefere
 
 
 def crs_label(crs: QgsCoordinateReferenceSystem) -> str:
+    """The footer's CRS: its Chinese name where core.crs_names knows it (QGIS names CGCS2000 in English)."""
     if not crs.isValid():
         return "未指定 none"
-    return f"{crs.description()}（{crs.authid()}）" if crs.authid() else crs.description()
+    name = chinese_crs_name(crs.authid()) or crs.description()
+    return f"{name}（{crs.authid()}）" if crs.authid() else name
 
 
 # -- the pages' layers ---------------------------------------------------------------------------------

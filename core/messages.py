@@ -49,6 +49,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cancelled": ("已取消，未写出任何结果。", "Cancelled; no output was written."),
     # -- notices (the run's log) ------------------------------------------------------------------
+    # scripts/bench.py reads the English line (qgis_process speaks English unless its profile says otherwise)
+    "timing": (
+        "耗时：读取 {read:.2f} 秒，计算 {compute:.2f} 秒，写出 {write:.2f} 秒",
+        "Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s",
+    ),
+    "timing_fast": (
+        "耗时：读取 {read:.2f} 秒，计算 {compute:.2f} 秒，写出 {write:.2f} 秒（GDAL Arrow 快速读取）",
+        "Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s (GDAL Arrow read)",
+    ),
     "summary_counts": (
         "共 {patches} 个图斑：通过 {passed}，不通过 {failed}，未核查 {unsurveyed}。",
         "{patches} patches: {passed} pass, {failed} fail, {unsurveyed} unsurveyed.",
