@@ -104,6 +104,9 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         )
         self.addParameter(QgsProcessingParameterRasterLayer(Param.BASEMAP, label("export_maps.BASEMAP"), optional=True))
         self.addParameter(
+            QgsProcessingParameterRasterLayer(Param.BEFORE_BASEMAP, label("export_maps.BEFORE_BASEMAP"), optional=True)
+        )
+        self.addParameter(
             QgsProcessingParameterFeatureSource(
                 Param.PHOTOS, label("export_maps.PHOTOS"), [QgsProcessing.TypeVectorPoint], optional=True
             )
@@ -147,6 +150,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
                 raise Refusal("not_points", layer=photos_name, kind=describe_geometry_type(photos_src.wkbType()))
             photo_index = require_field(photos_src, photos_name, PHOTO_FIELD)
         basemap = self.parameterAsRasterLayer(parameters, Param.BASEMAP, context)
+        before = self.parameterAsRasterLayer(parameters, Param.BEFORE_BASEMAP, context)
         # parameterAsExpression gives '' for an expression that does not parse: read the text itself,
         # so a typo is refused instead of silently mapping every patch.
         filter_text = self.parameterAsString(parameters, Param.FILTER, context) or ""
@@ -185,11 +189,13 @@ class ExportMapsAlgorithm(BaseAlgorithm):
                 remnants=remnants_layer(remnants_src) if remnants_src is not None else None,
                 evidence=photos.layer,
                 basemap=basemap.clone() if basemap is not None else None,
+                before=before.clone() if before is not None else None,
             )
             variables = {
                 "dv_title": title,
                 "dv_crs": crs_label(map_crs if map_crs.isValid() else crs),
                 "dv_basemap": f"　底图：{layers.basemap.name()}" if layers.basemap is not None else "",
+                **before_after_variables(layers),
                 **audit_variables(stamp),
             }
             steps.setCurrentStep(2)
@@ -220,6 +226,14 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         if not pages:
             raise Refusal("no_pages", total=total, expression=filter_text or "—")
         return [pages[i] for i in natural_order([p.record.patch_id for p in pages])]
+
+
+def before_after_variables(layers: PageLayers) -> dict[str, str]:
+    """@dv_before_after 1 when the page shows the before/after pair; the frames' captions name their imagery."""
+    if layers.before is None:
+        return {"dv_before_after": "0", "dv_before_name": "", "dv_after_name": ""}
+    after = f"：{layers.basemap.name()}" if layers.basemap is not None else "（未提供影像）"
+    return {"dv_before_after": "1", "dv_before_name": f"：{layers.before.name()}", "dv_after_name": after}
 
 
 def audit_variables(stamp: AuditStamp | None) -> dict[str, str]:

@@ -200,6 +200,7 @@ LABELS: dict[str, str] = {
     "export_maps.BASEMAP": "底图（可选）Basemap",
     "export_maps.PHOTOS": "现场照片（可选）Geotagged photos",
     "export_maps.FILTER": "过滤表达式（可选）Filter",
+    "export_maps.BEFORE_BASEMAP": "拆除前影像（可选，与底图并排）Before-demolition imagery (optional, beside BASEMAP)",
     "export_maps.TITLE": "标题 Title",
     "export_maps.OUTPUT": "验收图 PDF",
     "export_maps.PAGES": "页数 Pages",

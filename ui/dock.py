@@ -993,6 +993,7 @@ class VerifierDock(QgsDockWidget):
             status=dialog.status(),
             township=dialog.township_name(),
             photos=dialog.photos.currentLayer(),
+            before=dialog.before.currentLayer(),
         )
 
     def export_report_clicked(self) -> None:
@@ -1005,12 +1006,15 @@ class VerifierDock(QgsDockWidget):
         if path:
             self.export_report(path, township=township)
 
-    def export_maps(self, path: str, basemap=None, status: str = "", township: str | None = None, photos=None) -> bool:
+    def export_maps(
+        self, path: str, basemap=None, status: str = "", township: str | None = None, photos=None, before=None
+    ) -> bool:
         """demolitionverifier:export_maps over the dock's result (INPUT), its remnants (REMNANTS) and
         the project's audit log (AUDIT_LOG); `status` '' for every patch, else only those whose
         result (as the table shows it) is that status; `township` None for every township, else
-        only that one's ('' those without); `photos` a point layer of field photos (PHOTOS). True
-        when the PDF was written."""
+        only that one's ('' those without); `photos` a point layer of field photos (PHOTOS);
+        `before` the pre-demolition raster (BEFORE_BASEMAP: the page shows it beside `basemap`).
+        True when the PDF was written."""
         layer = self.result_layer()
         if layer is None or not path or self._refuse_doubtful(self._doubtful_in(status, township)):
             return False
@@ -1022,6 +1026,8 @@ class VerifierDock(QgsDockWidget):
             parameters[Param.BASEMAP] = basemap.id()
         if photos is not None:
             parameters[Param.PHOTOS] = photos.id()
+        if before is not None:
+            parameters[Param.BEFORE_BASEMAP] = before.id()
         expression = exports.maps_filter(layer, status, township)
         if expression:
             parameters[Param.FILTER] = expression

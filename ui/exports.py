@@ -236,6 +236,14 @@ class ExportMapsDialog(QDialog):
         self.basemap.setAllowEmptyLayer(True)
         self.basemap.setLayer(None)
         self.basemap.setToolTip(tr(CONTEXT, "A raster under the map, e.g. the post-demolition orthophoto"))
+        self.before = QgsMapLayerComboBox()
+        self.before.setObjectName("mapsBeforeBasemap")
+        self.before.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.before.setAllowEmptyLayer(True)
+        self.before.setLayer(None)
+        self.before.setToolTip(
+            tr(CONTEXT, "The pre-demolition imagery: given, each page shows it beside the basemap, before and after")
+        )
         self.photos = QgsMapLayerComboBox()
         self.photos.setObjectName("mapsPhotos")
         self.photos.setFilters(QgsMapLayerProxyModel.PointLayer)
@@ -263,6 +271,7 @@ class ExportMapsDialog(QDialog):
         found = self.township.findData(township) if township is not None else 0
         self.township.setCurrentIndex(max(0, found))
         layout.addRow(tr(CONTEXT, "Save as"), self.file)
+        layout.addRow(tr(CONTEXT, "Before demolition (optional)"), self.before)
         layout.addRow(tr(CONTEXT, "Basemap (optional)"), self.basemap)
         layout.addRow(tr(CONTEXT, "Photos (optional)"), self.photos)
         layout.addRow(tr(CONTEXT, "Patches"), self.which)

@@ -664,6 +664,14 @@
         <source>Field photos: a point layer with a “photo” field (Processing → Import geotagged photos); up to two photos inside or near each patch are printed on its page</source>
         <translation>现场照片：含“photo”字段的点图层（处理工具 → 导入带地理标记的照片）；每页印出图斑内或附近的至多两张照片</translation>
     </message>
+    <message>
+        <source>Before demolition (optional)</source>
+        <translation>拆除前影像（可选）</translation>
+    </message>
+    <message>
+        <source>The pre-demolition imagery: given, each page shows it beside the basemap, before and after</source>
+        <translation>拆除前影像：选择后，每页将其与底图（拆除后）并排显示</translation>
+    </message>
 </context>
 <context>
     <name>Townships</name>
