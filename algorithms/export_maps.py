@@ -33,11 +33,12 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QImageReader
 
+from ..core.crs_names import chinese_crs_name
 from ..core.definitions import MAX_PHOTOS_PER_PAGE, PHOTO_DISTANCE_M, PHOTO_FIELD
 from ..core.messages import Cancelled, Notice, Refusal, text
 from ..core.parameters import Param
 from ..core.photos import Evidence, evidence_photos
-from ..core.report_model import AuditStamp, natural_order, run_info
+from ..core.report_model import AuditStamp, natural_order
 from ..core.wording import local_time_text, patch_figures, result_words, review_words, status_words
 from ..core.words import DEFAULT_MAP_TITLE, label, reasons_in_words
 from ..qgis_adapter.compat import field_type
@@ -62,6 +63,7 @@ from ..qgis_adapter.records import (
     remnants_evidence,
     require_complete,
     require_verify_fields,
+    say_runs,
 )
 from .base import BaseAlgorithm
 
@@ -101,6 +103,9 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             )
         )
         self.addParameter(QgsProcessingParameterRasterLayer(Param.BASEMAP, label("export_maps.BASEMAP"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterRasterLayer(Param.BEFORE_BASEMAP, label("export_maps.BEFORE_BASEMAP"), optional=True)
+        )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 Param.PHOTOS, label("export_maps.PHOTOS"), [QgsProcessing.TypeVectorPoint], optional=True
@@ -145,6 +150,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
                 raise Refusal("not_points", layer=photos_name, kind=describe_geometry_type(photos_src.wkbType()))
             photo_index = require_field(photos_src, photos_name, PHOTO_FIELD)
         basemap = self.parameterAsRasterLayer(parameters, Param.BASEMAP, context)
+        before = self.parameterAsRasterLayer(parameters, Param.BEFORE_BASEMAP, context)
         # parameterAsExpression gives '' for an expression that does not parse: read the text itself,
         # so a typo is refused instead of silently mapping every patch.
         filter_text = self.parameterAsString(parameters, Param.FILTER, context) or ""
@@ -157,6 +163,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         if remnants_src is not None and parameters.get(Param.AUDIT_LOG):
             remnants_evidence(remnants_src, pages)
         stamp = audit_stamp(self, parameters, context, feedback, [p.record for p in pages])
+        say_runs(self, parameters, context, feedback, [p.record for p in pages])
         if stamp is not None:
             lacking = template_lacks(template, AUDIT_TEMPLATE_NAMES)
             if lacking:
@@ -182,11 +189,13 @@ class ExportMapsAlgorithm(BaseAlgorithm):
                 remnants=remnants_layer(remnants_src) if remnants_src is not None else None,
                 evidence=photos.layer,
                 basemap=basemap.clone() if basemap is not None else None,
+                before=before.clone() if before is not None else None,
             )
             variables = {
                 "dv_title": title,
                 "dv_crs": crs_label(map_crs if map_crs.isValid() else crs),
                 "dv_basemap": f"　底图：{layers.basemap.name()}" if layers.basemap is not None else "",
+                **before_after_variables(layers),
                 **audit_variables(stamp),
             }
             steps.setCurrentStep(2)
@@ -216,10 +225,15 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             feedback.pushWarning(text("maps_no_geometry", chinese, count=len(without), examples="、".join(without[:5])))
         if not pages:
             raise Refusal("no_pages", total=total, expression=filter_text or "—")
-        runs = run_info(p.record for p in pages).run_ids
-        if len(runs) > 1:
-            feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))
         return [pages[i] for i in natural_order([p.record.patch_id for p in pages])]
+
+
+def before_after_variables(layers: PageLayers) -> dict[str, str]:
+    """@dv_before_after 1 when the page shows the before/after pair; the frames' captions name their imagery."""
+    if layers.before is None:
+        return {"dv_before_after": "0", "dv_before_name": "", "dv_after_name": ""}
+    after = f"：{layers.basemap.name()}" if layers.basemap is not None else "（未提供影像）"
+    return {"dv_before_after": "1", "dv_before_name": f"：{layers.before.name()}", "dv_after_name": after}
 
 
 def audit_variables(stamp: AuditStamp | None) -> dict[str, str]:
@@ -264,9 +278,11 @@ def metric_crs(crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateRefere
 
 
 def crs_label(crs: QgsCoordinateReferenceSystem) -> str:
+    """The footer's CRS: its Chinese name where core.crs_names knows it (QGIS names CGCS2000 in English)."""
     if not crs.isValid():
         return "未指定 none"
-    return f"{crs.description()}（{crs.authid()}）" if crs.authid() else crs.description()
+    name = chinese_crs_name(crs.authid()) or crs.description()
+    return f"{name}（{crs.authid()}）" if crs.authid() else name
 
 
 # -- the pages' layers ---------------------------------------------------------------------------------

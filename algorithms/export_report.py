@@ -9,6 +9,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
+    QgsProcessingParameterExpression,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFileDestination,
 )
@@ -24,9 +25,11 @@ from ..qgis_adapter.records import (
     add_audit_log_input,
     audit_stamp,
     layer_name,
+    parse_filter,
     read_patches,
     require_complete,
     require_verify_fields,
+    say_runs,
 )
 from .base import BaseAlgorithm
 
@@ -39,6 +42,11 @@ class ExportReportAlgorithm(BaseAlgorithm):
             QgsProcessingParameterFeatureSource(Param.INPUT, label("export_report.INPUT"), [QgsProcessing.TypeVector])
         )
         add_audit_log_input(self)
+        self.addParameter(
+            QgsProcessingParameterExpression(
+                Param.FILTER, label("export_report.FILTER"), parentLayerParameterName=Param.INPUT, optional=True
+            )
+        )
         self.addParameter(
             QgsProcessingParameterFileDestination(Param.OUTPUT, label("export_report.OUTPUT"), "Excel (*.xlsx)")
         )
@@ -68,19 +76,38 @@ class ExportReportAlgorithm(BaseAlgorithm):
         output = self.parameterAsFileOutput(parameters, Param.OUTPUT, context)
         if not output.lower().endswith(".xlsx"):
             output += ".xlsx"
+        # the text itself (as export_maps): a typo is refused, never a report of the whole county
+        filter_text = self.parameterAsString(parameters, Param.FILTER, context) or ""
+        expression = parse_filter(filter_text, source.fields())
         feedback.setProgressText("读取核查结果 Reading results")
-        # with a log, the outlines too: its decisions cover them
-        patches, total = read_patches(source, indexes, feedback, with_geometry=bool(parameters.get(Param.AUDIT_LOG)))
+        # every patch is read (with a log, the outlines too: its decisions cover them), so the log is
+        # checked against the whole output; FILTER then picks the patches the report shows
+        patches, total = read_patches(
+            source,
+            indexes,
+            feedback,
+            with_geometry=bool(parameters.get(Param.AUDIT_LOG)),
+            expression=expression,
+            expression_context=self.createExpressionContext(parameters, context, source),
+            filter_text=filter_text,
+            keep_all=True,
+        )
         require_complete(source, total, name)
-        records = [p.record for p in patches]
-        runs = run_info(records).run_ids
-        if len(runs) > 1:
-            feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))
-        stamp = audit_stamp(self, parameters, context, feedback, records, complete=True)
+        stamp = audit_stamp(self, parameters, context, feedback, [p.record for p in patches], complete=True)
+        records = [p.record for p in patches if p.chosen]
+        if not records:
+            raise Refusal("report_no_patches", total=total, expression=filter_text)
+        say_runs(self, parameters, context, feedback, records)
         feedback.setProgress(50)
         feedback.setProgressText("写出报表 Writing the report")
         try:
-            write_report(records, output, stamp=stamp, rank_by=self._rank_by(parameters, context, records))
+            write_report(
+                records,
+                output,
+                stamp=stamp,
+                rank_by=self._rank_by(parameters, context, records),
+                scope=filter_text.strip(),
+            )
         except OSError as error:
             raise Refusal("export_failed", path=output, detail=error.strerror or str(error)) from None
         townships = len(summary_rows(records)) - 1

@@ -418,10 +418,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         chinese = ui_is_chinese()
         patches_src, survey_src, coverage_src = sources
         # scripts/bench.py reads this line
-        feedback.pushInfo(
-            "耗时 Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s".format(**timing)
-            + (" (GDAL Arrow read)" if patches.fast else "")
-        )
+        feedback.pushInfo(text("timing_fast" if patches.fast else "timing", chinese, **timing))
         self._destinations = {k: v for k, v in outputs.items() if k.startswith(Param.OUTPUT)}
         counts = result.counts()
         for status in Status:

@@ -49,6 +49,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cancelled": ("已取消，未写出任何结果。", "Cancelled; no output was written."),
     # -- notices (the run's log) ------------------------------------------------------------------
+    # scripts/bench.py reads the English line (qgis_process speaks English unless its profile says otherwise)
+    "timing": (
+        "耗时：读取 {read:.2f} 秒，计算 {compute:.2f} 秒，写出 {write:.2f} 秒",
+        "Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s",
+    ),
+    "timing_fast": (
+        "耗时：读取 {read:.2f} 秒，计算 {compute:.2f} 秒，写出 {write:.2f} 秒（GDAL Arrow 快速读取）",
+        "Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s (GDAL Arrow read)",
+    ),
     "summary_counts": (
         "共 {patches} 个图斑：通过 {passed}，不通过 {failed}，未核查 {unsurveyed}。",
         "{patches} patches: {passed} pass, {failed} fail, {unsurveyed} unsurveyed.",
@@ -300,6 +309,16 @@ MESSAGES.update(
         "several_runs": (
             "图层包含 {count} 次核查运行的结果（{runs}），请确认这是有意合并的。",
             "The layer holds results of {count} verify runs ({runs}); make sure they were merged on purpose.",
+        ),
+        "one_trail": (
+            "图层中的结果来自核查运行 {run} 及其后的 {count} 次复核（{rechecks}），均记录在同一审计日志中，"
+            "属于同一条审计轨迹。",
+            "The layer's results come from the verify run {run} and {count} re-checks after it ({rechecks}), "
+            "all recorded in the same audit log: one audit trail.",
+        ),
+        "report_no_patches": (
+            "过滤条件“{expression}”没有选中任何图斑（共 {total} 个图斑）。未写出报表。",
+            "The filter “{expression}” keeps no patch ({total} patches). No report was written.",
         ),
         "maps_written": ("已写出 {pages} 页验收图：{path}", "{pages} map pages written: {path}"),
         "report_written": (

@@ -44,6 +44,7 @@ class Param:
     FILTER = "FILTER"
     TITLE = "TITLE"
     BASEMAP = "BASEMAP"
+    BEFORE_BASEMAP = "BEFORE_BASEMAP"  # export_maps: the pre-demolition imagery, beside BASEMAP
     PHOTOS = "PHOTOS"
     TEMPLATE = "TEMPLATE"
     PAGES = "PAGES"

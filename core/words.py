@@ -103,6 +103,7 @@ REPORT_ZH = {
     "run_id": "运行编号",
     "checked_at": "核查时间",
     "generated_at": "制表时间",
+    "scope": "范围（筛选条件）",
     "index": "序号",
     # the audit log on the report and the maps
     "review": "复核状态",
@@ -141,8 +142,8 @@ ALGORITHMS: dict[str, dict[str, str]] = {
     "export_report": {
         "display_zh": "核查报表",
         "display_en": "Export report",
-        "help_zh": "由核查结果生成 Excel 报表（.xlsx）：乡镇汇总（各状态图斑数、监测面积与通过面积（亩）、面积与图斑完成率、排名、合计）、图斑明细、按乡镇分组的未通过图斑（不通过与未核查，供逐图斑倒查责任）。每页注明运行编号与核查时间。指定该次核查的审计日志（AUDIT_LOG）时，每页另注明核查运行后的审计链头哈希，改判的图斑按改判结果统计并注明原计算结果，存疑的图斑予以标注。",
-        "help_en": "Writes the report workbook (.xlsx) from a verify OUTPUT: township summary (counts by status, monitored and passed area in mu, completion by area and by count, rank, total), every patch, and the failed and unsurveyed patches grouped by township for accountability. Each sheet states the run id and time. Given the run's AUDIT_LOG, each sheet also prints the log's head hash after the run, overturned patches count with their final status (the computed one shown beside it) and disputed patches are marked.",
+        "help_zh": "由核查结果生成 Excel 报表（.xlsx）：乡镇汇总（各状态图斑数、监测面积与通过面积（亩）、面积与图斑完成率、排名、合计）、图斑明细、按乡镇分组的未通过图斑（不通过与未核查，供逐图斑倒查责任）。每页注明运行编号与核查时间。指定该次核查的审计日志（AUDIT_LOG）时，每页另注明核查运行后的审计链头哈希，改判的图斑按改判结果统计并注明原计算结果，存疑的图斑予以标注。过滤表达式（FILTER，如 \"township\" = '城关镇'）只报所选图斑，筛选条件写在每页表头；审计日志仍对整个图层核对。",
+        "help_en": "Writes the report workbook (.xlsx) from a verify OUTPUT: township summary (counts by status, monitored and passed area in mu, completion by area and by count, rank, total), every patch, and the failed and unsurveyed patches grouped by township for accountability. Each sheet states the run id and time. Given the run's AUDIT_LOG, each sheet also prints the log's head hash after the run, overturned patches count with their final status (the computed one shown beside it) and disputed patches are marked. A FILTER expression (e.g. \"township\" = '城关镇') reports only the patches it keeps, stating the filter on each sheet; the audit log is still checked against the whole layer.",
     },
     "sample_audit": {
         "display_zh": "抽查样本",
@@ -199,12 +200,14 @@ LABELS: dict[str, str] = {
     "export_maps.BASEMAP": "底图（可选）Basemap",
     "export_maps.PHOTOS": "现场照片（可选）Geotagged photos",
     "export_maps.FILTER": "过滤表达式（可选）Filter",
+    "export_maps.BEFORE_BASEMAP": "拆除前影像（可选，与底图并排）Before-demolition imagery (optional, beside BASEMAP)",
     "export_maps.TITLE": "标题 Title",
     "export_maps.OUTPUT": "验收图 PDF",
     "export_maps.PAGES": "页数 Pages",
     "export_report.INPUT": "核查结果 Verified patches",
     "export_report.OUTPUT": "报表 Report",
     "export_report.PATCHES": "图斑数 Patches",
+    "export_report.FILTER": "过滤表达式（可选，如某乡镇）Filter (e.g. one township)",
     "sample_audit.INPUT": "核查结果 Verified patches (verify OUTPUT)",
     "sample_audit.COUNT": "每个乡镇抽取数 Patches per township",
     "sample_audit.PERCENT": "抽取比例 %（COUNT 为 0 时）Percent (when COUNT is 0)",

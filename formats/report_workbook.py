@@ -272,11 +272,15 @@ def build_report(
     generated_at: datetime | None = None,
     stamp: AuditStamp | None = None,
     rank_by: RankBy | int = RankBy.AREA,
+    scope: str = "",
 ) -> Workbook:
     """The three sheets: 乡镇汇总, 图斑明细, 未通过图斑; the run id and time stand on each, and with
-    an audit log (`stamp`, from apply_audit_log) the chain's head hash, each on its own line."""
+    an audit log (`stamp`, from apply_audit_log) the chain's head hash, each on its own line; `scope`
+    (the filter that limited the records) after the time, so a part is never read as the county."""
     generated = (generated_at or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
     info = f"{run_info(records).text()}    {REPORT_ZH['generated_at']}：{generated}"
+    if scope:
+        info += f"    {REPORT_ZH['scope']}：{scope}"
     if stamp is not None:
         info = "\n".join([info, *stamp.lines()])
     rows = summary_rows(records, rank_by, with_rebuilt=stamp is not None)
@@ -296,6 +300,7 @@ def write_report(
     generated_at: datetime | None = None,
     stamp: AuditStamp | None = None,
     rank_by: RankBy | int = RankBy.AREA,
+    scope: str = "",
 ) -> None:
     """Build the report and write it to `path` (a temporary file renamed at the end)."""
-    build_report(records, generated_at, stamp, rank_by).save(path)
+    build_report(records, generated_at, stamp, rank_by, scope).save(path)

@@ -182,6 +182,7 @@ class PageLayers:
     remnants: QgsVectorLayer | None
     evidence: QgsVectorLayer | None
     basemap: object | None  # QgsRasterLayer
+    before: object | None = None  # QgsRasterLayer: the pre-demolition imagery, in its own frame beside the map
 
 
 def wire(layout: QgsPrintLayout, layers: PageLayers, map_crs: QgsCoordinateReferenceSystem, template: str,
@@ -196,6 +197,16 @@ def wire(layout: QgsPrintLayout, layers: PageLayers, map_crs: QgsCoordinateRefer
     if map_crs.isValid():
         map_item.setCrs(map_crs)
     map_item.setAtlasDriven(True)
+    if layers.before is not None:  # before/after: the template shows the pair in the map's place
+        pairs = (("map_before", [layers.coverage, layers.context, layers.before]), ("map_after", drawn))
+        for item_id, shown in pairs:
+            half = item(layout, item_id, QgsLayoutItemMap, template)
+            half.setLayers([layer for layer in shown if layer is not None])
+            half.setKeepLayerSet(True)
+            half.setFollowVisibilityPreset(False)
+            if map_crs.isValid():
+                half.setCrs(map_crs)
+            half.setAtlasDriven(True)
 
     frame = layout.itemById("figures")
     table = frame.multiFrame() if frame is not None and hasattr(frame, "multiFrame") else None

@@ -16,9 +16,10 @@ from qgis.core import (
 
 from ..core import audit
 from ..core.definitions import LAND_RESULT_FIELDS, RESULT_FIELDS
-from ..core.messages import Cancelled, Refusal
+from ..core.messages import Cancelled, Refusal, text
 from ..core.parameters import Param
-from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log
+from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log, run_info
+from ..core.run_trail import one_trail
 from ..core.words import label
 from .language import ui_is_chinese
 from .layers import plain_value, source_path, to_shapely
@@ -30,6 +31,7 @@ VERIFY_FIELDS = [name for name, _kind, _alias in RESULT_FIELDS]
 class ReadPatch:
     record: PatchRecord
     geometry: QgsGeometry | None
+    chosen: bool = True  # kept by the filter (read_patches(keep_all=True) also returns the others)
 
 
 def layer_name(algorithm, parameters, name: str, context, fallback: str) -> str:
@@ -62,10 +64,12 @@ def read_patches(
     expression: QgsExpression | None = None,
     expression_context: QgsExpressionContext | None = None,
     filter_text: str = "",
+    keep_all: bool = False,
 ) -> tuple[list[ReadPatch], int]:
-    """The patches of a verify OUTPUT (those passing `expression` when given) and how many there
-    are in all. Invalid geometries are read as they are: these tools draw and count, they do not
-    measure, so QGIS's invalid-geometry check must not stop them."""
+    """The patches of a verify OUTPUT (those passing `expression` when given; with keep_all every
+    patch, those it does not keep with chosen False) and how many there are in all. Invalid
+    geometries are read as they are: these tools draw and count, they do not measure, so QGIS's
+    invalid-geometry check must not stop them."""
     request = QgsFeatureRequest()
     if not with_geometry:
         request.setFlags(QgsFeatureRequest.NoGeometry)
@@ -77,17 +81,19 @@ def read_patches(
         total += 1
         if feedback is not None and total % 1000 == 1 and feedback.isCanceled():
             raise Cancelled()
+        chosen = True
         if expression is not None:
             expression_context.setFeature(feature)
             value = plain_value(expression.evaluate(expression_context))
             if expression.hasEvalError():
                 raise Refusal("bad_filter", expression=filter_text, detail=expression.evalErrorString())
-            if not value:
+            chosen = bool(value)
+            if not chosen and not keep_all:
                 continue
         attributes = feature.attributes()
         values = {f: plain_value(attributes[i]) for f, i in indexes.items()}
         geometry = feature.geometry() if with_geometry and feature.hasGeometry() else None
-        out.append(ReadPatch(PatchRecord.from_values(values), geometry))
+        out.append(ReadPatch(PatchRecord.from_values(values), geometry, chosen))
     if with_geometry:  # what the log's decisions cover: the outline each row prints
         for patch, digest in zip(out, audit.geometry_hashes(to_shapely(p.geometry for p in out)[0])):
             patch.record.evidence = {"geom_hash": digest}
@@ -173,3 +179,21 @@ def audit_stamp(
     for notice in notices:
         (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
     return stamp
+
+
+def say_runs(algorithm, parameters, context, feedback, records: list[PatchRecord]) -> None:
+    """Rows of several runs: one trail (a verify run and the dock's re-checks of it, in AUDIT_LOG)
+    is said as such; any other mix is warned about, as layers of separate runs merged by hand."""
+    runs = run_info(records).run_ids
+    if len(runs) <= 1:
+        return
+    chinese = ui_is_chinese()
+    log = algorithm.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
+    trail = one_trail(log, runs)
+    if trail is not None:
+        rechecks = trail.rechecks
+        feedback.pushInfo(
+            text("one_trail", chinese, run=trail.verify_run, count=len(rechecks), rechecks="、".join(rechecks[:5]))
+        )
+    else:
+        feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))

@@ -25,7 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / ".build" / "bench-cache"
 QGIS_PROCESS = ROOT / "scripts" / "qgis_process.sh"
-TIMING = re.compile(r"read ([\d.]+) s, compute ([\d.]+) s, write ([\d.]+) s")
+TIMING = re.compile(
+    r"(?:read|读取) ([\d.]+) (?:s|秒)[,，] ?(?:compute|计算) ([\d.]+) (?:s|秒)[,，] ?(?:write|写出) ([\d.]+)"
+)
 RECHECK_SIZE = 100_000
 
 

@@ -4,7 +4,8 @@ The .qpt is what ships and what a bureau restyles in QGIS's layout designer; thi
 records how the original was made (run it with the system Python that has PyQGIS:
 `QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/make_map_template.py`).
 
-The plugin finds items by their ids (map, legend, figures, photo1, photo2); the texts read the
+The plugin finds items by their ids (map, legend, figures, photo1, photo2; map_before and map_after,
+the before/after pair shown in the map's place when @dv_before_after is 1); the texts read the
 atlas fields and variables listed in the README, so moving, resizing and restyling items is safe.
 """
 
@@ -93,6 +94,31 @@ def label(layout, item_id, text, x, y, w, h, size, bold=False, align=Qt.AlignLef
     return item
 
 
+def scale_bar(layout, linked: QgsLayoutItemMap, item_id: str, x: float, excluded: str) -> QgsLayoutItemScaleBar:
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(linked)
+    bar.setUnits(QgsUnitTypes.DistanceMeters)
+    bar.setUnitLabel("米")
+    bar.setNumberOfSegments(2)
+    bar.setNumberOfSegmentsLeft(0)
+    bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    bar.setMinimumBarWidth(25)
+    bar.setMaximumBarWidth(45)
+    bar.setHeight(2)
+    bar.setTextFormat(text_format(8))
+    bar.setBackgroundEnabled(True)
+    bar.setBackgroundColor(QColor(255, 255, 255, 220))
+    bar.setBoxContentSpace(1.5)
+    bar.setReferencePoint(QgsLayoutItem.LowerLeft)
+    layout.addLayoutItem(bar)
+    bar.resizeToMinimumWidth()
+    bar.attemptMove(QgsLayoutPoint(x, 180, MM))
+    bar.setId(item_id)
+    bar.dataDefinedProperties().setProperty(QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(excluded))
+    return bar
+
+
 def build() -> QgsPrintLayout:
     project = QgsProject()
     layout = QgsPrintLayout(project)
@@ -132,6 +158,32 @@ def build() -> QgsPrintLayout:
     map_item.setCrs(QgsCoordinateReferenceSystem("EPSG:4526"))  # any metric CRS and extent, so the scale
     map_item.setExtent(QgsRectangle(38560000, 4052000, 38560172, 4052156))  # bar can size itself
 
+    # Before/after (BEFORE_BASEMAP given, @dv_before_after = 1): two frames side by side in the
+    # single map's place, each with its raster and caption; otherwise they are left out of the page.
+    pair_only = QgsProperty.fromExpression("coalesce(@dv_before_after, 0) = 0")
+    map_item.dataDefinedProperties().setProperty(
+        QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression("coalesce(@dv_before_after, 0) = 1")
+    )
+    for item_id, x, caption in (
+        ("map_before", 10, "拆除前[% @dv_before_name %]"),
+        ("map_after", 96.5, "拆除后[% @dv_after_name %]"),
+    ):
+        half = QgsLayoutItemMap(layout)
+        half.setFrameEnabled(True)
+        half.setFrameStrokeWidth(QgsLayoutMeasurement(0.4, MM))
+        half.setBackgroundColor(QColor(255, 255, 255))
+        half.setAtlasDriven(True)
+        half.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+        half.setAtlasMargin(0.6)  # a narrower frame: the patch a little larger in it
+        half.setKeepLayerSet(True)
+        half.dataDefinedProperties().setProperty(QgsLayoutObject.ExcludeFromExports, pair_only)
+        layout.addLayoutItem(half)
+        place(half, x, 32, 85.5, 150, item_id)
+        half.setCrs(QgsCoordinateReferenceSystem("EPSG:4526"))
+        half.setExtent(QgsRectangle(38560000, 4052000, 38560085.5, 4052150))
+        title = label(layout, f"{item_id}_caption", caption, x, 26, 85.5, 6, 10, True, Qt.AlignHCenter)
+        title.dataDefinedProperties().setProperty(QgsLayoutObject.ExcludeFromExports, pair_only)
+
     north = QgsLayoutItemPicture(layout)
     north.setPicturePath(os.path.join(QgsApplication.svgPaths()[0], "arrows", "NorthArrow_02.svg"))
     north.setLinkedMap(map_item)
@@ -140,26 +192,9 @@ def build() -> QgsPrintLayout:
     layout.addLayoutItem(north)
     place(north, 167, 28, 13, 17, "north_arrow")
 
-    bar = QgsLayoutItemScaleBar(layout)
-    bar.setStyle("Single Box")
-    bar.setLinkedMap(map_item)
-    bar.setUnits(QgsUnitTypes.DistanceMeters)
-    bar.setUnitLabel("米")
-    bar.setNumberOfSegments(2)
-    bar.setNumberOfSegmentsLeft(0)
-    bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
-    bar.setMinimumBarWidth(25)
-    bar.setMaximumBarWidth(45)
-    bar.setHeight(2)
-    bar.setTextFormat(text_format(8))
-    bar.setBackgroundEnabled(True)
-    bar.setBackgroundColor(QColor(255, 255, 255, 220))
-    bar.setBoxContentSpace(1.5)
-    bar.setReferencePoint(QgsLayoutItem.LowerLeft)
-    layout.addLayoutItem(bar)
-    bar.resizeToMinimumWidth()
-    bar.attemptMove(QgsLayoutPoint(12, 180, MM))
-    bar.setId("scalebar")
+    scale_bar(layout, map_item, "scalebar", 12, "coalesce(@dv_before_after, 0) = 1")
+    after = layout.itemById("map_after")
+    scale_bar(layout, after, "scalebar_after", 98.5, "coalesce(@dv_before_after, 0) = 0")  # the pair's
 
     # -- right panel: status, figures, legend, photos ---------------------------------------------------------
     table = QgsLayoutItemAttributeTable.create(layout)
@@ -241,7 +276,9 @@ def build() -> QgsPrintLayout:
         '核查时间：[% "checked_txt" %]　运行编号：[% "run_id" %]　'
         "出图时间：[% format_date(now(), 'yyyy-MM-dd HH:mm') %]　"
         "第 [% @atlas_featurenumber %] / [% @atlas_totalfeatures %] 页[% @dv_audit %]\n"
-        "坐标系：[% @dv_crs %]　比例尺 1:[% format_number(map_get(item_variables('map'), 'map_scale'), 0) %]"
+        "坐标系：[% @dv_crs %]　比例尺 1:[% format_number(map_get(item_variables("
+        ""
+        "if(coalesce(@dv_before_after, 0) = 1, 'map_after', 'map')), 'map_scale'), 0) %]"
         "[% @dv_basemap %]"
     )
     run = label(layout, "run_info", info, 10, 183.5, 172, 21, 8, color=GREY)

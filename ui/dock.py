@@ -7,7 +7,8 @@ import os
 
 from qgis.core import Qgis, QgsFeatureRequest, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsDockWidget, QgsFilterLineEdit, QgsMessageBar
-from qgis.PyQt.QtCore import QItemSelectionModel, Qt
+from qgis.PyQt.QtCore import QItemSelectionModel, QSize, Qt, QTimer
+from qgis.PyQt.QtGui import QFontMetrics
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -18,12 +19,14 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -38,7 +41,7 @@ from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from ..qgis_adapter.recheck import ensure_spatial_index, recheck_patches
 from ..qgis_adapter.unit_check import check_unit
-from . import audit_link, exports
+from . import audit_link, exports, result_files
 from .detail import PatchDetail
 from .i18n import is_chinese, tr
 from .inputs import InputsPanel
@@ -52,6 +55,17 @@ from .task import VerifyRun
 from .townships import TOWNSHIP_COLUMNS, township_headings, township_rows, township_values
 
 CONTEXT = "VerifierDock"
+USABLE_WIDTH = 400  # px: below it layer names are cut and buttons fall off; the panel opens wider
+PREFERRED_WIDTH = 440
+
+
+class _Scroll(QScrollArea):
+    """The dock's scrolled body, asking for a width where layer names and buttons show whole (the
+    main window sizes a new dock by this), while it still fits a laptop (minimum ~400 px)."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), PREFERRED_WIDTH), hint.height())
 
 
 class VerifierDock(QgsDockWidget):
@@ -68,6 +82,7 @@ class VerifierDock(QgsDockWidget):
         self._export: exports.ExportFeedback | None = None  # the export running on the main thread
         # The township the user filters by (None: all); kept while a re-run replaces the rows.
         self._township: str | None = None
+        self._widened = False  # the first show makes the panel usably wide
         self.watch = SurveyWatch(self)  # the survey's edits since each patch's check
         self.watch.changed.connect(self._staleness_changed)
         self.setObjectName("DemolitionVerifierDock")
@@ -101,6 +116,20 @@ class VerifierDock(QgsDockWidget):
         self.log_label.setWordWrap(True)
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.log_label)
+        # Where the result layers are: memory layers are lost with the session until saved.
+        results_row = QHBoxLayout()
+        self.results_label = QLabel()
+        self.results_label.setObjectName("resultsPlaceLabel")
+        self.results_label.setWordWrap(True)
+        self.results_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.save_results_button = QPushButton(tr(CONTEXT, "Save results…"))
+        self.save_results_button.setObjectName("saveResultsButton")
+        self.save_results_button.setToolTip(
+            tr(CONTEXT, "Save the result and remnant layers to a GeoPackage (beside the project) so they are kept")
+        )
+        results_row.addWidget(self.results_label, 1)
+        results_row.addWidget(self.save_results_button)
+        layout.addLayout(results_row)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._results_widget())
@@ -114,7 +143,7 @@ class VerifierDock(QgsDockWidget):
         layout.addWidget(splitter, 1)
         # Scrolls (vertically) rather than pushing the main window past a small (laptop) screen; the
         # rows below wrap so that the width needs no scrolling down to about 400 px.
-        scroll = QScrollArea()
+        scroll = _Scroll()
         scroll.setObjectName("dockScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -122,6 +151,7 @@ class VerifierDock(QgsDockWidget):
         self.setWidget(scroll)
 
         self.run_button.clicked.connect(self.start_run)
+        self.save_results_button.clicked.connect(self.save_results_clicked)
         self.cancel_button.clicked.connect(self.cancel_run)
         self._project_slots = (
             (self.project.readProject, self._project_read),
@@ -134,6 +164,18 @@ class VerifierDock(QgsDockWidget):
         for signal, slot in self._project_slots:
             signal.connect(slot)
         self._project_read()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._widened:
+            self._widened = True
+            QTimer.singleShot(0, self._usable_width)
+
+    def _usable_width(self) -> None:
+        """Docked narrower than usable (a state QGIS restored, a narrow neighbour): widened once a session."""
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow) and not self.isFloating() and self.width() < USABLE_WIDTH:
+            window.resizeDocks([self], [PREFERRED_WIDTH], Qt.Orientation.Horizontal)
 
     # -- building ---------------------------------------------------------------------------------
     def _results_widget(self) -> QWidget:
@@ -153,6 +195,7 @@ class VerifierDock(QgsDockWidget):
         self.township_table.setHorizontalHeaderLabels(township_headings())
         self.township_table.verticalHeader().setVisible(False)
         self.township_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.township_table.setTabKeyNavigation(False)
         row_height = self.township_table.fontMetrics().height() + 6
         self.township_table.verticalHeader().setDefaultSectionSize(row_height)
         self.township_table.setMaximumHeight(row_height * 6 + 30)
@@ -200,6 +243,7 @@ class VerifierDock(QgsDockWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.setTabKeyNavigation(False)  # Tab goes on to 核查选中图斑 and the exports; arrows walk the rows
         self.table.setMinimumHeight(self.table.verticalHeader().defaultSectionSize() * 8 + 30)
         layout.addWidget(self.table, 1)
 
@@ -225,6 +269,13 @@ class VerifierDock(QgsDockWidget):
         actions.addWidget(self.disputes_button, 1, 0)
         actions.addWidget(self.maps_button, 0, 1)
         actions.addWidget(self.report_button, 1, 1)
+        # An export's progress where its button was pressed: the bar at the top may be scrolled away.
+        self.export_progress = QProgressBar()
+        self.export_progress.setObjectName("exportProgress")
+        self.export_progress.setRange(0, 100)
+        self.export_progress.setTextVisible(True)
+        self.export_progress.setVisible(False)
+        actions.addWidget(self.export_progress, 2, 0, 1, 2)
         actions.setColumnStretch(0, 1)
         actions.setColumnStretch(1, 1)
         layout.addLayout(actions)
@@ -266,6 +317,16 @@ class VerifierDock(QgsDockWidget):
         carried = self._file_name_changed()
         if carried is not None and carried.pinned:
             audit_link.pin_in_document(document, carried.path)
+        if result_files.unsaved(self.result_layer(), self.remnants_layer()) and self.iface is not None:
+            item = QgsMessageBar.createMessage(
+                tr(CONTEXT, "Demolition verification"),
+                tr(CONTEXT, "The result layers are temporary: the project keeps them only once they are saved."),
+            )
+            button = QPushButton(tr(CONTEXT, "Save results…"))
+            button.setObjectName("saveResultsMessageButton")
+            button.clicked.connect(self.save_results_clicked)
+            item.layout().addWidget(button)
+            self.iface.messageBar().pushWidget(item, Qgis.MessageLevel.Warning, 0)
 
     def _file_name_changed(self, *_args):
         """Saved (as): the audit trail follows the project, it is never split."""
@@ -296,7 +357,55 @@ class VerifierDock(QgsDockWidget):
         self._show_log()
         return carried
 
+    def _show_results_place(self) -> None:
+        result, remnants = self.result_layer(), self.remnants_layer()
+        self.results_label.setVisible(result is not None)
+        self.save_results_button.setVisible(result is not None and result_files.unsaved(result, remnants))
+        if result is None:
+            return
+        if result_files.unsaved(result, remnants):
+            text = tr(CONTEXT, "Result layers: temporary (lost when QGIS closes) until saved.")
+            self.results_label.setText(f"<span style='color:#c62828'>{text}</span>")
+            self.results_label.setToolTip("")
+            return
+        path = result_files.stored_at(result)
+        shown = path.replace(os.sep, os.sep + "\u200b")
+        self.results_label.setText(tr(CONTEXT, "Result layers: {path}").format(path=shown))
+        self.results_label.setToolTip(path)
+
+    def save_results_clicked(self) -> None:
+        path = result_files.ask_path(self, result_files.default_path(self.project))
+        if path:
+            self.save_results(path)
+
+    def save_results(self, path: str | None = None) -> bool:
+        """The result and remnant layers into a GeoPackage (`path`, else beside the project); the
+        project's layers read it from then on. True when saved."""
+        result, remnants = self.result_layer(), self.remnants_layer()
+        if result is None or (self.run is not None and not self.run.finished) or self._export is not None:
+            return False
+        path = path or result_files.default_path(self.project)
+        for layer in (result, remnants):
+            if layer is not None and layer.isEditable() and not layer.commitChanges():
+                self._message(tr(CONTEXT, "Save or discard the edits of {layer} first.").format(layer=layer.name()),
+                              Qgis.MessageLevel.Warning)  # fmt: skip
+                return False
+        try:
+            kept = result_files.save(self.project, result, remnants, path)
+        except Refusal as refusal:
+            self._message(refusal.text(is_chinese()), Qgis.MessageLevel.Critical)
+            return False
+        if not kept:
+            self.load_results()  # the rows know the features by id
+        self._show_results_place()
+        self._message(
+            tr(CONTEXT, "Result layers saved to {path}; save the project to keep them in it.").format(path=path),
+            Qgis.MessageLevel.Success,
+        )
+        return True
+
     def _show_log(self) -> None:
+        self._show_results_place()
         path = audit_link.log_path(self.project)
         self.log_label.setVisible(bool(path))
         if not path:
@@ -365,6 +474,26 @@ class VerifierDock(QgsDockWidget):
         self.detail.clear()
         self._refresh_after_rows()
         self.table.resizeColumnsToContents()  # looks at the visible rows only: cheap on a big county
+        self._fit_id_column()
+
+    def _fit_id_column(self) -> None:
+        """The id column wide enough for the longest ids in bold (a disputed row), shown or scrolled away."""
+        ids = sorted({row.patch_id for row in self.model.rows}, key=len, reverse=True)[:50]
+        if not ids:
+            return
+        font = self.table.font()
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        needed = (
+            max(metrics.horizontalAdvance(i) for i in ids)
+            + 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+            + 12
+        )  # the cell's margins
+        column = self.model.COLUMNS.index("patch_id")
+        header = self.table.horizontalHeader()
+        needed = max(needed, header.sectionSizeHint(column))
+        if self.table.columnWidth(column) < needed:
+            self.table.setColumnWidth(column, needed)
 
     def _refresh_after_rows(self) -> None:
         """The township list of the new rows, the user's township still chosen when it is among them
@@ -817,6 +946,7 @@ class VerifierDock(QgsDockWidget):
         audit_link.pin(self.project, audit_link.log_path(self.project))
         self._show_log()
         self._apply_disputes()
+        self._fit_id_column()
         self._update_counts()
         current = self.table.currentIndex()
         if current.isValid():  # the detail reads as the table now does
@@ -834,17 +964,26 @@ class VerifierDock(QgsDockWidget):
         write_review(layer, states)
 
     # -- exports (issue 4): the last result as 验收图 and 报表 ---------------------------------------
+    def _export_path(self, word: str, suffix: str, township: str | None) -> str:
+        """The default file: <folder>/<word>_<township>_<run date><suffix>, never one already there."""
+        name = None if township is None else (township or tr(CONTEXT, "(no township)"))
+        stem = exports.export_stem(word, exports.run_date(self.result_layer()), name)
+        return exports.free_path(exports.default_path(self.project, stem, suffix))
+
     def export_maps_clicked(self) -> None:
         layer = self.result_layer()
         if layer is None:
             return
-        stem = tr(CONTEXT, "verification_maps") + "_" + exports.run_date(layer)
+        township = self.township_filter.currentData()
+        word = tr(CONTEXT, "verification_maps")
         dialog = exports.ExportMapsDialog(
-            exports.default_path(self.project, stem, ".pdf"),
+            self._export_path(word, ".pdf", township),
             self,
             status=self.status_filter.currentData() or "",
-            township=self.township_filter.currentData(),
+            township=township,
             townships=self.model.townships(),
+            namer=lambda chosen: self._export_path(word, ".pdf", chosen),
+            photos=exports.photo_layer(self.project),
         )  # starts from the table's filters: the pages are the rows in view
         if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.path():
             return
@@ -853,22 +992,29 @@ class VerifierDock(QgsDockWidget):
             basemap=dialog.basemap.currentLayer(),
             status=dialog.status(),
             township=dialog.township_name(),
+            photos=dialog.photos.currentLayer(),
+            before=dialog.before.currentLayer(),
         )
 
     def export_report_clicked(self) -> None:
+        """The report of the township the table shows (every township when none is chosen)."""
         layer = self.result_layer()
         if layer is None:
             return
-        stem = tr(CONTEXT, "verification_report") + "_" + exports.run_date(layer)
-        path = exports.ask_report_path(self, exports.default_path(self.project, stem, ".xlsx"))
+        township = self.township_filter.currentData()
+        path = exports.ask_report_path(self, self._export_path(tr(CONTEXT, "verification_report"), ".xlsx", township))
         if path:
-            self.export_report(path)
+            self.export_report(path, township=township)
 
-    def export_maps(self, path: str, basemap=None, status: str = "", township: str | None = None) -> bool:
+    def export_maps(
+        self, path: str, basemap=None, status: str = "", township: str | None = None, photos=None, before=None
+    ) -> bool:
         """demolitionverifier:export_maps over the dock's result (INPUT), its remnants (REMNANTS) and
         the project's audit log (AUDIT_LOG); `status` '' for every patch, else only those whose
         result (as the table shows it) is that status; `township` None for every township, else
-        only that one's ('' those without). True when the PDF was written."""
+        only that one's ('' those without); `photos` a point layer of field photos (PHOTOS);
+        `before` the pre-demolition raster (BEFORE_BASEMAP: the page shows it beside `basemap`).
+        True when the PDF was written."""
         layer = self.result_layer()
         if layer is None or not path or self._refuse_doubtful(self._doubtful_in(status, township)):
             return False
@@ -878,6 +1024,10 @@ class VerifierDock(QgsDockWidget):
             parameters[Param.REMNANTS] = remnants.id()
         if basemap is not None:
             parameters[Param.BASEMAP] = basemap.id()
+        if photos is not None:
+            parameters[Param.PHOTOS] = photos.id()
+        if before is not None:
+            parameters[Param.BEFORE_BASEMAP] = before.id()
         expression = exports.maps_filter(layer, status, township)
         if expression:
             parameters[Param.FILTER] = expression
@@ -891,13 +1041,16 @@ class VerifierDock(QgsDockWidget):
         self._export_done(outcome, written, text)
         return True
 
-    def export_report(self, path: str) -> bool:
-        """demolitionverifier:export_report over the dock's result and the project's audit log.
-        True when the workbook was written."""
+    def export_report(self, path: str, township: str | None = None) -> bool:
+        """demolitionverifier:export_report over the dock's result and the project's audit log;
+        `township` None for every township, else only that one's patches (FILTER; '' those
+        without). True when the workbook was written."""
         layer = self.result_layer()
-        if layer is None or not path or self._refuse_doubtful(self._doubtful_in()):
+        if layer is None or not path or self._refuse_doubtful(self._doubtful_in(township=township)):
             return False
         parameters = {Param.INPUT: layer.id(), Param.OUTPUT: exports.with_suffix(path, ".xlsx")}
+        if township is not None:
+            parameters[Param.FILTER] = exports.maps_filter(layer, township=township)
         outcome = self._export_run(exports.REPORT_ALGORITHM, parameters)
         if not outcome.ok:
             return False
@@ -930,13 +1083,17 @@ class VerifierDock(QgsDockWidget):
                 Qgis.MessageLevel.Critical,
             )
             return exports.ExportOutcome(False)
-        self._export = exports.ExportFeedback(lambda value: self.progress.setValue(int(value)))
-        self.progress.setValue(0)
+        self._export = exports.ExportFeedback(self._export_progressed)
+        self.export_progress.setValue(0)
+        self.export_progress.setVisible(True)
         self._update_buttons()
+        self.widget().ensureWidgetVisible(self.export_progress)
+        self.progress.setValue(0)
         try:
             outcome = exports.run_algorithm(algorithm_id, parameters, self.project, self._export)
         finally:
             self._export = None
+            self.export_progress.setVisible(False)
             self._update_buttons()
         log_to = get_logger()
         for line in outcome.warnings:
@@ -953,6 +1110,10 @@ class VerifierDock(QgsDockWidget):
             log_to.error(errors)
             self._message(tr(CONTEXT, "Export failed: {errors}").format(errors=errors), Qgis.MessageLevel.Critical)
         return outcome
+
+    def _export_progressed(self, value: float) -> None:
+        self.progress.setValue(int(value))
+        self.export_progress.setValue(int(value))
 
     def _recorded_log(self) -> str:
         layer = self.result_layer()

@@ -17,13 +17,14 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProject,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 from qgis.gui import QgsFileWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QCoreApplication, QUrl
 from qgis.PyQt.QtGui import QDesktopServices
 from qgis.PyQt.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QWidget
 
-from ..core.definitions import DockField, ResultField, Status
+from ..core.definitions import PHOTO_FIELD, DockField, ResultField, Status
 from ..qgis_adapter.compat import no_geometry_flag
 from ..qgis_adapter.layers import plain_value
 from .i18n import tr
@@ -152,6 +153,29 @@ def default_path(project: QgsProject, stem: str, suffix: str) -> str:
     return os.path.join(folder, stem + suffix)
 
 
+def name_part(text: str) -> str:
+    """A township name as part of a file name: the characters Windows refuses become _."""
+    return "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in text).strip(" .") or "_"
+
+
+def export_stem(word: str, date: str, township: str | None = None) -> str:
+    """验收图_<township>_<date> (no township part for the whole county): one township's export and the
+    county's, or two days', never share a name."""
+    parts = [word] + ([name_part(township)] if township else []) + [date]
+    return "_".join(parts)
+
+
+def free_path(path: str) -> str:
+    """`path`, or with _2, _3 … before the suffix when a file of that name is already there."""
+    if not os.path.exists(path):
+        return path
+    stem, ext = os.path.splitext(path)
+    n = 2
+    while os.path.exists(f"{stem}_{n}{ext}"):
+        n += 1
+    return f"{stem}_{n}{ext}"
+
+
 def with_suffix(path: str, suffix: str) -> str:
     return path if path.lower().endswith(suffix) else path + suffix
 
@@ -167,9 +191,23 @@ def ask_report_path(parent: QWidget | None, suggested: str) -> str:
     return with_suffix(path, ".xlsx") if path else ""
 
 
+def photo_layer(project: QgsProject) -> QgsVectorLayer | None:
+    """The first point layer holding photo paths (QGIS's "Import geotagged photos" output), else None."""
+    for layer in project.mapLayers().values():
+        if (
+            isinstance(layer, QgsVectorLayer)
+            and layer.geometryType() == QgsWkbTypes.PointGeometry
+            and layer.fields().lookupField(PHOTO_FIELD) >= 0
+        ):
+            return layer
+    return None
+
+
 class ExportMapsDialog(QDialog):
-    """Where to save the PDF, an optional basemap raster, and which patches get a page: by result
-    and by township, starting from the dock table's filters (what the user is looking at)."""
+    """Where to save the PDF, an optional basemap raster and photo layer, and which patches get a
+    page: by result and by township, starting from the dock table's filters (what the user is
+    looking at). `namer(township)` gives the default file for a township: the file follows the
+    township chosen here until the user types a name of their own."""
 
     def __init__(
         self,
@@ -178,6 +216,8 @@ class ExportMapsDialog(QDialog):
         status: str = "",
         township: str | None = None,
         townships: list[str] | tuple[str, ...] = (),
+        namer=None,
+        photos: QgsVectorLayer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("exportMapsDialog")
@@ -196,6 +236,26 @@ class ExportMapsDialog(QDialog):
         self.basemap.setAllowEmptyLayer(True)
         self.basemap.setLayer(None)
         self.basemap.setToolTip(tr(CONTEXT, "A raster under the map, e.g. the post-demolition orthophoto"))
+        self.before = QgsMapLayerComboBox()
+        self.before.setObjectName("mapsBeforeBasemap")
+        self.before.setFilters(QgsMapLayerProxyModel.RasterLayer)
+        self.before.setAllowEmptyLayer(True)
+        self.before.setLayer(None)
+        self.before.setToolTip(
+            tr(CONTEXT, "The pre-demolition imagery: given, each page shows it beside the basemap, before and after")
+        )
+        self.photos = QgsMapLayerComboBox()
+        self.photos.setObjectName("mapsPhotos")
+        self.photos.setFilters(QgsMapLayerProxyModel.PointLayer)
+        self.photos.setAllowEmptyLayer(True)
+        self.photos.setLayer(photos)
+        self.photos.setToolTip(
+            tr(
+                CONTEXT,
+                "Field photos: a point layer with a “photo” field (Processing → Import geotagged photos); "
+                "up to two photos inside or near each patch are printed on its page",
+            )
+        )
         self.which = QComboBox()
         self.which.setObjectName("mapsFilter")
         self.which.addItem(tr(CONTEXT, "All patches"), "")
@@ -211,7 +271,9 @@ class ExportMapsDialog(QDialog):
         found = self.township.findData(township) if township is not None else 0
         self.township.setCurrentIndex(max(0, found))
         layout.addRow(tr(CONTEXT, "Save as"), self.file)
+        layout.addRow(tr(CONTEXT, "Before demolition (optional)"), self.before)
         layout.addRow(tr(CONTEXT, "Basemap (optional)"), self.basemap)
+        layout.addRow(tr(CONTEXT, "Photos (optional)"), self.photos)
         layout.addRow(tr(CONTEXT, "Patches"), self.which)
         layout.addRow(tr(CONTEXT, "Township"), self.township)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -221,6 +283,15 @@ class ExportMapsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
         self.resize(520, self.sizeHint().height())
+        self._namer = namer
+        self._suggested = suggested
+        self.township.currentIndexChanged.connect(self._township_changed)
+
+    def _township_changed(self, *_args) -> None:
+        if self._namer is None or self.file.filePath() != self._suggested:
+            return  # a name the user chose stays
+        self._suggested = self._namer(self.township_name())
+        self.file.setFilePath(self._suggested)
 
     def path(self) -> str:
         path = self.file.filePath().strip()

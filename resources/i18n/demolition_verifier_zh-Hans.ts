@@ -553,6 +553,34 @@
         <source>Townships</source>
         <translation>乡镇汇总</translation>
     </message>
+    <message>
+        <source>Save results…</source>
+        <translation>保存结果…</translation>
+    </message>
+    <message>
+        <source>Save the result and remnant layers to a GeoPackage (beside the project) so they are kept</source>
+        <translation>将核查结果与残留部分图层保存为 GeoPackage 文件（默认在项目旁），以免丢失</translation>
+    </message>
+    <message>
+        <source>Result layers: temporary (lost when QGIS closes) until saved.</source>
+        <translation>结果图层：临时图层（关闭 QGIS 即丢失），尚未保存。</translation>
+    </message>
+    <message>
+        <source>Result layers: {path}</source>
+        <translation>结果图层：{path}</translation>
+    </message>
+    <message>
+        <source>Save or discard the edits of {layer} first.</source>
+        <translation>请先保存或放弃图层“{layer}”的编辑。</translation>
+    </message>
+    <message>
+        <source>Result layers saved to {path}; save the project to keep them in it.</source>
+        <translation>结果图层已保存到 {path}；请保存项目，以便下次打开时仍可使用。</translation>
+    </message>
+    <message>
+        <source>The result layers are temporary: the project keeps them only once they are saved.</source>
+        <translation>结果图层是临时图层：保存后项目才能保留它们。</translation>
+    </message>
 </context>
 <context>
     <name>Exports</name>
@@ -628,6 +656,22 @@
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>Photos (optional)</source>
+        <translation>现场照片（可选）</translation>
+    </message>
+    <message>
+        <source>Field photos: a point layer with a “photo” field (Processing → Import geotagged photos); up to two photos inside or near each patch are printed on its page</source>
+        <translation>现场照片：含“photo”字段的点图层（处理工具 → 导入带地理标记的照片）；每页印出图斑内或附近的至多两张照片</translation>
+    </message>
+    <message>
+        <source>Before demolition (optional)</source>
+        <translation>拆除前影像（可选）</translation>
+    </message>
+    <message>
+        <source>The pre-demolition imagery: given, each page shows it beside the basemap, before and after</source>
+        <translation>拆除前影像：选择后，每页将其与底图（拆除后）并排显示</translation>
+    </message>
 </context>
 <context>
     <name>Townships</name>
@@ -670,6 +714,21 @@
     <message>
         <source>Rank</source>
         <translation>排名</translation>
+    </message>
+</context>
+<context>
+    <name>ResultFiles</name>
+    <message>
+        <source>verification_results</source>
+        <translation>核查结果</translation>
+    </message>
+    <message>
+        <source>Save result layers</source>
+        <translation>保存结果图层</translation>
+    </message>
+    <message>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
 </context>
 </TS>
