@@ -244,8 +244,11 @@ def audit_variables(stamp: AuditStamp | None) -> dict[str, str]:
     return {"dv_audit": "".join(f"\n{line}" for line in stamp.lines()), "dv_audit_head": stamp.run_head}
 
 
-def render(layers: PageLayers, map_crs, template: str, variables: dict, output: str, steps, feedback) -> None:
-    """The layout from the template over the page layers, exported as the PDF."""
+def render(
+    layers: PageLayers, map_crs, template: str, variables: dict, output: str, steps, feedback, decorate=None
+) -> None:
+    """The layout from the template over the page layers, exported as the PDF. decorate(layout), where
+    given, adds to the wired layout before it is exported (the accountability dossier's history table)."""
     chinese = ui_is_chinese()
     style_layers(layers)
     project = QgsProject()  # the run's own: nothing is added to the user's project
@@ -257,6 +260,8 @@ def render(layers: PageLayers, map_crs, template: str, variables: dict, output: 
         for notice in notices:
             (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
         wire(layout, layers, map_crs, template, variables)
+        if decorate is not None:
+            decorate(layout)
         export_pdf(layout, output, steps, pages=layers.coverage.featureCount())
     finally:
         del layout  # before the project that owns the layers its items point at

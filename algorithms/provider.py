@@ -36,6 +36,7 @@ class DemolitionVerifierProvider(QgsProcessingProvider):
 
 def algorithm_classes() -> list:
     """Every algorithm of the provider; one line each."""
+    from .accountability import AccountabilityAlgorithm
     from .bulletin import BulletinAlgorithm
     from .campaign import CampaignAlgorithm
     from .check_audit_log import CheckAuditLogAlgorithm
@@ -54,4 +55,5 @@ def algorithm_classes() -> list:
         CampaignAlgorithm,
         RecordApplicationsAlgorithm,
         BulletinAlgorithm,
+        AccountabilityAlgorithm,
     ]

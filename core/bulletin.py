@@ -261,12 +261,21 @@ def _amended(campaign: Campaign, item: audit.Entry) -> Campaign:
 
 
 # -- the bulletin -----------------------------------------------------------------------------------
+def task_statuses(snapshot: _Snapshot, final: np.ndarray, decided: np.ndarray) -> np.ndarray:
+    """Each task patch's final status at the moment of `final`/`decided` (Ledger.states), in the
+    snapshot's task order: a patch never verified by then is unsurveyed."""
+    status = final[snapshot.members]  # a copy: fancy indexing
+    status[decided[snapshot.members] < 0] = Status.UNSURVEYED.value  # never verified by then
+    return status
+
+
 def _summary(snapshot: _Snapshot | None, final: np.ndarray, decided: np.ndarray) -> list[SummaryRow]:
     if snapshot is None or not len(snapshot.members):
         return []
-    status = final[snapshot.members]  # a copy: fancy indexing
-    status[decided[snapshot.members] < 0] = Status.UNSURVEYED.value  # never verified by then
-    return township_summary(snapshot.townships, status, snapshot.monitor_m2)
+    return township_summary(snapshot.townships, task_statuses(snapshot, final, decided), snapshot.monitor_m2)
+
+
+task_summary = _summary  # the ranked township summary at a moment (the accountability list sorts by it)
 
 
 def compute_bulletin(

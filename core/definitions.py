@@ -230,6 +230,7 @@ class AuditEntry(str, Enum):
     AMENDMENT = "amendment"  # a campaign amended: deadlines, target, the task list's difference, a note
     APPLICATION = "application"  # applications for acceptance, one entry per batch recorded
     BULLETIN = "bulletin"  # a progress bulletin: its AS_OF, COMPARE_TO and figures
+    ACCOUNTABILITY = "accountability"  # an accountability list (倒查责任清单): its AS_OF and rows
 
 
 class RunKind(str, Enum):
@@ -275,3 +276,37 @@ DOCK_FIELDS: tuple[tuple[str, str, str], ...] = (
 # (half-width Latin, as in official documents set in SimSun) keeps them.
 MAP_TEMPLATE = ("resources", "layouts", "verification_map.qpt")  # under the plugin folder
 MAP_TEMPLATE_FONT = "Noto Sans Mono CJK SC"
+
+
+# -- the accountability list (倒查责任清单) ---------------------------------------------------------
+class Role(str, Enum):
+    """The three responsibilities traced per unfinished patch (the RESPONSIBILITIES table's role)."""
+
+    PARTY = "party"  # 主体责任: the violator
+    SUPERVISION = "supervision"  # 监管（履职）责任: the supervisors
+    RECTIFICATION = "rectification"  # 整改责任: the unit and person responsible for rectification
+
+
+# The RESPONSIBILITIES table's columns: name -> the headers accepted (the name itself first).
+RESPONSIBILITY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "township": ("township", "乡镇", "乡镇（街道）", "乡镇名称", "XZQMC"),
+    "role": ("role", "责任类型", "责任", "类型"),
+    "unit": ("unit", "单位", "责任单位"),
+    "person": ("person", "责任人", "姓名"),
+    "phone": ("phone", "电话", "联系电话", "手机"),
+}
+# OUTPUT_TABLE of accountability, in its order: (name, kind, Chinese alias).
+ACCOUNTABILITY_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("patch_id", "text", "图斑编号"),
+    ("township", "text", "乡镇"),
+    ("monitor_m2", "real", "监测面积(平方米)"),
+    ("final_st", "text", "最终结果"),
+    ("reasons", "text", "原因"),
+    ("applied_at", "text", "申请验收时间"),
+    ("last_check", "text", "最近核查时间"),
+    ("party", "text", "主体责任"),
+    ("sup_unit", "text", "监管责任单位"),
+    ("sup_person", "text", "监管责任人"),
+    ("rect_unit", "text", "整改责任单位"),
+    ("rect_person", "text", "整改责任人"),
+)

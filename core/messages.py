@@ -677,3 +677,106 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- the accountability list (倒查责任清单) -----------------------------------------------------------
+MESSAGES.update(
+    {
+        "accountability_log_broken": (
+            "审计日志“{path}”已被改动或损坏（从第 {seq} 条记录起哈希链断开）：不能在被篡改的日志上出具倒查责任清单，"
+            "未写出任何文件，也未追加任何记录。请用“校验审计日志”（check_audit_log）检查。",
+            "The audit log “{path}” was altered or damaged (the hash chain breaks at entry {seq}): no accountability "
+            "list is issued over a tampered log; nothing was written and nothing appended. Check it with "
+            "check_audit_log.",
+        ),
+        "accountability_no_campaign": (
+            "审计日志“{path}”中没有整改任务，无法判断哪些图斑未按期完成。请先用“整改任务”（demolitionverifier:campaign）"
+            "定义任务：AUDIT_LOG 选此日志，PATCHES 选任务图斑图层，填 PATCH_ID_FIELD、MONITORED_AREA_FIELD、TOWNSHIP_FIELD、"
+            "RECTIFY_BY（整改节点）和 ACCEPT_BY（验收节点）。未追加任何记录。",
+            "The audit log “{path}” holds no campaign, so there is no task list or deadline to trace responsibility "
+            "against. Define it first with demolitionverifier:campaign: AUDIT_LOG this log, PATCHES the task patch "
+            "layer, PATCH_ID_FIELD, MONITORED_AREA_FIELD, TOWNSHIP_FIELD, RECTIFY_BY and ACCEPT_BY. Nothing was "
+            "appended.",
+        ),
+        "accountability_before_campaign": (
+            "截至时点 AS_OF（{as_of}）早于整改任务的定义时间（{defined}）。",
+            "AS_OF ({as_of}) is before the campaign was defined ({defined}).",
+        ),
+        "accountability_future": (
+            "截至时点 AS_OF（{as_of}）晚于现在（{now}）：未来时点的清单之后还会变化，不能出具。",
+            "AS_OF ({as_of}) is later than now ({now}): a list for a future moment would still change, so none is "
+            "issued.",
+        ),
+        "accountability_provisional": (
+            "截至时点 {as_of} 早于验收节点 {deadline}：本清单为暂定清单，节点前完成并通过的图斑还会移出。",
+            "AS_OF {as_of} is before the acceptance deadline {deadline}: this list is provisional; patches that pass "
+            "before the deadline will leave it.",
+        ),
+        "accountability_pdf_needs_patches": (
+            "倒查档案 PDF（OUTPUT_PDF）需要图斑图层 PATCHES（面图层）和 PATCH_ID_FIELD，才能画出每个图斑的验收图。",
+            "The dossier PDF (OUTPUT_PDF) needs the patch layer PATCHES (polygons) and PATCH_ID_FIELD to draw each "
+            "patch's map.",
+        ),
+        "accountability_patch_id_missing": (
+            "图层“{layer}”中找不到图斑编号字段（{field}）。该图层的字段有：{fields}。请用 PATCH_ID_FIELD 指定。",
+            "The patch id field ({field}) is not in layer “{layer}”. Its fields are: {fields}. Name it with "
+            "PATCH_ID_FIELD.",
+        ),
+        "accountability_not_polygons": (
+            "图层“{layer}”不是面图层，无法为倒查档案 PDF 画出验收图。请选择图斑面图层，或不输出 PDF。",
+            "Layer “{layer}” is not a polygon layer, so the dossier PDF cannot draw the maps. Choose the patch "
+            "polygons, or leave OUTPUT_PDF out.",
+        ),
+        "accountability_table_shapefile": (
+            "清单表“{path}”不能存为 Shapefile：字段名 rect_person 超过 10 个字符会被截断。请存为 .csv 或 .gpkg。",
+            "The list table “{path}” cannot be a shapefile: the field name rect_person is longer than 10 characters "
+            "and would be cut. Write a .csv or a .gpkg.",
+        ),
+        "responsibility_unreadable": (
+            "责任人表“{path}”无法读取：{detail}",
+            "The responsibilities table “{path}” cannot be read: {detail}",
+        ),
+        "responsibility_columns": (
+            "责任人表缺少列：{missing}。该表的列有：{columns}。需要 乡镇、责任类型，另可有 单位、责任人、电话"
+            "（或 township、role、unit、person、phone）。",
+            "The responsibilities table lacks the column(s) {missing}. Its columns are: {columns}. It needs "
+            "township and role (乡镇, 责任类型), and may have unit, person, phone (单位, 责任人, 电话).",
+        ),
+        "responsibility_unfilled": (
+            "{count} 个乡镇在责任人表中没有任何记录，清单中其责任单位和责任人注明“未填”：{townships}",
+            "{count} townships have no row in the responsibilities table; their units and persons read 未填 in the "
+            "list: {townships}",
+        ),
+        "responsibility_roles_missing": (
+            "责任人表中以下乡镇缺少部分责任类型（清单中注明“未填”）：{missing}",
+            "These townships lack some roles in the responsibilities table (未填 in the list): {missing}",
+        ),
+        "responsibility_unknown_townships": (
+            "责任人表中有 {count} 个乡镇不在任务清单中（未使用，请核对名称）：{townships}",
+            "{count} townships of the responsibilities table are not in the task list (not used; check the "
+            "names): {townships}",
+        ),
+        "responsibility_bad_roles": (
+            "责任人表中有无法识别的责任类型（这些行未使用；应为 主体责任、监管责任 或 整改责任）：{values}",
+            "Role values not understood in the responsibilities table (those rows are not used; write 主体责任, "
+            "监管责任 or 整改责任, or party, supervision, rectification): {values}",
+        ),
+        "responsibility_no_township": (
+            "责任人表中有 {count} 行没有填写乡镇，未使用。",
+            "{count} rows of the responsibilities table have no township and are not used.",
+        ),
+        "responsibility_duplicates": (
+            "责任人表中有 {count} 行与前面的行完全相同，已合并。",
+            "{count} rows of the responsibilities table repeat an earlier row and were merged.",
+        ),
+        "accountability_no_geometry": (
+            "{count} 个清单图斑在图层 PATCHES 中没有找到或没有几何，倒查档案中没有它们的页面（清单和 Excel 中照列）：{examples}",
+            "{count} listed patches are not in PATCHES or have no geometry, so the dossier has no page for them "
+            "(they stay in the list and the workbook): {examples}",
+        ),
+        "accountability_written": (
+            "倒查责任清单：截至 {as_of}，{tasks} 个任务图斑中 {listed} 个未最终通过（{mu} 亩）。链头哈希 {head}",
+            "Accountability list as of {as_of}: {listed} of {tasks} task patches not finally passed ({mu} mu). "
+            "Head hash {head}",
+        ),
+    }
+)

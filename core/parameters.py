@@ -84,6 +84,11 @@ class Param:
     OUTPUT_PDF = "OUTPUT_PDF"
     OUTPUT_CHART = "OUTPUT_CHART"
     OUTPUT_TABLE = "OUTPUT_TABLE"
+    # accountability (倒查责任清单)
+    RESPONSIBILITIES = "RESPONSIBILITIES"
+    PARTY_FIELD = "PARTY_FIELD"
+    LISTED = "LISTED"
+    PROVISIONAL = "PROVISIONAL"
 
 
 def count_output(status_name: str) -> str:

@@ -321,3 +321,94 @@ BULLETIN_ZH = {
     "chart_lines": "完成进度",
     "chart_target": "目标",
 }
+
+
+# -- the accountability list (倒查责任清单) -------------------------------------------------------------
+from .definitions import Role  # noqa: E402  (kept beside the words that use it)
+
+UNFILLED = "未填"  # a responsibility without a row in the RESPONSIBILITIES table
+ROLE_LABEL = {Role.PARTY: "主体责任", Role.SUPERVISION: "监管责任", Role.RECTIFICATION: "整改责任"}
+# Role values the table may hold (NFKC, spaces removed, case-folded) -> role
+ROLE_WORDS = {
+    **{word.casefold(): role for role, word in ROLE_LABEL.items()},
+    **{role.value: role for role in Role},
+    "主体": Role.PARTY,
+    "主体责任人": Role.PARTY,
+    "违法主体": Role.PARTY,
+    "当事人": Role.PARTY,
+    "监管": Role.SUPERVISION,
+    "监管履职责任": Role.SUPERVISION,
+    "监管职责": Role.SUPERVISION,
+    "整改": Role.RECTIFICATION,
+    "整改责任人": Role.RECTIFICATION,
+}
+ACCOUNTABILITY_TITLE = "倒查责任清单"
+SHEET_ACCOUNTABILITY = "倒查责任清单"
+SHEET_HISTORY = "核查与申请记录"
+SHEET_RESPONSIBILITIES = "责任人"
+EVENT_ZH = {"application": "申请验收", "decision": "核查", "mark": "复核"}
+APPLICATION_STATUS_ZH = {"accepted": "已受理", "refused": "不予受理"}
+NEVER_VERIFIED_ZH = "从未核查"
+# The list's headings (key -> Chinese), in the workbook's order
+ACCOUNTABILITY_ZH = {
+    "n": "序号",
+    "rank": "乡镇排名",
+    "township": "乡镇",
+    "patch_id": "图斑编号",
+    "monitor_mu": "监测面积(亩)",
+    "final_st": "核查结果",
+    "reasons": "原因",
+    "applied": "申请验收",
+    "refused": "不予受理的申请",
+    "last_check": "最近核查",
+    "checks": "核查次数",
+    "dispute": "复核",
+    "party": "主体责任",
+    "sup_unit": "监管责任单位",
+    "sup_person": "监管责任人",
+    "rect_unit": "整改责任单位",
+    "rect_person": "整改责任人",
+    "time": "时间",
+    "event": "事项",
+    "result": "结果",
+    "run_id": "运行编号",
+    "who": "核查人/复核人",
+    "note": "说明",
+    "role": "责任类型",
+    "unit": "单位",
+    "person": "责任人",
+    "phone": "电话",
+    "as_of": "截至",
+    "accept_by": "验收节点",
+    "provisional": "暂定：截至时点早于验收节点，清单仍可能变化",
+    "final": "验收节点已过，清单为最终倒查清单",
+    "head": "审计链头哈希",
+    "generated_at": "制表时间",
+    "yes": "是",
+    "no": "否",
+    "unknown_township": "不在任务清单中的乡镇",
+    "no_rows": "（无责任人记录）",
+    "earlier": "更早 {count} 条见 Excel「核查与申请记录」",
+}
+
+ALGORITHMS["accountability"] = {
+    "display_zh": "倒查责任清单",
+    "display_en": "Accountability list",
+    "help_zh": "验收节点之后逐图斑倒查责任：由整改任务的审计日志列出截至 AS_OF（默认现行验收节点；节点未到时为现在，清单为暂定）仍未最终通过的每个任务图斑（含从未核查的），按进度通报的乡镇排名、再按图斑编号排序；每个图斑列出监测面积、最终结果与原因、是否及何时申请验收（含不予受理的申请）、每次核查（时间、运行、核查人、结果）、复核标记与说明，以及主体责任、监管责任、整改责任的单位和责任人。RESPONSIBILITIES 为各乡镇填报的责任人表（xlsx 或 csv，含 Excel 存的 GBK 编码；列 乡镇、责任类型、单位、责任人、电话），同一乡镇同一责任可有多人；没有责任人记录的乡镇注明“未填”并警告。可选 PATCHES（图斑图层）与 PARTY_FIELD（违法主体/当事人字段）；OUTPUT_PDF（每个图斑一页验收图与其记录）需要 PATCHES。输出 Excel、PDF 和表格（csv 或 GeoPackage），均注明审计链头哈希与 AS_OF；清单本身记入日志。审计日志被改动或没有整改任务时拒绝，且不追加任何记录。",
+    "help_en": "Traces responsibility patch by patch after the acceptance deadline: from the campaign's audit log, every task patch not finally passed at AS_OF (default the acceptance deadline in force; while it is ahead, now, and the list is provisional), never-verified ones included, sorted by the bulletin's township rank, then id; per patch its monitored area, final status and reasons, whether and when it applied (refused applications too), every verification (time, run, who, status), dispute marks with notes, and the three responsibilities (主体责任 party, 监管责任 supervision, 整改责任 rectification) with unit and person. RESPONSIBILITIES is the table townships fill (xlsx or csv, GBK from Excel too; columns township, role, unit, person, phone or 乡镇, 责任类型, 单位, 责任人, 电话), several people per role allowed; a township without a row reads 未填 and is warned. Optional PATCHES with PARTY_FIELD (the violator per patch); OUTPUT_PDF (one 验收图 page per patch with its history) needs PATCHES. Writes an .xlsx, a PDF and a plain table (csv or GeoPackage), each with the log's head hash and AS_OF; the list itself is logged. A tampered log or a log without a campaign is refused, and a refusal appends nothing.",
+}
+LABELS.update(
+    {
+        "accountability.AUDIT_LOG": "整改任务的审计日志 Campaign audit log",
+        "accountability.AS_OF": "截至（默认验收节点）As of (default the acceptance deadline)",
+        "accountability.RESPONSIBILITIES": "责任人表（xlsx/csv：乡镇、责任类型、单位、责任人、电话）Responsibilities",
+        "accountability.PATCHES": "图斑图层（可选；PDF 需要）Patches",
+        "accountability.PATCH_ID_FIELD": "监测编号字段 Patch id field",
+        "accountability.PARTY_FIELD": "违法主体/当事人字段（可选）Party field",
+        "accountability.OUTPUT": "倒查责任清单 Excel Accountability workbook",
+        "accountability.OUTPUT_PDF": "倒查档案 PDF（每图斑一页验收图）Dossier PDF",
+        "accountability.OUTPUT_TABLE": "清单表（csv 或 GeoPackage）Accountability table",
+        "accountability.LISTED": "列入清单的图斑数 Patches listed",
+        "accountability.PROVISIONAL": "暂定（早于验收节点）Provisional",
+    }
+)

@@ -116,3 +116,26 @@ PY
 done
 pdftoppm -r 100 -png -singlefile "$OUT/bulletin_day2.pdf" "$ROOT/docs/bulletin"
 echo "bulletins in $OUT: bulletin_day1/2 .xlsx .pdf .png .csv (the page pictured in docs/bulletin.png); campaign.log"
+
+# -- 倒查责任清单 the accountability list: every task patch not finally passed, with its history and the
+# three responsibilities from a table the townships fill (GBK CSV). Before the acceptance deadline the
+# list is provisional (the run warns); the dossier PDF has one 验收图 page per listed patch.
+echo
+echo "== 倒查责任清单 accountability (qgis_process)"
+rm -f "$OUT"/accountability.* "$OUT"/responsibilities.csv
+/usr/bin/python3 "$ROOT/scripts/accountability_demo.py" "$OUT/tasks.gpkg" "$OUT/responsibilities.csv"
+"$QP" run demolitionverifier:accountability -- "AUDIT_LOG=$OUT/audit.gpkg" \
+  "RESPONSIBILITIES=$OUT/responsibilities.csv" "PATCHES=$OUT/tasks.gpkg|layername=patches" PATCH_ID_FIELD=JCBH \
+  "OUTPUT=$OUT/accountability.xlsx" "OUTPUT_PDF=$OUT/accountability.pdf" "OUTPUT_TABLE=$OUT/accountability.csv" \
+  > "$OUT/accountability.log" 2>&1 || { cat "$OUT/accountability.log"; exit 1; }
+grep -E "^(倒查责任清单|Accountability list)" "$OUT/accountability.log" | tail -1
+grep -E "^WARNING:" "$OUT/accountability.log" | sed 's/^WARNING:[[:space:]]*/  ! /' || true
+/usr/bin/python3 - "$OUT/accountability.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8-sig")))
+print(f"{'图斑编号':<14}{'乡镇':<8}{'结果':<12}{'最近核查':<27}{'主体责任':<12}{'监管责任人':<16}{'整改责任人'}")
+for r in rows[:8]:
+    print(f"{r['patch_id']:<16}{r['township']:<8}{r['final_st']:<12}{r['last_check'] or '—':<27}{r['party']:<12}"
+          f"{r['sup_person']:<16}{r['rect_person']}")
+print(f"... {len(rows)} patches listed; accountability.xlsx / .pdf / .csv and accountability.log in {sys.argv[1].rsplit('/', 1)[0]}")
+PY
