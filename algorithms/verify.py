@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import shapely
@@ -48,7 +49,7 @@ from ..core.summary import summary_fields
 from ..core.words import UNIT_EN, UNIT_ZH, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
-from ..qgis_adapter.credentials import redact, table_identity
+from ..qgis_adapter.credentials import is_connection_string, redact, table_identity
 from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
 from ..qgis_adapter.land_io import polygon_input, read_approvals, read_land_class
 from ..qgis_adapter.language import ui_is_chinese
@@ -611,6 +612,8 @@ class VerifyAlgorithm(BaseAlgorithm):
             if not self._wanted(parameters, output):
                 continue
             dest = self.parameterAsOutputLayer(parameters, output, context)
+            if is_connection_string(dest) and not re.match(r"^[A-Za-z][A-Za-z0-9_]{2,}:", dest):
+                raise Refusal("output_connection_as_file", output=redact(dest))
             for identity, layer_name in tables:  # a database table, as a file: never overwritten
                 if table_identity(dest) == identity:
                     raise Refusal("output_is_input", output=redact(dest), layer=layer_name)
