@@ -671,3 +671,13 @@ MESSAGES.update(
         ),
     }
 )
+
+MESSAGES.update(
+    {
+        "staging_leftover_removed": (
+            "已删除之前一次被中断的核查留下的临时输出“{name}”（它从未替换过任何结果）。",
+            "Removed “{name}”, a temporary output left by an earlier run that was interrupted (it never replaced "
+            "any output).",
+        ),
+    }
+)
