@@ -10,6 +10,7 @@ from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from ..core.gc_pause import paused_gc
 from ..core.messages import Cancelled, Refusal, text
 from ..core.words import ALGORITHMS
+from ..qgis_adapter.credentials import redact
 from ..qgis_adapter.language import ui_is_chinese
 
 
@@ -50,6 +51,8 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
             with paused_gc() if self.PAUSE_GC else nullcontext():
                 return self.execute(parameters, context, feedback)
         except Refusal as refusal:
+            # a destination or source named in a refusal never carries its password to the screen or a log file
+            refusal.values = {k: redact(v) if isinstance(v, str) else v for k, v in refusal.values.items()}
             raise QgsProcessingException(refusal.text(ui_is_chinese())) from None
         except Cancelled:
             raise QgsProcessingException(text("cancelled", ui_is_chinese())) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import shapely
@@ -48,8 +49,8 @@ from ..core.summary import summary_fields
 from ..core.words import UNIT_EN, UNIT_ZH, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
-from ..qgis_adapter.credentials import redact, table_identity
-from ..qgis_adapter.gpkg_output import bulk_destination, fill_output
+from ..qgis_adapter.credentials import is_connection_string, redact, table_identity
+from ..qgis_adapter.gpkg_output import bulk_destination, fast_postgis_destination, fill_output, fill_postgis
 from ..qgis_adapter.land_io import polygon_input, read_approvals, read_land_class
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import (
@@ -375,6 +376,8 @@ class VerifyAlgorithm(BaseAlgorithm):
         staging = OutputStaging()
         try:
             outputs.update(self._write_outputs(parameters, context, patches_src, patches, result, staging))
+            for left in staging.cleaned:
+                feedback.pushInfo(text("staging_leftover_removed", chinese, name=redact(left)))
             timing["write"] = time.perf_counter() - clock
             return self._finish(parameters, context, feedback, result, patches, survey, coverage, timing, outputs,
                                 (patches_src, survey_src, coverage_src), staging)  # fmt: skip
@@ -514,6 +517,13 @@ class VerifyAlgorithm(BaseAlgorithm):
             columns = [patches.columns[k] for k in keep] + results
             fill_output(dest, fields, columns, *patches.output_wkb(QgsWkbTypes.hasZ(source.wkbType())))
             return dest
+        if patches.fast and fast_postgis_destination(parameters.get(Param.OUTPUT), dest):
+            close_sink(sink)  # the empty table, as QGIS's provider made it
+            del sink
+            columns = [patches.columns[k] for k in keep] + results
+            wkb, bounds, _z = patches.output_wkb(QgsWkbTypes.hasZ(source.wkbType()))
+            fill_postgis(dest, fields, columns, wkb, bounds)
+            return dest
         # whole columns to Python values at once (tolist), then one list per feature
         rows_of_results = zip(*(c.tolist() if hasattr(c, "tolist") else c for c in results))
         if keep == list(range(source.fields().count())):
@@ -544,6 +554,12 @@ class VerifyAlgorithm(BaseAlgorithm):
                 else []
             )
             fill_output(dest, fields, [ids, parts.part, parts.area_m2], list(wkb), shapely.bounds(parts.geometries))
+            return dest
+        if fast_postgis_destination(parameters.get(Param.OUTPUT_REMNANTS), dest):
+            close_sink(sink)
+            del sink
+            wkb = shapely.to_wkb(parts.geometries, byte_order=1, output_dimension=2) if len(parts.geometries) else []
+            fill_postgis(dest, fields, [ids, parts.part, parts.area_m2], list(wkb), shapely.bounds(parts.geometries))
             return dest
         rows = ([i, n, a] for i, n, a in zip(ids, parts.part.tolist(), parts.area_m2.tolist()))
         write_features(sink, rows, from_shapely_array(parts.geometries), output=dest)
@@ -608,6 +624,8 @@ class VerifyAlgorithm(BaseAlgorithm):
             if not self._wanted(parameters, output):
                 continue
             dest = self.parameterAsOutputLayer(parameters, output, context)
+            if is_connection_string(dest) and not re.match(r"^[A-Za-z][A-Za-z0-9_]{2,}:", dest):
+                raise Refusal("output_connection_as_file", output=redact(dest))
             for identity, layer_name in tables:  # a database table, as a file: never overwritten
                 if table_identity(dest) == identity:
                     raise Refusal("output_is_input", output=redact(dest), layer=layer_name)

@@ -780,3 +780,26 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- database outputs -------------------------------------------------------------------------------------
+MESSAGES.update(
+    {
+        "output_connection_as_file": (
+            "输出“{output}”是数据库连接串，但没有写明数据提供方，QGIS 会把它当作文件名，在当前文件夹写出以连接串"
+            "（含密码）命名的文件。请写成 postgres:{output} 的形式，或在对话框中选择“保存到 PostGIS 表”。",
+            "Output “{output}” is a database connection string without its provider, so QGIS would take it for a "
+            "file name and write a file named after the connection (its password included) in the working folder. "
+            "Write it as postgres:{output}, or choose “Save to PostGIS table” in the dialog.",
+        ),
+    }
+)
+
+MESSAGES.update(
+    {
+        "staging_leftover_removed": (
+            "已删除之前一次被中断的核查留下的临时输出“{name}”（它从未替换过任何结果）。",
+            "Removed “{name}”, a temporary output left by an earlier run that was interrupted (it never replaced "
+            "any output).",
+        ),
+    }
+)

@@ -14,7 +14,17 @@ _SECRET = re.compile(
     r"client_secret|x-api-key|signature|sig)=(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|[^\s&|;]*)"
 )
 _URL_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/\s:@]+):[^@/\s]*@")
-_DATABASE_PREFIX = re.compile(r"^(postgis|postgres|postgresql|mssql|oracle|hana|db2):", re.I)
+_DATABASE_PREFIX = re.compile(r"^(postgis|postgres|postgresql|mssql|oracle|hana|db2):(//)?", re.I)
+# a libpq/QGIS connection string, with or without a provider prefix (never a file name, whatever it ends in);
+# ogr:dbname='file.gpkg' names a file
+_CONNECTION = re.compile(
+    r"^\s*(?!ogr:)(?:[a-z][a-z0-9]*:(?://)?)?\s*(?:dbname|service|host|hostaddr|authcfg)\s*=", re.I
+)
+
+
+def is_connection_string(text: str | None) -> bool:
+    """A database connection string (dbname=... host=... table=...), prefixed by a provider or bare."""
+    return bool(text) and bool(_CONNECTION.match(str(text)))
 
 
 def redact(source: str | None) -> str | None:
@@ -23,9 +33,16 @@ def redact(source: str | None) -> str | None:
     if not source:
         return source
     text = str(source)
+    # quoted values first, escapes and spaces included: QgsDataSourceUri.removePassword cuts a quoted
+    # password at its first space and leaves the rest behind
+    text = _SECRET.sub(lambda m: m.group("sep"), text)
     if "password" in text.lower():
         text = QgsDataSourceUri.removePassword(text)
-    text = _SECRET.sub(lambda m: m.group("sep"), text)
+    if is_connection_string(text) and "password" in text.lower():  # whatever is left: the URI parsed, rewritten
+        prefix = _DATABASE_PREFIX.match(text)
+        parsed = QgsDataSourceUri(text[prefix.end() :] if prefix else text)
+        parsed.setPassword("")
+        text = (prefix.group(0) if prefix else "") + parsed.uri(False)
     return _URL_USERINFO.sub(r"\1@", text)
 
 

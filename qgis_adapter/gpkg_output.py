@@ -33,6 +33,34 @@ def bulk_destination(value, dest: str) -> bool:
     return bool(path) and path.lower().endswith(".gpkg") and os.path.isfile(path)
 
 
+def fast_postgis_destination(value, dest: str) -> bool:
+    """Whether the sink made for parameter `value` writes a new PostGIS table (filled by fill_postgis)."""
+    from .postgis_output import pg_table
+
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        use_remapping = getattr(value, "useRemapping", None)
+        if use_remapping is not None and use_remapping():
+            return False
+    return pg_table(dest) is not None
+
+
+def fill_postgis(dest: str, fields: QgsFields, columns: Sequence[Sequence], wkb: Sequence, bounds: np.ndarray) -> None:
+    """The rows into the empty PostGIS table the closed sink left: through GDAL and COPY where the
+    values are plain, else through QGIS's postgres provider (as the sink would have written them)."""
+    from .postgis_output import NotPlain, fill, pg_table
+
+    columns = _as_qgis_writes(fields, columns)
+    try:
+        fill(dest, fields, columns, wkb, bounds)
+        return
+    except NotPlain:
+        pass
+    except RuntimeError as error:  # GDAL: the transaction was rolled back, the table is empty
+        raise Refusal("output_write_failed", output=dest, detail=str(error)) from None
+    target = pg_table(dest)
+    _fill_through_provider(dest[len(target.prefix) :], fields.names(), zip(*columns), wkb, provider="postgres")
+
+
 def fill_output(
     dest: str,
     fields: QgsFields,
@@ -80,9 +108,9 @@ def _as_qgis_writes(fields: QgsFields, columns: Sequence[Sequence]) -> list:
 
 
 def _fill_through_provider(
-    dest: str, names: Sequence[str], rows: Iterable[Sequence], wkb: Sequence[bytes | None]
+    dest: str, names: Sequence[str], rows: Iterable[Sequence], wkb: Sequence[bytes | None], provider: str = "ogr"
 ) -> None:
-    layer = QgsVectorLayer(dest, "output", "ogr")
+    layer = QgsVectorLayer(dest, "output", provider)
     if not layer.isValid():
         raise Refusal("output_write_failed", output=dest, detail="the file cannot be opened")
     fields = layer.dataProvider().fields()

@@ -21,6 +21,7 @@ from qgis.PyQt.QtCore import QVariant
 from ..core.geometry import wkb_to_shapely
 from ..core.messages import Refusal
 from .compat import field_type
+from .credentials import is_connection_string
 
 
 def crs_text(crs: QgsCoordinateReferenceSystem) -> str | None:
@@ -133,6 +134,8 @@ def source_path(uri: str) -> tuple[str | None, str | None]:
     if not uri:
         return None, None
     text = uri
+    if is_connection_string(text):  # a database table: no file, whatever its text ends in
+        return None, None
     match = re.match(r"^ogr:dbname='([^']*)'\s+table=\"?([^\"\s]+)\"?", text)
     if match:
         return os.path.realpath(match.group(1)), match.group(2)

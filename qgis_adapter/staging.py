@@ -2,8 +2,9 @@
 hidden folder beside the target, and each new table inside an existing GeoPackage under a temporary
 table name; only when the whole run has succeeded are they swapped in (files renamed, the table
 renamed over the old one in one SQLite transaction). A failure, a cancel or a kill leaves the earlier
-outputs as they were. Memory layers, databases and appending to an existing layer are written as the
-sink writes them (a memory layer has nothing earlier to lose)."""
+outputs as they were. A PostGIS table is staged the same way (qgis_adapter/postgis_output.py). Memory
+layers, other databases and appending to an existing layer are written as the sink writes them (a
+memory layer has nothing earlier to lose)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from dataclasses import dataclass, field
 from qgis.core import QgsProcessingOutputLayerDefinition, QgsProperty
 
 from ..core.messages import Refusal
-from ..formats.atomic import busy_journal, commit_folder, discard_folder, files_digest, staging_folder
+from ..formats.atomic import STAGING_PREFIX, busy_journal, commit_folder, discard_folder, files_digest, staging_folder
 from ..formats.gpkg_bulk import table_digest
+from . import postgis_output as pg
 
 _OGR_URI = re.compile(r"^ogr:dbname='([^']*)'(\s+table=)(\"[^\"]*\"|[^\s\"]+)(.*)$", re.S)
 TEMP_TABLE = "_dvtmp"
@@ -32,6 +34,7 @@ class Staged:
     table: str | None = None  # a table inside an existing GeoPackage: its name, and the temporary one
     temp_table: str | None = None
     written: str | None = None  # the destination the sink gave back
+    pg: pg.PgTable | None = None  # a PostGIS table: where it is
 
 
 def _definition_value(value, temp: str):
@@ -59,6 +62,7 @@ def _file_and_table(dest: str) -> tuple[str | None, str | None, str]:
 @dataclass
 class OutputStaging:
     items: dict[str, Staged] = field(default_factory=dict)
+    cleaned: list[str] = field(default_factory=list)  # what killed runs left at these destinations, removed
 
     def redirect(self, algorithm, parameters: dict, name: str, context) -> dict:
         """parameters with output `name` sent to its temporary place (unchanged where it is not staged)."""
@@ -68,6 +72,14 @@ class OutputStaging:
             if use_remapping is not None and use_remapping():
                 return parameters  # appending to a layer that exists: written into it, as the user asked
         final = algorithm.parameterAsOutputLayer(parameters, name, context)
+        target = pg.pg_table(final)
+        if target is not None:
+            self._clean(lambda: _pg_leftovers(target))
+            temp_table = pg.temp_name(target.table)
+            staged = Staged(name, final, target.with_table(temp_table), "", table=target.table, temp_table=temp_table,
+                            pg=target)  # fmt: skip
+            self.items[name] = staged
+            return {**parameters, name: _definition_value(value, staged.temp)}
         path, table, form = _file_and_table(final or "")
         if not path:
             return parameters
@@ -75,12 +87,14 @@ class OutputStaging:
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
             if table and os.path.isfile(path) and path.lower().endswith(".gpkg"):
+                self._clean(lambda: _gpkg_leftovers(path, table))
                 temp_table = f"{table}{TEMP_TABLE}{uuid.uuid4().hex[:8]}"
                 temp = _with_table(final, form, temp_table)
                 staged = Staged(name, final, temp, path, table=table, temp_table=temp_table)
             elif table and os.path.exists(path):
                 return parameters  # a table inside another kind of multi-layer file: written as the sink writes it
             else:
+                self._clean(lambda: _folder_leftovers(path))
                 folder = staging_folder(path)
                 temp = final.replace(final.split("|")[0] if form == "pipe" else _OGR_URI.match(final).group(1),
                                      os.path.join(folder, os.path.basename(path)), 1)  # fmt: skip
@@ -89,6 +103,14 @@ class OutputStaging:
             raise Refusal("output_unwritable", output=final, detail=_os_detail(error)) from None
         self.items[name] = staged
         return {**parameters, name: _definition_value(value, staged.temp)}
+
+    def _clean(self, remove) -> None:
+        """A killed run's temporary table or folder for this same destination is removed before the new
+        one is made (named in the run's log); one that cannot be removed is left, never the output."""
+        try:
+            self.cleaned.extend(remove())
+        except (OSError, RuntimeError):
+            pass
 
     def written(self, name: str, dest: str) -> str:
         """The sink's destination of output `name` as the user will find it once committed."""
@@ -104,7 +126,9 @@ class OutputStaging:
         """SHA-256 of what each staged output holds: its files' bytes, or its table's rows."""
         out = {}
         for name, staged in self.items.items():
-            if staged.folder:
+            if staged.pg is not None:
+                out[name] = pg.digest(staged.pg, staged.temp_table)
+            elif staged.folder:
                 out[name] = files_digest(os.path.join(staged.folder, f) for f in os.listdir(staged.folder))
             else:
                 out[name] = table_digest(staged.path, staged.temp_table)
@@ -116,10 +140,12 @@ class OutputStaging:
         done: list[str] = []
         for name, staged in list(self.items.items()):
             try:
-                journal = busy_journal(staged.path)
+                journal = busy_journal(staged.path) if staged.path else None
                 if journal:
                     raise OSError(f"{journal} exists: the file is open in another program or was left mid-write")
-                if staged.folder:
+                if staged.pg is not None:
+                    pg.swap(staged.pg, staged.temp_table)
+                elif staged.folder:
                     commit_folder(staged.folder, os.path.dirname(staged.path))
                 else:
                     _swap_table(staged.path, staged.temp_table, staged.table)
@@ -139,10 +165,50 @@ class OutputStaging:
                 discard_folder(staged.folder)
             elif staged.temp_table:
                 try:
-                    _drop_table(staged.path, staged.temp_table)
+                    if staged.pg is not None:
+                        pg.drop(staged.pg, staged.temp_table)
+                    else:
+                        _drop_table(staged.path, staged.temp_table)
                 except (OSError, RuntimeError):
                     pass  # left as a table named *_dvtmp*: never the output itself
         self.items = {}
+
+
+def _pg_leftovers(target) -> list[str]:
+    found = pg.leftovers(target)
+    for table in found:
+        pg.drop(target, table)
+    return [f"{target.schema}.{t}" for t in found]
+
+
+def _gpkg_leftovers(path: str, table: str) -> list[str]:
+    pattern = re.compile(re.escape(table) + TEMP_TABLE + "[0-9a-f]{8}", re.I)
+    dataset = _gdal_dataset(path)
+    try:
+        found = [dataset.GetLayer(i).GetName() for i in range(dataset.GetLayerCount())]
+    finally:
+        dataset = None
+    found = [name for name in found if pattern.fullmatch(name)]
+    for name in found:
+        _drop_table(path, name)
+    return [f"{path}|layername={name}" for name in found]
+
+
+def _folder_leftovers(path: str) -> list[str]:
+    """Hidden staging folders beside `path` holding nothing but files of its own dataset (its name
+    with its extension and sidecars): a killed run's staging of this same output."""
+    folder, stem = os.path.dirname(path), os.path.splitext(os.path.basename(path))[0]
+    found = []
+    for name in os.listdir(folder):
+        staged = os.path.join(folder, name)
+        if not name.startswith(STAGING_PREFIX) or not os.path.isdir(staged):
+            continue
+        files = os.listdir(staged)
+        if all(f.startswith(stem + ".") for f in files):
+            discard_folder(staged)
+            if not os.path.exists(staged):
+                found.append(staged)
+    return found
 
 
 class OutputsPartlyCommitted(Exception):
@@ -226,6 +292,15 @@ def _reload_target(context, staged: Staged, final: str) -> None:
 def check_written(dest: str, expected: int, final: str) -> None:
     """What the sink wrote read back through GDAL: a file that does not hold every feature written
     (a writer's error lost when QGIS closed it) is refused before it can replace anything."""
+    target = pg.pg_table(dest)
+    if target is not None:
+        try:
+            count = pg.row_count(target, target.table)
+        except RuntimeError as error:
+            raise Refusal("output_failed_kept", output=final, detail=str(error)) from None
+        if count != expected:
+            raise Refusal("output_short", output=final, written=count, expected=expected)
+        return
     path, table, _form = _file_and_table(dest)
     if not path:
         return

@@ -10,6 +10,7 @@ import sqlite3
 from qgis_layers import box_wkt, memory_layer
 
 from demolition_verifier.qgis_adapter.credentials import redact, table_identity
+from demolition_verifier.qgis_adapter.layers import source_path
 
 X0, Y0 = 39_550_000.0, 3_880_000.0
 POSTGIS = (
@@ -71,3 +72,12 @@ def test_a_run_records_its_sources_without_credentials(processing, tmp_path):
     assert texts and not any("secret" in t for t in texts)
     run = json.loads(texts[0])
     assert run["inputs"]["SURVEY"]["source"].startswith("Polygon?crs=EPSG:4527")
+
+
+def test_a_quoted_password_with_a_space_is_removed_whole_and_a_database_is_no_file():
+    uri = POSTGIS.replace("password='secret'", r"password='pw with-space\'s tail'")
+    for text in (uri, "postgres:" + uri, "postgres://" + uri):
+        assert "with-space" not in redact(text) and "tail" not in redact(text), text
+        assert 'table="public"."patches"' in redact(text)
+        assert source_path(text) == (None, None), text  # its text ends in ".0.1 port=..." but it is no file
+    assert source_path("ogr:dbname='/data/county.gpkg' table=\"patches\" (geom)") == ("/data/county.gpkg", "patches")
