@@ -748,6 +748,13 @@ class VerifierDock(QgsDockWidget):
                 Qgis.MessageLevel.Warning,
             )
             return False
+        land, missing = setup.land_layers(self.project)
+        if missing:  # without them the re-check would judge by other rules than the run
+            self._message(
+                tr(CONTEXT, "A farmland layer of this result is no longer in the project; run Verify again."),
+                Qgis.MessageLevel.Warning,
+            )
+            return False
         before = {fid: self.model.row_by_fid(fid) for fid in fids}
         coverage = self.project.mapLayer(setup.coverage) if setup.coverage else None
         try:
@@ -759,6 +766,7 @@ class VerifierDock(QgsDockWidget):
                 area_field=setup.area_field,
                 coverage_layer=coverage,
                 remnants_layer=self.remnants_layer(),
+                land=land,
             )
         except Refusal as refusal:
             self._message(refusal.text(is_chinese()), Qgis.MessageLevel.Critical)
@@ -768,7 +776,7 @@ class VerifierDock(QgsDockWidget):
         text = self._recheck_summary(before, rows)
         log = audit_link.log_path(self.project)
         try:
-            head = audit_link.record_recheck(log, outcome, layer, fids, survey, coverage, setup.rules())
+            head = audit_link.record_recheck(log, outcome, layer, fids, survey, coverage, setup.rules(), land)
         except Exception as error:
             self._message(
                 tr(CONTEXT, "The re-check was not written to the audit log: {error}").format(error=error),

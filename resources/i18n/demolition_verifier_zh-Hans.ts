@@ -2,6 +2,103 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_Hans" sourcelanguage="en">
 <context>
+    <name>FarmlandDetail</name>
+    <message>
+        <source>Farmland area</source>
+        <translation>耕地面积</translation>
+    </message>
+    <message>
+        <source>Farmland remaining</source>
+        <translation>剩余耕地面积</translation>
+    </message>
+    <message>
+        <source>Basic farmland area</source>
+        <translation>永久基本农田面积</translation>
+    </message>
+    <message>
+        <source>Basic farmland remaining</source>
+        <translation>剩余永久基本农田面积</translation>
+    </message>
+    <message>
+        <source>Legalised area</source>
+        <translation>已补办面积</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>整改方式</translation>
+    </message>
+</context>
+<context>
+    <name>FarmlandColumns</name>
+    <message>
+        <source>Farmland (mu)</source>
+        <translation>耕地面积(亩)</translation>
+    </message>
+    <message>
+        <source>Farmland left (mu)</source>
+        <translation>剩余耕地面积(亩)</translation>
+    </message>
+    <message>
+        <source>Basic farmland (mu)</source>
+        <translation>永久基本农田面积(亩)</translation>
+    </message>
+    <message>
+        <source>Basic farmland left (mu)</source>
+        <translation>剩余永久基本农田面积(亩)</translation>
+    </message>
+    <message>
+        <source>Legalised (mu)</source>
+        <translation>已补办面积(亩)</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>整改方式</translation>
+    </message>
+</context>
+<context>
+    <name>FarmlandInputs</name>
+    <message>
+        <source>Farmland and approvals (optional)</source>
+        <translation>耕地与用地批文（可选）</translation>
+    </message>
+    <message>
+        <source>Land classes (e.g. DLTB)</source>
+        <translation>地类图斑（如 DLTB）</translation>
+    </message>
+    <message>
+        <source>Class code field</source>
+        <translation>地类编码字段</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland</source>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <translation>用地批准范围</translation>
+    </message>
+    <message>
+        <source>Approval id field</source>
+        <translation>批准文号字段</translation>
+    </message>
+    <message>
+        <source>Land-use survey polygons (三调 地类图斑): the farmland area of each patch and what remains on it</source>
+        <translation>三调地类图斑：计算每个图斑的耕地面积及其上剩余面积</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland: a remainder on it fails the patch, whatever the approvals</source>
+        <translation>永久基本农田：其上有剩余即不通过，任何批文都不能补办</translation>
+    </message>
+    <message>
+        <source>Approved land (用地审批, 补办, 临时用地): a remainder inside is legalised (补办)</source>
+        <translation>用地批准范围（用地审批、补办、临时用地）：范围内的剩余部分视为已补办</translation>
+    </message>
+    <message>
+        <source>Farmland and approvals: {n} layers chosen</source>
+        <translation>耕地与用地批文：已选 {n} 个图层</translation>
+    </message>
+</context>
+<context>
     <name>DemolitionVerifierPlugin</name>
     <message>
         <source>Demolition Verifier</source>
@@ -552,6 +649,10 @@
     <message>
         <source>Townships</source>
         <translation>乡镇汇总</translation>
+    </message>
+    <message>
+        <source>A farmland layer of this result is no longer in the project; run Verify again.</source>
+        <translation>该结果所用的耕地或批文图层已不在项目中，请重新核查。</translation>
     </message>
 </context>
 <context>
