@@ -43,6 +43,7 @@ from .detail import PatchDetail
 from .i18n import is_chinese, tr
 from .inputs import InputsPanel
 from .logger import get_logger
+from .progress import ProgressView
 from .result_layers import current, place_results, remnant_pieces, write_review
 from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
 from .settings import AUDIT_LOG_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
@@ -112,6 +113,14 @@ class VerifierDock(QgsDockWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        self.progress_view = ProgressView(  # 进度: the campaign in the project's audit log
+            self.project,
+            lambda: audit_link.log_path(self.project),
+            lambda: [(r.patch_id, r.township) for r in map(self.model.row_by_fid, self.selected_fids()) if r],
+            self._message,
+            lambda value: self.progress.setValue(int(value)),
+        )
+        layout.addWidget(self.progress_view)
         # Scrolls (vertically) rather than pushing the main window past a small (laptop) screen; the
         # rows below wrap so that the width needs no scrolling down to about 400 px.
         scroll = QScrollArea()
@@ -345,6 +354,7 @@ class VerifierDock(QgsDockWidget):
         self.detail.clear_highlights()
         self._watch_map_selection(None)
         self.watch.stop()
+        self.progress_view.cleanup()
 
     # -- layers -----------------------------------------------------------------------------------
     def result_layer(self) -> QgsVectorLayer | None:
@@ -365,6 +375,7 @@ class VerifierDock(QgsDockWidget):
         self.detail.clear()
         self._refresh_after_rows()
         self.table.resizeColumnsToContents()  # looks at the visible rows only: cheap on a big county
+        self.progress_view.refresh_if_open()
 
     def _refresh_after_rows(self) -> None:
         """The township list of the new rows, the user's township still chosen when it is among them
