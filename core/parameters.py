@@ -83,6 +83,9 @@ class Param:
     OUTPUT_PDF = "OUTPUT_PDF"
     OUTPUT_CHART = "OUTPUT_CHART"
     OUTPUT_TABLE = "OUTPUT_TABLE"
+    # accountability (倒查责任清单)
+    RESPONSIBILITIES = "RESPONSIBILITIES"
+    PARTY_FIELD = "PARTY_FIELD"
 
 
 def count_output(status_name: str) -> str:

@@ -119,6 +119,7 @@ class VerifierDock(QgsDockWidget):
             lambda: [(r.patch_id, r.township) for r in map(self.model.row_by_fid, self.selected_fids()) if r],
             self._message,
             lambda value: self.progress.setValue(int(value)),
+            self.result_layer,
         )
         layout.addWidget(self.progress_view)
         # Scrolls (vertically) rather than pushing the main window past a small (laptop) screen; the

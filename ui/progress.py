@@ -13,14 +13,23 @@ import tempfile
 import time
 from collections.abc import Callable
 
-from qgis.core import Qgis, QgsApplication, QgsFeature, QgsField, QgsProject, QgsVectorLayer
-from qgis.gui import QgsCollapsibleGroupBox
+from qgis.core import (
+    Qgis,
+    QgsApplication,
+    QgsFeature,
+    QgsField,
+    QgsProcessingContext,
+    QgsProject,
+    QgsVectorLayer,
+)
+from qgis.gui import QgsCollapsibleGroupBox, QgsSpinBox
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QPixmap
+from qgis.PyQt.QtGui import QColor, QPixmap
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -44,6 +53,10 @@ CONTEXT = "ProgressView"
 BULLETIN_ALGORITHM = "demolitionverifier:bulletin"
 APPLICATIONS_ALGORITHM = "demolitionverifier:record_applications"
 CAMPAIGN_ALGORITHM = "demolitionverifier:campaign"
+SAMPLE_ALGORITHM = "demolitionverifier:sample_audit"
+ACCOUNTABILITY_ALGORITHM = "demolitionverifier:accountability"
+REVISIT_CONTEXT = "ReturnVisit"
+DEFAULT_REVISIT_DAYS = 30  # passed patches not verified for a month are visited again
 CHART_SIZE_MM = (125.0, 80.0)  # a little wider than a laptop's dock: narrowed a little, the text stays readable
 open_file = exports.open_file  # the written bulletin in the system's PDF viewer (tests put their own)
 
@@ -88,6 +101,7 @@ class ProgressView(QgsCollapsibleGroupBox):
         selected_ids: Callable[[], list[tuple[str, str]]],
         message: Callable[[str, object], None],
         progress: Callable[[float], None] | None = None,
+        result_layer: Callable[[], QgsVectorLayer | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(tr(CONTEXT, "Progress"), parent)
@@ -97,6 +111,7 @@ class ProgressView(QgsCollapsibleGroupBox):
         self.selected_ids = selected_ids  # (patch id, township) of the rows selected in the results table
         self.message = message
         self._progress = progress or (lambda _value: None)
+        self.result_layer = result_layer or (lambda: None)  # the dock's 核查结果 (the sample's INPUT)
         self.bulletin = None  # the figures shown (core.bulletin.Bulletin), None without a campaign
         self._chart_dir = tempfile.mkdtemp(prefix="dv-progress-")
         self._busy = False
@@ -155,6 +170,7 @@ class ProgressView(QgsCollapsibleGroupBox):
         buttons.setColumnStretch(1, 1)
         layout.addLayout(buttons)
         self.buttons = buttons
+        self._after_deadline_widgets(layout)
 
         self.apply_button.clicked.connect(self.apply_selected)
         self.apply_file_button.clicked.connect(self._apply_file_clicked)
@@ -164,6 +180,55 @@ class ProgressView(QgsCollapsibleGroupBox):
         self.collapsedStateChanged.connect(self._folded)
         self.setCollapsed(True)
         self._show(None, "")
+
+    def _after_deadline_widgets(self, layout: QVBoxLayout) -> None:
+        """回头看 (the return-visit sample: passed patches last verified more than N days ago) and
+        倒查责任 (the responsibility list, where demolitionverifier:accountability is installed)."""
+        row = QHBoxLayout()
+        self.revisit_days = QgsSpinBox()
+        self.revisit_days.setObjectName("revisitDaysSpin")
+        self.revisit_days.setRange(0, 3650)
+        self.revisit_days.setValue(DEFAULT_REVISIT_DAYS)
+        self.revisit_days.setClearValue(DEFAULT_REVISIT_DAYS)
+        self.revisit_days.setSuffix(tr(REVISIT_CONTEXT, " days"))
+        self.revisit_days.setToolTip(tr(REVISIT_CONTEXT, "Passed patches last verified more than this many days ago"))
+        self.revisit_button = QPushButton(tr(REVISIT_CONTEXT, "Return visit sample"))
+        self.revisit_button.setObjectName("revisitButton")
+        self.revisit_button.setToolTip(
+            tr(
+                REVISIT_CONTEXT,
+                "Draw passed patches not verified for that long, by township (sample_audit), to visit again; "
+                "a rebuilt one fails with 复建 at its next verify",
+            )
+        )
+        self.accountability_button = QPushButton(tr(REVISIT_CONTEXT, "Trace responsibility…"))
+        self.accountability_button.setObjectName("accountabilityButton")
+        row.addWidget(self.revisit_days)
+        row.addWidget(self.revisit_button, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.accountability_button)
+        self.revisit_button.clicked.connect(self.draw_revisit)
+        self.accountability_button.clicked.connect(self._accountability_clicked)
+
+    def _update_after_deadline(self, has_campaign: bool) -> None:
+        layer = self.result_layer()
+        self.revisit_button.setEnabled(layer is not None)
+        installed = QgsApplication.processingRegistry().algorithmById(ACCOUNTABILITY_ALGORITHM) is not None
+        self.accountability_button.setEnabled(installed and has_campaign)
+        if not installed:
+            tip = tr(
+                REVISIT_CONTEXT,
+                "The responsibility list (demolitionverifier:accountability) is not installed in this version "
+                "of the plugin.",
+            )
+        elif not has_campaign:
+            tip = tr(REVISIT_CONTEXT, "Needs the campaign in the project's audit log.")
+        else:
+            tip = tr(
+                REVISIT_CONTEXT,
+                "倒查责任清单: every task patch not passed, with the responsible units and persons from your table",
+            )
+        self.accountability_button.setToolTip(tip)
 
     # -- reading ----------------------------------------------------------------------------------
     def _folded(self, collapsed: bool) -> None:
@@ -207,6 +272,7 @@ class ProgressView(QgsCollapsibleGroupBox):
         for button in (self.apply_button, self.apply_file_button, self.bulletin_button):
             button.setEnabled(has)
         self.define_button.setVisible(not has)
+        self._update_after_deadline(has)
         if not has:
             self.summary.setText(problem)
             self.table.setRowCount(0)
@@ -301,7 +367,7 @@ class ProgressView(QgsCollapsibleGroupBox):
         self.chart.setPixmap(pixmap)
 
     # -- acting -----------------------------------------------------------------------------------
-    def _run(self, algorithm: str, parameters: dict) -> exports.ExportOutcome:
+    def _run(self, algorithm: str, parameters: dict, context: QgsProcessingContext | None = None):
         """The algorithm on the main thread over the project's log; a refusal is said in the message bar."""
         if self._busy:
             return exports.ExportOutcome(False)
@@ -309,7 +375,7 @@ class ProgressView(QgsCollapsibleGroupBox):
         self._busy = True
         feedback = exports.ExportFeedback(self._progress)
         try:
-            outcome = exports.run_algorithm(algorithm, parameters, self.project, feedback)
+            outcome = exports.run_algorithm(algorithm, parameters, self.project, feedback, context)
         finally:
             self._busy = False
         for line in outcome.warnings:
@@ -403,6 +469,81 @@ class ProgressView(QgsCollapsibleGroupBox):
         )
         if path:
             self.make_bulletin(path)
+
+    # -- after the deadline: 回头看 and 倒查责任 ---------------------------------------------------------
+    def draw_revisit(self) -> QgsVectorLayer | None:
+        """sample_audit over the dock's result: passed patches last verified more than the chosen days
+        ago, stratified by township, the draw recorded in the log; the sample becomes a project layer."""
+        layer = self.result_layer()
+        if layer is None:
+            return None
+        days = self.revisit_days.value()
+        context = QgsProcessingContext()
+        parameters = {
+            Param.INPUT: layer,
+            Param.STATUS: "pass",
+            Param.OLDER_THAN_DAYS: float(days),
+            Param.OUTPUT: "memory:",
+        }
+        outcome = self._run(SAMPLE_ALGORITHM, parameters, context)
+        if not outcome.ok:
+            return None
+        sample = context.takeResultLayer(str(outcome.results.get(Param.OUTPUT) or ""))
+        drawn = int(outcome.results.get(Param.DRAWN) or 0)
+        seed = int(outcome.results.get(Param.SEED) or 0)
+        if sample is None:
+            return None
+        sample.setName(tr(REVISIT_CONTEXT, "Return visit sample ({n} patches, seed {seed})").format(n=drawn, seed=seed))
+        symbol = sample.renderer().symbol() if hasattr(sample.renderer(), "symbol") else None
+        if symbol is not None:  # outlined, over the result's fills
+            symbol.setColor(QColor(0, 0, 0, 0))
+            symbol.symbolLayer(0).setStrokeColor(QColor("#ff6d00"))
+            symbol.symbolLayer(0).setStrokeWidth(1.2)
+        self.project.addMapLayer(sample)
+        self.message(
+            tr(
+                REVISIT_CONTEXT,
+                "Return visit: {n} passed patches not verified for {days} days drawn (seed {seed}), recorded in the audit log.",
+            ).format(n=drawn, days=days, seed=seed),
+            Qgis.MessageLevel.Success if drawn else Qgis.MessageLevel.Info,
+        )
+        return sample
+
+    def make_accountability(self, responsibilities: str, path: str) -> bool:
+        """demolitionverifier:accountability: the list of unfinished task patches with their
+        responsibilities (from the users' table) as a workbook at `path`, then opened."""
+        xlsx = exports.with_suffix(path, ".xlsx")
+        outcome = self._run(ACCOUNTABILITY_ALGORITHM, {Param.RESPONSIBILITIES: responsibilities, Param.OUTPUT: xlsx})
+        if not outcome.ok:
+            return False
+        exports.remember_folder(xlsx)
+        written = str(outcome.results.get(Param.OUTPUT) or xlsx)
+        self.message(
+            tr(REVISIT_CONTEXT, "Responsibility list written: {path}").format(path=written), Qgis.MessageLevel.Success
+        )
+        if outcome.warnings:
+            self.message(" ".join(outcome.warnings[:3]), Qgis.MessageLevel.Warning)
+        open_file(written)
+        return True
+
+    def _accountability_clicked(self) -> None:
+        table, _filter = QFileDialog.getOpenFileName(
+            self,
+            tr(REVISIT_CONTEXT, "Responsibilities (township, role, unit, person, phone)"),
+            exports.default_path(self.project, "", ""),
+            tr(CONTEXT, "Tables (*.xlsx *.csv)"),
+        )
+        if not table:
+            return
+        stem = tr(REVISIT_CONTEXT, "responsibility_list") + "_" + time.strftime("%Y-%m-%d")
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            tr(REVISIT_CONTEXT, "Trace responsibility"),
+            exports.default_path(self.project, stem, ".xlsx"),
+            tr(REVISIT_CONTEXT, "Excel workbook (*.xlsx)"),
+        )
+        if path:
+            self.make_accountability(table, path)
 
     def _define_clicked(self) -> None:
         """QGIS's own dialog of demolitionverifier:campaign, the project's log filled in."""

@@ -19,10 +19,11 @@ from ..core.words import STATUS_EN, STATUS_ZH, reasons_in_words
 from ..qgis_adapter.compat import no_geometry_flag, right_aligned
 from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr
-from .styles import DISPUTE_COLOURS, status_colour
+from .styles import DISPUTE_COLOURS, REBUILT_COLOUR, status_colour
 
 CONTEXT = "ResultsModel"
 LAND_CONTEXT = "FarmlandColumns"
+REVISIT_CONTEXT = "ReturnVisit"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers sort as numbers
 FID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -323,6 +324,20 @@ class ResultsModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and column == "dispute" and row.dispute in DISPUTE_COLOURS:
             return QBrush(QColor(DISPUTE_COLOURS[row.dispute]))  # the colour of its outline on the map
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and column == "status"
+            and row.rebuilt
+            and row.final == Status.FAIL.value
+        ):
+            return QBrush(QColor(REBUILT_COLOUR))
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == "status"
+            and row.rebuilt
+            and row.final == Status.FAIL.value
+        ):
+            return QBrush(QColor("#ffffff"))
         if role == Qt.ItemDataRole.BackgroundRole and column == "status":
             colour = status_colour(row.final)
             colour.setAlpha(90)
@@ -339,6 +354,8 @@ class ResultsModel(QAbstractTableModel):
         if column == "township":
             return row.township
         if column == "status":
+            if row.rebuilt and row.final == Status.FAIL.value:  # 复建: the return visit's catch, at a glance
+                return tr(REVISIT_CONTEXT, "{status} · rebuilt").format(status=status_word(row.final, self._chinese))
             return status_word(row.final, self._chinese)
         if column == "dispute":
             return self._dispute_text(row)

@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_Hans" sourcelanguage="en">
 <context>
+    <name>ReturnVisit</name>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Draw passed patches not verified for that long, by township (sample_audit), to visit again; a rebuilt one fails with 复建 at its next verify</source>
+        <translation>按乡镇分层抽取超过该天数未再核查的已通过图斑（sample_audit），实地回头看；复建的图斑在下次核查时判为不通过（复建）</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Needs the campaign in the project's audit log.</source>
+        <translation>需要先在本项目的审计日志中定义整改任务。</translation>
+    </message>
+    <message>
+        <source>Passed patches last verified more than this many days ago</source>
+        <translation>最近一次核查早于该天数的已通过图斑</translation>
+    </message>
+    <message>
+        <source>Responsibilities (township, role, unit, person, phone)</source>
+        <translation>责任表（乡镇、责任类型、单位、责任人、电话）</translation>
+    </message>
+    <message>
+        <source>Responsibility list written: {path}</source>
+        <translation>倒查责任清单已生成：{path}</translation>
+    </message>
+    <message>
+        <source>Return visit sample</source>
+        <translation>回头看抽样</translation>
+    </message>
+    <message>
+        <source>Return visit sample ({n} patches, seed {seed})</source>
+        <translation>回头看抽样（{n} 个图斑，种子 {seed}）</translation>
+    </message>
+    <message>
+        <source>Return visit: {n} passed patches not verified for {days} days drawn (seed {seed}), recorded in the audit log.</source>
+        <translation>回头看：已抽取 {n} 个超过 {days} 天未再核查的已通过图斑（种子 {seed}），已记入审计日志。</translation>
+    </message>
+    <message>
+        <source>The responsibility list (demolitionverifier:accountability) is not installed in this version of the plugin.</source>
+        <translation>本版插件尚未包含倒查责任清单算法（demolitionverifier:accountability）。</translation>
+    </message>
+    <message>
+        <source>Trace responsibility</source>
+        <translation>倒查责任</translation>
+    </message>
+    <message>
+        <source>Trace responsibility…</source>
+        <translation>倒查责任…</translation>
+    </message>
+    <message>
+        <source>responsibility_list</source>
+        <translation>倒查责任清单</translation>
+    </message>
+    <message>
+        <source>{status} · rebuilt</source>
+        <translation>{status} · 复建</translation>
+    </message>
+    <message>
+        <source>倒查责任清单: every task patch not passed, with the responsible units and persons from your table</source>
+        <translation>倒查责任清单：逐个列出未通过的任务图斑，及责任表中的责任单位和责任人</translation>
+    </message>
+    <message>
+        <source>Rebuilt</source>
+        <translation>复建</translation>
+    </message>
+</context>
+<context>
     <name>ProgressView</name>
     <message>
         <source>A township's table of applications (xlsx or csv, with the patch id column)</source>
