@@ -5,7 +5,7 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 PY := $(ROOT)/.build/venv/bin/python
 QGIS_ENV := QT_QPA_PLATFORM=offscreen PYTHONPATH=$(ROOT)/.build/pydeps
 
-.PHONY: setup test lint demo package bench translations screenshot clean
+.PHONY: setup test lint demo package bench translations screenshot screenshot-progress clean
 
 setup:
 	@bash scripts/setup_env.sh
@@ -31,6 +31,10 @@ package: translations
 # docs/screenshot.png: real QGIS under Xvfb, Chinese locale, the sample county verified through the dock
 screenshot: setup translations
 	@bash scripts/screenshot.sh
+
+# docs/progress.png: the dock's 进度 view over the campaign of `make demo` (run that first)
+screenshot-progress: setup translations
+	@bash scripts/screenshot.sh docs/progress.png scripts/screenshot_progress.py
 
 bench: setup
 	@bash scripts/bench.sh $(BENCH_ARGS)

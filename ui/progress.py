@@ -57,7 +57,7 @@ SAMPLE_ALGORITHM = "demolitionverifier:sample_audit"
 ACCOUNTABILITY_ALGORITHM = "demolitionverifier:accountability"
 REVISIT_CONTEXT = "ReturnVisit"
 DEFAULT_REVISIT_DAYS = 30  # passed patches not verified for a month are visited again
-CHART_SIZE_MM = (125.0, 80.0)  # a little wider than a laptop's dock: narrowed a little, the text stays readable
+CHART_SIZE_MM = (125.0, 62.0)  # a little wider than a laptop's dock: narrowed a little, the text stays readable
 open_file = exports.open_file  # the written bulletin in the system's PDF viewer (tests put their own)
 
 
