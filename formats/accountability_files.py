@@ -213,7 +213,7 @@ def write_workbook(listing: AccountabilityList, path: str, generated_at: str) ->
         sheet.column_widths[c] = widths.get(key, 14)
 
     history = book.add_sheet(SHEET_HISTORY)
-    heads = ("township", "patch_id", *HISTORY_COLUMNS)
+    heads: tuple[str, ...] = ("township", "patch_id", *HISTORY_COLUMNS)
     top = _top(history, listing, f"{title(listing)} · {SHEET_HISTORY}", len(heads), generated_at)
     history.set_row(top, [Z[k] for k in heads], HEADER)
     r = top
@@ -231,7 +231,7 @@ def write_workbook(listing: AccountabilityList, path: str, generated_at: str) ->
         history.column_widths[c] = width
 
     people = book.add_sheet(SHEET_RESPONSIBILITIES)
-    heads = ("township", "role", "unit", "person", "phone")
+    heads: tuple[str, ...] = ("township", "role", "unit", "person", "phone")
     top = _top(people, listing, f"{title(listing)} · {SHEET_RESPONSIBILITIES}", len(heads) + 1, generated_at)
     people.set_row(top, [*[Z[k] for k in heads], Z["note"]], HEADER)
     r = top

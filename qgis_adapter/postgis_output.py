@@ -249,7 +249,8 @@ def fill(dest: str, fields: QgsFields, columns: Sequence, wkb: Sequence, bounds:
 
 class _Config:
     def __init__(self, values: dict) -> None:
-        self.values, self.saved = values, {}
+        self.values = values
+        self.saved: dict = {}
 
     def __enter__(self):
         from osgeo import gdal
