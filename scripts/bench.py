@@ -8,7 +8,7 @@ for their peak memory), then compute alone outside QGIS (bench_compute.py): the 
 shapely 2 reference. `--classic` runs the earlier bench instead: the bench county at 10 000 and 100 000
 patches with the command-line engine (cli.py) and re-checks of single patches.
 Prints a Markdown table (and writes it to .build/bench-results.md for README.md).
-Usage: python bench.py [--counties NAME ...] [--sizes N ...] [--repeat R] [--no-native]
+Usage: python bench.py [--counties NAME ...] [--sizes N ...] [--repeat R] [--no-native] [--baseline DIR]
        python bench.py --classic [--million] [--sizes N ...] [--repeat R]
 """
 
@@ -37,6 +37,7 @@ from bench_data import COUNTIES  # noqa: E402
 
 FAMILY = [name for name in COUNTIES if name != "bench"]
 RECHECK_SIZE = 100_000
+BASELINE = ""  # --baseline: an earlier checkout of the plugin, timed alongside in the same run
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Row:
     runs: dict[str, Run] = field(default_factory=dict)
     county: str = "bench"
     compute: tuple[float, float, int, int] | None = None  # engine s, reference s, pairs, cut pairs
+    baseline_compute: tuple[float, float, int, int] | None = None  # the same for --baseline
 
 
 def county(n: int, name: str = "bench") -> tuple[Path, int]:
@@ -132,6 +134,20 @@ def bench_size(
             f"SURVEY={survey_layer}",
             f"OUTPUT={out}",
         ],
+        "baseline": lambda out: [
+            str(Path(BASELINE) / "scripts" / "qgis_process.sh"),
+            "run",
+            "demolitionverifier:verify",
+            "--ELLIPSOID=EPSG:1024",
+            "--",
+            f"PATCHES={patches}",
+            "PATCH_ID_FIELD=JCBH",
+            "MONITORED_AREA_FIELD=JCMJ",
+            "MONITORED_AREA_UNIT=1",
+            "TOWNSHIP_FIELD=XZQMC",
+            f"SURVEY={survey_layer}",
+            f"OUTPUT={out}",
+        ],
         "cli": lambda out: [
             str(ROOT / ".build" / "venv" / "bin" / "python"),
             "-m",
@@ -181,25 +197,37 @@ def bench_size(
             flush=True,
         )
     if "compute" in tools_wanted:
-        done = subprocess.run(
-            [
-                str(ROOT / ".build" / "venv" / "bin" / "python"),
-                str(ROOT / "scripts" / "bench_compute.py"),
-                str(path),
-                "--repeat",
-                str(repeat),
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        match = COMPUTE.search(done.stdout)
-        if not match:
-            raise SystemExit(f"bench_compute failed on {path.name}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-        engine, reference, pairs, cut = match.groups()
-        row.compute = (float(engine), float(reference), int(pairs), int(cut))
-        print(f"   {name:<11} {n:>9,} patches  {match.group(0)}", flush=True)
+        row.compute = compute(ROOT, path, repeat, env)
+        print(f"   {name:<11} {n:>9,} patches  compute: {row.compute}", flush=True)
+        if "baseline" in tools_wanted:
+            baseline_env = {
+                **env,
+                "PYTHONPATH": f"{Path(BASELINE) / '.build' / 'plugins'}:{ROOT / '.build' / 'pydeps'}",
+            }
+            row.baseline_compute = compute(Path(BASELINE), path, repeat, baseline_env)
+            print(f"   {name:<11} {n:>9,} patches  baseline compute: {row.baseline_compute}", flush=True)
     return row
+
+
+def compute(root: Path, path: Path, repeat: int, env: dict) -> tuple[float, float, int, int]:
+    """Compute alone (bench_compute.py of the checkout at `root`): engine s, reference s, pairs, cut pairs."""
+    done = subprocess.run(
+        [
+            str(ROOT / ".build" / "venv" / "bin" / "python"),
+            str(root / "scripts" / "bench_compute.py"),
+            str(path),
+            "--repeat",
+            str(repeat),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    match = COMPUTE.search(done.stdout)
+    if not match:
+        raise SystemExit(f"bench_compute failed on {path.name}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    engine, reference, pairs, cut = match.groups()
+    return float(engine), float(reference), int(pairs), int(cut)
 
 
 def machine() -> str:
@@ -239,21 +267,34 @@ def table(rows: list[Row]) -> str:
 
 
 def family_table(rows: list[Row]) -> str:
-    lines = [
+    baseline = any("baseline" in row.runs for row in rows)
+    head = (
         "| county | patches | survey polygons | pairs (cut) | native s | verify s | ratio | verify read / compute / write s "
-        "| engine compute s | shapely reference s | engine / reference |",
-        "|:--|---:|---:|---:|---:|---:|---:|:--|---:|---:|---:|",
-    ]
+        "| engine compute s | shapely reference s | engine / reference |"
+    )
+    rule = "|:--|---:|---:|---:|---:|---:|---:|:--|---:|---:|---:|"
+    if baseline:
+        head += " baseline verify s | baseline ratio | baseline engine s |"
+        rule += "---:|---:|---:|"
+    lines = [head, rule]
     for row in rows:
         native, verify = row.runs.get("native"), row.runs.get("verify")
         split = " / ".join(f"{v:.2f}" for v in verify.split) if verify and verify.split else "?"
         engine, reference, pairs, cut = row.compute or (math.nan, math.nan, 0, 0)
-        lines.append(
+        line = (
             f"| {row.county} | {row.patches:,} | {row.survey:,} | {pairs:,} ({100 * cut / max(pairs, 1):.0f} %) "
             f"| {native.wall if native else math.nan:.1f} | {verify.wall if verify else math.nan:.1f} "
             f"| {native.wall / verify.wall if native and verify else math.nan:.1f}× | {split} "
             f"| {engine:.2f} | {reference:.2f} | {engine / reference:.2f} |"
         )
+        if baseline:
+            old = row.runs.get("baseline")
+            old_engine = row.baseline_compute[0] if row.baseline_compute else math.nan
+            line += (
+                f" {old.wall if old else math.nan:.1f} | {native.wall / old.wall if native and old else math.nan:.1f}× "
+                f"| {old_engine:.2f} |"
+            )
+        lines.append(line)
     return "\n".join(lines)
 
 
@@ -261,6 +302,10 @@ def main_family(args) -> int:
     sizes = sorted(set(args.sizes or [100_000]))
     counties = args.counties or FAMILY
     tools = ("native", "verify", "compute") if not args.no_native else ("verify", "compute")
+    if args.baseline:
+        global BASELINE
+        BASELINE = str(Path(args.baseline).resolve())
+        tools += ("baseline",)
     print(f"== machine: {machine()}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / ".build"))
     rows = []
@@ -291,6 +336,11 @@ def main(argv=None) -> int:
     parser.add_argument("--classic", action="store_true", help="the earlier bench: one county, CLI and re-check")
     parser.add_argument("--counties", nargs="+", choices=sorted(COUNTIES), help=f"default: {' '.join(FAMILY)}")
     parser.add_argument("--no-native", action="store_true", help="skip native (when only verify changed)")
+    parser.add_argument(
+        "--baseline",
+        help="an earlier checkout of the plugin (e.g. from git archive, with .build/venv and .build/pydeps linked): "
+        "its verify and engine timed alongside, alternated in the same run",
+    )
     args = parser.parse_args(argv)
     if not args.classic:
         return main_family(args)
