@@ -26,6 +26,7 @@ import shapely
 
 from .area import AreaMeter, crs_label, parse_crs, reproject
 from .chunked import map_chunks, map_ranges
+from .convex_clip import convex_intersection, shell_where_holes_apart
 from .definitions import (
     AREA_MISMATCH_SHARE,
     COVERAGE_REQUIRED,
@@ -50,6 +51,10 @@ from .words import UNIT_EN, UNIT_WORDS, UNIT_ZH
 AREA_DECIMALS = 6  # m² to the µm²: far below survey accuracy, far above float noise
 # Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.
 NOISE_AREA_M2 = 1e-4
+# A piece made by core.convex_clip has GEOS's vertices but perhaps another first vertex, which moves
+# its area by float noise (~1e-15 relative). A patch whose unrounded figures are this close (relative)
+# to a rounding step, the noise threshold or a tie between its parts is cut again by GEOS alone.
+FAST_MARGIN = 1e-11
 
 
 @dataclass
@@ -273,9 +278,18 @@ class Verifier:
         self._check(0.25)
 
         with _prepared(geoms):
-            survey = self.survey.clipped_parts(geoms)
+            survey = self.survey.clipped_parts(geoms, fast=True)
             self._check(0.6)
-            remnants = self._remnant_parts(survey)
+            remnants, unsure = self._remnant_parts(survey)
+            if len(unsure):  # exactly as GEOS alone would: those patches cut again without the fast path
+                again = self.survey.clipped_parts(geoms[unsure])
+                rest = ~np.isin(survey.owner, unsure)
+                survey = Clipped(
+                    np.concatenate([survey.owner[rest], unsure[again.owner]]),
+                    np.concatenate([survey.parts[rest], again.parts]),
+                    survey.touched_repaired,
+                )
+                remnants, _unsure = self._remnant_parts(survey)
             remain_m2 = np.bincount(remnants.patch_index, weights=remnants.area_m2, minlength=n)
             largest_m2 = np.zeros(n)
             np.maximum.at(largest_m2, remnants.patch_index, remnants.area_m2)
@@ -403,16 +417,33 @@ class Verifier:
                 rebuilt=self._rebuilt,
             )
 
-    def _remnant_parts(self, clipped: Clipped) -> Remnants:
+    def _remnant_parts(self, clipped: Clipped) -> tuple[Remnants, np.ndarray]:
+        """The remnants; and the patches with a fast-cut piece whose rounded figures float noise could change."""
         parts, owner = clipped.parts, clipped.owner
         area = self.meter.measure(parts)
         keep = area >= NOISE_AREA_M2
+        fast = clipped.fast is not None and clipped.fast.any()
+        if fast:  # a fast piece at the noise threshold
+            unsure = [owner[clipped.fast[owner] & (np.abs(area - NOISE_AREA_M2) <= FAST_MARGIN)]]
         parts, owner, area = parts[keep], owner[keep], area[keep]
         order = np.lexsort((-area, owner))  # by patch, largest part first
         parts, owner, area = parts[order], owner[order], area[order]
         starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1] if len(owner) else np.array([], dtype=int)
         part_no = np.arange(len(owner)) - np.repeat(starts, np.diff(np.r_[starts, len(owner)])) + 1
-        return Remnants(patch_index=owner, part=part_no, area_m2=np.round(area, AREA_DECIMALS), geometries=parts)
+        remnants = Remnants(patch_index=owner, part=part_no, area_m2=np.round(area, AREA_DECIMALS), geometries=parts)
+        if not fast:
+            return remnants, np.zeros(0, dtype=np.int64)
+        # a part, or the patch's total, near a rounding step; two parts of a patch near a tie (their order)
+        margin = FAST_MARGIN * np.maximum(area, 1.0)
+        tie = np.zeros(len(owner), dtype=bool)
+        tie[1:] = (owner[1:] == owner[:-1]) & (area[:-1] - area[1:] <= margin[:-1] + margin[1:])
+        tie[:-1] |= tie[1:]
+        unsure.append(owner[_near_half_step(area, margin) | tie])
+        n = len(clipped.fast)
+        total = np.bincount(owner, weights=area, minlength=n)
+        unsure.append(np.flatnonzero(_near_half_step(total, FAST_MARGIN * (total + np.bincount(owner, minlength=n)))))
+        unsure = np.unique(np.concatenate(unsure))
+        return remnants, unsure[clipped.fast[unsure]]
 
     def _monitored_areas(self, geom_m2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = len(geom_m2)
@@ -481,6 +512,13 @@ class Clipped:
     owner: np.ndarray  # the patch of each part
     parts: np.ndarray  # Polygon
     touched_repaired: np.ndarray  # per patch: a repaired polygon of the layer touches it
+    fast: np.ndarray | None = None  # per patch: a piece of it was cut by core.convex_clip
+
+
+def _near_half_step(area: np.ndarray, margin: np.ndarray) -> np.ndarray:
+    """Whether a change of `margin` could move `area` across a rounding step of AREA_DECIMALS."""
+    scaled = area * 10.0**AREA_DECIMALS
+    return np.abs(scaled - np.floor(scaled) - 0.5) <= margin * 10.0**AREA_DECIMALS + 1e-6
 
 
 class _Indexed:
@@ -510,28 +548,38 @@ class _Indexed:
             self._overlapping = flag
         return self._overlapping
 
-    def clipped_parts(self, patches: np.ndarray) -> Clipped:
-        """The parts of the union of this layer's polygons inside each patch (overlaps once)."""
+    def clipped_parts(self, patches: np.ndarray, fast: bool = False) -> Clipped:
+        """The parts of the union of this layer's polygons inside each patch (overlaps once).
+
+        `fast`: convex pairs are cut by core.convex_clip (GEOS's vertices; `Clipped.fast` says where)."""
         n = len(patches)
         touched_repaired = np.zeros(n, dtype=bool)
+        fast_patch = np.zeros(n, dtype=bool) if fast else None
         if n and self._repaired_away is not None:
             touched_repaired[self._repaired_away.query(patches, predicate="intersects")[0]] = True
         if n == 0 or len(self._present) == 0:
-            return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired)
+            return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired, fast_patch)
         overlapping = self.overlapping()
         # Whole runs of patches on the threads at once (query, cut, unite, explode): the fewer
         # the hand-overs, the longer both cores are busy.
         ranges = map_ranges(
-            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired), n
+            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired, fast_patch), n
         )
         return Clipped(
             np.concatenate([owners for owners, _parts in ranges]),
             np.concatenate([parts for _owners, parts in ranges]),
             touched_repaired,
+            fast_patch,
         )
 
     def _clip_range(
-        self, patches: np.ndarray, start: int, stop: int, overlapping: np.ndarray, touched_repaired: np.ndarray
+        self,
+        patches: np.ndarray,
+        start: int,
+        stop: int,
+        overlapping: np.ndarray,
+        touched_repaired: np.ndarray,
+        fast_patch: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """clipped_parts for patches[start:stop]: (owner, part) with owners counted from 0."""
         n = len(patches)
@@ -543,6 +591,13 @@ class _Indexed:
         inside = map_chunks(shapely.covers, patches[pi], self.geoms[si], groups=pi)
         pieces = self.geoms[si].copy()
         cut = np.flatnonzero(~inside)
+        fast_cut = np.zeros(len(pi), dtype=bool)  # pieces made by core.convex_clip
+        if len(cut) and fast_patch is not None:  # a convex outline × a convex patch: GEOS's polygon by numpy
+            outline = self.geoms[si[cut]]
+            quick, done = convex_intersection(outline, shell_where_holes_apart(patches[pi[cut]], outline))
+            pieces[cut[done]] = quick[done]
+            fast_cut[cut[done]] = True
+            cut = cut[~done]
         if len(cut):
             pieces[cut] = polygonal(
                 map_chunks(shapely.intersection, patches[pi[cut]], self.geoms[si[cut]], groups=pi[cut])
@@ -554,7 +609,11 @@ class _Indexed:
         shared_candidate = overlapping[ti] & present
         shared = shared_candidate & (np.bincount(pi[shared_candidate], minlength=n)[pi] >= 2)
         keep = ~shared & present
-        united, owners = union_by_group(pieces[shared], pi[shared])
+        if fast_patch is None:
+            united, owners = union_by_group(pieces[shared], pi[shared])
+        else:
+            united, owners = self._unite(patches, pi, si, pieces, np.flatnonzero(shared), fast_cut, fast_patch)
+            fast_patch[pi[fast_cut & keep]] = True
         united = polygonal(united)
         pieces = np.concatenate([pieces[keep], united])
         owners = np.concatenate([pi[keep], owners])
@@ -563,6 +622,34 @@ class _Indexed:
         multi = shapely.get_type_id(pieces) != shapely.GeometryType.POLYGON  # only these need exploding
         parts, index = shapely.get_parts(pieces[multi], return_index=True)
         return np.concatenate([owners[~multi], owners[multi][index]]), np.concatenate([pieces[~multi], parts])
+
+    def _unite(self, patches, pi, si, pieces, shared, fast_cut, fast_patch) -> tuple[np.ndarray, np.ndarray]:
+        """union_by_group of pieces[shared] by patch, a group of two overlapping convex pieces united by
+        core.convex_clip (GEOS's vertices). The other groups are GEOS's own work from GEOS's own pieces:
+        a piece's first vertex can steer GEOS's noding where pieces share a cut edge."""
+        group = pi[shared]
+        if not len(shared):
+            return union_by_group(pieces[shared], group)
+        firsts, sizes = np.unique(group, return_index=True, return_counts=True)[1:]
+        two = firsts[sizes == 2]
+        quick, done = convex_intersection(pieces[shared[two]], pieces[shared[two + 1]], union=True)
+        by_numpy = np.zeros(len(shared), dtype=bool)
+        by_numpy[two[done]] = by_numpy[two[done] + 1] = True
+        rest = shared[~by_numpy]
+        redo = rest[fast_cut[rest]]
+        if len(redo):
+            pieces[redo] = polygonal(
+                map_chunks(shapely.intersection, patches[pi[redo]], self.geoms[si[redo]], groups=pi[redo])
+            )
+            fast_cut[redo] = False
+        united, owners = union_by_group(pieces[rest], pi[rest])
+        if not done.any():
+            return united, owners
+        fast_patch[group[two[done]]] = True
+        united = np.concatenate([united, quick[done]])
+        owners = np.concatenate([owners, group[two[done]]])
+        order = np.argsort(owners, kind="stable")  # by patch, as union_by_group gives them
+        return united[order], owners[order]
 
 
 def _object_array(values: Sequence[Any]) -> np.ndarray:

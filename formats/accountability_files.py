@@ -231,7 +231,7 @@ def write_workbook(listing: AccountabilityList, path: str, generated_at: str) ->
         history.column_widths[c] = width
 
     people = book.add_sheet(SHEET_RESPONSIBILITIES)
-    heads: tuple[str, ...] = ("township", "role", "unit", "person", "phone")
+    heads = ("township", "role", "unit", "person", "phone")
     top = _top(people, listing, f"{title(listing)} · {SHEET_RESPONSIBILITIES}", len(heads) + 1, generated_at)
     people.set_row(top, [*[Z[k] for k in heads], Z["note"]], HEADER)
     r = top

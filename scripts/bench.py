@@ -1,16 +1,21 @@
 """`make bench`: verify against QGIS's own Overlap analysis, end to end through qgis_process.
 
-For each synthetic county (made once into .build/bench-cache by bench_data.py) runs, on the same
-GeoPackage, native:calculatevectoroverlaps and demolitionverifier:verify (both --ELLIPSOID=EPSG:1024,
-both writing a GeoPackage), then the command-line engine (cli.py, outside QGIS), each under
-/usr/bin/time for its peak memory; then re-checks single patches of the 100 000-patch county.
+By default, the family of synthetic counties of bench_data.py (COUNTIES: 0/10/30/60 % of remnants
+straddling the patch's edge, dense re-surveys, large remnants, thin patches, patches with holes), each at
+100 000 patches (made once into .build/bench-cache): on the same GeoPackage, native:calculatevectoroverlaps
+and demolitionverifier:verify (both --ELLIPSOID=EPSG:1024, both writing a GeoPackage, under /usr/bin/time
+for their peak memory), then compute alone outside QGIS (bench_compute.py): the engine against a plain
+shapely 2 reference. `--classic` runs the earlier bench instead: the bench county at 10 000 and 100 000
+patches with the command-line engine (cli.py) and re-checks of single patches.
 Prints a Markdown table (and writes it to .build/bench-results.md for README.md).
-Usage: python bench.py [--million] [--sizes N ...] [--repeat R]
+Usage: python bench.py [--counties NAME ...] [--sizes N ...] [--repeat R] [--no-native] [--baseline DIR]
+       python bench.py --classic [--million] [--sizes N ...] [--repeat R]
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import platform
 import re
@@ -28,7 +33,13 @@ QGIS_PROCESS = ROOT / "scripts" / "qgis_process.sh"
 TIMING = re.compile(
     r"(?:read|读取) ([\d.]+) (?:s|秒)[,，] ?(?:compute|计算) ([\d.]+) (?:s|秒)[,，] ?(?:write|写出) ([\d.]+)"
 )
+COMPUTE = re.compile(r"compute: engine ([\d.]+) s, reference ([\d.]+) s, pairs (\d+), cut (\d+)")
+sys.path.insert(0, str(ROOT / "scripts"))
+from bench_data import COUNTIES  # noqa: E402
+
+FAMILY = [name for name in COUNTIES if name != "bench"]
 RECHECK_SIZE = 100_000
+BASELINE = ""  # --baseline: an earlier checkout of the plugin, timed alongside in the same run
 
 
 @dataclass
@@ -43,16 +54,28 @@ class Row:
     patches: int
     survey: int
     runs: dict[str, Run] = field(default_factory=dict)
+    county: str = "bench"
+    compute: tuple[float, float, int, int] | None = None  # engine s, reference s, pairs, cut pairs
+    baseline_compute: tuple[float, float, int, int] | None = None  # the same for --baseline
 
 
-def county(n: int) -> tuple[Path, int]:
+def county(n: int, name: str = "bench") -> tuple[Path, int]:
     """The cached county of n patches (made on first use) and its number of survey polygons."""
-    path = CACHE / f"county_{n}.gpkg"
+    path = CACHE / (f"county_{n}.gpkg" if name == "bench" else f"{name}_{n}.gpkg")
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         print(f"== generating {path.name} (once)", flush=True)
         subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "bench_data.py"), str(path), "--patches", str(n)], check=True
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "bench_data.py"),
+                str(path),
+                "--patches",
+                str(n),
+                "--county",
+                name,
+            ],
+            check=True,
         )
     from osgeo import ogr
 
@@ -82,9 +105,11 @@ def best(runs: list[Run]) -> Run:
     return min(runs, key=lambda r: r.wall)
 
 
-def bench_size(n: int, repeat: int, work: Path, keep_output: bool) -> Row:
-    path, survey = county(n)
-    row = Row(n, survey)
+def bench_size(
+    n: int, repeat: int, work: Path, keep_output: bool, name: str = "bench", tools_wanted=("native", "verify", "cli")
+) -> Row:
+    path, survey = county(n, name)
+    row = Row(n, survey, county=name)
     patches, survey_layer = f"{path}|layername=patches", f"{path}|layername=survey"
     tools = {
         "native": lambda out: [
@@ -99,6 +124,20 @@ def bench_size(n: int, repeat: int, work: Path, keep_output: bool) -> Row:
         ],
         "verify": lambda out: [
             str(QGIS_PROCESS),
+            "run",
+            "demolitionverifier:verify",
+            "--ELLIPSOID=EPSG:1024",
+            "--",
+            f"PATCHES={patches}",
+            "PATCH_ID_FIELD=JCBH",
+            "MONITORED_AREA_FIELD=JCMJ",
+            "MONITORED_AREA_UNIT=1",
+            "TOWNSHIP_FIELD=XZQMC",
+            f"SURVEY={survey_layer}",
+            f"OUTPUT={out}",
+        ],
+        "baseline": lambda out: [
+            str(Path(BASELINE) / "scripts" / "qgis_process.sh"),
             "run",
             "demolitionverifier:verify",
             "--ELLIPSOID=EPSG:1024",
@@ -138,26 +177,59 @@ def bench_size(n: int, repeat: int, work: Path, keep_output: bool) -> Row:
         "PYTHONPATH": f"{ROOT / '.build' / 'plugins'}:{ROOT / '.build' / 'pydeps'}",
         "QT_QPA_PLATFORM": "offscreen",
     }
-    for name, command in tools.items():
-        runs = []
-        for attempt in range(repeat):
-            out = work / f"{name}_{n}_{attempt}.gpkg"
-            run, output = timed(command(str(out)), env)
-            runs.append(run)
-            if name == "verify" and n == RECHECK_SIZE and keep_output and attempt == 0:
+    # alternated (native, verify, native, verify, ...), so a busy minute on the shared host hits both
+    runs: dict[str, list[Run]] = {tool: [] for tool in tools if tool in tools_wanted}
+    for attempt in range(repeat):
+        for tool in runs:
+            out = work / f"{tool}_{n}_{attempt}.gpkg"
+            run, _output = timed(tools[tool](str(out)), env)
+            runs[tool].append(run)
+            if tool == "verify" and n == RECHECK_SIZE and keep_output and attempt == 0:
                 shutil.copy(out, work / "verified_for_recheck.gpkg")
             out.unlink(missing_ok=True)
-        row.runs[name] = best(runs)
+    for tool in runs:
+        row.runs[tool] = best(runs[tool])
         print(
-            f"   {n:>9,} patches  {name:<6} {row.runs[name].wall:7.2f} s  peak {row.runs[name].peak_mib:7.0f} MiB"
+            f"   {name:<11} {n:>9,} patches  {tool:<6} {row.runs[tool].wall:7.2f} s  peak {row.runs[tool].peak_mib:7.0f} MiB"
             + (
-                f"  (read {row.runs[name].split[0]:.2f}, compute {row.runs[name].split[1]:.2f}, write {row.runs[name].split[2]:.2f})"
-                if row.runs[name].split
+                f"  (read {row.runs[tool].split[0]:.2f}, compute {row.runs[tool].split[1]:.2f}, write {row.runs[tool].split[2]:.2f})"
+                if row.runs[tool].split
                 else ""
             ),
             flush=True,
         )
+    if "compute" in tools_wanted:
+        row.compute = compute(ROOT, path, repeat, env)
+        print(f"   {name:<11} {n:>9,} patches  compute: {row.compute}", flush=True)
+        if "baseline" in tools_wanted:
+            baseline_env = {
+                **env,
+                "PYTHONPATH": f"{Path(BASELINE) / '.build' / 'plugins'}:{ROOT / '.build' / 'pydeps'}",
+            }
+            row.baseline_compute = compute(Path(BASELINE), path, repeat, baseline_env)
+            print(f"   {name:<11} {n:>9,} patches  baseline compute: {row.baseline_compute}", flush=True)
     return row
+
+
+def compute(root: Path, path: Path, repeat: int, env: dict) -> tuple[float, float, int, int]:
+    """Compute alone (bench_compute.py of the checkout at `root`): engine s, reference s, pairs, cut pairs."""
+    done = subprocess.run(
+        [
+            str(ROOT / ".build" / "venv" / "bin" / "python"),
+            str(root / "scripts" / "bench_compute.py"),
+            str(path),
+            "--repeat",
+            str(repeat),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    match = COMPUTE.search(done.stdout)
+    if not match:
+        raise SystemExit(f"bench_compute failed on {path.name}:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    engine, reference, pairs, cut = match.groups()
+    return float(engine), float(reference), int(pairs), int(cut)
 
 
 def machine() -> str:
@@ -196,14 +268,85 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def family_table(rows: list[Row]) -> str:
+    baseline = any("baseline" in row.runs for row in rows)
+    head = (
+        "| county | patches | survey polygons | pairs (cut) | native s | verify s | ratio | verify read / compute / write s "
+        "| engine compute s | shapely reference s | engine / reference |"
+    )
+    rule = "|:--|---:|---:|---:|---:|---:|---:|:--|---:|---:|---:|"
+    if baseline:
+        head += " baseline verify s | baseline ratio | baseline engine s |"
+        rule += "---:|---:|---:|"
+    lines = [head, rule]
+    for row in rows:
+        native, verify = row.runs.get("native"), row.runs.get("verify")
+        split = " / ".join(f"{v:.2f}" for v in verify.split) if verify and verify.split else "?"
+        engine, reference, pairs, cut = row.compute or (math.nan, math.nan, 0, 0)
+        line = (
+            f"| {row.county} | {row.patches:,} | {row.survey:,} | {pairs:,} ({100 * cut / max(pairs, 1):.0f} %) "
+            f"| {native.wall if native else math.nan:.1f} | {verify.wall if verify else math.nan:.1f} "
+            f"| {native.wall / verify.wall if native and verify else math.nan:.1f}× | {split} "
+            f"| {engine:.2f} | {reference:.2f} | {engine / reference:.2f} |"
+        )
+        if baseline:
+            old = row.runs.get("baseline")
+            old_engine = row.baseline_compute[0] if row.baseline_compute else math.nan
+            line += (
+                f" {old.wall if old else math.nan:.1f} | {native.wall / old.wall if native and old else math.nan:.1f}× "
+                f"| {old_engine:.2f} |"
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def main_family(args) -> int:
+    sizes = sorted(set(args.sizes or [100_000]))
+    counties = args.counties or FAMILY
+    tools = ("native", "verify", "compute") if not args.no_native else ("verify", "compute")
+    if args.baseline:
+        global BASELINE
+        BASELINE = str(Path(args.baseline).resolve())
+        tools += ("baseline",)
+    print(f"== machine: {machine()}", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / ".build"))
+    rows = []
+    try:
+        for n in sizes:
+            for name in counties:
+                rows.append(bench_size(n, args.repeat, work, False, name, tools))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report = (
+        f"{family_table(rows)}\n\nMachine: {machine()}. Wall times end to end (qgis_process start-up included), "
+        f"best of {args.repeat}, native and verify alternated; ratio = native / verify. Engine and reference: "
+        f"compute alone outside QGIS (scripts/bench_compute.py), best of {args.repeat}.\n"
+    )
+    print()
+    print(report)
+    (ROOT / ".build" / "bench-results.md").write_text(report, encoding="utf-8")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--million", action="store_true", help="also 1 000 000 patches (about 2 000 000 survey polygons)"
     )
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", help="patches per county (100 000; --classic: 10 000 100 000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool and size below 1 000 000; the best counts")
+    parser.add_argument("--classic", action="store_true", help="the earlier bench: one county, CLI and re-check")
+    parser.add_argument("--counties", nargs="+", choices=sorted(COUNTIES), help=f"default: {' '.join(FAMILY)}")
+    parser.add_argument("--no-native", action="store_true", help="skip native (when only verify changed)")
+    parser.add_argument(
+        "--baseline",
+        help="an earlier checkout of the plugin (e.g. from git archive, with .build/venv and .build/pydeps linked): "
+        "its verify and engine timed alongside, alternated in the same run",
+    )
     args = parser.parse_args(argv)
+    if not args.classic:
+        return main_family(args)
+    args.sizes = args.sizes or [10_000, 100_000]
     sizes = sorted(set(args.sizes + ([1_000_000] if args.million else [])))
     print(f"== machine: {machine()}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / ".build"))
