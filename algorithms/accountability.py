@@ -31,7 +31,7 @@ from ..core.definitions import ACCOUNTABILITY_FIELDS, COMMON_ID_FIELDS, SQUARE_M
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
 from ..core.wording import patch_figures
-from ..core.words import ACCOUNTABILITY_ZH, SHEET_HISTORY, label
+from ..core.words import ACCOUNTABILITY_ZH, LAYER_NAMES, SHEET_HISTORY, label
 from ..formats.accountability_files import applied_words as applied_text
 from ..formats.accountability_files import (
     event_cells,
@@ -181,7 +181,7 @@ class AccountabilityAlgorithm(BaseAlgorithm):
     # -- inputs ------------------------------------------------------------------------------------
     def _responsibilities(self, parameters, context):
         try:
-            table = read_table(self, parameters, Param.RESPONSIBILITIES, context, "责任人表")
+            table = read_table(self, parameters, Param.RESPONSIBILITIES, context, LAYER_NAMES["RESPONSIBILITIES"])
         except Refusal as refusal:
             if refusal.key == "application_unreadable":
                 raise Refusal("responsibility_unreadable", **refusal.values) from None
@@ -196,7 +196,7 @@ class AccountabilityAlgorithm(BaseAlgorithm):
         source = self.parameterAsSource(parameters, Param.PATCHES, context) if parameters.get(Param.PATCHES) else None
         if source is None:
             return None
-        name = layer_name(self, parameters, Param.PATCHES, context, "图斑")
+        name = layer_name(self, parameters, Param.PATCHES, context, LAYER_NAMES["PATCHES"])
         wanted = self.parameterAsString(parameters, Param.PATCH_ID_FIELD, context) or None
         names = source.fields().names()
         if wanted:

@@ -35,7 +35,7 @@ from ..core.definitions import SQUARE_METRES_PER_MU, SQUARE_METRES_PER_UNIT, Are
 from ..core.engine import parse_area
 from ..core.messages import Notice, Refusal, text
 from ..core.parameters import Param
-from ..core.words import UNIT_EN, UNIT_ZH, label
+from ..core.words import LAYER_NAMES, UNIT_EN, UNIT_ZH, label
 from ..qgis_adapter.audit_io import GPKG_FILTER, input_record
 from ..qgis_adapter.campaign_io import versions
 from ..qgis_adapter.language import ui_is_chinese
@@ -198,7 +198,7 @@ class CampaignAlgorithm(BaseAlgorithm):
     def _tasks(self, parameters, context, feedback):
         source = self.parameterAsSource(parameters, Param.PATCHES, context)
         layer = self.parameterAsVectorLayer(parameters, Param.PATCHES, context)
-        layer_name = layer.name() if layer is not None else "任务图斑"
+        layer_name = layer.name() if layer is not None else LAYER_NAMES["TASKS"]
         id_name = self.parameterAsString(parameters, Param.PATCH_ID_FIELD, context)
         if not id_name:
             raise Refusal("campaign_needs", missing=Param.PATCH_ID_FIELD)

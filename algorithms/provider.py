@@ -8,6 +8,7 @@ from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
 from ..core.definitions import PROVIDER_ID
+from ..core.words import PROVIDER_NAME
 from ..qgis_adapter.language import ui_is_chinese
 
 ICON = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "icons", "icon.svg")
@@ -18,7 +19,7 @@ class DemolitionVerifierProvider(QgsProcessingProvider):
         return PROVIDER_ID
 
     def name(self) -> str:
-        return "拆除核查" if ui_is_chinese() else "Demolition Verifier (拆除核查)"
+        return PROVIDER_NAME[0] if ui_is_chinese() else PROVIDER_NAME[1]
 
     def longName(self) -> str:
         return self.name()

@@ -36,7 +36,7 @@ from ..core.campaign import (
 from ..core.definitions import AuditEntry
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
-from ..core.words import label
+from ..core.words import LAYER_NAMES, label
 from ..qgis_adapter.campaign_io import existing_log, find_column, log_input_parameter, read_table, versions
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.language import ui_is_chinese
@@ -90,7 +90,7 @@ class RecordApplicationsAlgorithm(BaseAlgorithm):
         require_sound(log)
         items = audit.entries(log, kinds=(AuditEntry.CAMPAIGN, AuditEntry.AMENDMENT, AuditEntry.APPLICATION))
         campaign = require_campaign(log, [i for i in items if i.entry != AuditEntry.APPLICATION.value])
-        table = read_table(self, parameters, Param.INPUT, context, "申请验收表")
+        table = read_table(self, parameters, Param.INPUT, context, LAYER_NAMES["APPLICATIONS"])
 
         def column(name: str, guesses=()) -> int | None:
             wanted = self.parameterAsString(parameters, name, context) or None

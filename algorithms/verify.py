@@ -46,7 +46,7 @@ from ..core.parameters import Param, count_output
 from ..core.result_columns import result_columns, result_fields, written_names
 from ..core.revisit import prior_states, rebuilt_notice
 from ..core.summary import summary_fields
-from ..core.words import UNIT_EN, UNIT_ZH, label
+from ..core.words import LAYER_NAMES, PROGRESS, UNIT_EN, UNIT_ZH, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from ..qgis_adapter.credentials import is_connection_string, redact, table_identity
@@ -202,9 +202,9 @@ class VerifyAlgorithm(BaseAlgorithm):
         """The farmland inputs given, checked before anything is read: name -> (source, layer name)."""
         found = {}
         for name, fallback in (
-            (Param.LAND_CLASS, "地类图斑"),
-            (Param.BASIC_FARMLAND, "永久基本农田"),
-            (Param.APPROVALS, "用地批准范围"),
+            (Param.LAND_CLASS, LAYER_NAMES["LAND_CLASS"]),
+            (Param.BASIC_FARMLAND, LAYER_NAMES["BASIC_FARMLAND"]),
+            (Param.APPROVALS, LAYER_NAMES["APPROVALS"]),
         ):
             source = self.parameterAsSource(parameters, name, context)
             if source is None:
@@ -270,9 +270,8 @@ class VerifyAlgorithm(BaseAlgorithm):
         survey_src = self.parameterAsSource(parameters, Param.SURVEY, context)
         coverage_src = self.parameterAsSource(parameters, Param.COVERAGE, context)
         names = {
-            Param.PATCHES: self._layer_name(parameters, Param.PATCHES, context, "督察图斑"),
-            Param.SURVEY: self._layer_name(parameters, Param.SURVEY, context, "调查图层"),
-            Param.COVERAGE: self._layer_name(parameters, Param.COVERAGE, context, "调查范围"),
+            name: self._layer_name(parameters, name, context, LAYER_NAMES[name])
+            for name in (Param.PATCHES, Param.SURVEY, Param.COVERAGE)
         }
         require_polygons(patches_src, names[Param.PATCHES])
         # an empty layer of geometry type "any" (as geopandas writes an empty frame; QGIS then reports
@@ -306,7 +305,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         )
         rules.check()
 
-        feedback.setProgressText("读取图层 Reading layers")
+        feedback.setProgressText(PROGRESS["verify.read"])
         clock = time.perf_counter()
         patches = read_source(
             patches_src,
@@ -360,7 +359,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             prior_states=prior,
             land=land,
         )
-        feedback.setProgressText("核查 Verifying")
+        feedback.setProgressText(PROGRESS["verify.compute"])
         result = verifier.run()
         timing["compute"] = time.perf_counter() - clock
         rebuilt = rebuilt_notice(result.summary)
@@ -368,7 +367,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
 
         # Everything is computed before any output is created: a refusal or cancel leaves none.
-        feedback.setProgressText("写出结果 Writing results")
+        feedback.setProgressText(PROGRESS["verify.write"])
         clock = time.perf_counter()
         outputs = {Param.RUN_ID: result.run_id}
         # Each output is written to a temporary place and swapped in only once all are written and

@@ -412,3 +412,25 @@ LABELS.update(
         "accountability.PROVISIONAL": "暂定（早于验收节点）Provisional",
     }
 )
+
+
+# -- names the algorithms give what they read and show while they run (bilingual, as the labels) ----
+LAYER_NAMES: dict[str, str] = {
+    # a layer's name where the source has none of its own (a file path, a memory layer)
+    "PATCHES": "督察图斑",
+    "SURVEY": "调查图层",
+    "COVERAGE": "调查范围",
+    "LAND_CLASS": "地类图斑",
+    "BASIC_FARMLAND": "永久基本农田",
+    "APPROVALS": "用地批准范围",
+    "TASKS": "任务图斑",
+    "APPLICATIONS": "申请验收表",
+    "RESPONSIBILITIES": "责任人表",
+}
+PROGRESS: dict[str, str] = {
+    "verify.read": "读取图层 Reading layers",
+    "verify.compute": "核查 Verifying",
+    "verify.write": "写出结果 Writing results",
+}
+GEOMETRY_KINDS: dict[str, str] = {"point": "点 points", "line": "线 lines", "none": "无几何 no geometry"}
+PROVIDER_NAME = ("拆除核查", "Demolition Verifier (拆除核查)")  # the toolbox group, in a Chinese and another UI

@@ -20,6 +20,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..core.geometry import wkb_to_shapely
 from ..core.messages import Refusal
+from ..core.words import GEOMETRY_KINDS
 from .compat import field_type
 from .credentials import is_connection_string
 
@@ -37,9 +38,9 @@ def crs_text(crs: QgsCoordinateReferenceSystem) -> str | None:
 def describe_geometry_type(wkb_type: int) -> str:
     kind = QgsWkbTypes.geometryType(wkb_type)
     return {
-        QgsWkbTypes.PointGeometry: "点 points",
-        QgsWkbTypes.LineGeometry: "线 lines",
-        QgsWkbTypes.NullGeometry: "无几何 no geometry",
+        QgsWkbTypes.PointGeometry: GEOMETRY_KINDS["point"],
+        QgsWkbTypes.LineGeometry: GEOMETRY_KINDS["line"],
+        QgsWkbTypes.NullGeometry: GEOMETRY_KINDS["none"],
     }.get(kind, QgsWkbTypes.displayString(wkb_type))
 
 
