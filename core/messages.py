@@ -803,3 +803,31 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- the heads sent upward (check_audit_log HEADS) -----------------------------------------------------
+MESSAGES.update(
+    {
+        "audit_heads_found": (
+            "上报的 {count} 个链头哈希都在日志中，且与上报顺序一致（最后一个是第 {last} 条记录）。",
+            "All {count} heads sent upward are in the log, in the order they were sent (the last is entry {last}).",
+        ),
+        "audit_heads_missing": (
+            "上报的链头哈希不在日志中（第 {lines} 行）：这些哈希上报之后，日志被删除或改写过。",
+            "Heads sent upward are not in the log (line {lines} of the list): the log was cut or rewritten after "
+            "they were sent.",
+        ),
+        "audit_heads_out_of_order": (
+            "上报的链头哈希顺序与日志不符（第 {lines} 行）：日志中的记录被调换或重写过。",
+            "Heads sent upward stand in the log in another order than they were sent (line {lines} of the list): "
+            "entries were re-ordered or rewritten.",
+        ),
+        "audit_heads_unreadable": (
+            "无法读取链头哈希清单“{path}”：{detail}",
+            "The list of heads “{path}” cannot be read: {detail}",
+        ),
+        "audit_heads_empty": (
+            "链头哈希清单“{path}”中没有哈希（每行应有一个至少 16 位的十六进制哈希）。",
+            "The list of heads “{path}” holds no hash (each line should hold one, at least 16 hex digits).",
+        ),
+    }
+)

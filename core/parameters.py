@@ -86,6 +86,10 @@ class Param:
     OUTPUT_TABLE = "OUTPUT_TABLE"
     # accountability (倒查责任清单)
     RESPONSIBILITIES = "RESPONSIBILITIES"
+    # check_audit_log: the heads sent upward
+    HEADS = "HEADS"
+    HEADS_FOUND = "HEADS_FOUND"
+    HEADS_MISSING = "HEADS_MISSING"
     PARTY_FIELD = "PARTY_FIELD"
     LISTED = "LISTED"
     PROVISIONAL = "PROVISIONAL"

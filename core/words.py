@@ -130,8 +130,8 @@ ALGORITHMS: dict[str, dict[str, str]] = {
     "check_audit_log": {
         "display_zh": "校验审计日志",
         "display_en": "Check audit log",
-        "help_zh": "重新计算审计日志每条记录的哈希，检查哈希链是否完整：任何一条记录被改动、删除或调换顺序都会使链条断开。填写报告上记录的链头哈希（EXPECTED_HEAD，完整 64 位或至少前 16 位）还能发现被删除的末尾记录或整体重写的日志；该哈希之后追加的记录不影响结果。输出 VALID（是否完整）、ENTRIES（记录数）、FIRST_BROKEN（首条出错记录的序号，-1 为无；给定的链头不在日志中时为 ENTRIES+1）、HEAD（当前链头哈希）。",
-        "help_en": "Recomputes the hash of every entry of the audit log: an edited, deleted or re-ordered entry breaks the chain. With EXPECTED_HEAD (a head hash kept on paper: all 64 hex digits, or at least the first 16) a deleted tail or a rewritten log is caught too; entries appended after that head are fine. Outputs VALID, ENTRIES, FIRST_BROKEN (sequence number of the first bad entry, -1 when none, ENTRIES+1 when the expected head is not in the log) and HEAD (the current head hash).",
+        "help_zh": "重新计算审计日志每条记录的哈希，检查哈希链是否完整：任何一条记录被改动、删除或调换顺序都会使链条断开。填写报告上记录的链头哈希（EXPECTED_HEAD，完整 64 位或至少前 16 位）还能发现被删除的末尾记录或整体重写的日志；该哈希之后追加的记录不影响结果。输出 VALID（是否完整）、ENTRIES（记录数）、FIRST_BROKEN（首条出错记录的序号，-1 为无；给定的链头不在日志中时为 ENTRIES+1）、HEAD（当前链头哈希）。填写 HEADS（上报的链头哈希清单，每行一个）时，清单中的每个哈希都须仍在日志中且顺序一致，否则 VALID 为否；另输出 HEADS_FOUND、HEADS_MISSING。",
+        "help_en": "Recomputes the hash of every entry of the audit log: an edited, deleted or re-ordered entry breaks the chain. With EXPECTED_HEAD (a head hash kept on paper: all 64 hex digits, or at least the first 16) a deleted tail or a rewritten log is caught too; entries appended after that head are fine. Outputs VALID, ENTRIES, FIRST_BROKEN (sequence number of the first bad entry, -1 when none, ENTRIES+1 when the expected head is not in the log) and HEAD (the current head hash). With HEADS (a text file of the heads sent upward, one a line) every one of them must still be in the chain, in the order sent, or VALID is false; outputs HEADS_FOUND and HEADS_MISSING too.",
     },
     "export_maps": {
         "display_zh": "验收图",
@@ -194,6 +194,9 @@ LABELS: dict[str, str] = {
     "check_audit_log.FIRST_BROKEN": "首条出错记录 First broken entry",
     "check_audit_log.HEAD": "链头哈希 Head hash",
     "check_audit_log.ANCHOR": "给定链头所在记录 Entry of the expected head",
+    "check_audit_log.HEADS": "上报的链头哈希清单（可选，每行一个）Heads sent upward (a text file, one a line)",
+    "check_audit_log.HEADS_FOUND": "清单中仍在日志中的链头数 Heads of the list found",
+    "check_audit_log.HEADS_MISSING": "清单中不在日志中或顺序不符的链头 Heads of the list missing or out of order",
     "export_maps.TEMPLATE": "版式模板（可选）Layout template",
     "export_maps.INPUT": "核查结果 Verified patches",
     "export_maps.REMNANTS": "残留部分（可选）Remnants",

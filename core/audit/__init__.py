@@ -31,6 +31,12 @@ from .disputes import (
     states_of,
 )
 from .evidence import EMPTY_GROUP, EVIDENCE_KEYS, evidence_of, geometry_hashes, grouped_hashes
+from .heads import (
+    HeadsCheck,
+    SentHead,
+    check_heads,
+    parse_heads,
+)
 from .log import (
     BUSY_TIMEOUT_S,
     COLUMNS,
@@ -44,6 +50,7 @@ from .log import (
     append,
     append_run,
     append_sample,
+    chain_hashes,
     check_target,
     decision_rows,
     decisions_from_result,
@@ -64,6 +71,11 @@ from .output_check import (
 )
 
 __all__ = [
+    "HeadsCheck",
+    "SentHead",
+    "chain_hashes",
+    "check_heads",
+    "parse_heads",
     "EMPTY_GROUP",
     "EVIDENCE_KEYS",
     "evidence_of",
