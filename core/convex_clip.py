@@ -41,9 +41,8 @@ def _orient(ax, ay, bx, by, cx, cy, near: bool = False):
     detleft = (ax - cx) * (by - cy)
     detright = (ay - cy) * (bx - cx)
     det = detleft - detright
-    unsure = ~(np.abs(det) > ERROR_BOUND * (np.abs(detleft) + np.abs(detright)))  # nan too
-    with np.errstate(invalid="ignore"):
-        sign = np.sign(det).astype(np.int8)
+    sign = np.sign(det).astype(np.int8)
+    unsure = np.abs(det) <= ERROR_BOUND * (np.abs(detleft) + np.abs(detright))
     if near:
         unsure |= np.abs(det) <= MIN_SEPARATION * np.hypot(bx - ax, by - ay)
     sign[unsure] = 0
@@ -86,17 +85,14 @@ def _rings(geoms: np.ndarray) -> np.ndarray:
 
 
 def _ccw_convex(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """v (m, k, 2) open rings: turned counter-clockwise; and whether each is strictly convex (certainly,
-    no vertex nearer than MIN_SEPARATION to the line of the two before it: no sliver)."""
+    """v (m, k, 2) open rings: turned counter-clockwise; and whether each is strictly convex (certainly)."""
     x, y = v[..., 0], v[..., 1]
     x0, y0 = x[:, :1], y[:, :1]
     xs, ys = x - x0, y - y0
     signed = (xs * np.roll(ys, -1, axis=1) - np.roll(xs, -1, axis=1) * ys).sum(axis=1)
     v = np.where((signed < 0)[:, None, None], v[:, ::-1], v)
     x, y = v[..., 0], v[..., 1]
-    turn = _orient(
-        x, y, np.roll(x, -1, axis=1), np.roll(y, -1, axis=1), np.roll(x, -2, axis=1), np.roll(y, -2, axis=1), True
-    )  # fmt: skip
+    turn = _orient(x, y, np.roll(x, -1, axis=1), np.roll(y, -1, axis=1), np.roll(x, -2, axis=1), np.roll(y, -2, axis=1))
     return v, (turn == 1).all(axis=1) & (signed != 0)
 
 
@@ -171,10 +167,6 @@ def _clip_batch(s: np.ndarray, p: np.ndarray, union: bool = False) -> tuple[np.n
         x = np.concatenate([kx[uk, ucol], cx_all[crossing]])
         y = np.concatenate([ky[uk, ucol], cy_all[crossing]])
         count = np.bincount(owner, minlength=m)
-    if union:  # the centre certainly inside both (float noise could put it out of a thin overlap)
-        inside_s = _orient(sx, sy, snx, sny, mx[:, None], my[:, None], True) == 1
-        inside_p = _orient(px, py, pnx, pny, mx[:, None], my[:, None], True) == 1
-        done &= inside_s.all(axis=1) & inside_p.all(axis=1)
     angle = np.arctan2(y - my[owner], x - mx[owner])
     order = np.lexsort((-angle, owner))
     owner, x, y = owner[order], x[order], y[order]
@@ -195,31 +187,6 @@ def _clip_batch(s: np.ndarray, p: np.ndarray, union: bool = False) -> tuple[np.n
     done &= np.bincount(owner[bad], minlength=m) == 0
     keep = done[owner]
     return np.stack([x[keep], y[keep]], axis=1), owner[keep], done
-
-
-def shell_where_holes_apart(patches: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """Each patch, or its outer ring alone where it has holes and `others` (pair by pair) lies wholly
-    apart from each hole's envelope: the hole then takes no part in the intersection (no node, no
-    edge of the result), and GEOS gives the polygon it gives for the outer ring."""
-    patches = np.asarray(patches, dtype=object).copy()
-    holes = shapely.get_num_interior_rings(patches)
-    holed = np.flatnonzero(holes > 0)
-    if not len(holed):
-        return patches
-    rings, pair = shapely.get_rings(patches[holed], return_index=True)
-    first = np.r_[True, pair[1:] != pair[:-1]]  # each polygon's outer ring comes first
-    inner, pair = rings[~first], pair[~first]
-    hole_box = shapely.bounds(inner)
-    box = shapely.bounds(np.asarray(others, dtype=object)[holed])[pair]
-    apart = (
-        (box[:, 2] < hole_box[:, 0])
-        | (box[:, 0] > hole_box[:, 2])
-        | (box[:, 3] < hole_box[:, 1])
-        | (box[:, 1] > hole_box[:, 3])
-    )
-    clear = np.bincount(pair[~apart], minlength=len(holed)) == 0
-    patches[holed[clear]] = shapely.polygons(shapely.get_exterior_ring(patches[holed[clear]]))
-    return patches
 
 
 def convex_intersection(a: np.ndarray, b: np.ndarray, union: bool = False) -> tuple[np.ndarray, np.ndarray]:

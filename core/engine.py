@@ -26,7 +26,7 @@ import shapely
 
 from .area import AreaMeter, crs_label, parse_crs, reproject
 from .chunked import map_chunks, map_ranges
-from .convex_clip import convex_intersection, shell_where_holes_apart
+from .convex_clip import convex_intersection
 from .definitions import (
     AREA_MISMATCH_SHARE,
     COVERAGE_REQUIRED,
@@ -593,8 +593,7 @@ class _Indexed:
         cut = np.flatnonzero(~inside)
         fast_cut = np.zeros(len(pi), dtype=bool)  # pieces made by core.convex_clip
         if len(cut) and fast_patch is not None:  # a convex outline × a convex patch: GEOS's polygon by numpy
-            outline = self.geoms[si[cut]]
-            quick, done = convex_intersection(outline, shell_where_holes_apart(patches[pi[cut]], outline))
+            quick, done = convex_intersection(self.geoms[si[cut]], patches[pi[cut]])
             pieces[cut[done]] = quick[done]
             fast_cut[cut[done]] = True
             cut = cut[~done]

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from shapely import affinity
 
 from demolition_verifier.core import engine
-from demolition_verifier.core.convex_clip import convex_intersection, shell_where_holes_apart
+from demolition_verifier.core.convex_clip import convex_intersection
 from demolition_verifier.core.definitions import AreaMethod
 from demolition_verifier.core.engine import Layer, PatchLayer, Rules, verify
 
@@ -120,30 +120,6 @@ def test_degenerate_pairs_are_left_to_geos():
     )
     assert done.tolist() == [False, False, False, True, False, False, False, False]
     assert same_polygon(ours[3], shapely.intersection(square, cases[3][0]))
-
-
-@settings(max_examples=200, deadline=None)
-@given(pairs(), st.floats(0.1, 0.45), st.floats(-0.2, 0.2), st.floats(-0.2, 0.2))
-def test_a_hole_apart_from_the_outline_changes_nothing(case, size, dx, dy):
-    outline, shell = case
-    if shell.area < 1.0:  # a sliver patch: no room for a courtyard
-        return
-    minx, miny, maxx, maxy = shell.bounds
-    cx, cy = shell.centroid.x, shell.centroid.y
-    w, h = (maxx - minx) * size, (maxy - miny) * size
-    hole = shapely.box(cx + dx * w - w / 2, cy + dy * h - h / 2, cx + dx * w + w / 2, cy + dy * h + h / 2)
-    if not shell.contains(hole):
-        return
-    patch = shapely.Polygon(shell.exterior.coords, [hole.exterior.coords])
-    if not patch.is_valid:
-        return
-    use = shell_where_holes_apart(np.array([patch], dtype=object), np.array([outline], dtype=object))
-    ours, done = convex_intersection(np.array([outline], dtype=object), use)
-    apart = not shapely.intersects(shapely.envelope(outline), shapely.envelope(hole))
-    if not apart:
-        assert use[0] is patch and not done[0]  # a hole in play: GEOS
-    elif done[0]:
-        assert same_polygon(ours[0], shapely.intersection(patch, outline))
 
 
 def bench_data():
