@@ -29,23 +29,16 @@ import shapely
 
 MAX_VERTICES = 8  # distinct vertices of each polygon (a rectangle has 4)
 ERROR_BOUND = 1e-12  # relative error allowed in an orientation determinant before its sign is trusted
-MIN_SEPARATION = 1e-6  # result vertices closer than this, or a vertex this near the other's edge (CRS units)
-MIN_SINE = 1e-6  # edges crossing at a smaller angle are left to GEOS
+MIN_SEPARATION = 1e-6  # result vertices closer than this (in CRS units) are left to GEOS
 
 
-def _orient(ax, ay, bx, by, cx, cy, near: bool = False):
-    """Sign of the turn a → b → c (1 left, -1 right) where certain, 0 where not (GEOS's formula).
-
-    `near`: 0 also where c is within MIN_SEPARATION of the line ab (nearly collinear: GEOS's noding
-    may not take its floating-point way there)."""
+def _orient(ax, ay, bx, by, cx, cy):
+    """Sign of the turn a → b → c (1 left, -1 right) where certain, 0 where not (GEOS's formula)."""
     detleft = (ax - cx) * (by - cy)
     detright = (ay - cy) * (bx - cx)
     det = detleft - detright
     sign = np.sign(det).astype(np.int8)
-    unsure = np.abs(det) <= ERROR_BOUND * (np.abs(detleft) + np.abs(detright))
-    if near:
-        unsure |= np.abs(det) <= MIN_SEPARATION * np.hypot(bx - ax, by - ay)
-    sign[unsure] = 0
+    sign[np.abs(det) <= ERROR_BOUND * (np.abs(detleft) + np.abs(detright))] = 0
     return sign
 
 
@@ -96,9 +89,9 @@ def _ccw_convex(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return v, (turn == 1).all(axis=1) & (signed != 0)
 
 
-def _clip_batch(s: np.ndarray, p: np.ndarray, union: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """s (m, a, 2), p (m, b, 2) open rings: the vertices of the result rings (clockwise, one ring after
-    the other), the pair of each, and which pairs were done."""
+def _clip_batch(s: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """s (m, a, 2), p (m, b, 2) open rings: the result rings as (m, a + b + a·b, 2) vertex candidates
+    with a mask, in clockwise order (masked ones last); and which pairs were done."""
     m, a, b = len(s), s.shape[1], p.shape[1]
     s, s_ok = _ccw_convex(s)
     p, p_ok = _ccw_convex(p)
@@ -107,12 +100,8 @@ def _clip_batch(s: np.ndarray, p: np.ndarray, union: bool = False) -> tuple[np.n
     snx, sny = np.roll(sx, -1, axis=1), np.roll(sy, -1, axis=1)
     pnx, pny = np.roll(px, -1, axis=1), np.roll(py, -1, axis=1)
     # side[m, i, j]: survey vertex i against patch edge j; pside[m, j, i]: patch vertex j against survey edge i
-    side = _orient(
-        px[:, None, :], py[:, None, :], pnx[:, None, :], pny[:, None, :], sx[:, :, None], sy[:, :, None], True
-    )
-    pside = _orient(
-        sx[:, None, :], sy[:, None, :], snx[:, None, :], sny[:, None, :], px[:, :, None], py[:, :, None], True
-    )
+    side = _orient(px[:, None, :], py[:, None, :], pnx[:, None, :], pny[:, None, :], sx[:, :, None], sy[:, :, None])
+    pside = _orient(sx[:, None, :], sy[:, None, :], snx[:, None, :], sny[:, None, :], px[:, :, None], py[:, :, None])
     done = s_ok & p_ok & (side != 0).all(axis=(1, 2)) & (pside != 0).all(axis=(1, 2))
     s_in = (side > 0).all(axis=2)  # (m, a)
     p_in = (pside > 0).all(axis=2)  # (m, b)
@@ -125,7 +114,6 @@ def _clip_batch(s: np.ndarray, p: np.ndarray, union: bool = False) -> tuple[np.n
     ax, ay, bx, by = sx[k, i], sy[k, i], sx[k, i1], sy[k, i1]
     qx, qy, rx, ry = px[k, j], py[k, j], px[k, j1], py[k, j1]
     x, y = _crossing(ax, ay, bx, by, qx, qy, rx, ry)
-    cx_all, cy_all = x, y
     # GEOS falls back to the nearest endpoint when the point is outside both segments' envelopes
     inside_env = (
         (x >= np.minimum(ax, bx))
@@ -137,63 +125,40 @@ def _clip_batch(s: np.ndarray, p: np.ndarray, union: bool = False) -> tuple[np.n
         & (y >= np.minimum(qy, ry))
         & (y <= np.maximum(qy, ry))
     )  # false for nan
-    # and not at a grazing angle
-    sine = np.abs((bx - ax) * (ry - qy) - (by - ay) * (rx - qx)) / (
-        np.hypot(bx - ax, by - ay) * np.hypot(rx - qx, ry - qy)
-    )
-    done[k[~(inside_env & (sine >= MIN_SINE))]] = False
-    # the vertices of the pairs still in, flattened (pair by pair): survey's, patch's, crossings;
-    # of the intersection (inside the other) and, for a union, of the union (outside the other)
-    kx = np.concatenate([sx, px], axis=1)
-    ky = np.concatenate([sy, py], axis=1)
-    inner = np.concatenate([s_in, p_in], axis=1) & done[:, None]
-    vk, vcol = np.nonzero(inner)
-    crossing = done[k] & inside_env
-    owner = np.concatenate([vk, k[crossing]])
-    x = np.concatenate([kx[vk, vcol], x[crossing]])
-    y = np.concatenate([ky[vk, vcol], y[crossing]])
-    count = np.bincount(owner, minlength=m)
-    done &= count >= 3  # the two overlap (with area)
-    # about the mean of the intersection's vertices, inside both: the intersection is convex, the
-    # union of two overlapping convex polygons is star-shaped about any point of their intersection
+    done[k[~inside_env]] = False
+    cx = np.zeros((m, a, b))
+    cy = np.zeros((m, a, b))
+    cx[k, i, j], cy[k, i, j] = x, y
+    vx = np.concatenate([sx, px, cx.reshape(m, a * b)], axis=1)
+    vy = np.concatenate([sy, py, cy.reshape(m, a * b)], axis=1)
+    keep = np.concatenate([s_in, p_in, cross.reshape(m, a * b)], axis=1)
+    count = keep.sum(axis=1)
+    done &= count >= 3
+    # clockwise about the mean of the kept vertices (the result is convex)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mx = np.bincount(owner, weights=x, minlength=m) / count
-        my = np.bincount(owner, weights=y, minlength=m) / count
-    if union:
-        outer = ~np.concatenate([s_in, p_in], axis=1) & done[:, None]
-        uk, ucol = np.nonzero(outer)
-        crossing = done[k] & inside_env
-        owner = np.concatenate([uk, k[crossing]])
-        x = np.concatenate([kx[uk, ucol], cx_all[crossing]])
-        y = np.concatenate([ky[uk, ucol], cy_all[crossing]])
-        count = np.bincount(owner, minlength=m)
-    angle = np.arctan2(y - my[owner], x - mx[owner])
-    order = np.lexsort((-angle, owner))
-    owner, x, y = owner[order], x[order], y[order]
+        mx = np.where(keep, vx, 0).sum(axis=1) / count
+        my = np.where(keep, vy, 0).sum(axis=1) / count
+        angle = np.arctan2(vy - my[:, None], vx - mx[:, None])
+    order = np.argsort(np.where(keep, -angle, np.inf), axis=1, kind="stable")
+    vx = np.take_along_axis(vx, order, axis=1)
+    vy = np.take_along_axis(vy, order, axis=1)
+    keep = np.take_along_axis(keep, order, axis=1)
     # the ring as sorted: consecutive vertices (last to first included) far enough apart, and every
-    # turn certainly clockwise (so the order is right even for a sliver, whose angles float noise
-    # blurs); for a union, every triangle centre → vertex → next vertex clockwise (one turn about it)
-    first = np.r_[0, np.cumsum(count)[:-1]][owner]
-    last = first + count[owner] - 1
-    at = np.arange(len(owner))
-    nxt = np.where(at == last, first, at + 1)
-    prv = np.where(at == first, last, at - 1)
-    gap = np.hypot(x[nxt] - x, y[nxt] - y)
-    if union:
-        turn = _orient(mx[owner], my[owner], x, y, x[nxt], y[nxt])
-    else:
-        turn = _orient(x[prv], y[prv], x, y, x[nxt], y[nxt])
-    bad = (gap < MIN_SEPARATION) | (turn != -1)
-    done &= np.bincount(owner[bad], minlength=m) == 0
-    keep = done[owner]
-    return np.stack([x[keep], y[keep]], axis=1), owner[keep], done
+    # turn certainly clockwise (so the order is right even for a sliver, whose angles float noise blurs)
+    t = np.arange(keep.shape[1])[None, :]
+    size = np.maximum(count, 1)[:, None]
+    nxt, prv = (t + 1) % size, (t - 1) % size
+    nx, ny = np.take_along_axis(vx, nxt, axis=1), np.take_along_axis(vy, nxt, axis=1)
+    ox, oy = np.take_along_axis(vx, prv, axis=1), np.take_along_axis(vy, prv, axis=1)
+    with np.errstate(invalid="ignore"):
+        gap = np.hypot(nx - vx, ny - vy)
+        turn = _orient(ox, oy, vx, vy, nx, ny)
+    done &= ~(keep & ((gap < MIN_SEPARATION) | (turn != -1))).any(axis=1)
+    return np.stack([vx, vy], axis=2), keep & done[:, None], done
 
 
-def convex_intersection(a: np.ndarray, b: np.ndarray, union: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """a ∩ b pair by pair where both are convex simple polygons: (polygons, done); None where not done.
-
-    `union`: a ∪ b instead, where the two overlap (GEOS's vertices too: each one's vertices outside
-    the other and the crossings), ordered about a point of their intersection."""
+def convex_intersection(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """a ∩ b pair by pair where both are convex simple polygons: (polygons, done); None where not done."""
     a = np.asarray(a, dtype=object)
     b = np.asarray(b, dtype=object)
     n = len(a)
@@ -215,11 +180,12 @@ def convex_intersection(a: np.ndarray, b: np.ndarray, union: bool = False) -> tu
         ka, kb = int(combo // (MAX_VERTICES + 1)), int(combo % (MAX_VERTICES + 1))
         va = coords_a[start_a[members][:, None] + np.arange(ka)[None, :]]
         vb = coords_b[start_b[members][:, None] + np.arange(kb)[None, :]]
-        vertices, rows, ok = _clip_batch(va, vb, union)
+        vertices, keep, ok = _clip_batch(va, vb)
         if not ok.any():
             continue
+        rows, _cols = np.nonzero(keep)
         pairs, dense = np.unique(rows, return_inverse=True)  # the pairs done, in order
         target = eligible[members[pairs]]
-        out[target] = shapely.polygons(shapely.linearrings(vertices, indices=dense))
+        out[target] = shapely.polygons(shapely.linearrings(vertices[keep], indices=dense))
         done[target] = True
     return out, done

@@ -591,12 +591,15 @@ class _Indexed:
         inside = map_chunks(shapely.covers, patches[pi], self.geoms[si], groups=pi)
         pieces = self.geoms[si].copy()
         cut = np.flatnonzero(~inside)
-        fast_cut = np.zeros(len(pi), dtype=bool)  # pieces made by core.convex_clip
-        if len(cut) and fast_patch is not None:  # a convex outline × a convex patch: GEOS's polygon by numpy
-            quick, done = convex_intersection(self.geoms[si[cut]], patches[pi[cut]])
-            pieces[cut[done]] = quick[done]
-            fast_cut[cut[done]] = True
-            cut = cut[~done]
+        if len(cut) and fast_patch is not None:
+            # A convex outline × a convex patch: GEOS's polygon made by numpy; only for outlines that
+            # touch no other (a piece going into a union must be GEOS's own, first vertex included: a
+            # union along a shared cut edge can take another way through GEOS's noding).
+            alone = cut[~overlapping[ti[cut]]]
+            quick, done = convex_intersection(self.geoms[si[alone]], patches[pi[alone]])
+            pieces[alone[done]] = quick[done]
+            fast_patch[pi[alone[done]]] = True
+            cut = np.setdiff1d(cut, alone[done], assume_unique=True)
         if len(cut):
             pieces[cut] = polygonal(
                 map_chunks(shapely.intersection, patches[pi[cut]], self.geoms[si[cut]], groups=pi[cut])
@@ -608,11 +611,7 @@ class _Indexed:
         shared_candidate = overlapping[ti] & present
         shared = shared_candidate & (np.bincount(pi[shared_candidate], minlength=n)[pi] >= 2)
         keep = ~shared & present
-        if fast_patch is None:
-            united, owners = union_by_group(pieces[shared], pi[shared])
-        else:
-            united, owners = self._unite(patches, pi, si, pieces, np.flatnonzero(shared), fast_cut, fast_patch)
-            fast_patch[pi[fast_cut & keep]] = True
+        united, owners = union_by_group(pieces[shared], pi[shared])
         united = polygonal(united)
         pieces = np.concatenate([pieces[keep], united])
         owners = np.concatenate([pi[keep], owners])
@@ -621,34 +620,6 @@ class _Indexed:
         multi = shapely.get_type_id(pieces) != shapely.GeometryType.POLYGON  # only these need exploding
         parts, index = shapely.get_parts(pieces[multi], return_index=True)
         return np.concatenate([owners[~multi], owners[multi][index]]), np.concatenate([pieces[~multi], parts])
-
-    def _unite(self, patches, pi, si, pieces, shared, fast_cut, fast_patch) -> tuple[np.ndarray, np.ndarray]:
-        """union_by_group of pieces[shared] by patch, a group of two overlapping convex pieces united by
-        core.convex_clip (GEOS's vertices). The other groups are GEOS's own work from GEOS's own pieces:
-        a piece's first vertex can steer GEOS's noding where pieces share a cut edge."""
-        group = pi[shared]
-        if not len(shared):
-            return union_by_group(pieces[shared], group)
-        firsts, sizes = np.unique(group, return_index=True, return_counts=True)[1:]
-        two = firsts[sizes == 2]
-        quick, done = convex_intersection(pieces[shared[two]], pieces[shared[two + 1]], union=True)
-        by_numpy = np.zeros(len(shared), dtype=bool)
-        by_numpy[two[done]] = by_numpy[two[done] + 1] = True
-        rest = shared[~by_numpy]
-        redo = rest[fast_cut[rest]]
-        if len(redo):
-            pieces[redo] = polygonal(
-                map_chunks(shapely.intersection, patches[pi[redo]], self.geoms[si[redo]], groups=pi[redo])
-            )
-            fast_cut[redo] = False
-        united, owners = union_by_group(pieces[rest], pi[rest])
-        if not done.any():
-            return united, owners
-        fast_patch[group[two[done]]] = True
-        united = np.concatenate([united, quick[done]])
-        owners = np.concatenate([owners, group[two[done]]])
-        order = np.argsort(owners, kind="stable")  # by patch, as union_by_group gives them
-        return united[order], owners[order]
 
 
 def _object_array(values: Sequence[Any]) -> np.ndarray:

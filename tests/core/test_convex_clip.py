@@ -1,5 +1,4 @@
-"""core.convex_clip against GEOS (shapely.intersection, shapely.union), and the engine with it against the
-engine without it.
+"""core.convex_clip against GEOS (shapely.intersection), and the engine with it against the engine without it.
 
 The fast clipper must give GEOS's own polygon (same vertices, bit for bit, same cyclic order and
 orientation; only the ring's first vertex may differ), and the engine's figures must not change at all.
@@ -77,20 +76,6 @@ def test_the_fast_polygon_is_geos_polygon(cases):
     assert all(ours[k] is None for k in np.flatnonzero(~done))
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(pairs(), min_size=1, max_size=12))
-def test_the_fast_union_is_geos_union(cases):
-    a = np.array([s for s, _p in cases], dtype=object)
-    b = np.array([p for _s, p in cases], dtype=object)
-    ours, done = convex_intersection(a, b, union=True)
-    geos = shapely.union(a, b)
-    for k in np.flatnonzero(done):
-        assert geos[k].geom_type == "Polygon"
-        assert same_polygon(ours[k], geos[k]), (a[k].wkt, b[k].wkt)
-        assert ours[k].is_valid and not shapely.is_ccw(ours[k].exterior)
-        assert abs(ours[k].area - geos[k].area) <= 1e-12 * max(1.0, geos[k].area)
-
-
 def test_the_bench_counties_are_cut_as_geos_cuts_them():
     module = bench_data()
     for county in ("straddle60", "large", "thin"):
@@ -131,7 +116,7 @@ def bench_data():
 
 
 def without_fast_path(monkeypatch):
-    def nothing_done(a, b, union=False):
+    def nothing_done(a, b):
         return np.full(len(a), None, dtype=object), np.zeros(len(a), dtype=bool)
 
     monkeypatch.setattr(engine, "convex_intersection", nothing_done)
