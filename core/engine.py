@@ -26,7 +26,6 @@ import shapely
 
 from .area import AreaMeter, crs_label, parse_crs, reproject
 from .chunked import map_chunks, map_ranges
-from .convex_clip import convex_intersection
 from .definitions import (
     AREA_MISMATCH_SHARE,
     COVERAGE_REQUIRED,
@@ -51,10 +50,6 @@ from .words import UNIT_EN, UNIT_WORDS, UNIT_ZH
 AREA_DECIMALS = 6  # m² to the µm²: far below survey accuracy, far above float noise
 # Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.
 NOISE_AREA_M2 = 1e-4
-# A piece made by core.convex_clip has GEOS's vertices but perhaps another first vertex, which moves
-# its area by float noise (~1e-15 relative). A patch whose unrounded figures are this close (relative)
-# to a rounding step, the noise threshold or a tie between its parts is cut again by GEOS alone.
-FAST_MARGIN = 1e-11
 
 
 @dataclass
@@ -278,18 +273,9 @@ class Verifier:
         self._check(0.25)
 
         with _prepared(geoms):
-            survey = self.survey.clipped_parts(geoms, fast=True)
+            survey = self.survey.clipped_parts(geoms)
             self._check(0.6)
-            remnants, unsure = self._remnant_parts(survey)
-            if len(unsure):  # exactly as GEOS alone would: those patches cut again without the fast path
-                again = self.survey.clipped_parts(geoms[unsure])
-                rest = ~np.isin(survey.owner, unsure)
-                survey = Clipped(
-                    np.concatenate([survey.owner[rest], unsure[again.owner]]),
-                    np.concatenate([survey.parts[rest], again.parts]),
-                    survey.touched_repaired,
-                )
-                remnants, _unsure = self._remnant_parts(survey)
+            remnants = self._remnant_parts(survey)
             remain_m2 = np.bincount(remnants.patch_index, weights=remnants.area_m2, minlength=n)
             largest_m2 = np.zeros(n)
             np.maximum.at(largest_m2, remnants.patch_index, remnants.area_m2)
@@ -417,33 +403,16 @@ class Verifier:
                 rebuilt=self._rebuilt,
             )
 
-    def _remnant_parts(self, clipped: Clipped) -> tuple[Remnants, np.ndarray]:
-        """The remnants; and the patches with a fast-cut piece whose rounded figures float noise could change."""
+    def _remnant_parts(self, clipped: Clipped) -> Remnants:
         parts, owner = clipped.parts, clipped.owner
         area = self.meter.measure(parts)
         keep = area >= NOISE_AREA_M2
-        fast = clipped.fast is not None and clipped.fast.any()
-        if fast:  # a fast piece at the noise threshold
-            unsure = [owner[clipped.fast[owner] & (np.abs(area - NOISE_AREA_M2) <= FAST_MARGIN)]]
         parts, owner, area = parts[keep], owner[keep], area[keep]
         order = np.lexsort((-area, owner))  # by patch, largest part first
         parts, owner, area = parts[order], owner[order], area[order]
         starts = np.r_[0, np.flatnonzero(np.diff(owner)) + 1] if len(owner) else np.array([], dtype=int)
         part_no = np.arange(len(owner)) - np.repeat(starts, np.diff(np.r_[starts, len(owner)])) + 1
-        remnants = Remnants(patch_index=owner, part=part_no, area_m2=np.round(area, AREA_DECIMALS), geometries=parts)
-        if not fast:
-            return remnants, np.zeros(0, dtype=np.int64)
-        # a part, or the patch's total, near a rounding step; two parts of a patch near a tie (their order)
-        margin = FAST_MARGIN * np.maximum(area, 1.0)
-        tie = np.zeros(len(owner), dtype=bool)
-        tie[1:] = (owner[1:] == owner[:-1]) & (area[:-1] - area[1:] <= margin[:-1] + margin[1:])
-        tie[:-1] |= tie[1:]
-        unsure.append(owner[_near_half_step(area, margin) | tie])
-        n = len(clipped.fast)
-        total = np.bincount(owner, weights=area, minlength=n)
-        unsure.append(np.flatnonzero(_near_half_step(total, FAST_MARGIN * (total + np.bincount(owner, minlength=n)))))
-        unsure = np.unique(np.concatenate(unsure))
-        return remnants, unsure[clipped.fast[unsure]]
+        return Remnants(patch_index=owner, part=part_no, area_m2=np.round(area, AREA_DECIMALS), geometries=parts)
 
     def _monitored_areas(self, geom_m2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         n = len(geom_m2)
@@ -512,13 +481,6 @@ class Clipped:
     owner: np.ndarray  # the patch of each part
     parts: np.ndarray  # Polygon
     touched_repaired: np.ndarray  # per patch: a repaired polygon of the layer touches it
-    fast: np.ndarray | None = None  # per patch: a piece of it was cut by core.convex_clip
-
-
-def _near_half_step(area: np.ndarray, margin: np.ndarray) -> np.ndarray:
-    """Whether a change of `margin` could move `area` across a rounding step of AREA_DECIMALS."""
-    scaled = area * 10.0**AREA_DECIMALS
-    return np.abs(scaled - np.floor(scaled) - 0.5) <= margin * 10.0**AREA_DECIMALS + 1e-6
 
 
 class _Indexed:
@@ -548,38 +510,28 @@ class _Indexed:
             self._overlapping = flag
         return self._overlapping
 
-    def clipped_parts(self, patches: np.ndarray, fast: bool = False) -> Clipped:
-        """The parts of the union of this layer's polygons inside each patch (overlaps once).
-
-        `fast`: convex pairs are cut by core.convex_clip (GEOS's vertices; `Clipped.fast` says where)."""
+    def clipped_parts(self, patches: np.ndarray) -> Clipped:
+        """The parts of the union of this layer's polygons inside each patch (overlaps once)."""
         n = len(patches)
         touched_repaired = np.zeros(n, dtype=bool)
-        fast_patch = np.zeros(n, dtype=bool) if fast else None
         if n and self._repaired_away is not None:
             touched_repaired[self._repaired_away.query(patches, predicate="intersects")[0]] = True
         if n == 0 or len(self._present) == 0:
-            return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired, fast_patch)
+            return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired)
         overlapping = self.overlapping()
         # Whole runs of patches on the threads at once (query, cut, unite, explode): the fewer
         # the hand-overs, the longer both cores are busy.
         ranges = map_ranges(
-            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired, fast_patch), n
+            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired), n
         )
         return Clipped(
             np.concatenate([owners for owners, _parts in ranges]),
             np.concatenate([parts for _owners, parts in ranges]),
             touched_repaired,
-            fast_patch,
         )
 
     def _clip_range(
-        self,
-        patches: np.ndarray,
-        start: int,
-        stop: int,
-        overlapping: np.ndarray,
-        touched_repaired: np.ndarray,
-        fast_patch: np.ndarray | None = None,
+        self, patches: np.ndarray, start: int, stop: int, overlapping: np.ndarray, touched_repaired: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """clipped_parts for patches[start:stop]: (owner, part) with owners counted from 0."""
         n = len(patches)
@@ -591,15 +543,6 @@ class _Indexed:
         inside = map_chunks(shapely.covers, patches[pi], self.geoms[si], groups=pi)
         pieces = self.geoms[si].copy()
         cut = np.flatnonzero(~inside)
-        if len(cut) and fast_patch is not None:
-            # A convex outline × a convex patch: GEOS's polygon made by numpy; only for outlines that
-            # touch no other (a piece going into a union must be GEOS's own, first vertex included: a
-            # union along a shared cut edge can take another way through GEOS's noding).
-            alone = cut[~overlapping[ti[cut]]]
-            quick, done = convex_intersection(self.geoms[si[alone]], patches[pi[alone]])
-            pieces[alone[done]] = quick[done]
-            fast_patch[pi[alone[done]]] = True
-            cut = np.setdiff1d(cut, alone[done], assume_unique=True)
         if len(cut):
             pieces[cut] = polygonal(
                 map_chunks(shapely.intersection, patches[pi[cut]], self.geoms[si[cut]], groups=pi[cut])
