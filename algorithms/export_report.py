@@ -22,7 +22,7 @@ from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.records import (
     add_audit_log_input,
-    audit_stamp,
+    audit_stamp_and_log,
     layer_name,
     read_patches,
     require_complete,
@@ -52,12 +52,13 @@ class ExportReportAlgorithm(BaseAlgorithm):
             )
         )
 
-    def _rank_by(self, parameters, context, records) -> RankBy:
-        """RANK_BY as given; else as the verify run recorded it in AUDIT_LOG; else by monitored area."""
+    def _rank_by(self, parameters, context, records, read=None) -> RankBy:
+        """RANK_BY as given; else as the verify run recorded it in AUDIT_LOG (as read for the stamp);
+        else by monitored area."""
         if parameters.get(Param.RANK_BY) not in (None, ""):
             return RankBy(self.parameterAsEnum(parameters, Param.RANK_BY, context))
         log = self.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
-        recorded = recorded_rank_by(log, run_info(records).run_ids) if log else None
+        recorded = recorded_rank_by(log, run_info(records).run_ids, read=read) if log else None
         return recorded if recorded is not None else RankBy.AREA
 
     def execute(self, parameters, context, feedback):
@@ -76,11 +77,11 @@ class ExportReportAlgorithm(BaseAlgorithm):
         runs = run_info(records).run_ids
         if len(runs) > 1:
             feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))
-        stamp = audit_stamp(self, parameters, context, feedback, records, complete=True)
+        stamp, read = audit_stamp_and_log(self, parameters, context, feedback, records, complete=True)
         feedback.setProgress(50)
         feedback.setProgressText("写出报表 Writing the report")
         try:
-            write_report(records, output, stamp=stamp, rank_by=self._rank_by(parameters, context, records))
+            write_report(records, output, stamp=stamp, rank_by=self._rank_by(parameters, context, records, read))
         except OSError as error:
             raise Refusal("export_failed", path=output, detail=error.strerror or str(error)) from None
         townships = len(summary_rows(records)) - 1

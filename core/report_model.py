@@ -223,13 +223,15 @@ class AuditStamp:
 
 
 def apply_audit_log(
-    log: str, records: Sequence[PatchRecord], complete: bool = False
+    log: str, records: Sequence[PatchRecord], complete: bool = False, read: audit.LogRead | None = None
 ) -> tuple[AuditStamp | None, list[Notice]]:
     """Reads the audit log for the records' run(s): sets each marked record's review (an overturn
     becomes its final status) and returns the head hashes to print, with what the run's log should
     say. Nothing is printed from a log that does not hold the run (None, and a warning); a broken
-    chain, or records that are not what the log says the run decided, are refused."""
-    check = audit.verify_chain(log)
+    chain, or records that are not what the log says the run decided, are refused. The log is read
+    once (audit.read_log; `read`: as read already, whole)."""
+    read = read if read is not None else audit.read_log(log)
+    check = read.check
     if not check.valid:
         raise Refusal("audit_export_broken", path=log, seq=check.first_broken)
     runs = run_info(records).run_ids
@@ -250,18 +252,22 @@ def apply_audit_log(
             for r in records
         ],
         complete=complete,
+        read=read,
     )
     head, missing = output.head, output.missing_runs
     if head is None or missing:
         return None, [
             Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
         ]
-    standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records])
+    standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records], read=read)
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
     counts: dict[str, int] = {}
+    marked = getattr(standing.states, "marked", None)  # the only patches with a dispute, when known
     for record in records:
+        if marked is not None and record.patch_id not in marked:
+            continue
         state = standing.states.get(record.patch_id)
         if state is not None and state.dispute:
             record.review = Review(state.dispute, state.final_status or record.status, state.note)
@@ -281,14 +287,19 @@ def apply_audit_log(
     return stamp, notices
 
 
-def recorded_rank_by(log: str, run_ids: Sequence[str]) -> RankBy | None:
+def recorded_rank_by(log: str, run_ids: Sequence[str], read: audit.LogRead | None = None) -> RankBy | None:
     """The RANK_BY the (last) verify run of `run_ids` recorded in the audit log; None when the log
-    holds none (a run made before RANK_BY, or not in this log)."""
+    holds none (a run made before RANK_BY, or not in this log). read: the log as read already."""
     from .parameters import Param
 
     wanted = set(run_ids)
     found = None
-    for entry in audit.entries(log, kinds=[AuditEntry.RUN.value]):
+    runs = (
+        audit.entries(log, kinds=[AuditEntry.RUN.value])
+        if read is None
+        else [audit.entry_of(row) for row in read.of_kind(AuditEntry.RUN.value)]
+    )
+    for entry in runs:
         if entry.run_id in wanted:
             value = (entry.data.get("parameters") or {}).get(Param.RANK_BY)
             if value is not None:

@@ -165,11 +165,19 @@ def audit_stamp(
 ) -> AuditStamp | None:
     """Reads AUDIT_LOG when given: marks the records' reviews and returns the head hashes to print;
     what it found is said in the run's log. complete: the records are the whole output (the report)."""
+    return audit_stamp_and_log(algorithm, parameters, context, feedback, records, complete)[0]
+
+
+def audit_stamp_and_log(
+    algorithm, parameters, context, feedback, records: list[PatchRecord], complete: bool = False
+) -> tuple[AuditStamp | None, audit.LogRead | None]:
+    """audit_stamp, and the log as it was read (once) for whatever else the export takes from it."""
     log = algorithm.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
     if not log:
-        return None
-    stamp, notices = apply_audit_log(log, records, complete)
+        return None, None
+    read = audit.read_log(log)
+    stamp, notices = apply_audit_log(log, records, complete, read=read)
     chinese = ui_is_chinese()
     for notice in notices:
         (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
-    return stamp
+    return stamp, read

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..definitions import AUDIT_TABLE, AuditEntry
 from .evidence import EVIDENCE_KEYS
 from .log import COLUMNS, FIGURES, Entry, _entry, _open_existing
+from .reading import DATA, ENTRY, FID, HASH, RUN_ID, LogRead, Row
 
 
 # -- does a verify output still say what its run decided? ---------------------------------------------
@@ -72,14 +73,20 @@ class OutputCheck:
     unhashed: list[str] = field(default_factory=list)  # rows whose decision holds no evidence hash (older logs)
 
 
-def check_output(path: str | os.PathLike, rows: Iterable[tuple], complete: bool = False) -> OutputCheck:
+def check_output(
+    path: str | os.PathLike, rows: Iterable[tuple], complete: bool = False, read: LogRead | None = None
+) -> OutputCheck:
     """rows: (patch_id, run_id, township, status, reasons, (monitor_m2, geom_m2, remain_m2, remain_rt,
     largest_m2, remnants)) of a verify output. Each row must be one decision of its run, used once,
     with the same township, status, reasons and figures (areas within 0.005 m², the ratio within 1e-6,
     whichever way a writer rounded them); with `complete`, every decision
     of those runs must still have its patch among the rows. So a paper head is never printed over
-    figures the log does not hold."""
+    figures the log does not hold. read: the log as read_log read it whole (its chain intact), so
+    it is not read again."""
     rows = list(rows)
+    found = _from_read(read, (r[1] for r in rows)) if read is not None and read.whole and read.check.valid else None
+    if found is not None:
+        return _check(rows, *found, complete)
     connection = _open_existing(path)
     try:
         blocks = _run_blocks(connection, (r[1] for r in rows))
@@ -97,6 +104,40 @@ def check_output(path: str | os.PathLike, rows: Iterable[tuple], complete: bool 
             ).fetchone()[0]
     finally:
         connection.close()
+    return _check(rows, blocks, decisions, head, complete)
+
+
+def _from_read(read: LogRead, run_ids: Iterable[str]) -> tuple[dict, dict[str, list[Entry]], str | None] | None:
+    """_run_blocks, the blocks' decisions and the head after them, from a whole read of an intact
+    chain (where the row of fid n is rows[n - 1]); None for a block said to end outside the log
+    (a forged run entry: left to the queries, as before)."""
+    rows = read.rows
+    wanted = dict.fromkeys(r for r in run_ids if r)
+    first_run: dict[str, Row] = {}
+    run_kind = AuditEntry.RUN.value
+    for row in rows:
+        if row[ENTRY] == run_kind and row[RUN_ID] in wanted and row[RUN_ID] not in first_run:
+            first_run[row[RUN_ID]] = row
+    blocks = {}
+    for run_id in wanted:  # in the order _run_blocks gives them
+        row = first_run.get(run_id)
+        if row is not None:
+            blocks[run_id] = (row[FID], row[FID] + int(json.loads(row[DATA]).get("patches") or 0))
+    decision = AuditEntry.DECISION.value
+    decisions = {
+        run_id: [_entry(row) for row in rows[first:last] if row[RUN_ID] == run_id and row[ENTRY] == decision]
+        for run_id, (first, last) in blocks.items()
+    }
+    head = None
+    if blocks:
+        last = max(last for _first, last in blocks.values())
+        if not 0 < last <= len(rows):
+            return None
+        head = rows[last - 1][HASH]
+    return blocks, decisions, head
+
+
+def _check(rows: list[tuple], blocks: dict, decisions: dict[str, list[Entry]], head, complete: bool) -> OutputCheck:
     wanted = list(dict.fromkeys(r[1] for r in rows if r[1]))
     out = OutputCheck(head, [r for r in wanted if r not in blocks], [], [])
     for run_id, entries_of_run in decisions.items():
