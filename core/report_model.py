@@ -114,10 +114,11 @@ class PatchRecord:
     def measured(self, value):
         """A remnant figure, or None for an unsurveyed patch: its 0 m² was never measured and must
         not read as "nothing left"."""
-        return None if self.status == Status.UNSURVEYED.value else value
+        return None if self.status == _UNSURVEYED else value
 
 
 _METHODS = frozenset((None, "", *(m.value for m in Method)))
+_UNSURVEYED = Status.UNSURVEYED.value  # read per figure of every row printed: not through the enum each time
 
 
 def _land_values(values: Mapping[str, object]) -> dict[str, object]:

@@ -4,6 +4,7 @@ copies of a run, edited rows)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sqlite3
@@ -28,7 +29,7 @@ def test_the_row_body_is_the_json_entry_hash_encodes(seq, entry, logged_at, run_
     body = row_body(seq, entry, logged_at, run_id, patch_id, status, data, prev)
     assert body == _ROW.encode([seq, entry, logged_at, run_id, patch_id, status, data, prev])
     assert audit.entry_hash(seq, entry, logged_at, run_id, patch_id, status, data, prev) == (
-        __import__("hashlib").sha256(body.encode("utf-8")).hexdigest()
+        hashlib.sha256(body.encode("utf-8")).hexdigest()
     )
 
 
