@@ -24,7 +24,7 @@ from ..qgis_adapter.records import (
     add_audit_log_input,
     audit_stamp_and_log,
     layer_name,
-    read_patches,
+    read_records,
     require_complete,
     require_verify_fields,
 )
@@ -71,9 +71,11 @@ class ExportReportAlgorithm(BaseAlgorithm):
             output += ".xlsx"
         feedback.setProgressText("读取核查结果 Reading results")
         # with a log, the outlines too: its decisions cover them
-        patches, total = read_patches(source, indexes, feedback, with_geometry=bool(parameters.get(Param.AUDIT_LOG)))
+        layer = self.parameterAsVectorLayer(parameters, Param.INPUT, context)
+        records, total = read_records(
+            source, indexes, feedback, bool(parameters.get(Param.AUDIT_LOG)), layer, parameters.get(Param.INPUT)
+        )
         require_complete(source, total, name)
-        records = [p.record for p in patches]
         runs = run_info(records).run_ids
         if len(runs) > 1:
             feedback.pushWarning(text("several_runs", chinese, count=len(runs), runs="、".join(runs[:5])))

@@ -89,6 +89,58 @@ class PatchRecord:
             land=_land_values(values),
         )
 
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Sequence]) -> list[PatchRecord]:
+        """[from_values(row) for each row] of columns of equal length (field name -> values, None for
+        NULL), each conversion made over a whole column."""
+        n = len(next(iter(columns.values()))) if columns else 0
+        nothing = [None] * n
+
+        def column(name: str) -> Sequence:
+            return columns.get(name, nothing)
+
+        def texts(name: str) -> list[str]:
+            return ["" if v is None else v if type(v) is str else str(v) for v in column(name)]
+
+        def numbers(name: str) -> list[float | None]:
+            # a float that is not NaN is its own _number
+            return [v if type(v) is float and v == v else _number(v) for v in column(name)]
+
+        township = [None if v in (None, "") else str(v) for v in column(ResultField.TOWNSHIP)]
+        remnants = [None if v is None else int(v) for v in numbers(ResultField.REMNANTS)]
+        land_names = [name for name, _kind, _alias in LAND_RESULT_FIELDS if name in columns]
+        if land_names:
+            land_columns = [
+                numbers(name) if kind == "real" else column(name)
+                for name, kind, _alias in LAND_RESULT_FIELDS
+                if name in columns
+            ]
+            lands = [dict(zip(land_names, values)) for values in zip(*land_columns)]
+            if ResultField.METHOD in land_names:
+                for land in lands:
+                    if land.get(ResultField.METHOD, "") not in _METHODS:
+                        del land[ResultField.METHOD]
+        else:
+            lands = [{} for _ in range(n)]
+        return [
+            cls(*values, land=land)
+            for *values, land in zip(
+                texts(ResultField.PATCH_ID),
+                township,
+                texts(ResultField.STATUS),
+                texts(ResultField.REASONS),
+                numbers(ResultField.MONITOR_M2),
+                numbers(ResultField.GEOM_M2),
+                numbers(ResultField.REMAIN_M2),
+                numbers(ResultField.REMAIN_RT),
+                numbers(ResultField.LARGEST_M2),
+                remnants,
+                texts(ResultField.RUN_ID),
+                texts(ResultField.CHECKED_AT),
+                lands,
+            )
+        ]
+
     def land_mu(self, name: str) -> float | None:
         """A farmland area field in 亩 (None: NULL, or the layer lacks it)."""
         value = self.land.get(name)

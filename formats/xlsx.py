@@ -156,7 +156,9 @@ class Workbook:
 
     def save(self, path: str) -> None:
         """Write to a temporary file in the target's folder, then rename over the target."""
-        with atomic_write(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archive:
+        # deflate's fastest level: a 100 000-patch report's 90 MB of sheet XML in a quarter of the
+        # time of the default level, for a file about a quarter larger
+        with atomic_write(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             for name, data in self._parts():
                 archive.writestr(name, data)
 

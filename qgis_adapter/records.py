@@ -8,6 +8,7 @@ from qgis.core import (
     QgsExpression,
     QgsExpressionContext,
     QgsFeatureRequest,
+    QgsFields,
     QgsGeometry,
     QgsProcessingFeatureSource,
     QgsProcessingOutputString,
@@ -22,6 +23,7 @@ from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log
 from ..core.words import label
 from .language import ui_is_chinese
 from .layers import plain_value, source_path, to_shapely
+from .reading import read_gpkg_arrow
 
 VERIFY_FIELDS = [name for name, _kind, _alias in RESULT_FIELDS]
 
@@ -92,6 +94,39 @@ def read_patches(
         for patch, digest in zip(out, audit.geometry_hashes(to_shapely(p.geometry for p in out)[0])):
             patch.record.evidence = {"geom_hash": digest}
     return out, total
+
+
+def read_records(
+    source, indexes: dict[str, int], feedback=None, with_evidence: bool = False, layer=None, value=None
+) -> tuple[list[PatchRecord], int]:
+    """read_patches' records (their outlines' hashes with_evidence) and how many features there are,
+    for an export that prints no outline (the report). A whole GeoPackage layer as saved (`layer`,
+    the parameter's `value`) is read through GDAL's Arrow interface (reading.py): the same values
+    and hashes without a QGIS feature per patch."""
+    fast = _arrow_records(source, indexes, with_evidence, layer, value) if layer is not None else None
+    if fast is not None:
+        if feedback is not None and feedback.isCanceled():
+            raise Cancelled()
+        return fast
+    patches, total = read_patches(source, indexes, feedback, with_geometry=with_evidence)
+    return [p.record for p in patches], total
+
+
+def _arrow_records(source, indexes, with_evidence: bool, layer, value) -> tuple[list[PatchRecord], int] | None:
+    fields = QgsFields()
+    for index in indexes.values():
+        fields.append(source.fields().at(index))
+    try:
+        read = read_gpkg_arrow(layer, value, source, fields=fields)
+    except Refusal:
+        return None  # a damaged file: QGIS reads it, and the export refuses it in its own words, as before
+    if read is None or read.columns is None:
+        return None
+    records = PatchRecord.from_columns(dict(zip(indexes, read.columns)))
+    if with_evidence:  # what the log's decisions cover: the outline each row prints
+        for record, digest in zip(records, audit.geometry_hashes(read.geometries)):
+            record.evidence = {"geom_hash": digest}
+    return records, len(records)
 
 
 def remnants_evidence(source, patches: list[ReadPatch]) -> None:

@@ -172,3 +172,16 @@ def test_kept_and_brief_rows(tmp_path):
     assert [audit.entry_of(r) for r in read.rows] == audit.entries(path, kinds=("run", "mark"))
     assert [tuple(r) for r in read.brief] == [tuple(r) for r in audit.decision_rows(path)]
     assert read.check == audit.verify_chain(path)
+
+
+def test_data_is_parsed_as_json_loads_parses_it():
+    from demolition_verifier.core.audit.reading import parse_data
+
+    for text in ['{"a":1}', ' {"a":1}', '{"a":1} ', '{"a":[1,{"b":null}]}', '"x"', "1", "[]", "{}"]:
+        assert parse_data(text) == json.loads(text)
+    for bad in ["", "{", '{"a":1}x', "{'a':1}", "nan1", '{"a":"\x01"}']:
+        with pytest.raises(ValueError) as caught:
+            parse_data(bad)
+        with pytest.raises(ValueError) as expected:
+            json.loads(bad)
+        assert str(caught.value) == str(expected.value)
