@@ -14,6 +14,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsField,
     QgsGeometry,
+    QgsPoint,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingFeatureSource,
@@ -177,7 +178,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
 
             layers = PageLayers(
                 coverage=coverage_layer(pages, crs, source.wkbType(), photos),
-                figures=figures_layer(pages),
+                figures=figures_layer(pages, crs),
                 context=context_layer(source, crs, steps),
                 remnants=remnants_layer(remnants_src) if remnants_src is not None else None,
                 evidence=photos.layer,
@@ -333,13 +334,19 @@ def coverage_layer(pages: list[ReadPatch], crs, wkb_type: int, photos: PagePhoto
     return layer
 
 
-def figures_layer(pages: list[ReadPatch]) -> QgsVectorLayer:
-    layer = _memory_layer("None", None, "核查数据", (("page", field_type("int")), ("row", field_type("int")),
-                                                      ("item", field_type("text")), ("value", field_type("text"))))  # fmt: skip
+def figures_layer(pages: list[ReadPatch], crs=None) -> QgsVectorLayer:
+    """The figures table's rows, each placed on the first vertex of its page's patch (in the patches'
+    CRS): a point on the page's own outline, so the table can take the rows at the page's patch
+    before its filter picks the page's (map_layout.wire), instead of testing every page's rows."""
+    fields = (("page", field_type("int")), ("row", field_type("int")), ("item", field_type("text")),
+              ("value", field_type("text")))  # fmt: skip
+    layer = _memory_layer("Point", crs, "核查数据", fields)
     rows = []
     for i, page in enumerate(pages):
+        vertex = page.geometry.vertexAt(0)
+        at = QgsGeometry(QgsPoint(vertex.x(), vertex.y()))
         for n, (heading, value) in enumerate(patch_figures(page.record), start=1):
-            rows.append(([i + 1, n, heading, value], None))
+            rows.append(([i + 1, n, heading, value], at))
     _add(layer, rows)
     return layer
 
