@@ -35,7 +35,9 @@ def _value(rng: random.Random, kind: str):
         return rng.choice([rng.random() * 3000, 0.0, float("nan"), 1791.1999999999998, -0.0])
     if kind == "int":
         return rng.randint(0, 5)
-    return rng.choice(["", "城关镇", "H12", "main_retained,over_tolerance", "pass", "fail", " 柳林镇 ", "legalised", "x"])
+    return rng.choice(
+        ["", "城关镇", "H12", "main_retained,over_tolerance", "pass", "fail", " 柳林镇 ", "legalised", "x"]
+    )
 
 
 def _geometry(rng: random.Random, i: int):
@@ -57,9 +59,7 @@ def test_the_arrow_read_gives_the_records_qgis_reading_gives(tmp_path, seed):
     rng = random.Random(seed)
     spec = list(RESULT_FIELDS) + (list(LAND_RESULT_FIELDS) if seed % 2 else [])
     fields = [(name, OGR[kind]) for name, kind, _alias in spec] + [("JCBH", ogr.OFTString)]
-    rows = [
-        (*[_value(rng, kind) for _name, kind, _alias in spec], f"J{i}", _geometry(rng, i)) for i in range(60)
-    ]
+    rows = [(*[_value(rng, kind) for _name, kind, _alias in spec], f"J{i}", _geometry(rng, i)) for i in range(60)]
     layer_type = ogr.wkbMultiPolygon if seed >= 2 else ogr.wkbPolygon
     if layer_type == ogr.wkbPolygon:
         rows = [r if r[-1] is None or not r[-1].startswith("MULTI") else (*r[:-1], None) for r in rows]
@@ -117,7 +117,9 @@ def test_a_layer_the_arrow_read_cannot_take_is_read_by_qgis(tmp_path):
     fast, slow, total, (source, indexes, layer) = _read_both(path)
     assert fast is not None  # the date field is not among those read
     assert fast[0] == slow
-    memory = QgsVectorLayer(f"Polygon?crs=EPSG:4527&{'&'.join(f'field={n}:string' for n, _k, _a in spec)}", "m", "memory")
+    memory = QgsVectorLayer(
+        f"Polygon?crs=EPSG:4527&{'&'.join(f'field={n}:string' for n, _k, _a in spec)}", "m", "memory"
+    )
     source = QgsProcessingFeatureSource(memory, QgsProcessingContext())
     indexes = records_io.require_verify_fields(source, "m")
     assert records_io._arrow_records(source, indexes, True, memory, "m") is None
