@@ -13,10 +13,11 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
+from ..core.allocation import collector_paused
 from ..core.definitions import RankBy
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
-from ..core.report_model import recorded_rank_by, run_info, summary_rows
+from ..core.report_model import recorded_rank_by, run_info
 from ..core.words import label
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
@@ -62,6 +63,10 @@ class ExportReportAlgorithm(BaseAlgorithm):
         return recorded if recorded is not None else RankBy.AREA
 
     def execute(self, parameters, context, feedback):
+        with collector_paused():  # 100 000 records, their log entries and 2 million cells: no cycles among them
+            return self._execute(parameters, context, feedback)
+
+    def _execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
         source = self.parameterAsSource(parameters, Param.INPUT, context)
         name = layer_name(self, parameters, Param.INPUT, context, "核查结果")
@@ -86,7 +91,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
             write_report(records, output, stamp=stamp, rank_by=self._rank_by(parameters, context, records, read))
         except OSError as error:
             raise Refusal("export_failed", path=output, detail=error.strerror or str(error)) from None
-        townships = len(summary_rows(records)) - 1
+        townships = len({r.township_name for r in records})  # the summary's rows but 合计
         feedback.pushInfo(text("report_written", chinese, path=output, patches=len(records), townships=townships))
         feedback.setProgress(100)
         return {Param.OUTPUT: output, Param.PATCHES: len(records), Param.AUDIT_HEAD: stamp.run_head if stamp else ""}

@@ -156,17 +156,20 @@ def _check(rows: list[tuple], blocks: dict, decisions: dict[str, list[tuple]], h
     wanted = list(dict.fromkeys(r[1] for r in rows if r[1]))
     out = OutputCheck(head, [r for r in wanted if r not in blocks], [], [])
     for run_id, entries_of_run in decisions.items():
-        left: dict[tuple, list] = {}  # decisions not matched yet: (figures, evidence), by key
+        left: dict[tuple, list] = {}  # decisions not matched yet: (figures, evidence), by key (_row_key's, inline)
         for patch_id, status, data in entries_of_run:
-            key = _row_key(patch_id, data.get("township"), status, data.get("reasons"))
+            key = (patch_id or None, data.get("township") or None, status, data.get("reasons") or "")
             logged_evidence = {k: data[k] for k in EVIDENCE_KEYS if k in data}
-            left.setdefault(key, []).append(([data.get(n) for n in FIGURES], logged_evidence))
+            found = left.get(key)
+            if found is None:
+                found = left[key] = []
+            found.append(([data.get(n) for n in FIGURES], logged_evidence))
         for row in rows:
-            patch_id, row_run, township, status, reasons, figures = row[:6]
-            if row_run != run_id:
+            if row[1] != run_id:
                 continue
+            patch_id, _run, township, status, reasons, figures = row[:6]
             evidence = (row[6] if len(row) > 6 else None) or {}
-            candidates = left.get(_row_key(patch_id, township, status, reasons), [])
+            candidates = left.get((patch_id or None, township or None, status, reasons or ""), [])
             match = None
             for k, (logged, logged_evidence) in enumerate(candidates):
                 if _same_figures(logged, figures) and _same_evidence(logged_evidence, evidence):

@@ -185,3 +185,15 @@ def test_data_is_parsed_as_json_loads_parses_it():
         with pytest.raises(ValueError) as expected:
             json.loads(bad)
         assert str(caught.value) == str(expected.value)
+
+
+def test_a_log_of_awkward_texts_checks_as_entry_hash_has_it(tmp_path):
+    path = str(tmp_path / "audit.gpkg")
+    awkward = ['"q"', "\\", "\x01\x1f\n\t", "城关镇 😀 𠀀", "\u2028", "", "</v>&amp;"]
+    audit.append(path, [audit.NewEntry("mark", {"note": t, t: [t]}, t, t, t) for t in awkward])
+    audit.append(path, [audit.NewEntry("sample", {"x": 1}, None, None, None)])
+    check = audit.read_log(path).check
+    assert check.valid and check == reference_chain(path) and check.entries == len(awkward) + 1
+    _tamper(path, f"UPDATE {AUDIT_TABLE} SET patch_id = ? WHERE fid = 3", "\x01")
+    assert audit.read_log(path).check == reference_chain(path) == audit.verify_chain(path)
+    assert audit.verify_chain(path).first_broken == 3
