@@ -50,7 +50,7 @@ from ..qgis_adapter.map_layout import DEFAULT_TEMPLATE, PageLayers
 from ..qgis_adapter.records import ReadPatch, layer_name
 from ..qgis_adapter.writing import add_features, close_sink
 from .base import BaseAlgorithm
-from .export_maps import PagePhotos, _add, _memory_layer, coverage_layer, crs_label, metric_crs, render
+from .export_maps import PagePhotos, _add, _memory_layer, coverage_layer, crs_label, figures_layer, metric_crs, render
 
 ID_GUESSES = ("patch_id", *COMMON_ID_FIELDS, "图斑编号", "监测编号")
 
@@ -262,7 +262,7 @@ class AccountabilityAlgorithm(BaseAlgorithm):
         read = [ReadPatch(row.record, geometry) for row, geometry in pages]
         layers = PageLayers(
             coverage=coverage_layer(read, crs, source.wkbType(), PagePhotos.empty(len(read), given=False)),
-            figures=_figures_layer(pages),
+            figures=figures_layer(read, crs, lines=lambda i, _page: _figure_lines(pages[i][0])),
             context=_context_layer(rows, crs, source.wkbType()),
             remnants=None,
             evidence=None,
@@ -291,19 +291,11 @@ class AccountabilityAlgorithm(BaseAlgorithm):
         )
 
 
-def _figures_layer(pages):
+def _figure_lines(row) -> list[tuple[str, str]]:
     """The 验收图's figures (core/wording.patch_figures over the log's latest decision), then the
-    application and the three responsibilities: the same (page, row, item, value) table."""
-    layer = _memory_layer("None", None, "核查数据", (("page", field_type("int")), ("row", field_type("int")),
-                                                      ("item", field_type("text")), ("value", field_type("text"))))  # fmt: skip
-    out = []
-    for i, (row, _geometry) in enumerate(pages, start=1):
-        lines = [*patch_figures(row.record), (ACCOUNTABILITY_ZH["applied"], applied_text(row))]
-        lines += [(role, _wrap(value)) for role, value in responsibility_lines(row)]
-        for n, (heading, value) in enumerate(lines, start=1):
-            out.append(([i, n, heading, value], None))
-    _add(layer, out)
-    return layer
+    application and the three responsibilities."""
+    lines = [*patch_figures(row.record), (ACCOUNTABILITY_ZH["applied"], applied_text(row))]
+    return lines + [(role, _wrap(value)) for role, value in responsibility_lines(row)]
 
 
 def _wrap(value: str, width: int = 20) -> str:

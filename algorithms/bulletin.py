@@ -17,6 +17,7 @@ from qgis.core import (
 )
 
 from ..core import audit
+from ..core.allocation import collector_paused
 from ..core.bulletin import BULLETIN_FIELDS, Ledger, bulletin_entry, compute_bulletin
 from ..core.campaign import china_now, log_time, parse_time, shown_time, time_notices
 from ..core.messages import Refusal, text
@@ -100,11 +101,12 @@ class BulletinAlgorithm(BaseAlgorithm):
             if (path or destination).lower().endswith((".shp", ".dbf")):
                 raise Refusal("table_shapefile", path=path or destination)
 
-        ledger = Ledger(log)  # refuses a broken chain, or a log without a campaign
-        as_of = moments[Param.AS_OF].at if Param.AS_OF in moments else china_now()
-        bulletin = compute_bulletin(
-            ledger, as_of, moments[Param.COMPARE_TO].at if Param.COMPARE_TO in moments else None
-        )
+        with collector_paused():  # the log's entries by the hundred thousand: no cycles among them
+            ledger = Ledger(log)  # refuses a broken chain, or a log without a campaign
+            as_of = moments[Param.AS_OF].at if Param.AS_OF in moments else china_now()
+            bulletin = compute_bulletin(
+                ledger, as_of, moments[Param.COMPARE_TO].at if Param.COMPARE_TO in moments else None
+            )
         for notice in time_notices(moments):
             feedback.pushInfo(notice.text(chinese))
         computed = time.perf_counter() - clock

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsField,
     QgsGeometry,
+    QgsPoint,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingFeatureSource,
@@ -184,7 +185,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
 
             layers = PageLayers(
                 coverage=coverage_layer(pages, crs, source.wkbType(), photos),
-                figures=figures_layer(pages),
+                figures=figures_layer(pages, crs),
                 context=context_layer(source, crs, steps),
                 remnants=remnants_layer(remnants_src) if remnants_src is not None else None,
                 evidence=photos.layer,
@@ -354,13 +355,21 @@ def coverage_layer(pages: list[ReadPatch], crs, wkb_type: int, photos: PagePhoto
     return layer
 
 
-def figures_layer(pages: list[ReadPatch]) -> QgsVectorLayer:
-    layer = _memory_layer("None", None, "核查数据", (("page", field_type("int")), ("row", field_type("int")),
-                                                      ("item", field_type("text")), ("value", field_type("text"))))  # fmt: skip
+def figures_layer(pages: list[ReadPatch], crs=None, lines=None) -> QgsVectorLayer:
+    """The figures table's rows, each placed on the first vertex of its page's patch (in the patches'
+    CRS): a point on the page's own outline, so the table can take the rows at the page's patch
+    before its filter picks the page's (map_layout.wire), instead of testing every page's rows.
+    lines(index, page): a page's (heading, value) rows; by default the verify figures (patch_figures)."""
+    fields = (("page", field_type("int")), ("row", field_type("int")), ("item", field_type("text")),
+              ("value", field_type("text")))  # fmt: skip
+    layer = _memory_layer("Point", crs, "核查数据", fields)
     rows = []
     for i, page in enumerate(pages):
-        for n, (heading, value) in enumerate(patch_figures(page.record), start=1):
-            rows.append(([i + 1, n, heading, value], None))
+        vertex = page.geometry.vertexAt(0)
+        at = QgsGeometry(QgsPoint(vertex.x(), vertex.y()))
+        rows_of_page = lines(i, page) if lines is not None else patch_figures(page.record)
+        for n, (heading, value) in enumerate(rows_of_page, start=1):
+            rows.append(([i + 1, n, heading, value], at))
     _add(layer, rows)
     return layer
 

@@ -14,19 +14,21 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
+from ..core.allocation import collector_paused
 from ..core.definitions import RankBy
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
-from ..core.report_model import recorded_rank_by, run_info, summary_rows
+from ..core.report_model import recorded_rank_by, run_info
 from ..core.words import label
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.records import (
     add_audit_log_input,
-    audit_stamp,
+    audit_stamp_and_log,
     layer_name,
     parse_filter,
     read_patches,
+    read_records,
     require_complete,
     require_verify_fields,
     say_runs,
@@ -60,15 +62,20 @@ class ExportReportAlgorithm(BaseAlgorithm):
             )
         )
 
-    def _rank_by(self, parameters, context, records) -> RankBy:
-        """RANK_BY as given; else as the verify run recorded it in AUDIT_LOG; else by monitored area."""
+    def _rank_by(self, parameters, context, records, read=None) -> RankBy:
+        """RANK_BY as given; else as the verify run recorded it in AUDIT_LOG (as read for the stamp);
+        else by monitored area."""
         if parameters.get(Param.RANK_BY) not in (None, ""):
             return RankBy(self.parameterAsEnum(parameters, Param.RANK_BY, context))
         log = self.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
-        recorded = recorded_rank_by(log, run_info(records).run_ids) if log else None
+        recorded = recorded_rank_by(log, run_info(records).run_ids, read=read) if log else None
         return recorded if recorded is not None else RankBy.AREA
 
     def execute(self, parameters, context, feedback):
+        with collector_paused():  # 100 000 records, their log entries and 2 million cells: no cycles among them
+            return self._execute(parameters, context, feedback)
+
+    def _execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
         source = self.parameterAsSource(parameters, Param.INPUT, context)
         name = layer_name(self, parameters, Param.INPUT, context, "核查结果")
@@ -82,19 +89,26 @@ class ExportReportAlgorithm(BaseAlgorithm):
         feedback.setProgressText("读取核查结果 Reading results")
         # every patch is read (with a log, the outlines too: its decisions cover them), so the log is
         # checked against the whole output; FILTER then picks the patches the report shows
-        patches, total = read_patches(
-            source,
-            indexes,
-            feedback,
-            with_geometry=bool(parameters.get(Param.AUDIT_LOG)),
-            expression=expression,
-            expression_context=self.createExpressionContext(parameters, context, source),
-            filter_text=filter_text,
-            keep_all=True,
-        )
+        with_geometry = bool(parameters.get(Param.AUDIT_LOG))
+        if expression is not None:
+            patches, total = read_patches(
+                source,
+                indexes,
+                feedback,
+                with_geometry=with_geometry,
+                expression=expression,
+                expression_context=self.createExpressionContext(parameters, context, source),
+                filter_text=filter_text,
+                keep_all=True,
+            )
+            every = [p.record for p in patches]
+            records = [p.record for p in patches if p.chosen]
+        else:  # the whole output: read through GDAL's Arrow interface where it is a saved GeoPackage layer
+            layer = self.parameterAsVectorLayer(parameters, Param.INPUT, context)
+            every, total = read_records(source, indexes, feedback, with_geometry, layer, parameters.get(Param.INPUT))
+            records = every
         require_complete(source, total, name)
-        stamp = audit_stamp(self, parameters, context, feedback, [p.record for p in patches], complete=True)
-        records = [p.record for p in patches if p.chosen]
+        stamp, read = audit_stamp_and_log(self, parameters, context, feedback, every, complete=True)
         if not records:
             raise Refusal("report_no_patches", total=total, expression=filter_text)
         say_runs(self, parameters, context, feedback, records)
@@ -105,12 +119,12 @@ class ExportReportAlgorithm(BaseAlgorithm):
                 records,
                 output,
                 stamp=stamp,
-                rank_by=self._rank_by(parameters, context, records),
+                rank_by=self._rank_by(parameters, context, records, read),
                 scope=filter_text.strip(),
             )
         except OSError as error:
             raise Refusal("export_failed", path=output, detail=error.strerror or str(error)) from None
-        townships = len(summary_rows(records)) - 1
+        townships = len({r.township_name for r in records})  # the summary's rows but 合计
         feedback.pushInfo(text("report_written", chinese, path=output, patches=len(records), townships=townships))
         feedback.setProgress(100)
         return {Param.OUTPUT: output, Param.PATCHES: len(records), Param.AUDIT_HEAD: stamp.run_head if stamp else ""}

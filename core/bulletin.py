@@ -26,7 +26,6 @@ from .campaign import (
     logged_seconds,
     norm_id,
     require_campaign,
-    require_sound,
     shown_time,
 )
 from .definitions import AuditEntry, Status
@@ -136,8 +135,6 @@ class Ledger:
 
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = os.fspath(path)
-        check = require_sound(path)
-        self.head, self.entries = check.head, check.entries
         kinds = (
             AuditEntry.CAMPAIGN,
             AuditEntry.AMENDMENT,
@@ -145,7 +142,13 @@ class Ledger:
             AuditEntry.BULLETIN,
             AuditEntry.MARK,
         )
-        items = audit.entries(path, kinds=kinds)
+        # one pass: the chain checked, these entries kept whole and the decisions without their figures
+        read = audit.read_log(path, kinds=[k.value for k in kinds], brief_kinds=(AuditEntry.DECISION.value,))
+        check = read.check
+        if not check.valid:  # as require_sound: no figures from a broken log
+            raise Refusal("campaign_log_broken", path=self.path, seq=check.first_broken)
+        self.head, self.entries = check.head, check.entries
+        items = [audit.entry_of(row) for row in read.rows]
         self.campaign_items = [i for i in items if i.entry in (AuditEntry.CAMPAIGN.value, AuditEntry.AMENDMENT.value)]
         require_campaign(path, [i for i in self.campaign_items if i.entry == AuditEntry.CAMPAIGN.value])
         self.applications: list[Logged] = logged_applications(items)
@@ -158,7 +161,7 @@ class Ledger:
                 self.index.setdefault(row[0], len(self.index))
         self._snapshots = self._timeline()
         self.campaign = self._snapshots[-1].campaign
-        self._blocks = self._decision_blocks(audit.decision_rows(path))
+        self._blocks = self._decision_blocks(read.brief)
         marked = sorted({m.patch_id for m in marks if m.patch_id is not None})
         events = audit.entries(path, kinds=(AuditEntry.DECISION, AuditEntry.MARK), patch_ids=marked) if marked else []
         # marked patches go through core.audit's own state machine, under their normalised ids

@@ -89,6 +89,58 @@ class PatchRecord:
             land=_land_values(values),
         )
 
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, Sequence]) -> list[PatchRecord]:
+        """[from_values(row) for each row] of columns of equal length (field name -> values, None for
+        NULL), each conversion made over a whole column."""
+        n = len(next(iter(columns.values()))) if columns else 0
+        nothing = [None] * n
+
+        def column(name: str) -> Sequence:
+            return columns.get(name, nothing)
+
+        def texts(name: str) -> list[str]:
+            return ["" if v is None else v if type(v) is str else str(v) for v in column(name)]
+
+        def numbers(name: str) -> list[float | None]:
+            # a float that is not NaN is its own _number
+            return [v if type(v) is float and v == v else _number(v) for v in column(name)]
+
+        township = [None if v in (None, "") else str(v) for v in column(ResultField.TOWNSHIP)]
+        remnants = [None if v is None else int(v) for v in numbers(ResultField.REMNANTS)]
+        land_names = [name for name, _kind, _alias in LAND_RESULT_FIELDS if name in columns]
+        if land_names:
+            land_columns = [
+                numbers(name) if kind == "real" else column(name)
+                for name, kind, _alias in LAND_RESULT_FIELDS
+                if name in columns
+            ]
+            lands = [dict(zip(land_names, values)) for values in zip(*land_columns)]
+            if ResultField.METHOD in land_names:
+                for land in lands:
+                    if land.get(ResultField.METHOD, "") not in _METHODS:
+                        del land[ResultField.METHOD]
+        else:
+            lands = [{} for _ in range(n)]
+        return [
+            cls(*values, land=land)  # type: ignore[misc]
+            for *values, land in zip(
+                texts(ResultField.PATCH_ID),
+                township,
+                texts(ResultField.STATUS),
+                texts(ResultField.REASONS),
+                numbers(ResultField.MONITOR_M2),
+                numbers(ResultField.GEOM_M2),
+                numbers(ResultField.REMAIN_M2),
+                numbers(ResultField.REMAIN_RT),
+                numbers(ResultField.LARGEST_M2),
+                remnants,
+                texts(ResultField.RUN_ID),
+                texts(ResultField.CHECKED_AT),
+                lands,
+            )
+        ]
+
     def land_mu(self, name: str) -> float | None:
         """A farmland area field in 亩 (None: NULL, or the layer lacks it)."""
         value = self.land.get(name)
@@ -114,10 +166,11 @@ class PatchRecord:
     def measured(self, value):
         """A remnant figure, or None for an unsurveyed patch: its 0 m² was never measured and must
         not read as "nothing left"."""
-        return None if self.status == Status.UNSURVEYED.value else value
+        return None if self.status == _UNSURVEYED else value
 
 
 _METHODS = frozenset((None, "", *(m.value for m in Method)))
+_UNSURVEYED = Status.UNSURVEYED.value  # read per figure of every row printed: not through the enum each time
 
 
 def _land_values(values: Mapping[str, object]) -> dict[str, object]:
@@ -223,13 +276,15 @@ class AuditStamp:
 
 
 def apply_audit_log(
-    log: str, records: Sequence[PatchRecord], complete: bool = False
+    log: str, records: Sequence[PatchRecord], complete: bool = False, read: audit.LogRead | None = None
 ) -> tuple[AuditStamp | None, list[Notice]]:
     """Reads the audit log for the records' run(s): sets each marked record's review (an overturn
     becomes its final status) and returns the head hashes to print, with what the run's log should
     say. Nothing is printed from a log that does not hold the run (None, and a warning); a broken
-    chain, or records that are not what the log says the run decided, are refused."""
-    check = audit.verify_chain(log)
+    chain, or records that are not what the log says the run decided, are refused. The log is read
+    once (audit.read_log; `read`: as read already, whole)."""
+    read = read if read is not None else audit.read_log(log)
+    check = read.check
     if not check.valid:
         raise Refusal("audit_export_broken", path=log, seq=check.first_broken)
     runs = run_info(records).run_ids
@@ -250,18 +305,22 @@ def apply_audit_log(
             for r in records
         ],
         complete=complete,
+        read=read,
     )
     head, missing = output.head, output.missing_runs
     if head is None or missing:
         return None, [
             Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
         ]
-    standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records])
+    standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records], read=read)
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
     counts: dict[str, int] = {}
+    marked = getattr(standing.states, "marked", None)  # the only patches with a dispute, when known
     for record in records:
+        if marked is not None and record.patch_id not in marked:
+            continue
         state = standing.states.get(record.patch_id)
         if state is not None and state.dispute:
             record.review = Review(state.dispute, state.final_status or record.status, state.note)
@@ -281,14 +340,19 @@ def apply_audit_log(
     return stamp, notices
 
 
-def recorded_rank_by(log: str, run_ids: Sequence[str]) -> RankBy | None:
+def recorded_rank_by(log: str, run_ids: Sequence[str], read: audit.LogRead | None = None) -> RankBy | None:
     """The RANK_BY the (last) verify run of `run_ids` recorded in the audit log; None when the log
-    holds none (a run made before RANK_BY, or not in this log)."""
+    holds none (a run made before RANK_BY, or not in this log). read: the log as read already."""
     from .parameters import Param
 
     wanted = set(run_ids)
     found = None
-    for entry in audit.entries(log, kinds=[AuditEntry.RUN.value]):
+    runs = (
+        audit.entries(log, kinds=[AuditEntry.RUN.value])
+        if read is None
+        else [audit.entry_of(row) for row in read.of_kind(AuditEntry.RUN.value)]
+    )
+    for entry in runs:
         if entry.run_id in wanted:
             value = (entry.data.get("parameters") or {}).get(Param.RANK_BY)
             if value is not None:

@@ -132,9 +132,15 @@ def township_summary(
 
     rows: list[SummaryRow] = []
     if townships is not None:
-        names = np.array([t if t not in (None, "") else UNNAMED_TOWNSHIP for t in townships], dtype=object)
-        for name in sorted(set(names.tolist())):
-            member = names == name
+        names = [t if t not in (None, "") else UNNAMED_TOWNSHIP for t in townships]
+        order = sorted(set(names))
+        # each township's patches as indexes in their own order (one pass, not a comparison per township)
+        code = {name: i for i, name in enumerate(order)}
+        codes = np.fromiter((code[n] for n in names), dtype=np.intp, count=len(names))
+        by_town = np.argsort(codes, kind="stable")
+        ends = np.cumsum(np.bincount(codes, minlength=len(order)))
+        for i, name in enumerate(order):
+            member = by_town[(ends[i - 1] if i else 0) : ends[i]]
             rows.append(_row(name, status[member], monitor_m2[member], *part(member)))
         keys = [_rank_key(r, rank_by) for r in rows]
         keys = [None if k is None else round(k, RANK_DECIMALS) for k in keys]

@@ -164,20 +164,27 @@ def _patch_sheet(
         note += "核查结果为最终结果：改判的以改判结果为准，复核状态栏注明原计算结果；原因与各项面积为核查计算所得。"
     _heading(sheet, "图斑核查明细", info, note, len(headings))
     _columns(sheet, 4, headings)
+    words = _Words()
+
+    def styles_of(status: str, review: Style | None) -> list[Style]:
+        return [
+            INT, TEXT, TEXT, STATUS_STYLE.get(status, CENTER), *([review] if reviewed else []),
+            TEXT, MU, M2, M2, M2, RATIO, M2, INT, *[style for _h, _w, _g, style in land], *([TEXT] if reviewed else []),
+        ]  # fmt: skip
+
+    row_styles = _RowStyles(styles_of)
+    rows, styles = [], []
     for n, i in enumerate(order, start=1):
         r = records[i]
-        values = [
-            n, r.patch_id, r.township_name, status_words(r.final_status), *([review_words(r) or None] if reviewed else []),
-            reasons_in_words(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, r.measured(r.remain_m2),
+        rows.append([
+            n, r.patch_id, r.township_name, words.status(r.final_status), *([review_words(r) or None] if reviewed else []),
+            words.reasons(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, r.measured(r.remain_m2),
             r.measured(r.remain_rt), r.measured(r.largest_m2), r.measured(r.remnants),
             *[get(r) for _heading, _width, get, _style in land],
             *([(r.review.note if r.review else None) or None] if reviewed else []),
-        ]  # fmt: skip
-        styles = [
-            INT, TEXT, TEXT, STATUS_STYLE.get(r.final_status, CENTER), *([_review_style(r)] if reviewed else []),
-            TEXT, MU, M2, M2, M2, RATIO, M2, INT, *[style for _h, _w, _g, style in land], *([TEXT] if reviewed else []),
-        ]  # fmt: skip
-        sheet.set_row(4 + n, values, styles)
+        ])  # fmt: skip
+        styles.append(row_styles(r.final_status, _review_style(r) if reviewed else None))
+    sheet.add_rows(5, rows, styles)
     sheet.auto_filter = (4, 1, max(4 + len(order), 5), len(headings))
 
 
@@ -186,6 +193,40 @@ def _land_mu_of(name: str, remainder: bool) -> Callable[[PatchRecord], Any]:
     if remainder:
         return lambda r: r.measured(r.land_mu(name))
     return lambda r: r.land_mu(name)
+
+
+class _Words:
+    """status_words and reasons_in_words, each text worked out once (a county has a few dozen)."""
+
+    def __init__(self) -> None:
+        self._status: dict[str, str] = {}
+        self._reasons: dict[str, str] = {}
+
+    def status(self, status: str) -> str:
+        found = self._status.get(status)
+        if found is None:
+            found = self._status[status] = status_words(status)
+        return found
+
+    def reasons(self, reasons: str) -> str:
+        found = self._reasons.get(reasons)
+        if found is None:
+            found = self._reasons[reasons] = reasons_in_words(reasons)
+        return found
+
+
+class _RowStyles:
+    """A row's list of styles by what varies between rows (the status, the review), one list each."""
+
+    def __init__(self, make) -> None:
+        self._make = make
+        self._made: dict[tuple, list[Style]] = {}
+
+    def __call__(self, *key) -> list[Style]:
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = self._make(*key)
+        return found
 
 
 def _land_columns(records: Sequence[PatchRecord]) -> list[tuple]:
@@ -233,6 +274,15 @@ def _failed_sheet(
     for i in order:  # natural id order within each group
         if records[i].final_status != Status.PASS.value:
             by_town.setdefault(records[i].township_name, []).append(i)
+    words = _Words()
+
+    def styles_of(status: str, review: Style | None) -> list[Style]:
+        return [
+            INT, TEXT, TEXT, STATUS_STYLE.get(status, CENTER), *([review] if reviewed else []),
+            TEXT, MU, M2, RATIO, M2, TEXT, TEXT,
+        ]  # fmt: skip
+
+    row_styles = _RowStyles(styles_of)
     row_no, n = 5, 0
     for summary in rows:
         members = sorted(by_town.get(summary.township, []), key=lambda i: status_rank.get(records[i].final_status, 2))
@@ -248,20 +298,18 @@ def _failed_sheet(
         )
         sheet.merge(row_no, 1, row_no, len(headings))
         row_no += 1
+        group, styles = [], []
         for i in members:
             n += 1
             r = records[i]
-            values = [
-                n, r.township_name, r.patch_id, status_words(r.final_status), *([review_words(r) or None] if reviewed else []),
-                reasons_in_words(r.reasons), r.monitor_mu, r.measured(r.remain_m2), r.measured(r.remain_rt),
+            group.append([
+                n, r.township_name, r.patch_id, words.status(r.final_status), *([review_words(r) or None] if reviewed else []),
+                words.reasons(r.reasons), r.monitor_mu, r.measured(r.remain_m2), r.measured(r.remain_rt),
                 r.measured(r.largest_m2), None, None,
-            ]  # fmt: skip
-            styles = [
-                INT, TEXT, TEXT, STATUS_STYLE.get(r.final_status, CENTER), *([_review_style(r)] if reviewed else []),
-                TEXT, MU, M2, RATIO, M2, TEXT, TEXT,
-            ]  # fmt: skip
-            sheet.set_row(row_no, values, styles)
-            row_no += 1
+            ])  # fmt: skip
+            styles.append(row_styles(r.final_status, _review_style(r) if reviewed else None))
+        sheet.add_rows(row_no, group, styles)
+        row_no += len(group)
     if n == 0:
         sheet.set(row_no, 1, "全部图斑均已通过核查。", TEXT)
         sheet.merge(row_no, 1, row_no, len(headings))

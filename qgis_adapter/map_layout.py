@@ -54,6 +54,7 @@ PATCH_COLOUR = QColor(227, 26, 28)  # the patch outline; tests look for it on th
 PDF_DPI = 200  # rasters (basemap, photos) at print quality without 300-dpi file sizes
 PATCH_RULE = "$id = @atlas_featureid"
 PAGE_RULE = "\"page\" = attribute(@atlas_feature, 'page')"
+FIGURES_FILTER = PAGE_RULE  # the template's figures table: the rows of the atlas feature's page
 
 
 def cjk_family(available: set[str] | None = None) -> str | None:
@@ -215,6 +216,10 @@ def wire(layout: QgsPrintLayout, layers: PageLayers, map_crs: QgsCoordinateRefer
     columns = table.columns()  # setVectorLayer resets the columns to the layer's fields
     table.setVectorLayer(layers.figures)
     table.setColumns(columns)
+    if table.filterFeatures() and table.featureFilter() == FIGURES_FILTER and not table.filterToAtlasFeature():
+        # the rows at the page's patch first (each row lies on its page's outline): the same rows, and
+        # the filter tests a page's few instead of every page's (which grew with the square of the pages)
+        table.setFilterToAtlasFeature(True)
     _fit_rows(table, layers.figures)
 
     legend = item(layout, "legend", QgsLayoutItemLegend, template, required=False)

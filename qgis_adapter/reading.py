@@ -215,17 +215,19 @@ class _Stuck(Exception):
 
 
 def read_gpkg_arrow(
-    layer, value, source, with_attributes: bool = True, keep_features: bool = False, name: str = ""
+    layer, value, source, with_attributes: bool = True, keep_features: bool = False, name: str = "", fields=None
 ) -> ReadLayer | None:
     """The ReadLayer read_source gives, through GDAL's Arrow interface (GDAL >= 3.6, the GDAL QGIS
-    itself runs on); None wherever that is not sure to give the same features and values."""
+    itself runs on); None wherever that is not sure to give the same features and values. fields
+    (QgsFields): only these of the source's fields, in this order (default: all of them)."""
     where = _whole_saved_layer(layer, value)
     if where is None:
         return None
     wkb_type = source.wkbType()
     if QgsWkbTypes.isCurvedType(wkb_type) or QgsWkbTypes.hasM(wkb_type):
         return None
-    fields = source.fields() if with_attributes else None
+    if fields is None:
+        fields = source.fields() if with_attributes else None
     if fields is not None and any(f.type() not in _ARROW_TYPES for f in fields):
         return None
     try:

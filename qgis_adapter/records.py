@@ -8,6 +8,7 @@ from qgis.core import (
     QgsExpression,
     QgsExpressionContext,
     QgsFeatureRequest,
+    QgsFields,
     QgsGeometry,
     QgsProcessingFeatureSource,
     QgsProcessingOutputString,
@@ -23,6 +24,7 @@ from ..core.run_trail import one_trail
 from ..core.words import label
 from .language import ui_is_chinese
 from .layers import plain_value, source_path, to_shapely
+from .reading import read_gpkg_arrow
 
 VERIFY_FIELDS = [name for name, _kind, _alias in RESULT_FIELDS]
 
@@ -100,6 +102,39 @@ def read_patches(
     return out, total
 
 
+def read_records(
+    source, indexes: dict[str, int], feedback=None, with_evidence: bool = False, layer=None, value=None
+) -> tuple[list[PatchRecord], int]:
+    """read_patches' records (their outlines' hashes with_evidence) and how many features there are,
+    for an export that prints no outline (the report). A whole GeoPackage layer as saved (`layer`,
+    the parameter's `value`) is read through GDAL's Arrow interface (reading.py): the same values
+    and hashes without a QGIS feature per patch."""
+    fast = _arrow_records(source, indexes, with_evidence, layer, value) if layer is not None else None
+    if fast is not None:
+        if feedback is not None and feedback.isCanceled():
+            raise Cancelled()
+        return fast
+    patches, total = read_patches(source, indexes, feedback, with_geometry=with_evidence)
+    return [p.record for p in patches], total
+
+
+def _arrow_records(source, indexes, with_evidence: bool, layer, value) -> tuple[list[PatchRecord], int] | None:
+    fields = QgsFields()
+    for index in indexes.values():
+        fields.append(source.fields().at(index))
+    try:
+        read = read_gpkg_arrow(layer, value, source, fields=fields)
+    except Refusal:
+        return None  # a damaged file: QGIS reads it, and the export refuses it in its own words, as before
+    if read is None or read.columns is None:
+        return None
+    records = PatchRecord.from_columns(dict(zip(indexes, read.columns)))
+    if with_evidence:  # what the log's decisions cover: the outline each row prints
+        for record, digest in zip(records, audit.geometry_hashes(read.geometries)):
+            record.evidence = {"geom_hash": digest}
+    return records, len(records)
+
+
 def remnants_evidence(source, patches: list[ReadPatch]) -> None:
     """Each patch's remnants hash over the REMNANTS layer's parts under its id (core/audit/evidence.py),
     so an edited remnants layer shows against the log. A layer without patch_id is not checked."""
@@ -171,14 +206,22 @@ def audit_stamp(
 ) -> AuditStamp | None:
     """Reads AUDIT_LOG when given: marks the records' reviews and returns the head hashes to print;
     what it found is said in the run's log. complete: the records are the whole output (the report)."""
+    return audit_stamp_and_log(algorithm, parameters, context, feedback, records, complete)[0]
+
+
+def audit_stamp_and_log(
+    algorithm, parameters, context, feedback, records: list[PatchRecord], complete: bool = False
+) -> tuple[AuditStamp | None, audit.LogRead | None]:
+    """audit_stamp, and the log as it was read (once) for whatever else the export takes from it."""
     log = algorithm.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
     if not log:
-        return None
-    stamp, notices = apply_audit_log(log, records, complete)
+        return None, None
+    read = audit.read_log(log)
+    stamp, notices = apply_audit_log(log, records, complete, read=read)
     chinese = ui_is_chinese()
     for notice in notices:
         (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))
-    return stamp
+    return stamp, read
 
 
 def say_runs(algorithm, parameters, context, feedback, records: list[PatchRecord]) -> None:

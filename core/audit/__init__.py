@@ -7,7 +7,7 @@ or a rewritten chain is caught against a head hash kept on paper (`verify_chain(
 
 chain.py is the hashing, log.py the table (create, append, read, check), disputes.py the auditors'
 marks and each patch's final status, output_check.py whether an output still says what its run
-decided. Pure Python (sqlite3, hashlib, json): the algorithms, the dock and a server share it; this
+decided, reading.py the log read once (the chain checked and the rows kept). Pure Python (sqlite3, hashlib, json): the algorithms, the dock and a server share it; this
 module is the one door the rest of the plugin uses.
 """
 
@@ -23,6 +23,7 @@ from .disputes import (
     STATUS_PRECEDENCE,
     PatchState,
     RunStanding,
+    StandingStates,
     final_statuses,
     history,
     mark_patch,
@@ -69,6 +70,7 @@ from .output_check import (
     _same_figures,
     check_output,
 )
+from .reading import LogRead, entry_of, read_log
 
 __all__ = [
     "HeadsCheck",
@@ -96,6 +98,10 @@ __all__ = [
     "OutputCheck",
     "PatchState",
     "RunStanding",
+    "StandingStates",
+    "LogRead",
+    "read_log",
+    "entry_of",
     "STATUS_PRECEDENCE",
     "_same_figures",
     "append",

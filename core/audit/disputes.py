@@ -5,7 +5,7 @@ patch's figures, which re-opens it)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..definitions import AUDIT_TABLE, DISPUTE_REOPENED, AuditEntry, Mark, Reason, Status
@@ -23,6 +23,7 @@ from .log import (
     entries,
     who,
 )
+from .reading import ENTRY, PATCH_ID, RUN_ID, STATUS, LogRead
 
 
 def mark_patch(
@@ -196,18 +197,24 @@ def _state(patch_id: str, patch_events: list) -> PatchState:
 class RunStanding:
     """What the log says about the patches of a run's output (see standing_states)."""
 
-    states: dict[str, PatchState]  # patch id -> its state, where it stands for the run's figures
+    states: Mapping[str, PatchState]  # patch id -> its state, where it stands for the run's figures
     superseded: list[str]  # marked patches a later run decided with other figures: not applied
     unlogged: list[str]  # patches the log holds no decision of in their run
     differing: list[str]  # patches whose status differs from the log's decision in their run
 
 
-def standing_states(path: str | os.PathLike, decided: Iterable[tuple[str, str, str]]) -> RunStanding:
+def standing_states(
+    path: str | os.PathLike, decided: Iterable[tuple[str, str, str]], read: LogRead | None = None
+) -> RunStanding:
     """For the rows of a verify output, (patch_id, run_id, status) each: the dispute state and final
     status that stand for them. A patch's state applies when its latest run in the log is the row's
     run, or a later run reproduced the row's figures (a mark stands until the figures change).
     A row whose status is not the log's decision of its run was changed after the run. Rows
-    without a patch id are left out: nothing in the log can be matched to them."""
+    without a patch id are left out: nothing in the log can be matched to them.
+    read: the log as read_log read it (with its decisions and marks), so it is not read again; the
+    states are then worked out per patch as they are looked up (StandingStates)."""
+    if read is not None:
+        return _standing_from_read(read, decided)
     items = entries(path, kinds=(AuditEntry.DECISION, AuditEntry.MARK))
     states = _states(items)
     figures: dict[tuple[str, str | None], list] = {}
@@ -230,7 +237,87 @@ def standing_states(path: str | os.PathLike, decided: Iterable[tuple[str, str, s
             continue
         state = states[patch_id]
         if state.run_id == run_id or sorted(figures[key]) == sorted(figures.get((patch_id, state.run_id), [])):
-            out.states[patch_id] = state
+            out.states[patch_id] = state  # type: ignore[index]
         elif state.dispute is not None:
             out.superseded.append(patch_id)
+    return out
+
+
+# -- the same standing from one read of the log, without an object per patch ---------------------------
+class StandingStates(Mapping):
+    """RunStanding.states from a read of the log: the patch ids that stand, in the order of the rows,
+    each one's PatchState worked out (by _states, over its own decisions and marks) when it is looked
+    up. `marked`: those among them the log holds a mark on (the others have no dispute)."""
+
+    def __init__(self, order: list[str], marked: set[str], state_of) -> None:
+        self._order = dict.fromkeys(order)
+        self._state_of = state_of
+        self.marked = marked
+
+    def __getitem__(self, patch_id: str) -> PatchState:
+        if patch_id not in self._order:
+            raise KeyError(patch_id)
+        return self._state_of(patch_id)
+
+    def __iter__(self):
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, patch_id) -> bool:
+        return patch_id in self._order
+
+
+def _standing_from_read(read: LogRead, decided: Iterable[tuple[str, str, str]]) -> RunStanding:
+    """standing_states over read rows: decisions are indexed by (patch, run), their data parsed only
+    where figures are compared (a row whose run is not its patch's latest) or a state looked up."""
+    decision, mark = AuditEntry.DECISION.value, AuditEntry.MARK.value
+    rows = [row for row in read.rows if (row[ENTRY] == decision or row[ENTRY] == mark) and row[PATCH_ID] is not None]
+    events: dict[str, list[int]] = {}  # patch id -> its rows, in log order
+    keys: dict[tuple[str, str | None], list[int]] = {}  # (patch, run) -> its decisions
+    latest: dict[str, str | None] = {}  # patch id -> the run of its latest decision: the state's run_id
+    marked: set[str] = set()
+    for i, row in enumerate(rows):
+        patch_id = row[PATCH_ID]
+        events.setdefault(patch_id, []).append(i)
+        if row[ENTRY] == decision:
+            keys.setdefault((patch_id, row[RUN_ID]), []).append(i)
+            latest[patch_id] = row[RUN_ID]
+        else:
+            marked.add(patch_id)
+    figures: dict[tuple, list] = {}
+    states: dict[str, PatchState] = {}
+
+    def figures_of(key: tuple) -> list:
+        found = figures.get(key)
+        if found is None:
+            found = figures[key] = sorted(_figures(_entry(rows[i])) for i in keys.get(key, ()))
+        return found
+
+    def state_of(patch_id: str) -> PatchState:
+        state = states.get(patch_id)
+        if state is None:
+            state = states[patch_id] = _states([_entry(rows[i]) for i in events[patch_id]])[patch_id]
+        return state
+
+    standing: list[str] = []
+    out = RunStanding({}, [], [], [])
+    for patch_id, run_id, status in decided:
+        if patch_id is None or patch_id == "":
+            continue
+        patch_id = str(patch_id)
+        key = (patch_id, run_id)
+        found = keys.get(key)
+        if found is None:
+            out.unlogged.append(patch_id)
+            continue
+        if not any(rows[i][STATUS] == status for i in found):
+            out.differing.append(patch_id)
+            continue
+        if latest[patch_id] == run_id or figures_of(key) == figures_of((patch_id, latest[patch_id])):
+            standing.append(patch_id)
+        elif patch_id in marked and state_of(patch_id).dispute is not None:  # unmarked: no dispute
+            out.superseded.append(patch_id)
+    out.states = StandingStates(standing, marked.intersection(standing), state_of)
     return out

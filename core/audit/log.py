@@ -20,10 +20,8 @@ from ..messages import Refusal
 from .chain import (
     _CANONICAL,
     GENESIS,
-    _row_is_sound,
     canonical,
     entry_hash,
-    normalise_head,
     plain,
 )
 
@@ -387,30 +385,9 @@ def verify_chain(path: str | os.PathLike, expected_head: str | None = None) -> C
     """Recomputes every entry's hash. An intact chain that does not contain `expected_head` (a head
     kept on paper) is not valid either: its tail was deleted or the chain rewritten. A head from an
     earlier run is found inside a longer chain: later runs append, they do not invalidate it."""
-    expected = normalise_head(expected_head)
-    connection = _open_existing(path)
-    count, prev, broken, anchor = 0, GENESIS, -1, -1
-    try:
-        cursor = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM {AUDIT_TABLE} ORDER BY fid")
-        for row in cursor:
-            count += 1
-            seq = count
-            if broken < 0 and not _row_is_sound(row, seq, prev):
-                broken = seq
-            prev = row[8] if isinstance(row[8], str) else ""
-            if expected and prev.startswith(expected) and broken < 0:
-                anchor = seq
-    except sqlite3.DatabaseError:  # a damaged file is a broken chain, not a crash
-        broken = count + 1 if broken < 0 else broken
-    finally:
-        connection.close()
-    head = prev if count else GENESIS
-    if expected and broken < 0 and anchor < 0:
-        if GENESIS.startswith(expected):
-            anchor = 0
-        else:
-            broken = count + 1  # past the end: what the anchor covered is gone or rewritten
-    return ChainCheck(broken < 0, count, broken, head, anchor)
+    from .reading import read_log  # one pass that keeps no rows (reading imports this module)
+
+    return read_log(path, kinds=(), expected_head=expected_head).check
 
 
 def head_after_run(path: str | os.PathLike, run_id: str) -> str | None:

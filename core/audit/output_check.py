@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from ..definitions import AUDIT_TABLE, AuditEntry
 from .evidence import EVIDENCE_KEYS
-from .log import COLUMNS, FIGURES, Entry, _entry, _open_existing
+from .log import COLUMNS, FIGURES, _open_existing
+from .reading import DATA, ENTRY, FID, HASH, PATCH_ID, RUN_ID, STATUS, LogRead, Row, parse_data
 
 
 # -- does a verify output still say what its run decided? ---------------------------------------------
@@ -43,14 +44,21 @@ FIGURE_TOLERANCE = {"remain_rt": 1e-6, "remnants": 0}
 AREA_TOLERANCE_M2 = 0.005
 
 
+_LIMITS = tuple(FIGURE_TOLERANCE.get(name, AREA_TOLERANCE_M2) + 1e-9 for name in FIGURES)
+
+
 def _same_figures(logged: Sequence, written: Sequence) -> bool:
-    for name, a, b in zip(FIGURES, logged, written):
+    for limit, a, b in zip(_LIMITS, logged, written):
+        if type(a) is float and type(b) is float:  # the common case: what the general one below does
+            if abs(a - b) > limit:
+                return False
+            continue
         if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
             if a != b:
                 return False
             continue
         try:
-            if abs(float(a) - float(b)) > FIGURE_TOLERANCE.get(name, AREA_TOLERANCE_M2) + 1e-9:
+            if abs(float(a) - float(b)) > limit:
                 return False
         except (TypeError, ValueError):
             return False
@@ -60,7 +68,10 @@ def _same_figures(logged: Sequence, written: Sequence) -> bool:
 def _same_evidence(logged: dict, recomputed: dict) -> bool:
     """Every hash the export recomputed equals the decision's, where the decision holds one (a log
     written before decisions covered them holds none: checked by figures alone, and said so)."""
-    return all(logged[k] == v for k, v in recomputed.items() if k in logged)
+    for k, v in recomputed.items():
+        if k in logged and logged[k] != v:
+            return False
+    return True
 
 
 @dataclass
@@ -72,24 +83,30 @@ class OutputCheck:
     unhashed: list[str] = field(default_factory=list)  # rows whose decision holds no evidence hash (older logs)
 
 
-def check_output(path: str | os.PathLike, rows: Iterable[tuple], complete: bool = False) -> OutputCheck:
+def check_output(
+    path: str | os.PathLike, rows: Iterable[tuple], complete: bool = False, read: LogRead | None = None
+) -> OutputCheck:
     """rows: (patch_id, run_id, township, status, reasons, (monitor_m2, geom_m2, remain_m2, remain_rt,
     largest_m2, remnants)) of a verify output. Each row must be one decision of its run, used once,
     with the same township, status, reasons and figures (areas within 0.005 m², the ratio within 1e-6,
     whichever way a writer rounded them); with `complete`, every decision
     of those runs must still have its patch among the rows. So a paper head is never printed over
-    figures the log does not hold."""
+    figures the log does not hold. read: the log as read_log read it whole (its chain intact), so
+    it is not read again."""
     rows = list(rows)
+    found = _from_read(read, (r[1] for r in rows)) if read is not None and read.whole and read.check.valid else None
+    if found is not None:
+        return _check(rows, *found, complete)
     connection = _open_existing(path)
     try:
         blocks = _run_blocks(connection, (r[1] for r in rows))
-        decisions: dict[str, list[Entry]] = {}
+        decisions: dict[str, list[tuple]] = {}
         for run_id, (first, last) in blocks.items():
-            found = connection.execute(
+            found = connection.execute(  # type: ignore[assignment]
                 f"SELECT {', '.join(COLUMNS)} FROM {AUDIT_TABLE} WHERE fid > ? AND fid <= ? AND run_id = ? AND entry = ?",
                 (first, last, run_id, AuditEntry.DECISION.value),
             ).fetchall()
-            decisions[run_id] = [_entry(row) for row in found]
+            decisions[run_id] = [(row[4], row[5], json.loads(row[6])) for row in found]  # type: ignore[attr-defined]
         head = None
         if blocks:
             head = connection.execute(
@@ -97,33 +114,71 @@ def check_output(path: str | os.PathLike, rows: Iterable[tuple], complete: bool 
             ).fetchone()[0]
     finally:
         connection.close()
+    return _check(rows, blocks, decisions, head, complete)
+
+
+def _from_read(read: LogRead, run_ids: Iterable[str]) -> tuple[dict, dict[str, list[tuple]], str | None] | None:
+    """_run_blocks, the blocks' decisions and the head after them, from a whole read of an intact
+    chain (where the row of fid n is rows[n - 1]); None for a block said to end outside the log
+    (a forged run entry: left to the queries, as before)."""
+    rows = read.rows
+    wanted = dict.fromkeys(r for r in run_ids if r)
+    first_run: dict[str, Row] = {}
+    run_kind = AuditEntry.RUN.value
+    for row in rows:
+        if row[ENTRY] == run_kind and row[RUN_ID] in wanted and row[RUN_ID] not in first_run:
+            first_run[row[RUN_ID]] = row
+    blocks = {}
+    for run_id in wanted:  # in the order _run_blocks gives them
+        row = first_run.get(run_id)
+        if row is not None:
+            blocks[run_id] = (row[FID], row[FID] + int(json.loads(row[DATA]).get("patches") or 0))
+    decision = AuditEntry.DECISION.value
+    decisions = {
+        run_id: [
+            (row[PATCH_ID], row[STATUS], parse_data(row[DATA]))
+            for row in rows[first:last]
+            if row[RUN_ID] == run_id and row[ENTRY] == decision
+        ]
+        for run_id, (first, last) in blocks.items()
+    }
+    head = None
+    if blocks:
+        last = max(last for _first, last in blocks.values())
+        if not 0 < last <= len(rows):
+            return None
+        head = rows[last - 1][HASH]
+    return blocks, decisions, head
+
+
+def _check(rows: list[tuple], blocks: dict, decisions: dict[str, list[tuple]], head, complete: bool) -> OutputCheck:
+    """decisions: per run, its decisions as (patch_id, status, data)."""
     wanted = list(dict.fromkeys(r[1] for r in rows if r[1]))
     out = OutputCheck(head, [r for r in wanted if r not in blocks], [], [])
     for run_id, entries_of_run in decisions.items():
-        left: dict[tuple, list] = {}  # decisions not matched yet: their figures, by key
-        for item in entries_of_run:
-            data = item.data
-            key = _row_key(item.patch_id, data.get("township"), item.status, data.get("reasons"))
+        left: dict[tuple, list] = {}  # decisions not matched yet: (figures, evidence), by key (_row_key's, inline)
+        for patch_id, status, data in entries_of_run:
+            key = (patch_id or None, data.get("township") or None, status, data.get("reasons") or "")
             logged_evidence = {k: data[k] for k in EVIDENCE_KEYS if k in data}
-            left.setdefault(key, []).append([data.get(n) for n in FIGURES] + [logged_evidence])
+            found = left.get(key)
+            if found is None:
+                found = left[key] = []
+            found.append(([data.get(n) for n in FIGURES], logged_evidence))
         for row in rows:
-            patch_id, row_run, township, status, reasons, figures = row[:6]
-            evidence = (row[6] if len(row) > 6 else None) or {}
-            if row_run != run_id:
+            if row[1] != run_id:
                 continue
-            candidates = left.get(_row_key(patch_id, township, status, reasons), [])
-            match = next(
-                (
-                    k
-                    for k, logged in enumerate(candidates)
-                    if _same_figures(logged[: len(FIGURES)], figures) and _same_evidence(logged[len(FIGURES)], evidence)
-                ),
-                None,
-            )
+            patch_id, _run, township, status, reasons, figures = row[:6]
+            evidence = (row[6] if len(row) > 6 else None) or {}
+            candidates = left.get((patch_id or None, township or None, status, reasons or ""), [])
+            match = None
+            for k, (logged, logged_evidence) in enumerate(candidates):
+                if _same_figures(logged, figures) and _same_evidence(logged_evidence, evidence):
+                    match = k
+                    break
             if match is None:
                 out.changed.append(str(patch_id or "?"))
             else:
-                if evidence and any(k not in candidates[match][len(FIGURES)] for k in evidence):
+                if evidence and any(k not in candidates[match][1] for k in evidence):
                     out.unhashed.append(str(patch_id or "?"))
                 candidates.pop(match)  # each decision is used once
         if complete:
