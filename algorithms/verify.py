@@ -277,7 +277,9 @@ class VerifyAlgorithm(BaseAlgorithm):
         # an empty layer of geometry type "any" (as geopandas writes an empty frame; QGIS then reports
         # no geometry type at all): nothing remains, which the run's log says (empty_survey)
         untyped = (QgsWkbTypes.UnknownGeometry, QgsWkbTypes.NullGeometry)
-        if survey_src.featureCount() != 0 or QgsWkbTypes.geometryType(survey_src.wkbType()) not in untyped:
+        # (the geometry type first: the feature count of a live project layer is not asked on this thread
+        # unless it is needed, as QGIS's providers are not all safe to count from a task's thread)
+        if QgsWkbTypes.geometryType(survey_src.wkbType()) not in untyped or survey_src.featureCount() != 0:
             require_polygons(survey_src, names[Param.SURVEY])
         if coverage_src is not None:
             require_polygons(coverage_src, names[Param.COVERAGE])
