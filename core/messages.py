@@ -831,3 +831,14 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- the bulletin's PDF, read back --------------------------------------------------------------------
+MESSAGES.update(
+    {
+        "pdf_short": (
+            "写出的 PDF“{path}”不完整：应有 {expected} 页，实际读到 {found}（磁盘已满？），未写出。",
+            "The PDF “{path}” came out incomplete: {expected} pages were written but {found} can be read (a full "
+            "disk?), so nothing was written.",
+        ),
+    }
+)

@@ -32,6 +32,8 @@ from ..core.messages import Refusal
 from ..core.words import BULLETIN_ZH
 from ..formats.atomic import atomic_write
 from ..formats.bulletin_files import COLUMNS, head_line, heading_lines, printed, title, total_line
+from ..formats.pdf_check import pdf_page_count
+from ..formats.pdf_text import fix_cjk_text
 from .compat import field_type
 from .map_layout import _always_text, cjk_family
 
@@ -164,7 +166,14 @@ def write_bulletin_pdf(bulletin, path: str, chart_png: str | None, generated_at:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     except OSError as error:
         raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None
-    with atomic_write(path) as temp:
-        result = QgsLayoutExporter(layout).exportToPdf(temp, settings)
-        if result != QgsLayoutExporter.Success:
-            raise Refusal("export_failed", path=path, detail=str(result))
+    try:
+        with atomic_write(path) as temp:
+            result = QgsLayoutExporter(layout).exportToPdf(temp, settings)
+            if result != QgsLayoutExporter.Success:
+                raise Refusal("export_failed", path=path, detail=str(result))
+            fix_cjk_text(temp)  # township names searchable as printed, not as look-alike radicals
+            found = pdf_page_count(temp)  # what was written, read back: a full disk cuts it short
+            if found != 1:
+                raise Refusal("pdf_short", path=path, expected=1, found="—" if found is None else found)
+    except OSError as error:
+        raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None

@@ -92,6 +92,8 @@ def test_the_bulletin_files_and_its_log_entry(processing, county, tmp_path):
     assert "完成进度" in book.sheetnames
 
     text = subprocess.run(["pdftotext", "-layout", done["OUTPUT_PDF"], "-"], capture_output=True, text=True).stdout
+    for name in ("城关镇", "柳林镇", "东王庄乡", "合计"):  # found as printed, without normalising
+        assert name in text, name
     text = unicodedata.normalize("NFKC", text)
     for name in ("城关镇", "柳林镇", "东王庄乡", "合计", "整改进度通报", done["HEAD"][:16], "2024-06-03 18:00"):
         assert name in text, name
