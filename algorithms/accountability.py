@@ -103,21 +103,13 @@ class AccountabilityAlgorithm(BaseAlgorithm):
         self.addOutput(QgsProcessingOutputString(Param.HEAD, label("check_audit_log.HEAD")))
         self.addOutput(QgsProcessingOutputString(Param.AS_OF, label("accountability.AS_OF")))
 
-    def _file(self, parameters, name: str, context, suffix: str) -> str | None:
-        if not parameters.get(name):
-            return None
-        path = self.parameterAsFileOutput(parameters, name, context)
-        if not path:
-            return None
-        return path if path.lower().endswith(suffix) else path + suffix
-
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
         log = existing_log(self, parameters, context)
         given = (self.parameterAsString(parameters, Param.AS_OF, context) or "").strip()
         moments = {Param.AS_OF: parse_time(given, Param.AS_OF)} if given else {}
-        xlsx = self._file(parameters, Param.OUTPUT, context, ".xlsx")
-        pdf = self._file(parameters, Param.OUTPUT_PDF, context, ".pdf")
+        xlsx = self.optional_file(parameters, Param.OUTPUT, context, ".xlsx")
+        pdf = self.optional_file(parameters, Param.OUTPUT_PDF, context, ".pdf")
         table_wanted = bool(parameters.get(Param.OUTPUT_TABLE)) and bool(
             self.parameterAsOutputLayer(parameters, Param.OUTPUT_TABLE, context)
         )

@@ -20,6 +20,15 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
     # allocates millions of values in seconds, not for one that drives QGIS for minutes
     PAUSE_GC = False
 
+    def optional_file(self, parameters, name: str, context, suffix: str) -> str | None:
+        """An optional file destination as given, with its suffix; None when it was left out."""
+        if not parameters.get(name):
+            return None
+        path = self.parameterAsFileOutput(parameters, name, context)
+        if not path:
+            return None
+        return path if path.lower().endswith(suffix) else path + suffix
+
     def createInstance(self):
         return type(self)()
 

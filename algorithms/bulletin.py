@@ -17,9 +17,9 @@ from qgis.core import (
 )
 
 from ..core import audit
-from ..core.allocation import collector_paused
 from ..core.bulletin import BULLETIN_FIELDS, Ledger, bulletin_entry, compute_bulletin
 from ..core.campaign import china_now, log_time, parse_time, shown_time, time_notices
+from ..core.gc_pause import paused_gc
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
 from ..core.words import label
@@ -72,14 +72,6 @@ class BulletinAlgorithm(BaseAlgorithm):
         self.addOutput(QgsProcessingOutputString(Param.AS_OF, label("bulletin.AS_OF")))
         self.addOutput(QgsProcessingOutputString(Param.COMPARE_TO, label("bulletin.COMPARE_TO")))
 
-    def _file(self, parameters, name: str, context, suffix: str) -> str | None:
-        if not parameters.get(name):
-            return None
-        path = self.parameterAsFileOutput(parameters, name, context)
-        if not path:
-            return None
-        return path if path.lower().endswith(suffix) else path + suffix
-
     def execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
         clock = time.perf_counter()
@@ -89,9 +81,9 @@ class BulletinAlgorithm(BaseAlgorithm):
             given = (self.parameterAsString(parameters, key, context) or "").strip()
             if given:
                 moments[key] = parse_time(given, key)
-        xlsx = self._file(parameters, Param.OUTPUT, context, ".xlsx")
-        pdf = self._file(parameters, Param.OUTPUT_PDF, context, ".pdf")
-        png = self._file(parameters, Param.OUTPUT_CHART, context, ".png")
+        xlsx = self.optional_file(parameters, Param.OUTPUT, context, ".xlsx")
+        pdf = self.optional_file(parameters, Param.OUTPUT_PDF, context, ".pdf")
+        png = self.optional_file(parameters, Param.OUTPUT_CHART, context, ".png")
         table_wanted = bool(parameters.get(Param.OUTPUT_TABLE)) and bool(
             self.parameterAsOutputLayer(parameters, Param.OUTPUT_TABLE, context)
         )
@@ -101,7 +93,7 @@ class BulletinAlgorithm(BaseAlgorithm):
             if (path or destination).lower().endswith((".shp", ".dbf")):
                 raise Refusal("table_shapefile", path=path or destination)
 
-        with collector_paused():  # the log's entries by the hundred thousand: no cycles among them
+        with paused_gc():  # the log's entries by the hundred thousand: no cycles among them
             ledger = Ledger(log)  # refuses a broken chain, or a log without a campaign
             as_of = moments[Param.AS_OF].at if Param.AS_OF in moments else china_now()
             bulletin = compute_bulletin(

@@ -14,8 +14,8 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from ..core.allocation import collector_paused
 from ..core.definitions import RankBy
+from ..core.gc_pause import paused_gc
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
 from ..core.report_model import recorded_rank_by, run_info
@@ -72,7 +72,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
         return recorded if recorded is not None else RankBy.AREA
 
     def execute(self, parameters, context, feedback):
-        with collector_paused():  # 100 000 records, their log entries and 2 million cells: no cycles among them
+        with paused_gc():  # 100 000 records, their log entries and 2 million cells: no cycles among them
             return self._execute(parameters, context, feedback)
 
     def _execute(self, parameters, context, feedback):
