@@ -22,8 +22,9 @@ from .core.definitions import RESULT_FIELDS, AreaMethod, AreaUnit, ResultField, 
 from .core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from .core.gc_pause import paused_gc
 from .core.geometry import wkb_to_shapely
-from .core.messages import Refusal, text
+from .core.messages import MESSAGES, Refusal, text
 from .core.result_columns import RESULT_NAMES, result_columns
+from .core.words import GEOMETRY_KINDS, TIMING_ZH, UNIT_ZH
 from .formats.summary_csv import write_summary_csv
 
 UNITS = {
@@ -31,10 +32,10 @@ UNITS = {
     "m2": AreaUnit.SQUARE_METRE,
     "1": AreaUnit.MU,
     "mu": AreaUnit.MU,
-    "亩": AreaUnit.MU,
+    UNIT_ZH[AreaUnit.MU]: AreaUnit.MU,
     "2": AreaUnit.HECTARE,
     "ha": AreaUnit.HECTARE,
-    "公顷": AreaUnit.HECTARE,
+    UNIT_ZH[AreaUnit.HECTARE]: AreaUnit.HECTARE,
 }
 DECIMALS = 6  # QGIS writes the real result fields with precision 6; so does this
 
@@ -50,7 +51,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--coverage-layer")
     parser.add_argument("--id-field", required=True, help="PATCH_ID_FIELD, e.g. JCBH")
     parser.add_argument("--area-field", help="MONITORED_AREA_FIELD, e.g. JCMJ")
-    parser.add_argument("--area-unit", default="0", choices=sorted(UNITS), help="0/m2, 1/mu/亩, 2/ha/公顷")
+    parser.add_argument(
+        "--area-unit",
+        default="0",
+        choices=sorted(UNITS),
+        help=f"0/m2, 1/mu/{UNIT_ZH[AreaUnit.MU]}, 2/ha/{UNIT_ZH[AreaUnit.HECTARE]}",
+    )
     parser.add_argument("--township-field", help="TOWNSHIP_FIELD, e.g. XZQMC")
     parser.add_argument("--max-remaining-ratio", type=float, default=Rules.max_remaining_ratio)
     parser.add_argument("--area-tolerance", type=float, default=Rules.area_tolerance)
@@ -145,19 +151,19 @@ def run(args: argparse.Namespace, chinese: bool) -> Result:
             unsurveyed=counts[Status.UNSURVEYED.value],
         )
     )
-    print("耗时 Timing: read {read:.2f} s, compute {compute:.2f} s, write {write:.2f} s".format(**timing))
+    print(f"{TIMING_ZH} {text('timing', False, **timing)}")
     return result
 
 
 def _read(pyogrio, path: str, layer: str | None, encoding: str | None, attributes: bool) -> dict:
     """A layer's attributes (a DataFrame), its geometries as the engine wants them, and its CRS."""
     if not Path(path).exists():
-        raise SystemExit(f"{path}: 文件不存在 / no such file")
+        raise SystemExit(f"{path}: {' / '.join(MESSAGES['no_such_file'])}")
     info = pyogrio.read_info(path, layer=layer, encoding=encoding)
     name = layer or info.get("layer_name") or Path(path).stem
     geometry_type = (info.get("geometry_type") or "").lower()
     if "polygon" not in geometry_type:
-        raise Refusal("not_polygons", layer=name, kind=info.get("geometry_type") or "无几何 no geometry")
+        raise Refusal("not_polygons", layer=name, kind=info.get("geometry_type") or GEOMETRY_KINDS["none"])
     # geometry as WKB, parsed here: an unclosed ring is repaired and flagged, as in QGIS, not an error
     wkb = pyogrio.raw.read(path, layer=layer, encoding=encoding, columns=[])[2]
     geoms, repaired = wkb_to_shapely(np.asarray(wkb, dtype=object))

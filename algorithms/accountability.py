@@ -27,11 +27,11 @@ from qgis.core import (
 from ..core import audit
 from ..core.accountability import compute_list, open_ledger, read_responsibilities
 from ..core.campaign import china_now, log_time, norm_id, parse_time, shown_time, time_notices
-from ..core.definitions import ACCOUNTABILITY_FIELDS, COMMON_ID_FIELDS, SQUARE_METRES_PER_MU, AuditEntry
+from ..core.definitions import ACCOUNTABILITY_FIELDS, PATCH_ID_GUESSES, SQUARE_METRES_PER_MU, AuditEntry
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
 from ..core.wording import patch_figures
-from ..core.words import ACCOUNTABILITY_ZH, LAYER_NAMES, SHEET_HISTORY, label
+from ..core.words import ACCOUNTABILITY_ZH, LAYER_NAMES, MAP_LAYER_NAMES, SHEET_HISTORY, VERIFICATION_MAP, label
 from ..formats.accountability_files import applied_words as applied_text
 from ..formats.accountability_files import (
     event_cells,
@@ -52,7 +52,7 @@ from ..qgis_adapter.writing import add_features, close_sink
 from .base import BaseAlgorithm
 from .export_maps import PagePhotos, _add, _memory_layer, coverage_layer, crs_label, figures_layer, metric_crs, render
 
-ID_GUESSES = ("patch_id", *COMMON_ID_FIELDS, "图斑编号", "监测编号")
+ID_GUESSES = PATCH_ID_GUESSES
 
 
 class AccountabilityAlgorithm(BaseAlgorithm):
@@ -265,7 +265,7 @@ class AccountabilityAlgorithm(BaseAlgorithm):
             lambda count: ACCOUNTABILITY_ZH["earlier"].format(count=count),
         )
         variables = {
-            "dv_title": f"{title(listing)} · 验收图",
+            "dv_title": f"{title(listing)} · {VERIFICATION_MAP}",
             "dv_crs": crs_label(map_crs if map_crs.isValid() else crs),
             "dv_basemap": "",
             "dv_audit": f"\n{head_line(listing, short=True)}",
@@ -297,7 +297,9 @@ def _wrap(value: str, width: int = 20) -> str:
 def _context_layer(rows, crs, wkb_type):
     """Every patch of PATCHES, for the page's surroundings (export_maps' context layer reads a verify
     output's patch_id; PATCHES here is any patch layer)."""
-    layer = _memory_layer(QgsWkbTypes.displayString(wkb_type), crs, "其他图斑", (("patch_id", field_type("text")),))
+    layer = _memory_layer(
+        QgsWkbTypes.displayString(wkb_type), crs, MAP_LAYER_NAMES["other_patches"], (("patch_id", field_type("text")),)
+    )
     _add(layer, [([pid], geometry) for pid, (_party, geometry) in rows.items() if geometry is not None])
     layer.dataProvider().createSpatialIndex()
     return layer

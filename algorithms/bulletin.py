@@ -22,7 +22,7 @@ from ..core.campaign import china_now, log_time, parse_time, shown_time, time_no
 from ..core.gc_pause import paused_gc
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
-from ..core.words import label
+from ..core.words import BULLETIN_FIELD_ZH, TIMING_ZH, label
 from ..formats.bulletin_files import matplotlib_available, write_chart, write_table_csv, write_workbook
 from ..qgis_adapter.bulletin_layout import write_bulletin_pdf
 from ..qgis_adapter.campaign_io import existing_log, log_input_parameter, versions
@@ -34,11 +34,7 @@ from .base import BaseAlgorithm
 MATPLOTLIB_FIX = (
     "Debian/Ubuntu: apt install python3-matplotlib; Windows (OSGeo4W Shell): python -m pip install matplotlib"
 )
-_ALIASES = {"township": "乡镇", "rank": "排名", "rank_prev": "上期排名", "patches": "任务图斑", "task_m2": "任务面积(平方米)",
-            "applied": "已申请", "pending": "待核查", "passed": "通过", "failed": "不通过", "unsurveyed": "未核查",
-            "passed_m2": "完成面积(平方米)", "done_area": "面积完成率", "done_count": "图斑完成率",
-            "new_passed": "本期新增完成", "new_pass_m2": "本期新增面积(平方米)"}  # fmt: skip
-TABLE_FIELDS = tuple((name, kind, _ALIASES[name]) for name, kind in BULLETIN_FIELDS)
+TABLE_FIELDS = tuple((name, kind, BULLETIN_FIELD_ZH[name]) for name, kind in BULLETIN_FIELDS)
 
 
 class BulletinAlgorithm(BaseAlgorithm):
@@ -149,7 +145,8 @@ class BulletinAlgorithm(BaseAlgorithm):
             )
         )
         feedback.pushInfo(text("audit_appended", chinese, path=log, count=1, entries=appended.last, head=appended.head))
-        feedback.pushInfo(f"耗时 Timing: figures {computed:.2f} s, all {time.perf_counter() - clock:.2f} s")
+        timing = text("timing_bulletin", False, figures=computed, total=time.perf_counter() - clock)
+        feedback.pushInfo(f"{TIMING_ZH} {timing}")  # both languages on one line, as the command line prints it
         return {
             **outputs,
             Param.AUDIT_HEAD: appended.head,

@@ -33,10 +33,10 @@ from ..core.campaign import (
     require_sound,
     time_notices,
 )
-from ..core.definitions import AuditEntry
+from ..core.definitions import APPLICATION_COLUMNS, APPLICATION_FIELDS, AuditEntry
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
-from ..core.words import LAYER_NAMES, label
+from ..core.words import LAYER_NAMES, NO_ID_ZH, label
 from ..qgis_adapter.campaign_io import existing_log, find_column, log_input_parameter, read_table, versions
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.language import ui_is_chinese
@@ -44,16 +44,10 @@ from ..qgis_adapter.layers import new_feature
 from ..qgis_adapter.writing import add_features, close_sink
 from .base import BaseAlgorithm
 
-ID_GUESSES = ("patch_id", "JCBH", "图斑编号", "监测编号", "TBBH")
-TOWNSHIP_GUESSES = ("township", "XZQMC", "乡镇", "乡镇名称")
-NOTE_GUESSES = ("note", "备注", "说明")
-# OUTPUT: (name, kind, Chinese alias)
-OUTPUT_FIELDS = (
-    ("patch_id", "text", "图斑编号"),
-    ("applied_at", "text", "申请时间"),
-    ("accepted", "bool", "是否受理"),
-    ("reason", "text", "未受理原因"),
-)
+ID_GUESSES = APPLICATION_COLUMNS["patch_id"]
+TOWNSHIP_GUESSES = APPLICATION_COLUMNS["township"]
+NOTE_GUESSES = APPLICATION_COLUMNS["note"]
+OUTPUT_FIELDS = APPLICATION_FIELDS
 
 
 class RecordApplicationsAlgorithm(BaseAlgorithm):
@@ -194,7 +188,7 @@ class RecordApplicationsAlgorithm(BaseAlgorithm):
                 duplicate=counts[ApplicationReason.DUPLICATE],
             )
         )
-        unknown = [a.patch_id or "（空）" for a in judged if a.reason == ApplicationReason.UNKNOWN_ID]
+        unknown = [a.patch_id or NO_ID_ZH for a in judged if a.reason == ApplicationReason.UNKNOWN_ID]
         if unknown:
             feedback.pushWarning(text("applications_unknown", chinese, examples="、".join(unknown[:50])))
         return {

@@ -19,7 +19,7 @@ from .campaign import CHINA, log_time, logged_seconds, norm_id, shown_time
 from .definitions import ACCOUNTABILITY_FIELDS, RESPONSIBILITY_COLUMNS, AuditEntry, Mark, Role, Status
 from .messages import Notice, Refusal
 from .report_model import PatchRecord, Review, natural_key
-from .words import ROLE_LABEL, ROLE_WORDS, UNFILLED
+from .words import NO_ID_ZH, ROLE_LABEL, ROLE_WORDS, UNFILLED
 
 JOIN = "、"  # several people (or units) of one role
 ID_CHUNK = 500  # patch ids per SQL query (SQLite's limit on bound values is 999 in old builds)
@@ -104,7 +104,7 @@ def read_responsibilities(headers: Sequence[str], rows: Sequence[Sequence[Any]],
             out.no_township += 1
             continue
         if role is None:
-            bad.setdefault(role_text or "（空）", None)
+            bad.setdefault(role_text or NO_ID_ZH, None)
             continue
         person = Person(cell(row, "unit"), cell(row, "person"), cell(row, "phone"))
         people = out.by_township.setdefault(township, {}).setdefault(role, [])

@@ -3,6 +3,8 @@ English ones ('CGCS2000 / 3-degree Gauss-Kruger zone 38'): derived from the EPSG
 
 from __future__ import annotations
 
+from .words import CRS_ZH
+
 GEOGRAPHIC = 4490  # CGCS2000 lon/lat
 SIX_DEGREE_ZONES = (4491, 4501, 13)  # first code, last code, first zone (zone in the false easting)
 SIX_DEGREE_CM = (4502, 4512, 75)  # first code, last code, first central meridian (false easting 500 000)
@@ -18,14 +20,14 @@ def chinese_crs_name(authid: str) -> str | None:
         return None
     code = int(number)
     if code == GEOGRAPHIC:
-        return "CGCS2000 地理坐标系"
+        return CRS_ZH["geographic"]
     for (first, last, start), degrees, step in (
         (SIX_DEGREE_ZONES, 6, 1),
         (THREE_DEGREE_ZONES, 3, 1),
     ):
         if first <= code <= last:
-            return f"CGCS2000 {degrees}度带高斯-克吕格 第{start + (code - first) * step}带"
+            return CRS_ZH["zone"].format(degrees=degrees, zone=start + (code - first) * step)
     for (first, last, start), degrees in ((SIX_DEGREE_CM, 6), (THREE_DEGREE_CM, 3)):
         if first <= code <= last:
-            return f"CGCS2000 {degrees}度带高斯-克吕格 中央经线{start + (code - first) * degrees}°E"
+            return CRS_ZH["meridian"].format(degrees=degrees, meridian=start + (code - first) * degrees)
     return None

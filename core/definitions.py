@@ -213,6 +213,8 @@ LEGAL_SUMMARY_FIELDS: tuple[tuple[str, str, str], ...] = ((FarmSummaryField.LEGA
 COMMON_ID_FIELDS = ("JCBH", "TBBH", "BSM", "TBYBH", "jcbh")
 COMMON_AREA_FIELDS = ("JCMJ", "jcmj", "TBMJ")
 COMMON_TOWNSHIP_FIELDS = ("XZQMC", "XZMC", "XZ", "XZQDM", "xzqmc")
+# Patch id columns a patch layer handed to accountability may have, tried in this order.
+PATCH_ID_GUESSES = ("patch_id", *COMMON_ID_FIELDS, "图斑编号", "监测编号")
 
 
 # -- audit log, spot-check samples and disputes ---------------------------------------------------
@@ -276,6 +278,13 @@ DOCK_FIELDS: tuple[tuple[str, str, str], ...] = (
 # (half-width Latin, as in official documents set in SimSun) keeps them.
 MAP_TEMPLATE = ("resources", "layouts", "verification_map.qpt")  # under the plugin folder
 MAP_TEMPLATE_FONT = "Noto Sans Mono CJK SC"
+# Chinese fonts found on users' machines (Linux, Windows, macOS), best first: the maps take the first installed.
+CJK_FONT_FAMILIES = (
+    "Noto Sans Mono CJK SC", "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Microsoft YaHei", "微软雅黑", "DengXian",
+    "等线", "SimHei", "黑体", "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+    "Noto Serif CJK SC", "SimSun", "宋体", "AR PL UMing CN",
+)  # fmt: skip
+WORKBOOK_FONT = "等线"  # the workbooks' body font (DengXian), Excel's own default for Chinese
 
 
 # -- the accountability list (倒查责任清单) ---------------------------------------------------------
@@ -295,6 +304,19 @@ RESPONSIBILITY_COLUMNS: dict[str, tuple[str, ...]] = {
     "person": ("person", "责任人", "姓名"),
     "phone": ("phone", "电话", "联系电话", "手机"),
 }
+# The columns of an applications table (record_applications INPUT) found without being named, tried in order.
+APPLICATION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "patch_id": ("patch_id", "JCBH", "图斑编号", "监测编号", "TBBH"),
+    "township": ("township", "XZQMC", "乡镇", "乡镇名称"),
+    "note": ("note", "备注", "说明"),
+}
+# OUTPUT of record_applications, in its order: (name, kind, Chinese alias).
+APPLICATION_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("patch_id", "text", "图斑编号"),
+    ("applied_at", "text", "申请时间"),
+    ("accepted", "bool", "是否受理"),
+    ("reason", "text", "未受理原因"),
+)
 # OUTPUT_TABLE of accountability, in its order: (name, kind, Chinese alias).
 ACCOUNTABILITY_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("patch_id", "text", "图斑编号"),

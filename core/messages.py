@@ -842,3 +842,109 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- the sentences printed in the files (the report, the bulletin, the accountability list) -----------
+# The files are in Chinese; the English says the same for a reader of this catalogue and for tests.
+MESSAGES.update(
+    {
+        "report_summary_note": (
+            "面积完成率 = 通过图斑的监测面积 ÷ 全部图斑的监测面积；不通过、未核查的图斑留在分母中、不计入完成"
+            "（拆不到位、达不到标准的，一律不计入完成比例）。",
+            "Completion by area = the monitored area of the passed patches ÷ that of all patches; failed and "
+            "unsurveyed patches stay in the denominator and count as not done (no partial credit).",
+        ),
+        "report_rank_area": ("排名按面积完成率，并列同名次。", "Ranked by completion by area; ties share a rank."),
+        "report_rank_farmland": (
+            "排名按耕地完成率（通过图斑的耕地面积 ÷ 全部图斑的耕地面积；无耕地的乡镇排在最后），并列同名次。",
+            "Ranked by farmland completion (the farmland of the passed patches ÷ that of all patches; townships "
+            "without farmland last); ties share a rank.",
+        ),
+        "report_rank_count": ("排名按图斑完成率，并列同名次。", "Ranked by completion by count; ties share a rank."),
+        "report_final_note": (
+            "按复核后的最终结果统计：改判的图斑（{overturned} 个）按改判结果计入，存疑的图斑（{open} 个）尚无定论、"
+            "按计算结果计入。复建数：此前已通过、本次又不通过的图斑（回头看），不计入完成。",
+            "Counted by the final status after review: overturned patches ({overturned}) by the overturn, disputed "
+            "ones ({open}) by the computed status until decided. Rebuilt: patches that passed before and fail now "
+            "(the return visit); they do not count as done.",
+        ),
+        "report_patches_note": (
+            "剩余比例 = 剩余面积 ÷ 监测面积；最大残留达到主体建筑面积阈值即为“拆次留主”，不论比例一律不通过。",
+            "Remaining ratio = remaining area ÷ monitored area; a largest remnant reaching the main-structure area "
+            "is “main structure retained” and fails whatever the ratio.",
+        ),
+        "report_patches_final_note": (
+            "核查结果为最终结果：改判的以改判结果为准，复核状态栏注明原计算结果；原因与各项面积为核查计算所得。",
+            "The status is the final one: an overturn stands, the review column names the computed status; "
+            "reasons and areas are as computed.",
+        ),
+        "report_failed_note": (
+            "按乡镇排名分组列出不通过和未核查的图斑；责任人、备注两栏由各乡镇填写。",
+            "Failed and unsurveyed patches grouped by township in rank order; the townships fill in the "
+            "responsible person and the note.",
+        ),
+        "report_failed_final_note": (
+            "按乡镇排名分组列出最终结果为不通过和未核查的图斑（改判的以改判结果为准）；责任人、备注两栏由各乡镇填写。",
+            "Patches finally failed or unsurveyed (an overturn stands) grouped by township in rank order; the "
+            "townships fill in the responsible person and the note.",
+        ),
+        "report_failed_group": (
+            "{township}（排名 {rank}）：不通过 {failed} 个，未核查 {unsurveyed} 个，监测面积合计 {monitor_mu:.2f} 亩",
+            "{township} (rank {rank}): {failed} failed, {unsurveyed} unsurveyed, monitored area {monitor_mu:.2f} mu",
+        ),
+        "report_all_passed": ("全部图斑均已通过核查。", "Every patch passed."),
+        # the bulletin; {heading} is the head hash's heading (words.BULLETIN_ZH["head"])
+        "bulletin_head_line": (
+            "{heading}：{head}（共 {entries} 条记录；AS_OF {as_of}）",
+            "Audit log head hash: {head} ({entries} entries; AS_OF {as_of})",
+        ),
+        "bulletin_total": (
+            "全县任务 {patches} 个图斑、{task_mu:,.2f} 亩；通过 {passed} 个、{passed_mu:,.2f} 亩，"
+            "面积完成率 {done_area:.1%}；本期新增完成 {new_passed} 个、{new_pass_mu:,.2f} 亩；待核查 {pending} 个",
+            "County: {patches} task patches, {task_mu:,.2f} mu; {passed} passed, {passed_mu:,.2f} mu, "
+            "{done_area:.1%} by area; newly passed {new_passed}, {new_pass_mu:,.2f} mu; {pending} pending",
+        ),
+        "bulletin_gap": ("；距目标尚差 {gap_mu:,.2f} 亩", "; {gap_mu:,.2f} mu short of the target"),
+        "bulletin_target_reached": ("；已达到目标", "; the target is reached"),
+        "timing_bulletin": (
+            "耗时：通报数字 {figures:.2f} 秒，全部 {total:.2f} 秒",
+            "Timing: figures {figures:.2f} s, all {total:.2f} s",
+        ),
+        # the accountability list; {heading} as above (words.ACCOUNTABILITY_ZH["head"])
+        "accountability_head_line": (
+            "{heading}：{head}（共 {entries} 条记录）",
+            "Audit log head hash: {head} ({entries} entries)",
+        ),
+        "accountability_counts": (
+            "任务图斑 {tasks} 个，未最终通过 {listed} 个、{listed_mu:,.2f} 亩；按进度通报的乡镇排名、再按图斑编号排列。",
+            "{tasks} task patches, {listed} not finally passed, {listed_mu:,.2f} mu; in the bulletin's township "
+            "rank, then by patch id.",
+        ),
+    }
+)
+
+# -- the engine's libraries (core.dependencies) and the command line -----------------------------------
+MESSAGES.update(
+    {
+        "fix_numpy": (
+            "在 QGIS 的 Python 中运行 python -m pip install numpy",
+            "run python -m pip install numpy in QGIS's Python",
+        ),
+        "fix_shapely": (
+            '在 QGIS 的 Python 中安装 shapely 2：Windows 在 OSGeo4W Shell 中运行 python -m pip install "shapely>=2"；'
+            'Linux 先安装 libgeos-dev，再运行 pip install --no-binary shapely "shapely>=2"（二进制包自带 GEOS，会使 QGIS 崩溃）',
+            'install shapely 2 into QGIS\'s Python: on Windows, in the OSGeo4W Shell, python -m pip install "shapely>=2"; '
+            'on Linux, install libgeos-dev, then pip install --no-binary shapely "shapely>=2" (a binary wheel bundles '
+            "its own GEOS and crashes QGIS)",
+        ),
+        "fix_pyproj": (
+            "安装 pyproj：Windows 在 OSGeo4W Shell 中运行 python -m pip install pyproj；Debian/Ubuntu 运行 apt install python3-pyproj",
+            "install pyproj: on Windows, python -m pip install pyproj in the OSGeo4W Shell; on Debian/Ubuntu, apt install python3-pyproj",
+        ),
+        "dependency_missing": ("未安装 {module}", "{module} is not installed"),
+        "dependency_old": ("{module} {found} 版本过旧（需要 ≥ {wanted}）", "{module} {found} is older than {wanted}"),
+        "no_such_file": (
+            "文件不存在",
+            "no such file",
+        ),  # the command line prints both: 'path: 文件不存在 / no such file'
+    }
+)

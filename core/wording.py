@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .definitions import DISPUTE_REOPENED, Mark, Status
-from .words import DISPUTE_REOPENED_ZH, MARK_ZH, REPORT_ZH, STATUS_ZH, reasons_in_words
+from .definitions import DISPUTE_REOPENED, AreaUnit, Mark, Status
+from .words import COMPUTED_ZH, DISPUTE_REOPENED_ZH, MARK_ZH, REPORT_ZH, STATUS_ZH, UNIT_ZH, reasons_in_words
 
 if TYPE_CHECKING:  # a type only: report_model itself uses these words
     from .report_model import PatchRecord
 
 NO_VALUE = "—"
+_IN_MU = f"({UNIT_ZH[AreaUnit.MU]})"  # a heading's unit: '耕地面积(亩)'
 
 
 def status_words(status: str) -> str:
@@ -39,7 +40,7 @@ def review_words(record: PatchRecord) -> str:
         return ""
     words = dispute_words(review.dispute)
     if review.dispute == Mark.OVERTURNED.value:
-        return f"{words}（原计算：{status_words(record.status)}）"
+        return f"{words}（{COMPUTED_ZH}：{status_words(record.status)}）"
     return words
 
 
@@ -51,7 +52,7 @@ def result_words(record: PatchRecord) -> str:
     if review is None or not review.dispute:
         return final
     if review.dispute == Mark.OVERTURNED.value:
-        return f"{final}（{dispute_words(review.dispute)}；原计算：{status_words(record.status)}）"
+        return f"{final}（{dispute_words(review.dispute)}；{COMPUTED_ZH}：{status_words(record.status)}）"
     return f"{final}（{dispute_words(review.dispute)}）"
 
 
@@ -121,8 +122,8 @@ def land_figures(record: PatchRecord) -> list[tuple[str, str]]:
         pair = [cells[n] for n in (first, second) if n in cells]
         if pair:
             headings = [h for h, _v in pair]
-            if all(h.endswith("(亩)") for h in headings):  # one unit for both
-                headings = [h.removesuffix("(亩)") for h in headings[:-1]] + headings[-1:]
+            if all(h.endswith(_IN_MU) for h in headings):  # one unit for both
+                headings = [h.removesuffix(_IN_MU) for h in headings[:-1]] + headings[-1:]
             rows.append((" / ".join(headings), " / ".join(v for _h, v in pair)))
     return rows
 

@@ -69,13 +69,31 @@ MARK_EN = {Mark.DISPUTED: "disputed", Mark.UPHELD: "upheld", Mark.OVERTURNED: "o
 DISPUTE_REOPENED_ZH = "重新存疑"
 
 
+# -- names every output carries ---------------------------------------------------------------------
+PRODUCT_NAME = "拆除核查 Demolition Verifier"  # a workbook's creator, a PDF page's footer
+AUDIT_LOG_DESCRIPTION = "拆除核查审计日志 Demolition Verifier audit log (hash chain)"  # the GeoPackage's contents
+CHINA_TIME_INCLUSIVE = "（北京时间，含该时刻）"  # after an AS_OF moment
+COMPUTED_ZH = "原计算"  # the computed status beside an overturned one: '改判（原计算：不通过）'
+NO_ID_ZH = "（空）"  # an id cell left empty, where ids are listed
+TIMING_ZH = "耗时"  # before an English timing line that scripts read
+
 # -- verification maps and report (export_maps, export_report) ------------------------------------
+VERIFICATION_MAP = "验收图"
 DEFAULT_MAP_TITLE = "土地例行督察整改验收图"
 SIGNATURE_ROLES_ZH = ("核查人", "审核人")
 
 SHEET_SUMMARY = "乡镇汇总"
 SHEET_PATCHES = "图斑明细"
 SHEET_FAILED = "未通过图斑"
+REPORT_BOOK_TITLE = "拆除核查报表"
+# Each report sheet's title line (the sheet's tab is SHEET_*)
+REPORT_SHEET_TITLES = {
+    "summary": "乡镇整改完成情况汇总",
+    "patches": "图斑核查明细",
+    "failed": "未通过图斑清单（逐图斑倒查责任）",
+}
+# The map page's layers, as its legend names them
+MAP_LAYER_NAMES = {"patch": "本图斑", "photos": "照片拍摄位置", "other_patches": "其他图斑"}
 
 # Headings of the report and the map's figures table (key -> Chinese)
 REPORT_ZH = {
@@ -134,7 +152,7 @@ ALGORITHMS: dict[str, dict[str, str]] = {
         "help_en": "Recomputes the hash of every entry of the audit log: an edited, deleted or re-ordered entry breaks the chain. With EXPECTED_HEAD (a head hash kept on paper: all 64 hex digits, or at least the first 16) a deleted tail or a rewritten log is caught too; entries appended after that head are fine. Outputs VALID, ENTRIES, FIRST_BROKEN (sequence number of the first bad entry, -1 when none, ENTRIES+1 when the expected head is not in the log) and HEAD (the current head hash). With HEADS (a text file of the heads sent upward, one a line) every one of them must still be in the chain, in the order sent, or VALID is false; outputs HEADS_FOUND and HEADS_MISSING too.",
     },
     "export_maps": {
-        "display_zh": "验收图",
+        "display_zh": VERIFICATION_MAP,
         "display_en": "Export verification maps",
         "help_zh": "按核查结果为每个图斑出一页 A4 横向验收图（PDF）：标题含乡镇和图斑编号，地图以图斑为中心并显示周边，残留部分填色，可选底图，比例尺、指北针、图例，核查数据表，至多两张现场照片（图斑内或 50 米内），核查时间与运行编号，核查人、审核人签字栏。图斑按编号自然顺序排列（H2 在 H10 之前）。版式来自模板 resources/layouts/verification_map.qpt，可在版式设计器中修改后通过 TEMPLATE 指定。指定该次核查的审计日志（AUDIT_LOG）时，每页印出核查运行后的审计链头哈希，改判的图斑印出改判结果及原计算结果，存疑的图斑予以标注。",
         "help_en": "One A4 landscape verification map page per patch of a verify OUTPUT, as one PDF: title with township and patch id, the map centred on the patch with its surroundings, remnants filled, optional basemap, scale bar, north arrow, legend, the figures, up to two evidence photos (inside or within 50 m), the run's date and id, and lines for the verifier and reviewer to sign. Pages in natural id order (H2 before H10). The look comes from a layout template (.qpt) a bureau can restyle in the layout designer and pass as TEMPLATE. Given the run's AUDIT_LOG, every page prints the log's head hash after the run, an overturned patch shows its final status with the computed one beside it, and a disputed patch is marked.",
@@ -323,6 +341,18 @@ BULLETIN_ZH = {
     "chart_bars": "各乡镇面积完成率",
     "chart_lines": "完成进度",
     "chart_target": "目标",
+    "time": "时间",  # the progress sheet's first column
+}
+# OUTPUT_TABLE's Chinese aliases (core.bulletin.BULLETIN_FIELDS' names): the table's headings where
+# the same, areas in 平方米 as the table holds them
+BULLETIN_FIELD_ZH = {
+    **{key: BULLETIN_ZH[key] for key in ("township", "rank", "patches", "applied", "pending", "passed", "failed")},
+    **{key: BULLETIN_ZH[key] for key in ("unsurveyed", "done_area", "done_count")},
+    "rank_prev": "上期排名",
+    "task_m2": "任务面积(平方米)",
+    "passed_m2": "完成面积(平方米)",
+    "new_passed": "本期新增完成",
+    "new_pass_m2": "本期新增面积(平方米)",
 }
 
 
@@ -392,6 +422,12 @@ ACCOUNTABILITY_ZH = {
     "unknown_township": "不在任务清单中的乡镇",
     "no_rows": "（无责任人记录）",
     "earlier": "更早 {count} 条见 Excel「核查与申请记录」",
+    "who_short": "人员",  # the dossier page's narrow history column
+    "provisional_mark": "（暂定）",
+    "applications": "，共 {count} 次",  # after the first application's time, when there were more
+    "marked_as": "为{status}",  # after an overturn: '改判为不通过'
+    "no_history": "无申请、无核查记录",
+    "no_history_page": "从未核查，也未申请验收",
 }
 
 ALGORITHMS["accountability"] = {
@@ -434,6 +470,12 @@ PROGRESS: dict[str, str] = {
     "verify.read": "读取图层 Reading layers",
     "verify.compute": "核查 Verifying",
     "verify.write": "写出结果 Writing results",
+}
+# Chinese names of the CGCS2000 coordinate systems (core.crs_names), where QGIS has only English ones
+CRS_ZH = {
+    "geographic": "CGCS2000 地理坐标系",
+    "zone": "CGCS2000 {degrees}度带高斯-克吕格 第{zone}带",
+    "meridian": "CGCS2000 {degrees}度带高斯-克吕格 中央经线{meridian}°E",
 }
 GEOMETRY_KINDS: dict[str, str] = {"point": "点 points", "line": "线 lines", "none": "无几何 no geometry"}
 PROVIDER_NAME = ("拆除核查", "Demolition Verifier (拆除核查)")  # the toolbox group, in a Chinese and another UI

@@ -8,6 +8,7 @@ import csv
 import io
 import os
 
+from ..core import messages
 from ..core.accountability import AccountabilityList, Event, ListRow
 from ..core.campaign import shown_time
 from ..core.definitions import ACCOUNTABILITY_FIELDS, SQUARE_METRES_PER_MU, Role, Status
@@ -17,9 +18,12 @@ from ..core.words import (
     ACCOUNTABILITY_ZH,
     APPLICATION_REASON_ZH,
     APPLICATION_STATUS_ZH,
+    CHINA_TIME_INCLUSIVE,
+    COMPUTED_ZH,
     EVENT_ZH,
     MARK_ZH,
     NEVER_VERIFIED_ZH,
+    PRODUCT_NAME,
     ROLE_LABEL,
     SHEET_ACCOUNTABILITY,
     SHEET_HISTORY,
@@ -42,24 +46,28 @@ def title(listing: AccountabilityList) -> str:
 
 
 def head_line(listing: AccountabilityList, short: bool = False) -> str:
+    provisional = Z["provisional_mark"] if listing.provisional else ""
     if short:  # one line of the map page's footer
-        return (
-            f"{Z['head']}：{listing.head}　AS_OF {shown_time(listing.as_of)}{'（暂定）' if listing.provisional else ''}"
-        )
-    return (
-        f"{Z['head']}：{listing.head}（共 {listing.entries} 条记录）    {Z['as_of']} AS_OF {shown_time(listing.as_of)}"
-        f"{'（暂定）' if listing.provisional else ''}"
+        return f"{Z['head']}：{listing.head}　AS_OF {shown_time(listing.as_of)}{provisional}"
+    head = messages.text(
+        "accountability_head_line", True, heading=Z["head"], head=listing.head, entries=listing.entries
     )
+    return f"{head}    {Z['as_of']} AS_OF {shown_time(listing.as_of)}{provisional}"
 
 
 def heading_lines(listing: AccountabilityList) -> list[str]:
     state = Z["provisional"] if listing.provisional else Z["final"]
     listed_m2 = sum(r.monitor_m2 for r in listing.rows)
     return [
-        f"{Z['as_of']} {shown_time(listing.as_of)}（北京时间，含该时刻）    {Z['accept_by']} "
+        f"{Z['as_of']} {shown_time(listing.as_of)}{CHINA_TIME_INCLUSIVE}    {Z['accept_by']} "
         f"{shown_time(listing.accept_by)}    {state}",
-        f"任务图斑 {listing.tasks} 个，未最终通过 {len(listing.rows)} 个、{listed_m2 / SQUARE_METRES_PER_MU:,.2f} 亩；"
-        "按进度通报的乡镇排名、再按图斑编号排列。",
+        messages.text(
+            "accountability_counts",
+            True,
+            tasks=listing.tasks,
+            listed=len(listing.rows),
+            listed_mu=listed_m2 / SQUARE_METRES_PER_MU,
+        ),
     ]
 
 
@@ -71,7 +79,7 @@ def final_words(row: ListRow) -> str:
     if row.dispute:
         extra = dispute_words(row.dispute)
         if row.computed and row.computed != row.final_st:
-            extra += f"；原计算：{status_words(row.computed)}"
+            extra += f"；{COMPUTED_ZH}：{status_words(row.computed)}"
         return f"{words}（{extra}）"
     return words
 
@@ -83,7 +91,7 @@ def reasons_words(row: ListRow) -> str:
 def applied_words(row: ListRow) -> str:
     if not row.applied_at:
         return Z["no"]
-    extra = f"，共 {row.applications} 次" if row.applications > 1 else ""
+    extra = Z["applications"].format(count=row.applications) if row.applications > 1 else ""
     return f"{Z['yes']}（{shown_time(_moment(row.applied_at))}{extra}）"
 
 
@@ -114,7 +122,7 @@ def event_cells(event: Event) -> list[str]:
     else:
         result = MARK_ZH.get(_mark(event.status), event.status or "")
         if event.new_status:
-            result += f"为{status_words(event.new_status)}"
+            result += Z["marked_as"].format(status=status_words(event.new_status))
         note = event.note or ""
     return [shown_time(event.at), EVENT_ZH[event.kind], result, event.run_id or "", event.who or "", note]
 
@@ -191,7 +199,7 @@ def _top(sheet, listing: AccountabilityList, heading: str, width: int, generated
 
 
 def write_workbook(listing: AccountabilityList, path: str, generated_at: str) -> None:
-    book = Workbook(creator="拆除核查 Demolition Verifier", title=ACCOUNTABILITY_TITLE)
+    book = Workbook(creator=PRODUCT_NAME, title=ACCOUNTABILITY_TITLE)
     sheet = book.add_sheet(SHEET_ACCOUNTABILITY)
     top = _top(sheet, listing, title(listing), len(COLUMNS), generated_at)
     sheet.set_row(top, [Z[k] for k in COLUMNS], HEADER)
@@ -220,9 +228,7 @@ def write_workbook(listing: AccountabilityList, path: str, generated_at: str) ->
     for row in listing.rows:
         if not row.history:
             r += 1
-            history.set_row(
-                r, [row.township, row.patch_id, "", "", NEVER_VERIFIED_ZH, "", "", "无申请、无核查记录"], PLAIN
-            )
+            history.set_row(r, [row.township, row.patch_id, "", "", NEVER_VERIFIED_ZH, "", "", Z["no_history"]], PLAIN)
         for event in row.history:
             r += 1
             history.set_row(r, [row.township, row.patch_id, *event_cells(event)], PLAIN)

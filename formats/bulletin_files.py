@@ -9,10 +9,19 @@ import io
 import os
 from collections.abc import Sequence
 
+from ..core import messages
 from ..core.bulletin import BULLETIN_FIELDS, Bulletin, BulletinRow, rank_change
 from ..core.campaign import CHINA, days_left, shown_time
 from ..core.definitions import SQUARE_METRES_PER_MU
-from ..core.words import BULLETIN_TITLE, BULLETIN_ZH, SHEET_BULLETIN, SHEET_PROGRESS, TOTAL_ROW
+from ..core.words import (
+    BULLETIN_TITLE,
+    BULLETIN_ZH,
+    CHINA_TIME_INCLUSIVE,
+    PRODUCT_NAME,
+    SHEET_BULLETIN,
+    SHEET_PROGRESS,
+    TOTAL_ROW,
+)
 from .atomic import atomic_write
 from .xlsx import Style, Workbook
 
@@ -51,7 +60,7 @@ def heading_lines(bulletin: Bulletin) -> list[str]:
     campaign = bulletin.campaign
     target = f"{BULLETIN_ZH['target']} {campaign.target:.0%}" if campaign.target is not None else ""
     return [
-        f"{BULLETIN_ZH['as_of']} {shown_time(bulletin.as_of)}（北京时间，含该时刻）    "
+        f"{BULLETIN_ZH['as_of']} {shown_time(bulletin.as_of)}{CHINA_TIME_INCLUSIVE}    "
         f"{BULLETIN_ZH['compare_to']} {shown_time(bulletin.compare_to)}",
         "    ".join(
             x for x in (deadline_text(bulletin, "rectify_by"), deadline_text(bulletin, "accept_by"), target) if x
@@ -60,18 +69,35 @@ def heading_lines(bulletin: Bulletin) -> list[str]:
 
 
 def head_line(bulletin: Bulletin) -> str:
-    return f"{BULLETIN_ZH['head']}：{bulletin.head}（共 {bulletin.entries} 条记录；AS_OF {shown_time(bulletin.as_of)}）"
+    return messages.text(
+        "bulletin_head_line",
+        True,
+        heading=BULLETIN_ZH["head"],
+        head=bulletin.head,
+        entries=bulletin.entries,
+        as_of=shown_time(bulletin.as_of),
+    )
 
 
 def total_line(bulletin: Bulletin) -> str:
     total = bulletin.total
-    text = (
-        f"全县任务 {total.patches} 个图斑、{mu(total.task_m2):,.2f} 亩；通过 {total.passed} 个、{mu(total.passed_m2):,.2f} 亩，"
-        f"面积完成率 {total.done_area:.1%}；本期新增完成 {total.new_passed} 个、{mu(total.new_pass_m2):,.2f} 亩；"
-        f"待核查 {total.pending} 个"
+    text = messages.text(
+        "bulletin_total",
+        True,
+        patches=total.patches,
+        task_mu=mu(total.task_m2),
+        passed=total.passed,
+        passed_mu=mu(total.passed_m2),
+        done_area=total.done_area,
+        new_passed=total.new_passed,
+        new_pass_mu=mu(total.new_pass_m2),
+        pending=total.pending,
     )
     if total.gap_m2 is not None:
-        text += f"；距目标尚差 {mu(total.gap_m2):,.2f} 亩" if total.gap_m2 > 0 else "；已达到目标"
+        if total.gap_m2 > 0:
+            text += messages.text("bulletin_gap", True, gap_mu=mu(total.gap_m2))
+        else:
+            text += messages.text("bulletin_target_reached", True)
     return text + "。"
 
 
@@ -116,7 +142,7 @@ def printed(row: BulletinRow) -> list[str]:
 
 # -- the workbook -----------------------------------------------------------------------------------
 def write_workbook(bulletin: Bulletin, path: str, generated_at: str) -> None:
-    book = Workbook(creator="拆除核查 Demolition Verifier", title=BULLETIN_TITLE)
+    book = Workbook(creator=PRODUCT_NAME, title=BULLETIN_TITLE)
     sheet = book.add_sheet(SHEET_BULLETIN)
     width = len(COLUMNS)
     sheet.set(1, 1, title(bulletin), Style(bold=True, size=16))
@@ -152,8 +178,10 @@ def write_workbook(bulletin: Bulletin, path: str, generated_at: str) -> None:
     # completion over time: one row per moment the figures changed
     progress = book.add_sheet(SHEET_PROGRESS)
     towns = [r.township for r in bulletin.rows[:-1]]
-    progress.set(1, 1, f"{BULLETIN_ZH['chart_lines']}（面积完成率）    {head_line(bulletin)}", Style(bold=True))
-    progress.set_row(3, ["时间", *towns, TOTAL_ROW], header)
+    progress.set(
+        1, 1, f"{BULLETIN_ZH['chart_lines']}（{BULLETIN_ZH['done_area']}）    {head_line(bulletin)}", Style(bold=True)
+    )
+    progress.set_row(3, [BULLETIN_ZH["time"], *towns, TOTAL_ROW], header)
     for r, point in enumerate(bulletin.series, start=4):
         progress.set(r, 1, shown_time(point.at))
         for c, town in enumerate([*towns, TOTAL_ROW], start=2):
@@ -245,7 +273,7 @@ def write_chart(bulletin: Bulletin, path: str, width_mm: float = 190, height_mm:
         bars.set_yticks(positions, names, fontsize=7)
         bars.set_xlim(0, 100)
         bars.tick_params(axis="x", labelsize=7)
-        bars.set_xlabel("面积完成率 %", fontsize=7)
+        bars.set_xlabel(f"{BULLETIN_ZH['done_area']} %", fontsize=7)
         for y, v in zip(positions, values):
             bars.text(min(v + 1.5, 88), y, f"{v:.1f}%", va="center", fontsize=6)
         if target is not None:
@@ -268,8 +296,10 @@ def write_chart(bulletin: Bulletin, path: str, width_mm: float = 190, height_mm:
             lines.axhline(target * 100, color="#1c7ed6", linestyle="--", linewidth=0.8)
         lines.set_ylim(0, 100)
         lines.tick_params(labelsize=6)
-        lines.set_ylabel("面积完成率 %", fontsize=7)
-        lines.set_title(f"{BULLETIN_ZH['chart_lines']}（截至 {shown_time(bulletin.as_of)}）", fontsize=9)
+        lines.set_ylabel(f"{BULLETIN_ZH['done_area']} %", fontsize=7)
+        lines.set_title(
+            f"{BULLETIN_ZH['chart_lines']}（{BULLETIN_ZH['as_of']} {shown_time(bulletin.as_of)}）", fontsize=9
+        )
         lines.legend(fontsize=5.5, ncol=2, loc="upper left", frameon=False)
         figure.autofmt_xdate(rotation=30)
         figure.tight_layout()

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, RankBy, Status
+from ..core.messages import text
 from ..core.report_model import (
     AuditStamp,
     PatchRecord,
@@ -22,7 +23,17 @@ from ..core.wording import (
     review_words,
     status_words,
 )
-from ..core.words import REPORT_ZH, SHEET_FAILED, SHEET_PATCHES, SHEET_SUMMARY, TOTAL_ROW, reasons_in_words
+from ..core.words import (
+    PRODUCT_NAME,
+    REPORT_BOOK_TITLE,
+    REPORT_SHEET_TITLES,
+    REPORT_ZH,
+    SHEET_FAILED,
+    SHEET_PATCHES,
+    SHEET_SUMMARY,
+    TOTAL_ROW,
+    reasons_in_words,
+)
 from .xlsx import Style, Workbook
 
 # -- the workbook ------------------------------------------------------------------------------------
@@ -85,16 +96,13 @@ def _final_note(stamp: AuditStamp | None) -> str:
         return ""
     overturned = stamp.counts.get(Mark.OVERTURNED.value, 0)
     open_ = stamp.counts.get(Mark.DISPUTED.value, 0) + stamp.counts.get(DISPUTE_REOPENED, 0)
-    return (
-        f"按复核后的最终结果统计：改判的图斑（{overturned} 个）按改判结果计入，存疑的图斑（{open_} 个）尚无定论、"
-        "按计算结果计入。复建数：此前已通过、本次又不通过的图斑（回头看），不计入完成。"
-    )
+    return text("report_final_note", True, overturned=overturned, open=open_)
 
 
 _RANK_NOTE = {
-    RankBy.AREA: "排名按面积完成率，并列同名次。",
-    RankBy.FARMLAND: "排名按耕地完成率（通过图斑的耕地面积 ÷ 全部图斑的耕地面积；无耕地的乡镇排在最后），并列同名次。",
-    RankBy.COUNT: "排名按图斑完成率，并列同名次。",
+    RankBy.AREA: "report_rank_area",
+    RankBy.FARMLAND: "report_rank_farmland",
+    RankBy.COUNT: "report_rank_count",
 }
 
 
@@ -114,10 +122,9 @@ def _summary_sheet(
     ]  # fmt: skip
     _heading(
         sheet,
-        "乡镇整改完成情况汇总",
+        REPORT_SHEET_TITLES["summary"],
         info,
-        "面积完成率 = 通过图斑的监测面积 ÷ 全部图斑的监测面积；不通过、未核查的图斑留在分母中、不计入完成"
-        "（拆不到位、达不到标准的，一律不计入完成比例）。" + _RANK_NOTE[RankBy(rank_by)] + _final_note(stamp),
+        text("report_summary_note", True) + text(_RANK_NOTE[RankBy(rank_by)], True) + _final_note(stamp),
         len(headings),
     )
     if stamp is not None:
@@ -159,10 +166,10 @@ def _patch_sheet(
         (z["remain_rt"], 11), (z["largest_m2"], 15), (z["remnants"], 9),
         *[(heading, width) for heading, width, _get, _style in land], *([(z["review_note"], 30)] if reviewed else []),
     ]  # fmt: skip
-    note = "剩余比例 = 剩余面积 ÷ 监测面积；最大残留达到主体建筑面积阈值即为“拆次留主”，不论比例一律不通过。"
+    note = text("report_patches_note", True)
     if reviewed:
-        note += "核查结果为最终结果：改判的以改判结果为准，复核状态栏注明原计算结果；原因与各项面积为核查计算所得。"
-    _heading(sheet, "图斑核查明细", info, note, len(headings))
+        note += text("report_patches_final_note", True)
+    _heading(sheet, REPORT_SHEET_TITLES["patches"], info, note, len(headings))
     _columns(sheet, 4, headings)
     words = _Words()
 
@@ -262,12 +269,8 @@ def _failed_sheet(
         (z["monitor_mu"], 13), (z["remain_m2"], 15), (z["remain_rt"], 11), (z["largest_m2"], 15),
         (z["responsible"], 14), (z["note"], 20),
     ]  # fmt: skip
-    note = "按乡镇排名分组列出不通过和未核查的图斑；责任人、备注两栏由各乡镇填写。"
-    if reviewed:
-        note = (
-            "按乡镇排名分组列出最终结果为不通过和未核查的图斑（改判的以改判结果为准）；责任人、备注两栏由各乡镇填写。"
-        )
-    _heading(sheet, "未通过图斑清单（逐图斑倒查责任）", info, note, len(headings))
+    note = text("report_failed_final_note" if reviewed else "report_failed_note", True)
+    _heading(sheet, REPORT_SHEET_TITLES["failed"], info, note, len(headings))
     _columns(sheet, 4, headings)
     status_rank = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1}
     by_town: dict[str, list[int]] = {}
@@ -292,8 +295,15 @@ def _failed_sheet(
         sheet.set(
             row_no,
             1,
-            f"{summary.township}（排名 {summary.rank}）：不通过 {summary.failed} 个，未核查 {summary.unsurveyed} 个，"
-            f"监测面积合计 {group_mu:.2f} 亩",
+            text(
+                "report_failed_group",
+                True,
+                township=summary.township,
+                rank=summary.rank,
+                failed=summary.failed,
+                unsurveyed=summary.unsurveyed,
+                monitor_mu=group_mu,
+            ),
             GROUP,
         )
         sheet.merge(row_no, 1, row_no, len(headings))
@@ -311,7 +321,7 @@ def _failed_sheet(
         sheet.add_rows(row_no, group, styles)
         row_no += len(group)
     if n == 0:
-        sheet.set(row_no, 1, "全部图斑均已通过核查。", TEXT)
+        sheet.set(row_no, 1, text("report_all_passed", True), TEXT)
         sheet.merge(row_no, 1, row_no, len(headings))
 
 
@@ -335,7 +345,7 @@ def build_report(
     if rows and rows[-1].farm_m2 is None:
         rank_by = RankBy.AREA if RankBy(rank_by) == RankBy.FARMLAND else rank_by
     order = natural_order([r.patch_id for r in records])
-    book = Workbook(creator="拆除核查 Demolition Verifier", title="拆除核查报表")
+    book = Workbook(creator=PRODUCT_NAME, title=REPORT_BOOK_TITLE)
     _summary_sheet(book, rows, info, stamp, RankBy(rank_by))
     _patch_sheet(book, records, order, info, stamp)
     _failed_sheet(book, records, order, rows, info, stamp)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape
 
+from ..core.definitions import WORKBOOK_FONT
 from .atomic import atomic_write
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -141,7 +142,7 @@ class Sheet:
 class Workbook:
     """Sheets in order; `save(path)` writes the .xlsx."""
 
-    def __init__(self, creator: str = "", title: str = "", font_name: str = "等线") -> None:
+    def __init__(self, creator: str = "", title: str = "", font_name: str = WORKBOOK_FONT) -> None:
         self.sheets: list[Sheet] = []
         self.creator = creator
         self.title = title

@@ -29,7 +29,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..core.messages import Refusal
-from ..core.words import BULLETIN_ZH
+from ..core.words import BULLETIN_ZH, PRODUCT_NAME
 from ..formats.atomic import atomic_write
 from ..formats.bulletin_files import COLUMNS, head_line, heading_lines, printed, title, total_line
 from ..formats.pdf_check import pdf_page_count
@@ -154,7 +154,7 @@ def write_bulletin_pdf(bulletin, path: str, chart_png: str | None, generated_at:
         _label(layout, chart_note, y, 10, 8)
     bottom = PAGE_H - MARGIN - 12
     _label(layout, head_line(bulletin), bottom, 5, 6.5)
-    _label(layout, f"{BULLETIN_ZH['generated_at']} {generated_at}    拆除核查 Demolition Verifier", bottom + 6, 5, 6.5)
+    _label(layout, f"{BULLETIN_ZH['generated_at']} {generated_at}    {PRODUCT_NAME}", bottom + 6, 5, 6.5)
 
     settings = QgsLayoutExporter.PdfExportSettings()
     settings.dpi = 200

@@ -20,6 +20,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
+from ..core.words import ACCOUNTABILITY_ZH, SHEET_HISTORY
 from .bulletin_layout import _format, _place
 from .compat import field_type
 from .map_layout import PAGE_RULE
@@ -29,7 +30,17 @@ PHOTO_ITEMS = ("photo1", "photo2", "photo1_caption", "photo2_caption", "photo_no
 HEADING_ITEM = "photos_heading"
 BOX = (187.0, 140.5, 100.0, 45.5)  # x, y, width, height (mm): where the template keeps its photos
 # (heading, width in mm) of the history table's columns: a time, a run id in one line at 5 pt
-COLUMNS = (("时间", 15.5), ("事项", 8.5), ("结果", 12.0), ("运行编号", 21.0), ("人员", 10.5), ("说明", 32.5))
+COLUMNS = tuple(
+    (ACCOUNTABILITY_ZH[key], width)
+    for key, width in (
+        ("time", 15.5),
+        ("event", 8.5),
+        ("result", 12.0),
+        ("run_id", 21.0),
+        ("who_short", 10.5),
+        ("note", 32.5),
+    )
+)
 FONT_PT = 5.0
 # The figures table gains the application and the three responsibilities: it grows into the legend's
 # place, and the legend (two entries) takes one line under it.
@@ -41,7 +52,7 @@ NOTE_CHARS = 40
 def history_layer(pages: list[list[list[str]]], earlier_text) -> QgsVectorLayer:
     """pages[i]: the history lines (6 texts each) of page i + 1; the last HISTORY_ROWS are kept, the
     first line then says how many earlier ones the workbook holds (earlier_text(count))."""
-    layer = QgsVectorLayer("None", "核查与申请记录", "memory")
+    layer = QgsVectorLayer("None", SHEET_HISTORY, "memory")
     provider = layer.dataProvider()
     provider.addAttributes(
         [QgsField("page", field_type("int"))] + [QgsField(f"c{i}", field_type("text")) for i in range(len(COLUMNS))]
@@ -54,7 +65,7 @@ def history_layer(pages: list[list[list[str]]], earlier_text) -> QgsVectorLayer:
             hidden = len(lines) - (HISTORY_ROWS - 1)
             shown = [["", "", "", "", "", earlier_text(hidden)], *lines[-(HISTORY_ROWS - 1) :]]
         if not shown:
-            shown = [["", "", "", "", "", "从未核查，也未申请验收"]]
+            shown = [["", "", "", "", "", ACCOUNTABILITY_ZH["no_history_page"]]]
         for line in shown:
             feature = QgsFeature(layer.fields())
             note = line[5] if len(line[5]) <= NOTE_CHARS else line[5][: NOTE_CHARS - 1] + "…"

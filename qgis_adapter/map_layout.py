@@ -35,8 +35,9 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core.definitions import MAP_TEMPLATE, MAP_TEMPLATE_FONT
+from ..core.definitions import CJK_FONT_FAMILIES, MAP_TEMPLATE, MAP_TEMPLATE_FONT
 from ..core.messages import Cancelled, Notice, Refusal
+from ..core.words import MAP_LAYER_NAMES
 from ..formats.atomic import atomic_write
 from ..formats.pdf_check import pdf_page_count
 from ..formats.pdf_text import fix_cjk_text
@@ -44,12 +45,6 @@ from ..formats.pdf_text import fix_cjk_text
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_TEMPLATE = os.path.join(HERE, *MAP_TEMPLATE)
 TEMPLATE_FONT = MAP_TEMPLATE_FONT
-# Chinese fonts found on users' machines (Linux, Windows, macOS), best first.
-CJK_FAMILIES = (
-    "Noto Sans Mono CJK SC", "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Microsoft YaHei", "微软雅黑", "DengXian",
-    "等线", "SimHei", "黑体", "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
-    "Noto Serif CJK SC", "SimSun", "宋体", "AR PL UMing CN",
-)  # fmt: skip
 PATCH_COLOUR = QColor(227, 26, 28)  # the patch outline; tests look for it on the rendered page
 PDF_DPI = 200  # rasters (basemap, photos) at print quality without 300-dpi file sizes
 PATCH_RULE = "$id = @atlas_featureid"
@@ -59,7 +54,7 @@ FIGURES_FILTER = PAGE_RULE  # the template's figures table: the rows of the atla
 
 def cjk_family(available: set[str] | None = None) -> str | None:
     families = available if available is not None else set(QFontDatabase().families())
-    return next((f for f in CJK_FAMILIES if f in families), None)
+    return next((f for f in CJK_FONT_FAMILIES if f in families), None)
 
 
 def load_layout(project: QgsProject, path: str, notices: list[Notice]) -> QgsPrintLayout:
@@ -162,12 +157,12 @@ def style_evidence(layer: QgsVectorLayer, label: str) -> None:
 
 
 def style_layers(layers: PageLayers) -> None:
-    style_patch(layers.coverage, "本图斑")
+    style_patch(layers.coverage, MAP_LAYER_NAMES["patch"])
     style_context(layers.context)
     if layers.remnants is not None:
         style_remnants(layers.remnants)
     if layers.evidence is not None:
-        style_evidence(layers.evidence, "照片拍摄位置")
+        style_evidence(layers.evidence, MAP_LAYER_NAMES["photos"])
 
 
 def _rgb(colour: QColor) -> str:

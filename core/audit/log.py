@@ -17,6 +17,7 @@ from typing import Any
 
 from ..definitions import AUDIT_TABLE, AuditEntry, RunKind
 from ..messages import Refusal
+from ..words import AUDIT_LOG_DESCRIPTION
 from .chain import (
     _CANONICAL,
     GENESIS,
@@ -95,7 +96,7 @@ CREATE TRIGGER {AUDIT_TABLE}_no_update BEFORE UPDATE ON {AUDIT_TABLE}
 CREATE TRIGGER {AUDIT_TABLE}_no_delete BEFORE DELETE ON {AUDIT_TABLE}
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
-  VALUES ('{AUDIT_TABLE}', 'attributes', '{AUDIT_TABLE}', '拆除核查审计日志 Demolition Verifier audit log (hash chain)');
+  VALUES ('{AUDIT_TABLE}', 'attributes', '{AUDIT_TABLE}', '{AUDIT_LOG_DESCRIPTION}');
 """
 
 
