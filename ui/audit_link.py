@@ -1,4 +1,4 @@
-"""The dock's side of issue 5 (audit log and disputes), kept apart so the dock still works when
+"""The dock's side of the audit log and the disputes, kept apart so the dock still verifies when
 those modules are missing or fail: every run and re-check from the dock goes into the project's
 audit log, and ui/disputes.py shows and marks a patch."""
 
@@ -47,7 +47,8 @@ def set_user_name(name: str) -> None:
 def log_path(project: QgsProject) -> str:
     """The project's audit log: the one it was pinned to when first used (so saving the project, or
     saving it as another name, never starts a second trail), else beside the project file, else an
-    unsaved session's own file in the profile folder; '' without issue 5."""
+    unsaved session's own file in the profile folder; '' when the disputes module cannot load (the
+    dock then runs without a log rather than failing)."""
     module = _disputes()
     if module is None:
         return ""

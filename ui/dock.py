@@ -929,7 +929,7 @@ class VerifierDock(QgsDockWidget):
             text += " " + tr(CONTEXT, "No result changed.")
         return text
 
-    # -- disputes (issue 5) -----------------------------------------------------------------------
+    # -- disputes: a patch's history and marks, kept in the project's audit log --------------------
     def open_disputes(self) -> None:
         """ui/disputes.py's dialog for the current patch (history and marks, in the audit log)."""
         layer = self.result_layer()
@@ -963,7 +963,7 @@ class VerifierDock(QgsDockWidget):
         self.model.set_disputes(states)
         write_review(layer, states)
 
-    # -- exports (issue 4): the last result as 验收图 and 报表 ---------------------------------------
+    # -- exports: the last result as 验收图 and 报表 ------------------------------------------------
     def _export_path(self, word: str, suffix: str, township: str | None) -> str:
         """The default file: <folder>/<word>_<township>_<run date><suffix>, never one already there."""
         name = None if township is None else (township or tr(CONTEXT, "(no township)"))

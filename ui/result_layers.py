@@ -65,7 +65,7 @@ def remnant_pieces(
     return sorted(pieces, key=lambda p: p[0])
 
 
-# -- where the audit log's marks stand, on the map (issue 5) -------------------------------------------
+# -- where the audit log's marks stand, on the map, so a reviewer sees disputes without opening them ---
 def add_review_fields(layer: QgsVectorLayer) -> bool:
     """Adds final_st and dispute (core.definitions.DOCK_FIELDS, Chinese aliases) to the dock's own
     result layer, a memory layer; another provider (a user's file) is left as it is. True when the
