@@ -942,9 +942,7 @@ MESSAGES.update(
         ),
         "dependency_missing": ("未安装 {module}", "{module} is not installed"),
         "dependency_old": ("{module} {found} 版本过旧（需要 ≥ {wanted}）", "{module} {found} is older than {wanted}"),
-        "no_such_file": (
-            "文件不存在",
-            "no such file",
-        ),  # the command line prints both: 'path: 文件不存在 / no such file'
+        # the command line prints both: 'path: 文件不存在 / no such file'
+        "no_such_file": ("文件不存在", "no such file"),
     }
 )

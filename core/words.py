@@ -341,7 +341,7 @@ BULLETIN_ZH = {
     "chart_bars": "各乡镇面积完成率",
     "chart_lines": "完成进度",
     "chart_target": "目标",
-    "time": "时间",  # the progress sheet's first column
+    "time": "时间",  # the progress sheet's first column; the accountability history's too
 }
 # OUTPUT_TABLE's Chinese aliases (core.bulletin.BULLETIN_FIELDS' names): the table's headings where
 # the same, areas in 平方米 as the table holds them
@@ -401,7 +401,7 @@ ACCOUNTABILITY_ZH = {
     "sup_person": "监管责任人",
     "rect_unit": "整改责任单位",
     "rect_person": "整改责任人",
-    "time": "时间",
+    "time": BULLETIN_ZH["time"],
     "event": "事项",
     "result": "结果",
     "run_id": "运行编号",
