@@ -41,7 +41,7 @@ from ..core.parameters import Param
 from ..core.photos import Evidence, evidence_photos
 from ..core.report_model import AuditStamp, natural_order
 from ..core.wording import local_time_text, patch_figures, result_words, review_words, status_words
-from ..core.words import DEFAULT_MAP_TITLE, label, reasons_in_words
+from ..core.words import DEFAULT_MAP_TITLE, OLDER_RUN_MARK, label, reasons_in_words
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import describe_geometry_type, plain_value, require_field, to_shapely
@@ -56,6 +56,7 @@ from ..qgis_adapter.map_layout import (
 )
 from ..qgis_adapter.records import (
     ReadPatch,
+    add_allow_older_run,
     add_audit_log_input,
     audit_stamp,
     layer_name,
@@ -82,6 +83,7 @@ PAGE_FIELDS = (
     ("result_zh", field_type("text")),
 )  # fmt: skip
 AUDIT_TEMPLATE_NAMES = ("@dv_audit", "result_zh")  # what the template must print when AUDIT_LOG is given
+OLDER_RUN_NAMES = ("@dv_title", "@dv_audit")  # an older run's pages say so in either (ALLOW_OLDER_RUN)
 
 
 class ExportMapsAlgorithm(BaseAlgorithm):
@@ -123,6 +125,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             )
         )
         add_audit_log_input(self)
+        add_allow_older_run(self)
         template = QgsProcessingParameterFile(
             Param.TEMPLATE, label("export_maps.TEMPLATE"), extension="qpt", optional=True
         )
@@ -169,6 +172,8 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             lacking = template_lacks(template, AUDIT_TEMPLATE_NAMES)
             if lacking:
                 feedback.pushWarning(text("template_lacks_audit", chinese, path=template, missing="、".join(lacking)))
+            if stamp.older and len(template_lacks(template, OLDER_RUN_NAMES)) == len(OLDER_RUN_NAMES):
+                raise Refusal("maps_older_unprinted", path=template)
 
         crs = source.sourceCrs()
         map_crs = metric_crs(crs, source.sourceExtent())
@@ -193,7 +198,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
                 before=before.clone() if before is not None else None,
             )
             variables = {
-                "dv_title": title,
+                "dv_title": f"{OLDER_RUN_MARK}{title}" if stamp is not None and stamp.older else title,
                 "dv_crs": crs_label(map_crs if map_crs.isValid() else crs),
                 "dv_basemap": f"　底图：{layers.basemap.name()}" if layers.basemap is not None else "",
                 **before_after_variables(layers),

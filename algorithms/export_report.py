@@ -23,6 +23,7 @@ from ..core.words import label
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.records import (
+    add_allow_older_run,
     add_audit_log_input,
     audit_stamp_and_log,
     layer_name,
@@ -61,6 +62,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
                 optional=True,
             )
         )
+        add_allow_older_run(self)
 
     def _rank_by(self, parameters, context, records, read=None) -> RankBy:
         """RANK_BY as given; else as the verify run recorded it in AUDIT_LOG (as read for the stamp);
@@ -108,7 +110,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
             every, total = read_records(source, indexes, feedback, with_geometry, layer, parameters.get(Param.INPUT))
             records = every
         require_complete(source, total, name)
-        stamp, read = audit_stamp_and_log(self, parameters, context, feedback, every, complete=True)
+        stamp, read = audit_stamp_and_log(self, parameters, context, feedback, every, complete=True, printed=records)
         if not records:
             raise Refusal("report_no_patches", total=total, expression=filter_text)
         say_runs(self, parameters, context, feedback, records)

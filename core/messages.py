@@ -946,3 +946,48 @@ MESSAGES.update(
         "no_such_file": ("文件不存在", "no such file"),
     }
 )
+
+
+# -- an export of rows that are not their patches' latest decisions (core/audit/latest.py) ------------
+MESSAGES.update(
+    {
+        "export_not_latest": (
+            "核查结果不是这些图斑的最新核查结果：审计日志“{path}”中有 {count} 个图斑在本结果的核查之后又被核查过"
+            "（{runs_zh}），如 {examples}。未写出。请导出最新的核查结果；确需导出较早的结果，请勾选"
+            "“允许导出较早的核查结果”（ALLOW_OLDER_RUN），每页、每张表都将注明“非最新核查结果”。",
+            "These are not the latest decisions: in the audit log “{path}”, {count} patches were decided again "
+            "after this result's run ({runs_en}), e.g. {examples}. Nothing was written. Export the latest result; "
+            "to print this one anyway, set ALLOW_OLDER_RUN and every page and sheet will say it is not the latest.",
+        ),
+        "export_older_allowed": (
+            "按要求（ALLOW_OLDER_RUN）导出较早的核查结果：{count} 个图斑已被之后的核查取代（{runs_zh}），如 {examples}；"
+            "每页、每张表均注明“非最新核查结果”。",
+            "An older result exported as asked (ALLOW_OLDER_RUN): {count} patches were decided again later "
+            "({runs_en}), e.g. {examples}; every page and sheet says these are not the latest decisions.",
+        ),
+        "later_run.verify": (
+            "{at} 的核查，运行编号 {run}，{count} 个图斑",
+            "the verify run {run} of {at}, {count} patches",
+        ),
+        "later_run.re-check": (
+            "{at} 的复核（核查选中图斑），运行编号 {run}，{count} 个图斑",
+            "the re-check {run} of {at}, {count} patches",
+        ),
+        "later_run.appended": (
+            "{at} 以运行编号 {run} 追加的决定（不是该次运行原有的），{count} 个图斑",
+            "decisions appended under run {run} at {at}, not that run's own, {count} patches",
+        ),
+        "later_runs_more": ("等共 {count} 次", "{count} in all"),
+        # printed on every sheet and page of such an export (Chinese first, as the outputs are)
+        "older_run_banner": (
+            "非最新核查结果 Not the latest decisions：{count} 个图斑已被 {times} 的核查取代",
+            "Not the latest decisions: {count} patches were decided again by the run(s) of {times}",
+        ),
+        "maps_older_unprinted": (
+            "版式模板“{path}”既不打印 @dv_title 也不打印 @dv_audit，无法在每页注明“非最新核查结果”，未写出。"
+            "请使用默认模板，或在模板中加入其中之一。",
+            "The layout template “{path}” prints neither @dv_title nor @dv_audit, so its pages could not say "
+            "these are not the latest decisions; nothing was written. Use the default template or add either.",
+        ),
+    }
+)

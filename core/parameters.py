@@ -48,6 +48,7 @@ class Param:
     PHOTOS = "PHOTOS"
     TEMPLATE = "TEMPLATE"
     PAGES = "PAGES"
+    ALLOW_OLDER_RUN = "ALLOW_OLDER_RUN"  # print rows a later run re-decided, marked as not the latest
     # sample_audit
     STATUS = "STATUS"
     COUNT = "COUNT"

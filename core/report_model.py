@@ -22,9 +22,10 @@ from .definitions import (
     RankBy,
     Reason,
     ResultField,
+    RunKind,
     Status,
 )
-from .messages import Notice, Refusal
+from .messages import Notice, Refusal, text
 from .summary import SummaryRow, township_summary
 from .wording import NO_VALUE, local_time_text
 from .words import REPORT_ZH, UNNAMED_TOWNSHIP
@@ -267,21 +268,38 @@ class AuditStamp:
     run_head: str  # the chain's head right after the run (the last run, when the records hold several)
     export_head: str | None  # the head at export, covering the marks shown; None when no mark is shown
     counts: dict[str, int]  # dispute state -> patches shown with it
+    # rows printed though later decisions supersede them (ALLOW_OLDER_RUN); None: the latest decisions
+    older: audit.Latest | None = None
+
+    @property
+    def banner(self) -> str:
+        """The line every sheet and page of an older run's export prints first; '' for the latest."""
+        if not self.older:
+            return ""
+        return text("older_run_banner", True, count=len(self.older.superseded), times=_later_times(self.older))
 
     def lines(self) -> list[str]:
-        out = [f"{REPORT_ZH['run_head']}：{self.run_head}"]
+        out = [self.banner] if self.older else []
+        out.append(f"{REPORT_ZH['run_head']}：{self.run_head}")
         if self.export_head:
             out.append(f"{REPORT_ZH['export_head']}：{self.export_head}")
         return out
 
 
 def apply_audit_log(
-    log: str, records: Sequence[PatchRecord], complete: bool = False, read: audit.LogRead | None = None
+    log: str,
+    records: Sequence[PatchRecord],
+    complete: bool = False,
+    read: audit.LogRead | None = None,
+    allow_older: bool = False,
+    printed: Sequence[PatchRecord] | None = None,
 ) -> tuple[AuditStamp | None, list[Notice]]:
     """Reads the audit log for the records' run(s): sets each marked record's review (an overturn
     becomes its final status) and returns the head hashes to print, with what the run's log should
     say. Nothing is printed from a log that does not hold the run (None, and a warning); a broken
-    chain, or records that are not what the log says the run decided, are refused. The log is read
+    chain, or records that are not what the log says the run decided, are refused. So are printed
+    rows (`printed`, of the records; all of them by default) whose patches the log decided again
+    after their run, unless `allow_older`: then the stamp says so on every page. The log is read
     once (audit.read_log; `read`: as read already, whole)."""
     read = read if read is not None else audit.read_log(log)
     check = read.check
@@ -316,6 +334,9 @@ def apply_audit_log(
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
+    latest = audit.later_decisions(read, [(r.patch_id, r.run_id) for r in (records if printed is None else printed)])
+    if latest and not allow_older:
+        raise Refusal("export_not_latest", path=log, **_later_values(latest))
     counts: dict[str, int] = {}
     marked = getattr(standing.states, "marked", None)  # the only patches with a dispute, when known
     for record in records:
@@ -332,12 +353,39 @@ def apply_audit_log(
     if standing.superseded:
         examples = "、".join(standing.superseded[:5])
         notices.append(Notice("audit_superseded", "warning", {"count": len(standing.superseded), "examples": examples}))
-    stamp = AuditStamp(head, check.head if counts and check.head != head else None, counts)
+    stamp = AuditStamp(head, check.head if counts and check.head != head else None, counts, latest or None)
+    if latest:
+        notices.append(Notice("export_older_allowed", "warning", _later_values(latest)))
     states = (Mark.OVERTURNED.value, Mark.DISPUTED.value, Mark.UPHELD.value, DISPUTE_REOPENED)
     notices.append(Notice("audit_stamped", "info", {"head": head, **{k: counts.get(k, 0) for k in states}}))
     if stamp.export_head:
         notices.append(Notice("audit_export_head", "info", {"head": stamp.export_head}))
     return stamp, notices
+
+
+def _later_values(latest: audit.Latest) -> dict[str, object]:
+    """What a refusal or warning about later decisions names: how many patches, which, and the runs."""
+    runs = {}
+    for chinese, name in ((True, "runs_zh"), (False, "runs_en")):
+        parts = [
+            text(f"later_run.{run.kind if run.kind in _RUN_KINDS else 'appended'}", chinese,
+                 at=local_time_text(run.at), run=run.run_id or NO_VALUE, count=run.patches)
+            for run in latest.runs[-3:]
+        ]  # fmt: skip
+        if len(latest.runs) > 3:
+            parts.append(text("later_runs_more", chinese, count=len(latest.runs)))
+        runs[name] = ("；" if chinese else "; ").join(parts)
+    return {"count": len(latest.superseded), "examples": "、".join(latest.superseded[:5]), **runs}
+
+
+_RUN_KINDS = frozenset(kind.value for kind in RunKind)
+
+
+def _later_times(latest: audit.Latest) -> str:
+    """The times of the later runs, the last three (the latest is what a reader checks first)."""
+    times = list(dict.fromkeys(local_time_text(run.at) for run in latest.runs))
+    shown = "、".join(times[-3:])
+    return shown if len(times) <= 3 else f"{shown} {text('later_runs_more', True, count=len(times))}"
 
 
 def recorded_rank_by(log: str, run_ids: Sequence[str], read: audit.LogRead | None = None) -> RankBy | None:

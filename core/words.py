@@ -80,6 +80,7 @@ TIMING_ZH = "耗时"  # before an English timing line that scripts read
 # -- verification maps and report (export_maps, export_report) ------------------------------------
 VERIFICATION_MAP = "验收图"
 DEFAULT_MAP_TITLE = "土地例行督察整改验收图"
+OLDER_RUN_MARK = "【非最新核查结果】"  # before the title of every page of maps of an older run (ALLOW_OLDER_RUN)
 SIGNATURE_ROLES_ZH = ("核查人", "审核人")
 
 SHEET_SUMMARY = "乡镇汇总"
@@ -225,6 +226,8 @@ LABELS: dict[str, str] = {
     "export_maps.TITLE": "标题 Title",
     "export_maps.OUTPUT": "验收图 PDF",
     "export_maps.PAGES": "页数 Pages",
+    "export_maps.ALLOW_OLDER_RUN": "允许导出较早的核查结果（每页注明非最新）Allow an older run (marked on every page)",
+    "export_report.ALLOW_OLDER_RUN": "允许导出较早的核查结果（每张表注明非最新）Allow an older run (marked on every sheet)",
     "export_report.INPUT": "核查结果 Verified patches",
     "export_report.OUTPUT": "报表 Report",
     "export_report.PATCHES": "图斑数 Patches",

@@ -12,6 +12,7 @@ from qgis.core import (
     QgsGeometry,
     QgsProcessingFeatureSource,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
 )
 
@@ -209,15 +210,35 @@ def audit_stamp(
     return audit_stamp_and_log(algorithm, parameters, context, feedback, records, complete)[0]
 
 
+def add_allow_older_run(algorithm) -> None:
+    """The exports' ALLOW_OLDER_RUN: print rows the log decided again later, marked as not the latest."""
+    algorithm.addParameter(
+        QgsProcessingParameterBoolean(
+            Param.ALLOW_OLDER_RUN, label(f"{algorithm.NAME}.ALLOW_OLDER_RUN"), defaultValue=False, optional=True
+        )
+    )
+
+
 def audit_stamp_and_log(
-    algorithm, parameters, context, feedback, records: list[PatchRecord], complete: bool = False
+    algorithm,
+    parameters,
+    context,
+    feedback,
+    records: list[PatchRecord],
+    complete: bool = False,
+    printed: list[PatchRecord] | None = None,
 ) -> tuple[AuditStamp | None, audit.LogRead | None]:
-    """audit_stamp, and the log as it was read (once) for whatever else the export takes from it."""
+    """audit_stamp, and the log as it was read (once) for whatever else the export takes from it.
+    printed: the records the export prints (all by default): those must be their patches' latest
+    decisions unless ALLOW_OLDER_RUN (core.report_model.apply_audit_log)."""
     log = algorithm.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
     if not log:
         return None, None
+    allow_older = algorithm.parameterDefinition(Param.ALLOW_OLDER_RUN) is not None and algorithm.parameterAsBoolean(
+        parameters, Param.ALLOW_OLDER_RUN, context
+    )
     read = audit.read_log(log)
-    stamp, notices = apply_audit_log(log, records, complete, read=read)
+    stamp, notices = apply_audit_log(log, records, complete, read=read, allow_older=allow_older, printed=printed)
     chinese = ui_is_chinese()
     for notice in notices:
         (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))

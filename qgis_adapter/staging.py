@@ -89,15 +89,19 @@ class OutputStaging:
             if table and os.path.isfile(path) and path.lower().endswith(".gpkg"):
                 self._clean(lambda: _gpkg_leftovers(path, table))
                 temp_table = f"{table}{TEMP_TABLE}{uuid.uuid4().hex[:8]}"
-                temp = _with_table(final, form, temp_table)
+                temp = _ogr_uri(path, temp_table) if form == "pipe" else _with_table(final, form, temp_table)
                 staged = Staged(name, final, temp, path, table=table, temp_table=temp_table)
             elif table and os.path.exists(path):
                 return parameters  # a table inside another kind of multi-layer file: written as the sink writes it
             else:
                 self._clean(lambda: _folder_leftovers(path))
                 folder = staging_folder(path)
-                temp = final.replace(final.split("|")[0] if form == "pipe" else _OGR_URI.match(final).group(1),
-                                     os.path.join(folder, os.path.basename(path)), 1)  # fmt: skip
+                inside = os.path.join(folder, os.path.basename(path))
+                if form == "pipe" and table:
+                    temp = _ogr_uri(inside, table)
+                else:
+                    temp = final.replace(final.split("|")[0] if form == "pipe" else _OGR_URI.match(final).group(1),
+                                         inside, 1)  # fmt: skip
                 staged = Staged(name, final, temp, path, folder=folder)
         except OSError as error:
             raise Refusal("output_unwritable", output=final, detail=_os_detail(error)) from None
@@ -229,6 +233,13 @@ def _with_table(dest: str, form: str, table: str) -> str:
         return f"ogr:dbname='{match.group(1)}'{match.group(2)}\"{table}\"{match.group(4)}"
     parts = dest.split("|")
     return "|".join([parts[0]] + [f"layername={table}" if p.startswith("layername=") else p for p in parts[1:]])
+
+
+def _ogr_uri(path: str, table: str) -> str:
+    """A table in a GeoPackage as QGIS's sink takes it: the sink reads `file|layername=table` as a file
+    name (writing `file|layername=table.gpkg`), so a destination given in that form is handed to it as
+    `ogr:dbname=...`, and the sink gives back `file|layername=table`."""
+    return f"ogr:dbname='{path}' table=\"{table}\" (geom)"
 
 
 def _rename_in(dest: str, temp_table: str | None, table: str | None) -> str:

@@ -7,8 +7,9 @@ or a rewritten chain is caught against a head hash kept on paper (`verify_chain(
 
 chain.py is the hashing, log.py the table (create, append, read, check), disputes.py the auditors'
 marks and each patch's final status, output_check.py whether an output still says what its run
-decided, reading.py the log read once (the chain checked and the rows kept). Pure Python (sqlite3, hashlib, json): the algorithms, the dock and a server share it; this
-module is the one door the rest of the plugin uses.
+decided, latest.py whether its rows are still their patches' latest decisions, reading.py the log
+read once (the chain checked and the rows kept). Pure Python (sqlite3, hashlib, json): the algorithms,
+the dock and a server share it; this module is the one door the rest of the plugin uses.
 """
 
 from .chain import (
@@ -38,6 +39,7 @@ from .heads import (
     check_heads,
     parse_heads,
 )
+from .latest import LaterRun, Latest, later_decisions
 from .log import (
     BUSY_TIMEOUT_S,
     COLUMNS,
@@ -73,6 +75,9 @@ from .output_check import (
 from .reading import LogRead, entry_of, read_log
 
 __all__ = [
+    "LaterRun",
+    "Latest",
+    "later_decisions",
     "HeadsCheck",
     "SentHead",
     "chain_hashes",

@@ -117,11 +117,9 @@ def check_output(
     return _check(rows, blocks, decisions, head, complete)
 
 
-def _from_read(read: LogRead, run_ids: Iterable[str]) -> tuple[dict, dict[str, list[tuple]], str | None] | None:
-    """_run_blocks, the blocks' decisions and the head after them, from a whole read of an intact
-    chain (where the row of fid n is rows[n - 1]); None for a block said to end outside the log
-    (a forged run entry: left to the queries, as before)."""
-    rows = read.rows
+def own_blocks(rows: Iterable[Row], run_ids: Iterable[str | None]) -> dict[str, tuple[int, int, Row]]:
+    """_run_blocks over read rows (in log order): per run id, the fids of its own entries (its first
+    RUN entry and the decisions appended with it) and that RUN entry's row."""
     wanted = dict.fromkeys(r for r in run_ids if r)
     first_run: dict[str, Row] = {}
     run_kind = AuditEntry.RUN.value
@@ -132,7 +130,16 @@ def _from_read(read: LogRead, run_ids: Iterable[str]) -> tuple[dict, dict[str, l
     for run_id in wanted:  # in the order _run_blocks gives them
         row = first_run.get(run_id)
         if row is not None:
-            blocks[run_id] = (row[FID], row[FID] + int(json.loads(row[DATA]).get("patches") or 0))
+            blocks[run_id] = (row[FID], row[FID] + int(json.loads(row[DATA]).get("patches") or 0), row)
+    return blocks
+
+
+def _from_read(read: LogRead, run_ids: Iterable[str]) -> tuple[dict, dict[str, list[tuple]], str | None] | None:
+    """_run_blocks, the blocks' decisions and the head after them, from a whole read of an intact
+    chain (where the row of fid n is rows[n - 1]); None for a block said to end outside the log
+    (a forged run entry: left to the queries, as before)."""
+    rows = read.rows
+    blocks = {run_id: (first, last) for run_id, (first, last, _row) in own_blocks(rows, run_ids).items()}
     decision = AuditEntry.DECISION.value
     decisions = {
         run_id: [

@@ -77,7 +77,8 @@ def test_export_report_filter_limits_the_report_to_one_township(processing, tmp_
 
 
 def test_two_unrelated_runs_are_still_warned(processing, tmp_path):
-    """Rows of two verify runs (merged by hand) into one log: the warning stays."""
+    """Rows of two verify runs (merged by hand) into one log: the warning stays. The later run decided
+    every patch again, so the first run's rows are older decisions: refused unless ALLOW_OLDER_RUN."""
     log = tmp_path / "audit.gpkg"
     first = verified_county(processing, tmp_path, audit_log=log)
     (tmp_path / "again").mkdir()
@@ -86,12 +87,11 @@ def test_two_unrelated_runs_are_still_warned(processing, tmp_path):
     layer = QgsVectorLayer(first["OUTPUT"], "verified", "ogr")
     h1 = next(f for f in layer.getFeatures() if f["patch_id"] == "H1")
     assert layer.dataProvider().changeAttributeValues({h1.id(): {layer.fields().lookupField("run_id"): later}})
+    params = {"INPUT": first["OUTPUT"], "AUDIT_LOG": str(log), "OUTPUT": str(tmp_path / "r.xlsx")}
+    with pytest.raises(QgsProcessingException, match="4 patches were decided again"):
+        processing.run("demolitionverifier:export_report", params)
     feedback = RecordingFeedback()
-    processing.run(
-        "demolitionverifier:export_report",
-        {"INPUT": first["OUTPUT"], "AUDIT_LOG": str(log), "OUTPUT": str(tmp_path / "r.xlsx")},
-        feedback=feedback,
-    )
+    processing.run("demolitionverifier:export_report", {**params, "ALLOW_OLDER_RUN": True}, feedback=feedback)
     assert "verify runs" in feedback.text() and "merged on purpose" in feedback.text()
     assert "one audit trail" not in feedback.text()
 

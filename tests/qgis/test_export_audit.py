@@ -174,9 +174,11 @@ def test_a_later_run_with_other_figures_is_not_overturned_by_the_old_mark(proces
          "TOWNSHIP_FIELD": "XZQMC", "SURVEY": memory_layer("survey", [], CRS), "OUTPUT": "memory:",
          "AUDIT_LOG": str(audited["log"])},
     )  # fmt: skip
-    feedback = RecordingFeedback()
     path = tmp_path / "report.xlsx"
-    result = report(processing, audited, path, feedback)
+    with pytest.raises(QgsProcessingException, match="not the latest decisions"):
+        report(processing, audited, path)  # the later run decided every patch again
+    feedback = RecordingFeedback()
+    result = report(processing, audited, path, feedback, ALLOW_OLDER_RUN=True)
     assert result["AUDIT_HEAD"] == audited["run_head"]  # the first run is still in the chain
     assert text("audit_superseded", False, count=2, examples="H2、H10") in feedback.lines
     rows = {r[1]: r for r in openpyxl.load_workbook(path)["图斑明细"].iter_rows(min_row=5, values_only=True)}
@@ -234,10 +236,18 @@ def test_report_through_qgis_process(audited, tmp_path):
 
 
 def test_a_result_merged_from_two_runs_prints_the_head_after_the_later(processing, audited, tmp_path):
-    """As after a re-check from the dock: some rows carry a later run's id; that run's head anchors both."""
-    (tmp_path / "again").mkdir()
-    again = verified_county(processing, tmp_path / "again", audit_log=audited["log"])
-    later = QgsVectorLayer(again["OUTPUT"], "again", "ogr").getFeature(1)["run_id"]
+    """As after a re-check from the dock: some rows carry a later run's id; that run's head anchors both.
+    The later run re-checks H1 alone (the other rows are still their patches' latest decisions)."""
+    h1 = memory_layer(
+        "patches", [box_wkt(X0, Y0, X0 + 100, Y0 + 100)], CRS, [("JCBH", str), ("XZQMC", str), ("JCMJ", str)],
+        [["H1", "城关镇", "15"]],
+    )  # fmt: skip
+    later = processing.run(
+        "demolitionverifier:verify",
+        {"PATCHES": h1, "PATCH_ID_FIELD": "JCBH", "MONITORED_AREA_FIELD": "JCMJ", "MONITORED_AREA_UNIT": 1,
+         "TOWNSHIP_FIELD": "XZQMC", "SURVEY": memory_layer("survey", [], CRS), "OUTPUT": "memory:",
+         "AUDIT_LOG": str(audited["log"]), "AUDIT_KIND": 1},
+    )["RUN_ID"]  # fmt: skip
     layer = QgsVectorLayer(audited["OUTPUT"], "verified", "ogr")
     h1 = next(f for f in layer.getFeatures() if f["patch_id"] == "H1")
     assert layer.dataProvider().changeAttributeValues({h1.id(): {layer.fields().lookupField("run_id"): later}})
@@ -245,7 +255,7 @@ def test_a_result_merged_from_two_runs_prints_the_head_after_the_later(processin
     result = report(processing, audited, path)
     assert result["AUDIT_HEAD"] == audit.head_after_run(audited["log"], later) != audited["run_head"]
     rows = {r[1]: r for r in openpyxl.load_workbook(path)["图斑明细"].iter_rows(min_row=5, values_only=True)}
-    assert rows["H2"][3:5] == ("通过", "改判（原计算：不通过）")  # the later run reproduced H2's figures
+    assert rows["H2"][3:5] == ("通过", "改判（原计算：不通过）")  # H2's overturn stands: no later run decided it
 
 
 def _tampered(audited, tmp_path, edit) -> str:
@@ -298,12 +308,15 @@ def test_no_head_is_printed_over_figures_the_log_does_not_hold(processing, audit
 
 def test_a_forged_copy_of_the_run_does_not_move_the_head(processing, audited, tmp_path):
     """Entries appended later under the run's id are not the run's: the head printed stays the one
-    right after the run, and the forged decisions are not taken as the run's."""
+    right after the run, and the forged decisions are not taken as the run's. They are later decisions
+    of its patches, though: the export is refused unless ALLOW_OLDER_RUN, and then says so."""
     forged = [
         audit.NewEntry(e.entry, e.data, e.run_id, e.patch_id, "pass" if e.status else e.status)
         for e in audit.entries(audited["log"])
         if e.run_id == audited["run_id"] and e.entry in ("run", "decision")
     ]
     audit.append(audited["log"], forged)
-    result = report(processing, audited, tmp_path / "report.xlsx")
+    with pytest.raises(QgsProcessingException, match="decisions appended under run"):
+        report(processing, audited, tmp_path / "report.xlsx")
+    result = report(processing, audited, tmp_path / "report.xlsx", ALLOW_OLDER_RUN=True)
     assert result["AUDIT_HEAD"] == audited["run_head"]
