@@ -194,8 +194,12 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[int], survey, coverage, rules) -> str:
-    """The re-check as a run of kind re-check; returns the new head hash ('' when not recorded)."""
+def record_recheck(
+    path: str, outcome, result_layer: QgsVectorLayer, fids: list[int], survey, coverage, rules, land=None
+) -> str:
+    """The re-check as a run of kind re-check, with the features it read of each input (the farmland
+    layers of `land`, a qgis_adapter.recheck.LandLayers, too); returns the new head hash ('' when not
+    recorded)."""
     if not path or outcome.result is None:
         return ""
     from ..qgis_adapter.audit_io import record_recheck as record
@@ -205,6 +209,14 @@ def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[
         Param.SURVEY: (survey, outcome.read.get(Param.SURVEY, [])),
         Param.COVERAGE: (coverage, outcome.read.get(Param.COVERAGE, [])) if coverage is not None else None,
     }
+    if land is not None:
+        for name, layer in (
+            (Param.LAND_CLASS, land.land_class),
+            (Param.BASIC_FARMLAND, land.basic_farmland),
+            (Param.APPROVALS, land.approvals),
+        ):
+            if layer is not None:
+                layers[name] = (layer, outcome.read.get(name, []))
     parameters = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(rules).items()}
     return record(path, outcome.result, layers, parameters, user_name() or None)
 
