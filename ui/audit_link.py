@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import uuid
 from dataclasses import asdict, dataclass
 
 from qgis.core import QgsApplication, QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
@@ -22,6 +23,7 @@ SCOPE = "demolition_verifier"  # QgsProject entry scope (as ui/settings.py)
 PIN_KEY = "audit/log"  # the project's own audit log, written into the project once used
 # An unsaved project's log, one per session (a shared file would mix projects when carried over).
 _session: dict[int, str] = {}
+_watched: set[int] = set()  # projects whose clearing (File → New Project) ends their session's log
 
 
 def _disputes():
@@ -59,10 +61,21 @@ def log_path(project: QgsProject) -> str:
         return moved if os.path.isfile(moved) else pinned
     if project.fileName():
         return module.project_log_path(project)
+    return _session_log(project)
+
+
+def _session_log(project: QgsProject) -> str:
+    """The unsaved project's own log. QGIS keeps one QgsProject and clears it for a new project: the
+    next project must not inherit this trail (its marks and passes would stand for patches of the same
+    id elsewhere), and two sessions started in the same second must not share a file."""
     key = id(project)
     if key not in _session:
         folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "demolition_verifier", "unsaved")
-        _session[key] = os.path.join(folder, time.strftime("audit_%Y%m%d_%H%M%S") + f"_{os.getpid()}.gpkg")
+        name = time.strftime("audit_%Y%m%d_%H%M%S") + f"_{os.getpid()}_{uuid.uuid4().hex[:8]}.gpkg"
+        _session[key] = os.path.join(folder, name)
+        if key not in _watched:
+            _watched.add(key)
+            project.cleared.connect(lambda: _session.pop(key, None))
     return _session[key]
 
 
@@ -98,11 +111,6 @@ def pin_in_document(document, path: str) -> None:
     value.setAttribute("type", "QString")
     value.appendChild(document.createTextNode(path))
     node.appendChild(value)
-
-
-def forget_session(project: QgsProject) -> None:
-    """The project was closed: the next unsaved project gets its own log."""
-    _session.pop(id(project), None)
 
 
 def is_session_log(path: str) -> bool:

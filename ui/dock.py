@@ -314,7 +314,6 @@ class VerifierDock(QgsDockWidget):
         self._show_log()
 
     def _project_cleared(self) -> None:
-        audit_link.forget_session(self.project)
         self._township = None
         self.inputs.forget()
         self.detail.clear()
