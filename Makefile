@@ -9,7 +9,7 @@ MYPY = mkdir -p $(ROOT)/.build/plugins && ln -sfn $(ROOT) $(ROOT)/.build/plugins
 	cd $(ROOT)/.build/plugins && $(ROOT)/.build/venv/bin/mypy --config-file $(ROOT)/mypy.ini \
 	demolition_verifier/core demolition_verifier/formats demolition_verifier/qgis_adapter
 
-.PHONY: setup test lint demo package bench translations screenshot clean
+.PHONY: setup test lint demo package bench translations screenshot screenshot-progress clean
 
 setup:
 	@bash scripts/setup_env.sh
@@ -37,6 +37,10 @@ package: translations
 # docs/screenshot.png: real QGIS under Xvfb, Chinese locale, the sample county verified through the dock
 screenshot: setup translations
 	@bash scripts/screenshot.sh
+
+# docs/progress.png: the dock's 进度 view over the campaign of `make demo` (run that first)
+screenshot-progress: setup translations
+	@bash scripts/screenshot.sh docs/progress.png scripts/screenshot_progress.py
 
 bench: setup
 	@bash scripts/bench.sh $(BENCH_ARGS)

@@ -12,6 +12,7 @@ from ..core.messages import Cancelled, Refusal, text
 from ..core.words import ALGORITHMS
 from ..qgis_adapter.credentials import redact
 from ..qgis_adapter.language import ui_is_chinese
+from ..qgis_adapter.threads import project_layers_as_objects
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
@@ -51,7 +52,15 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         zh, en = words["help_zh"], words["help_en"]
         return f"{zh}\n\n{en}" if ui_is_chinese() else f"{en}\n\n{zh}"
 
+    def prepareAlgorithm(self, parameters, context, feedback) -> bool:
+        # QGIS calls this on the main thread however the algorithm is run (the toolbox's background
+        # task, the dock's, processing.run, qgis_process); processAlgorithm may then run on a task's
+        # thread, where looking a layer up by id can crash QGIS (qgis_adapter/threads.py)
+        self._project_layers = project_layers_as_objects(self, parameters, context)
+        return True
+
     def processAlgorithm(self, parameters, context, feedback):
+        parameters = {**parameters, **getattr(self, "_project_layers", {})}
         # Without a choice QGIS writes shapefiles in the "system" encoding and puts the word "system"
         # in the .cpg, which no other program can read; Chinese names must survive the exchange.
         if (context.defaultEncoding() or "system").lower() == "system":

@@ -2,13 +2,17 @@
 
 No widgets here, so a benchmark can call `recheck_patches` directly. Only the survey (and coverage)
 features inside each patch's bounding box are read, through the layer itself, so unsaved edits
-count; the engine decides with the same rules as the full run. Two facts only the full run can
+count; the engine decides with the same rules as the full run. With the run's farmland inputs
+(land classes, basic farmland, approvals) their features in the same boxes are read too, and the
+farmland figures and 整改方式 are recomputed with the status (an approval legalises a remainder, basic
+farmland fails it: keeping the full run's figures beside a status decided without them would lie). Two facts only the full run can
 know are kept from it: the patch's duplicate_id flag and its township (county-wide facts), and the
 township summary is not recomputed. `rebuilt` the full run gave stays while the patch still fails.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +26,19 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core.definitions import REASON_ORDER, AreaUnit, DockField, Reason, RemnantField, ResultField, Status
+from ..core.definitions import (
+    DEFAULT_FARMLAND_CODES,
+    LAND_RESULT_FIELDS,
+    REASON_ORDER,
+    AreaUnit,
+    DockField,
+    Reason,
+    RemnantField,
+    ResultField,
+    Status,
+)
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
+from ..core.land import LandInputs, PolygonInput
 from ..core.messages import Notice
 from ..core.parameters import Param
 from ..core.result_columns import RECHECKED, RESULT_NAMES, result_rows
@@ -39,6 +54,18 @@ class RecheckOutcome:
     notices: list[Notice] = field(default_factory=list)
     result: Result | None = None  # the engine's result, reasons as written (for the audit log)
     read: dict[str, list[int]] = field(default_factory=dict)  # SURVEY / COVERAGE -> feature ids read
+
+
+@dataclass
+class LandLayers:
+    """The full run's farmland inputs (verify's LAND_CLASS, BASIC_FARMLAND, APPROVALS), each optional."""
+
+    land_class: QgsVectorLayer | None = None
+    land_class_field: str = ""
+    farmland_codes: Sequence[str] = DEFAULT_FARMLAND_CODES
+    basic_farmland: QgsVectorLayer | None = None
+    approvals: QgsVectorLayer | None = None
+    approval_id_field: str = ""
 
 
 def ensure_spatial_index(layer: QgsVectorLayer | None) -> None:
@@ -81,6 +108,49 @@ def _read_other(
     return Layer(layer.name(), geoms, crs_text(layer.crs()), read_repaired=repaired)
 
 
+def _read_polygons(
+    layer: QgsVectorLayer, patches: QgsVectorLayer, rects: list[QgsRectangle], read: dict, key: str, attribute: str
+) -> tuple[PolygonInput, list]:
+    """The layer's features touching the boxes, as core.land reads them, with one attribute each
+    (the feature id where `attribute` is '')."""
+    ensure_spatial_index(layer)
+    transform = _transform(patches, layer)
+    seen: dict[int, tuple[QgsGeometry | None, Any]] = {}
+    for rect in rects:
+        if transform is not None:
+            rect = transform.transformBoundingBox(rect)
+        request = QgsFeatureRequest().setFilterRect(rect)
+        request.setSubsetOfAttributes([attribute] if attribute else [], layer.fields())
+        for feature in layer.getFeatures(request):
+            if feature.id() not in seen:
+                value = plain_value(feature[attribute]) if attribute else feature.id()
+                seen[feature.id()] = (feature.geometry() if feature.hasGeometry() else None, value)
+    read[key] = list(seen)
+    geoms, repaired = to_shapely([g for g, _v in seen.values()])
+    return PolygonInput(layer.name(), geoms, crs_text(layer.crs()), read_repaired=repaired), [
+        v for _g, v in seen.values()
+    ]
+
+
+def _read_land(land: LandLayers | None, patches: QgsVectorLayer, rects, read: dict) -> LandInputs | None:
+    if land is None or not (land.land_class or land.basic_farmland or land.approvals):
+        return None
+    inputs = LandInputs(farmland_codes=land.farmland_codes)
+    if land.land_class is not None:
+        inputs.land_class, inputs.land_codes = _read_polygons(
+            land.land_class, patches, rects, read, Param.LAND_CLASS, land.land_class_field
+        )
+    if land.basic_farmland is not None:
+        inputs.basic_farmland, _ids = _read_polygons(
+            land.basic_farmland, patches, rects, read, Param.BASIC_FARMLAND, ""
+        )
+    if land.approvals is not None:
+        inputs.approvals, inputs.approval_ids = _read_polygons(
+            land.approvals, patches, rects, read, Param.APPROVALS, land.approval_id_field
+        )
+    return inputs
+
+
 def _merge_reasons(new: str, old: str) -> str:
     """The engine's reasons for the patch, with duplicate_id as the full run found it."""
     codes = {c for c in new.split(",") if c} - {Reason.DUPLICATE_ID.value}
@@ -120,10 +190,11 @@ def recheck_patches(
     area_field: str = "",
     coverage_layer: QgsVectorLayer | None = None,
     remnants_layer: QgsVectorLayer | None = None,
+    land: LandLayers | None = None,
 ) -> RecheckOutcome:
     """Re-verifies the patches `patch_fids` of a verify OUTPUT layer against the survey as it is now
     (unsaved edits included) and writes the new figures into that layer (and the patches' pieces
-    into `remnants_layer`). `rules` and `area_field` must be those of the full run.
+    into `remnants_layer`). `rules`, `area_field` and `land` must be those of the full run.
     Raises core.messages.Refusal when the engine refuses the input."""
     request = QgsFeatureRequest().setFilterFids(list(patch_fids))
     features: list[QgsFeature] = list(result_layer.getFeatures(request))
@@ -154,12 +225,22 @@ def recheck_patches(
     read: dict[str, list[int]] = {}
     survey = _read_other(survey_layer, result_layer, rects, read, Param.SURVEY)
     coverage = _read_other(coverage_layer, result_layer, rects, read, Param.COVERAGE)
-    result = Verifier(patches, survey, coverage, rules, prior_states=_prior_states(features, fields)).run()
+    land_inputs = _read_land(land, result_layer, rects, read)
+    result = Verifier(
+        patches, survey, coverage, rules, prior_states=_prior_states(features, fields), land=land_inputs
+    ).run()
     result.reasons = [
         _merge_reasons(new, plain_value(f[ResultField.REASONS]) or "") for new, f in zip(result.reasons, features)
     ]
 
-    values = {feature.id(): row for feature, row in zip(features, result_rows(result))}
+    # the farmland fields the result layer has and this re-check computed (the full run's inputs)
+    land_names = tuple(
+        name
+        for name, _kind, _alias in LAND_RESULT_FIELDS
+        if getattr(result, name, None) is not None and fields.lookupField(name) >= 0
+    )
+    rows = result_rows(result, RECHECKED + land_names)
+    values = {feature.id(): row for feature, row in zip(features, rows)}
     _write_values(result_layer, values)
     if remnants_layer is not None:
         ids = [plain_value(f[ResultField.PATCH_ID]) for f in features]
@@ -168,9 +249,13 @@ def recheck_patches(
 
 
 def _write_values(layer: QgsVectorLayer, values: dict[int, dict[str, Any]]) -> None:
-    indices = {name: layer.fields().lookupField(name) for name in RECHECKED}
+    fields = layer.fields()
     write_changes(
-        layer, {fid: {indices[k]: v for k, v in row.items() if indices[k] >= 0} for fid, row in values.items()}
+        layer,
+        {
+            fid: {fields.lookupField(k): v for k, v in row.items() if fields.lookupField(k) >= 0}
+            for fid, row in values.items()
+        },
     )
 
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Saves docs/screenshot.png: the real QGIS desktop under Xvfb, in Simplified Chinese, with the sample
-# county verified through the dock (scripts/screenshot.py drives it).
+# county verified through the dock (scripts/screenshot.py drives it). A second argument names another
+# driver, e.g. `scripts/screenshot.sh docs/progress.png scripts/screenshot_progress.py` (the 进度 view).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 OUT="${1:-$ROOT/docs/screenshot.png}"
+DRIVER="$(realpath "${2:-$ROOT/scripts/screenshot.py}")"
 SAMPLE="$ROOT/demo_output/sample.gpkg"
 PLUGINS="$ROOT/.build/plugins"
 PROFILES="$ROOT/.build/screenshot-profiles"
@@ -43,7 +45,7 @@ BIN="$(command -v qgis.bin || command -v qgis)"
 rm -f "$OUT.tmp.png"
 DISPLAY=":$DISPLAY_NUM" QGIS_PLUGINPATH="$PLUGINS" PYTHONPATH="$ROOT/.build/pydeps" \
   DV_SAMPLE="$SAMPLE" DV_SCREENSHOT="$OUT.tmp.png" LANG=zh_CN.UTF-8 \
-  timeout 300 "$BIN" --noversioncheck --nologo --profiles-path "$PROFILES" --code "$ROOT/scripts/screenshot.py" \
+  timeout 300 "$BIN" --noversioncheck --nologo --profiles-path "$PROFILES" --code "$DRIVER" \
   >"$ROOT/.build/screenshot.log" 2>&1 || true
 if [ ! -s "$OUT.tmp.png" ]; then
   echo "screenshot failed; QGIS said:" >&2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import uuid
 from dataclasses import asdict, dataclass
 
 from qgis.core import QgsApplication, QgsFeatureRequest, QgsProject, QgsSettings, QgsVectorLayer
@@ -22,6 +23,7 @@ SCOPE = "demolition_verifier"  # QgsProject entry scope (as ui/settings.py)
 PIN_KEY = "audit/log"  # the project's own audit log, written into the project once used
 # An unsaved project's log, one per session (a shared file would mix projects when carried over).
 _session: dict[int, str] = {}
+_watched: set[int] = set()  # projects whose clearing (File → New Project) ends their session's log
 
 
 def _disputes():
@@ -60,10 +62,21 @@ def log_path(project: QgsProject) -> str:
         return moved if os.path.isfile(moved) else pinned
     if project.fileName():
         return module.project_log_path(project)
+    return _session_log(project)
+
+
+def _session_log(project: QgsProject) -> str:
+    """The unsaved project's own log. QGIS keeps one QgsProject and clears it for a new project: the
+    next project must not inherit this trail (its marks and passes would stand for patches of the same
+    id elsewhere), and two sessions started in the same second must not share a file."""
     key = id(project)
     if key not in _session:
         folder = os.path.join(QgsApplication.qgisSettingsDirPath(), "demolition_verifier", "unsaved")
-        _session[key] = os.path.join(folder, time.strftime("audit_%Y%m%d_%H%M%S") + f"_{os.getpid()}.gpkg")
+        name = time.strftime("audit_%Y%m%d_%H%M%S") + f"_{os.getpid()}_{uuid.uuid4().hex[:8]}.gpkg"
+        _session[key] = os.path.join(folder, name)
+        if key not in _watched:
+            _watched.add(key)
+            project.cleared.connect(lambda: _session.pop(key, None))
     return _session[key]
 
 
@@ -99,11 +112,6 @@ def pin_in_document(document, path: str) -> None:
     value.setAttribute("type", "QString")
     value.appendChild(document.createTextNode(path))
     node.appendChild(value)
-
-
-def forget_session(project: QgsProject) -> None:
-    """The project was closed: the next unsaved project gets its own log."""
-    _session.pop(id(project), None)
 
 
 def is_session_log(path: str) -> bool:
@@ -195,8 +203,12 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[int], survey, coverage, rules) -> str:
-    """The re-check as a run of kind re-check; returns the new head hash ('' when not recorded)."""
+def record_recheck(
+    path: str, outcome, result_layer: QgsVectorLayer, fids: list[int], survey, coverage, rules, land=None
+) -> str:
+    """The re-check as a run of kind re-check, with the features it read of each input (the farmland
+    layers of `land`, a qgis_adapter.recheck.LandLayers, too); returns the new head hash ('' when not
+    recorded)."""
     if not path or outcome.result is None:
         return ""
     from ..qgis_adapter.audit_io import record_recheck as record
@@ -206,6 +218,14 @@ def record_recheck(path: str, outcome, result_layer: QgsVectorLayer, fids: list[
         Param.SURVEY: (survey, outcome.read.get(Param.SURVEY, [])),
         Param.COVERAGE: (coverage, outcome.read.get(Param.COVERAGE, [])) if coverage is not None else None,
     }
+    if land is not None:
+        for name, layer in (
+            (Param.LAND_CLASS, land.land_class),
+            (Param.BASIC_FARMLAND, land.basic_farmland),
+            (Param.APPROVALS, land.approvals),
+        ):
+            if layer is not None:
+                layers[name] = (layer, outcome.read.get(name, []))
     parameters = {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(rules).items()}
     return record(path, outcome.result, layers, parameters, user_name() or None)
 

@@ -24,10 +24,20 @@ from ..core.engine import Rules
 from ..qgis_adapter.compat import right_aligned
 from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr
-from .results_model import Row, dispute_text, explain_row, reasons_text, row_of, status_word
+from .results_model import Row, dispute_text, explain_row, method_word, reasons_text, row_of, status_word
 from .styles import status_colour
 
 CONTEXT = "PatchDetail"
+LAND_CONTEXT = "FarmlandDetail"
+# The farmland rows (key, result field): shown only for a result that has the field.
+LAND_ROWS = (
+    ("farm", ResultField.FARM_M2),
+    ("farm_rem", ResultField.FARM_REM),
+    ("bfarm", ResultField.BFARM_M2),
+    ("bfarm_rem", ResultField.BFARM_REM),
+    ("appr", ResultField.APPR_M2),
+    ("method", ResultField.METHOD),
+)
 OUTLINE = QColor(255, 0, 255)  # magenta: the current patch, apart from the status fills and the pieces' cyan
 HIGHLIGHT = QColor(0, 229, 255)  # cyan: apart from the status colours, QGIS's yellow selection and imagery
 
@@ -79,6 +89,12 @@ class PatchDetail(QWidget):
             ("remain", tr(CONTEXT, "Remaining")),
             ("largest", tr(CONTEXT, "Largest piece")),
             ("checked", tr(CONTEXT, "Checked at")),
+            ("farm", tr(LAND_CONTEXT, "Farmland area")),
+            ("farm_rem", tr(LAND_CONTEXT, "Farmland remaining")),
+            ("bfarm", tr(LAND_CONTEXT, "Basic farmland area")),
+            ("bfarm_rem", tr(LAND_CONTEXT, "Basic farmland remaining")),
+            ("appr", tr(LAND_CONTEXT, "Legalised area")),
+            ("method", tr(LAND_CONTEXT, "Method")),
         ):
             value = QLabel()
             value.setObjectName(f"detail_{key}")
@@ -103,9 +119,35 @@ class PatchDetail(QWidget):
         self.clear()
 
     # -- content ----------------------------------------------------------------------------------
+    def _show_land_rows(self, layer: QgsVectorLayer | None) -> None:
+        for key, name in LAND_ROWS:
+            shown = layer is not None and layer.fields().lookupField(name) >= 0
+            self.values[key].setVisible(shown)
+            label = self.form.labelForField(self.values[key])
+            if label is not None:
+                label.setVisible(shown)
+
+    def _land_figures(self, feature: QgsFeature, layer: QgsVectorLayer, chinese: bool) -> None:
+        """耕地面积 … 整改方式 in 亩 (m² beside), as the report and the 验收图 name them."""
+        self._show_land_rows(layer)
+        fields = layer.fields()
+        for key, name in LAND_ROWS[:-1]:
+            if fields.lookupField(name) < 0:
+                continue
+            m2 = _num(feature, name)
+            text = tr(CONTEXT, "{mu} mu ({m2} m²)").format(mu=f"{m2 / SQUARE_METRES_PER_MU:,.2f}", m2=f"{m2:,.1f}")
+            if key == "appr" and fields.lookupField(ResultField.APPR_IDS) >= 0:
+                ids = str(plain_value(feature[ResultField.APPR_IDS]) or "")
+                text += f"  · {ids}" if ids else ""
+            self.values[key].setText(escape(text))
+        if fields.lookupField(ResultField.METHOD) >= 0:
+            method = str(plain_value(feature[ResultField.METHOD]) or "")
+            self.values["method"].setText(escape(method_word(method, chinese)) or "—")
+
     def clear(self) -> None:
         for label in self.values.values():
             label.setText("—")
+        self._show_land_rows(None)
         self.table.setRowCount(0)
         self.pieces = []
         self.clear_highlights()
@@ -158,6 +200,7 @@ class PatchDetail(QWidget):
         self.values["checked"].setText(
             f"{escape(checked)}  ·  {escape(str(plain_value(feature[ResultField.RUN_ID]) or ''))}"
         )
+        self._land_figures(feature, layer, chinese)
         self.pieces = pieces
         self.table.setRowCount(len(pieces))
         for i, (part, area, _geometry) in enumerate(pieces):

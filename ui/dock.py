@@ -46,6 +46,7 @@ from .detail import PatchDetail
 from .i18n import is_chinese, tr
 from .inputs import InputsPanel
 from .logger import get_logger
+from .progress import ProgressView
 from .result_layers import current, place_results, remnant_pieces, write_review
 from .results_model import FID_ROLE, ResultsFilter, ResultsModel, row_of, rows_from_layer, status_word
 from .settings import AUDIT_LOG_PROPERTY, ROLE_REMNANTS, ROLE_RESULT, VerifySetup, setup_of
@@ -141,6 +142,15 @@ class VerifierDock(QgsDockWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
+        self.progress_view = ProgressView(  # 进度: the campaign in the project's audit log
+            self.project,
+            lambda: audit_link.log_path(self.project),
+            lambda: [(r.patch_id, r.township) for r in map(self.model.row_by_fid, self.selected_fids()) if r],
+            self._message,
+            lambda value: self.progress.setValue(int(value)),
+            self.result_layer,
+        )
+        layout.addWidget(self.progress_view)
         # Scrolls (vertically) rather than pushing the main window past a small (laptop) screen; the
         # rows below wrap so that the width needs no scrolling down to about 400 px.
         scroll = _Scroll()
@@ -304,7 +314,6 @@ class VerifierDock(QgsDockWidget):
         self._show_log()
 
     def _project_cleared(self) -> None:
-        audit_link.forget_session(self.project)
         self._township = None
         self.inputs.forget()
         self.detail.clear()
@@ -454,6 +463,7 @@ class VerifierDock(QgsDockWidget):
         self.detail.clear_highlights()
         self._watch_map_selection(None)
         self.watch.stop()
+        self.progress_view.cleanup()
 
     # -- layers -----------------------------------------------------------------------------------
     def result_layer(self) -> QgsVectorLayer | None:
@@ -475,6 +485,7 @@ class VerifierDock(QgsDockWidget):
         self._refresh_after_rows()
         self.table.resizeColumnsToContents()  # looks at the visible rows only: cheap on a big county
         self._fit_id_column()
+        self.progress_view.refresh_if_open()
 
     def _fit_id_column(self) -> None:
         """The id column wide enough for the longest ids in bold (a disputed row), shown or scrolled away."""
@@ -877,6 +888,13 @@ class VerifierDock(QgsDockWidget):
                 Qgis.MessageLevel.Warning,
             )
             return False
+        land, missing = setup.land_layers(self.project)
+        if missing:  # without them the re-check would judge by other rules than the run
+            self._message(
+                tr(CONTEXT, "A farmland layer of this result is no longer in the project; run Verify again."),
+                Qgis.MessageLevel.Warning,
+            )
+            return False
         before = {fid: self.model.row_by_fid(fid) for fid in fids}
         coverage = self.project.mapLayer(setup.coverage) if setup.coverage else None
         try:
@@ -888,6 +906,7 @@ class VerifierDock(QgsDockWidget):
                 area_field=setup.area_field,
                 coverage_layer=coverage,
                 remnants_layer=self.remnants_layer(),
+                land=land,
             )
         except Refusal as refusal:
             self._message(refusal.text(is_chinese()), Qgis.MessageLevel.Critical)
@@ -897,7 +916,7 @@ class VerifierDock(QgsDockWidget):
         text = self._recheck_summary(before, rows)
         log = audit_link.log_path(self.project)
         try:
-            head = audit_link.record_recheck(log, outcome, layer, fids, survey, coverage, setup.rules())
+            head = audit_link.record_recheck(log, outcome, layer, fids, survey, coverage, setup.rules(), land)
         except Exception as error:
             self._message(
                 tr(CONTEXT, "The re-check was not written to the audit log: {error}").format(error=error),

@@ -64,9 +64,16 @@ class ExportFeedback(CollectingFeedback):
             QCoreApplication.processEvents()
 
 
-def run_algorithm(algorithm_id: str, parameters: dict, project: QgsProject, feedback: ExportFeedback) -> ExportOutcome:
+def run_algorithm(
+    algorithm_id: str,
+    parameters: dict,
+    project: QgsProject,
+    feedback: ExportFeedback,
+    context: QgsProcessingContext | None = None,
+) -> ExportOutcome:
     """Runs the algorithm here, on the main thread (what FlagNoThreading asks for, and harmless for the
-    report, which is quick). Errors and refusals are in the outcome, never raised."""
+    report, which is quick). Errors and refusals are in the outcome, never raised. A `context` given
+    keeps the output layers (context.takeResultLayer)."""
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(algorithm_id)
     if algorithm is None:
         return ExportOutcome(
@@ -77,7 +84,7 @@ def run_algorithm(algorithm_id: str, parameters: dict, project: QgsProject, feed
                 ).format(name=algorithm_id)
             ],
         )
-    context = QgsProcessingContext()
+    context = context or QgsProcessingContext()
     context.setProject(project)
     QCoreApplication.processEvents()  # the button's click and the dialog's close are painted first
     try:

@@ -8,7 +8,10 @@ from qgis.PyQt.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, 
 
 from ..core.definitions import (
     COMMON_AREA_FIELDS,
+    COMMON_BASIC_FARMLAND_LAYERS,
     COMMON_ID_FIELDS,
+    COMMON_LAND_CLASS_FIELDS,
+    COMMON_LAND_CLASS_LAYERS,
     COMMON_TOWNSHIP_FIELDS,
     DEFAULT_AREA_TOLERANCE,
     DEFAULT_MAIN_STRUCTURE_AREA,
@@ -22,10 +25,16 @@ from .i18n import tr
 from .settings import ROLE_PROPERTY, VerifySetup
 
 CONTEXT = "InputsPanel"
+FARM_CONTEXT = "FarmlandInputs"
 # Words in layer names that tell which layer is which, for a first guess.
 PATCH_WORDS = ("图斑", "patch", "jctb", "督察")
 SURVEY_WORDS = ("调查", "现状", "残留", "survey", "remain", "building", "建筑")
 COVERAGE_WORDS = ("范围", "coverage", "extent", "覆盖")
+# The farmland inputs (三调 地类图斑 DLTB, 永久基本农田 JBNTBHTB, approvals such as 用地批准范围 / 补办).
+LAND_CLASS_WORDS = tuple(w.lower() for w in COMMON_LAND_CLASS_LAYERS) + ("land class", "landuse", "三调")
+BASIC_FARMLAND_WORDS = tuple(w.lower() for w in COMMON_BASIC_FARMLAND_LAYERS) + ("基本农田", "jbnt", "basic farmland")
+APPROVAL_WORDS = ("批", "approval", "补办", "permit")
+APPROVAL_ID_FIELDS = ("PZWH", "批准文号", "批文号", "PZWJH", "approval_id", "appr_id", "WH")
 
 
 def guess_field(layer: QgsVectorLayer | None, candidates: tuple[str, ...]) -> str:
@@ -42,6 +51,17 @@ def guess_field(layer: QgsVectorLayer | None, candidates: tuple[str, ...]) -> st
 def guess_layer(layers: list[QgsMapLayer], words: tuple[str, ...], avoid: set[str]) -> QgsMapLayer | None:
     for layer in layers:
         if layer.id() not in avoid and any(w in layer.name().lower() for w in words):
+            return layer
+    return None
+
+
+def guess_land_class(layers: list[QgsMapLayer], avoid: set[str]) -> QgsMapLayer | None:
+    """A land-class layer by its name (DLTB, 地类图斑), else the first layer with a class-code field (DLBM)."""
+    found = guess_layer(layers, LAND_CLASS_WORDS, avoid)
+    if found is not None:
+        return found
+    for layer in layers:
+        if layer.id() not in avoid and guess_field(layer, COMMON_LAND_CLASS_FIELDS):
             return layer
     return None
 
@@ -88,6 +108,7 @@ class InputsPanel(QWidget):
         self.survey.setToolTip(tr(CONTEXT, "Polygons of what still stands after demolition"))
         self.coverage.setToolTip(tr(CONTEXT, "Where the survey was done; a patch covered less than 99 % is unsurveyed"))
         layout.addWidget(self.data_box)
+        self._farmland_widgets(layout)
 
         self.rules_box = QgsCollapsibleGroupBox(tr(CONTEXT, "Rules"))
         rules = QFormLayout(self.rules_box)
@@ -116,6 +137,84 @@ class InputsPanel(QWidget):
         self.patches.layerChanged.connect(self._patches_changed)
         self._remembered: VerifySetup | None = None
         self._patches_changed(self.patches.currentLayer())
+
+    def _farmland_widgets(self, layout: QVBoxLayout) -> None:
+        """The optional farmland inputs of verify: land classes with their code field, permanent basic
+        farmland, approvals with their id field; folded, its title says how many are chosen."""
+        self.farm_box = QgsCollapsibleGroupBox(tr(FARM_CONTEXT, "Farmland and approvals (optional)"))
+        self.farm_box.setObjectName("farmlandBox")
+        form = QFormLayout(self.farm_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.land_class = self._layer_combo("landClassCombo", optional=True)
+        self.land_class_field = self._field_combo("landClassFieldCombo", field_types("String", "Numeric"), False)
+        self.basic_farmland = self._layer_combo("basicFarmlandCombo", optional=True)
+        self.approvals = self._layer_combo("approvalsCombo", optional=True)
+        self.approval_id_field = self._field_combo("approvalIdFieldCombo", field_types("String", "Numeric"), True)
+        form.addRow(tr(FARM_CONTEXT, "Land classes (e.g. DLTB)"), self.land_class)
+        form.addRow(tr(FARM_CONTEXT, "Class code field"), self.land_class_field)
+        form.addRow(tr(FARM_CONTEXT, "Permanent basic farmland"), self.basic_farmland)
+        form.addRow(tr(FARM_CONTEXT, "Approvals"), self.approvals)
+        form.addRow(tr(FARM_CONTEXT, "Approval id field"), self.approval_id_field)
+        self.land_class.setToolTip(
+            tr(
+                FARM_CONTEXT,
+                "Land-use survey polygons (三调 地类图斑): the farmland area of each patch and what remains on it",
+            )
+        )
+        self.basic_farmland.setToolTip(
+            tr(FARM_CONTEXT, "Permanent basic farmland: a remainder on it fails the patch, whatever the approvals")
+        )
+        self.approvals.setToolTip(
+            tr(FARM_CONTEXT, "Approved land (用地审批, 补办, 临时用地): a remainder inside is legalised (补办)")
+        )
+        self.land_class.layerChanged.connect(self._land_class_changed)
+        self.approvals.layerChanged.connect(self._approvals_changed)
+        for combo in (self.land_class, self.basic_farmland, self.approvals):
+            combo.layerChanged.connect(self._farm_title)
+        self.farm_box.setCollapsed(True)
+        layout.addWidget(self.farm_box)
+        self._farm_title()
+
+    def _land_class_changed(self, layer: QgsMapLayer | None) -> None:
+        self.land_class_field.setLayer(layer)
+        remembered = self._remembered
+        saved = (
+            remembered.land_class_field
+            if remembered is not None and layer is not None and remembered.land_class == layer.id()
+            else ""
+        )
+        self.land_class_field.setField(saved or guess_field(layer, COMMON_LAND_CLASS_FIELDS))
+
+    def _approvals_changed(self, layer: QgsMapLayer | None) -> None:
+        self.approval_id_field.setLayer(layer)
+        remembered = self._remembered
+        same = remembered is not None and layer is not None and remembered.approvals == layer.id()
+        self.approval_id_field.setField(
+            remembered.approval_id_field if same else guess_field(layer, APPROVAL_ID_FIELDS)
+        )
+
+    def _farm_title(self, *_args) -> None:
+        chosen = sum(c.currentLayer() is not None for c in (self.land_class, self.basic_farmland, self.approvals))
+        title = tr(FARM_CONTEXT, "Farmland and approvals (optional)")
+        if chosen:
+            title = tr(FARM_CONTEXT, "Farmland and approvals: {n} layers chosen").format(n=chosen)
+        self.farm_box.setTitle(title)
+
+    def guess_farmland(self, layers: list[QgsMapLayer], used: set[str]) -> None:
+        """Land classes, basic farmland and approvals by their names (and a DLBM field), only where
+        none is chosen; `used` gains them, so they are never taken for the patches or the survey."""
+        for combo, guess in (
+            (self.land_class, lambda avoid: guess_land_class(layers, avoid)),
+            (self.basic_farmland, lambda avoid: guess_layer(layers, BASIC_FARMLAND_WORDS, avoid)),
+            (self.approvals, lambda avoid: guess_layer(layers, APPROVAL_WORDS, avoid)),
+        ):
+            layer = combo.currentLayer()
+            if layer is None:
+                layer = guess(used)
+                if layer is not None:
+                    combo.setLayer(layer)
+            if layer is not None:
+                used.add(layer.id())
 
     # -- widgets ----------------------------------------------------------------------------------
     def _layer_combo(self, name: str, optional: bool = False) -> QgsMapLayerComboBox:
@@ -167,19 +266,27 @@ class InputsPanel(QWidget):
             return
         if survey is None or survey is patches:
             self.guess_layers(project)
-        elif self.coverage.currentLayer() is None:
-            # layers added one at a time: a surveyed extent arriving last must still be picked up,
-            # or its unsurveyed patches would quietly count as passed
+            return
+        # layers added one at a time: a surveyed extent or a farmland layer arriving last must still
+        # be picked up (unsurveyed patches would otherwise quietly count as passed)
+        chosen = {c.currentLayer().id() for c in (self.patches, self.survey, self.coverage) if c.currentLayer()}
+        self.guess_farmland(self._candidates(project), chosen)
+        if self.coverage.currentLayer() is None:
             self.guess_layers(project, only_coverage=True)
 
     def guess_layers(self, project: QgsProject, only_coverage: bool = False) -> None:
-        """Picks patch, survey and coverage layers by their names when nothing is remembered."""
-        layers = [
-            layer
-            for layer in project.mapLayers().values()  # the layer tree may not have them yet
-            if isinstance(layer, QgsVectorLayer) and not layer.customProperty(ROLE_PROPERTY, "")
-        ]
+        """Picks patch, survey and coverage layers (and the farmland ones, first: 地类图斑 is no patch
+        layer) by their names when nothing is remembered."""
+        layers = self._candidates(project)
         used: set[str] = set()
+        if only_coverage:  # never an approvals layer (用地批准范围) for the surveyed extent
+            used |= {
+                c.currentLayer().id()
+                for c in (self.land_class, self.basic_farmland, self.approvals)
+                if c.currentLayer()
+            }
+        else:
+            self.guess_farmland(layers, used)
         for combo, words in ((self.patches, PATCH_WORDS), (self.survey, SURVEY_WORDS), (self.coverage, COVERAGE_WORDS)):
             if only_coverage and combo is not self.coverage:
                 if combo.currentLayer() is not None:
@@ -189,6 +296,14 @@ class InputsPanel(QWidget):
             if layer is not None:
                 combo.setLayer(layer)
                 used.add(layer.id())
+
+    @staticmethod
+    def _candidates(project: QgsProject) -> list[QgsVectorLayer]:
+        return [
+            layer
+            for layer in project.mapLayers().values()  # the layer tree may not have them yet
+            if isinstance(layer, QgsVectorLayer) and not layer.customProperty(ROLE_PROPERTY, "")
+        ]
 
     # -- the setup --------------------------------------------------------------------------------
     def setup(self) -> VerifySetup:
@@ -208,6 +323,11 @@ class InputsPanel(QWidget):
             tolerance=self.tolerance.value(),
             main_area=self.main_area.value(),
             area_method=int(self.area_method.currentData()),
+            land_class=layer_id(self.land_class),
+            land_class_field=self.land_class_field.currentField() if self.land_class.currentLayer() else "",
+            basic_farmland=layer_id(self.basic_farmland),
+            approvals=layer_id(self.approvals),
+            approval_id_field=self.approval_id_field.currentField() if self.approvals.currentLayer() else "",
         )
 
     def set_setup(self, setup: VerifySetup, project: QgsProject) -> None:
@@ -219,6 +339,14 @@ class InputsPanel(QWidget):
         self.max_ratio.setValue(setup.max_ratio)
         self.tolerance.setValue(setup.tolerance)
         self.main_area.setValue(setup.main_area)
+        for combo, layer_id in (
+            (self.land_class, setup.land_class),
+            (self.basic_farmland, setup.basic_farmland),
+            (self.approvals, setup.approvals),
+        ):
+            combo.setLayer(project.mapLayer(layer_id) if layer_id else None)
+        self._land_class_changed(self.land_class.currentLayer())
+        self._approvals_changed(self.approvals.currentLayer())
         layer = project.mapLayer(setup.patches)
         if layer is not None:
             self.patches.setLayer(layer)
@@ -232,6 +360,7 @@ class InputsPanel(QWidget):
         """A project without remembered choices: defaults and guesses."""
         self.set_setup(VerifySetup(), project)
         self._remembered = None
-        self.coverage.setLayer(None)
+        for combo in (self.coverage, self.land_class, self.basic_farmland, self.approvals):
+            combo.setLayer(None)
         self.guess_layers(project)
         self._patches_changed(self.patches.currentLayer())

@@ -12,16 +12,18 @@ from qgis.core import QgsApplication, QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
 
-from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, ResultField, Status
+from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, Method, Reason, ResultField, Status
 from ..core.engine import Rules
 from ..core.explain import explain
 from ..core.words import STATUS_EN, STATUS_ZH, reasons_in_words
 from ..qgis_adapter.compat import no_geometry_flag, right_aligned
 from ..qgis_adapter.layers import plain_value
 from .i18n import is_chinese, tr
-from .styles import DISPUTE_COLOURS, status_colour
+from .styles import DISPUTE_COLOURS, REBUILT_COLOUR, status_colour
 
 CONTEXT = "ResultsModel"
+LAND_CONTEXT = "FarmlandColumns"
+REVISIT_CONTEXT = "ReturnVisit"
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1  # numbers sort as numbers
 FID_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -41,6 +43,19 @@ class Row:
     overturned_to: str = ""  # the auditors' status where an overturn stands
     note: str = ""  # the latest mark's note
     doubtful: str = ""  # "stale" (survey edited since the check) or "unsaved" (checked against unsaved edits)
+    # the farmland figures (m²) and 整改方式, None where the run had not their input (no such field)
+    farm_m2: float | None = None
+    farm_rem: float | None = None
+    bfarm_m2: float | None = None
+    bfarm_rem: float | None = None
+    appr_m2: float | None = None
+    appr_ids: str | None = None
+    method: str | None = None
+
+    @property
+    def rebuilt(self) -> bool:
+        """复建: passed before in the audit log, failing now (verify's reason code)."""
+        return Reason.REBUILT.value in self.reasons.split(",")
 
     @property
     def final(self) -> str:
@@ -64,6 +79,38 @@ def _number(value: Any) -> float:
         return 0.0
 
 
+# Farmland columns of the table (key, result field), in the order of the report's: each shown only
+# when the result layer has its field.
+LAND_COLUMNS = (
+    ("farm_mu", ResultField.FARM_M2),
+    ("farm_rem_mu", ResultField.FARM_REM),
+    ("bfarm_mu", ResultField.BFARM_M2),
+    ("bfarm_rem_mu", ResultField.BFARM_REM),
+    ("appr_mu", ResultField.APPR_M2),
+    ("method", ResultField.METHOD),
+)
+LAND_NAMES = (*(field for _key, field in LAND_COLUMNS), ResultField.APPR_IDS)
+
+
+def _land_value(feature, name: str, number: bool):
+    if feature.fields().lookupField(name) < 0:
+        return None
+    value = plain_value(feature[name])
+    if number:
+        return _number(value)
+    return "" if value is None else str(value)
+
+
+def method_word(method: str | None, chinese: bool | None = None) -> str:
+    """整改方式 as written (拆除 / 补办) under the Chinese UI, in English words otherwise."""
+    if not method:
+        return ""
+    chinese = is_chinese() if chinese is None else chinese
+    if chinese:
+        return method
+    return {Method.DEMOLISHED.value: "demolished", Method.LEGALISED.value: "legalised"}.get(method, method)
+
+
 def row_of(feature) -> Row:
     return Row(
         fid=feature.id(),
@@ -75,6 +122,10 @@ def row_of(feature) -> Row:
         remain_m2=_number(feature[ResultField.REMAIN_M2]),
         remain_rt=_number(feature[ResultField.REMAIN_RT]),
         largest_m2=_number(feature[ResultField.LARGEST_M2]),
+        **{
+            name: _land_value(feature, name, name not in (ResultField.METHOD, ResultField.APPR_IDS))
+            for name in LAND_NAMES
+        },
     )
 
 
@@ -89,6 +140,7 @@ def rows_from_layer(layer: QgsVectorLayer) -> list[Row]:
         ResultField.REMAIN_RT,
         ResultField.LARGEST_M2,
     ]
+    names += [name for name in LAND_NAMES if layer.fields().lookupField(name) >= 0]
     request = QgsFeatureRequest().setFlags(no_geometry_flag()).setSubsetOfAttributes(names, layer.fields())
     return [row_of(f) for f in layer.getFeatures(request)]
 
@@ -153,8 +205,11 @@ class ResultsModel(QAbstractTableModel):
         "dispute",
     )
 
+    BASE_COLUMNS = COLUMNS
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.COLUMNS = self.BASE_COLUMNS  # the farmland columns join where the result has them (set_rows)
         self.rows: list[Row] = []
         self._by_fid: dict[int, int] = {}
         self._chinese = is_chinese()
@@ -164,6 +219,8 @@ class ResultsModel(QAbstractTableModel):
     def set_rows(self, rows: list[Row]) -> None:
         self.beginResetModel()
         self.rows = rows
+        land = tuple(key for key, name in LAND_COLUMNS if any(getattr(r, name) is not None for r in rows[:1]))
+        self.COLUMNS = self.BASE_COLUMNS[:-1] + land + self.BASE_COLUMNS[-1:]  # 争议 stays last (it stretches)
         self._by_fid = {r.fid: i for i, r in enumerate(rows)}
         self._chinese = is_chinese()
         self.endResetModel()
@@ -238,6 +295,12 @@ class ResultsModel(QAbstractTableModel):
             "remain_m2": tr(CONTEXT, "Remaining (m²)"),
             "remain_rt": tr(CONTEXT, "Ratio"),
             "dispute": tr(CONTEXT, "Dispute"),
+            "farm_mu": tr(LAND_CONTEXT, "Farmland (mu)"),
+            "farm_rem_mu": tr(LAND_CONTEXT, "Farmland left (mu)"),
+            "bfarm_mu": tr(LAND_CONTEXT, "Basic farmland (mu)"),
+            "bfarm_rem_mu": tr(LAND_CONTEXT, "Basic farmland left (mu)"),
+            "appr_mu": tr(LAND_CONTEXT, "Legalised (mu)"),
+            "method": tr(LAND_CONTEXT, "Method"),
         }[self.COLUMNS[section]]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -261,17 +324,28 @@ class ResultsModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ForegroundRole and column == "dispute" and row.dispute in DISPUTE_COLOURS:
             return QBrush(QColor(DISPUTE_COLOURS[row.dispute]))  # the colour of its outline on the map
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and column == "status"
+            and row.rebuilt
+            and row.final == Status.FAIL.value
+        ):
+            return QBrush(QColor(REBUILT_COLOUR))
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == "status"
+            and row.rebuilt
+            and row.final == Status.FAIL.value
+        ):
+            return QBrush(QColor("#ffffff"))
         if role == Qt.ItemDataRole.BackgroundRole and column == "status":
             colour = status_colour(row.final)
             colour.setAlpha(90)
             return QBrush(colour)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
-            "monitor_mu",
-            "monitor_m2",
-            "remain_m2",
-            "remain_rt",
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+            column in ("monitor_mu", "monitor_m2", "remain_m2", "remain_rt") or column in _LAND_FIELD
         ):
-            return right_aligned()
+            return right_aligned() if column != "method" else None
         return None
 
     def _display(self, row: Row, column: str) -> str:
@@ -280,6 +354,8 @@ class ResultsModel(QAbstractTableModel):
         if column == "township":
             return row.township
         if column == "status":
+            if row.rebuilt and row.final == Status.FAIL.value:  # 复建: the return visit's catch, at a glance
+                return tr(REVISIT_CONTEXT, "{status} · rebuilt").format(status=status_word(row.final, self._chinese))
             return status_word(row.final, self._chinese)
         if column == "dispute":
             return self._dispute_text(row)
@@ -291,6 +367,11 @@ class ResultsModel(QAbstractTableModel):
             return f"{row.remain_m2:,.1f}"
         if column == "remain_rt":
             return f"{row.remain_rt * 100:.1f}%"
+        if column == "method":
+            return method_word(row.method, self._chinese)
+        if column in _LAND_FIELD:
+            value = getattr(row, _LAND_FIELD[column])
+            return "" if value is None else f"{value / SQUARE_METRES_PER_MU:,.2f}"
         return reasons_text(row, self._chinese)
 
     def _dispute_text(self, row: Row) -> str:
@@ -305,7 +386,13 @@ class ResultsModel(QAbstractTableModel):
         if column == "status":
             order = [s.value for s in Status]
             return order.index(row.final) if row.final in order else len(order)
+        if column in _LAND_FIELD:
+            value = getattr(row, _LAND_FIELD[column])
+            return value if value is not None else ""
         return getattr(row, column)
+
+
+_LAND_FIELD = dict(LAND_COLUMNS)
 
 
 class ResultsFilter(QSortFilterProxyModel):

@@ -42,6 +42,12 @@ class VerifySetup:
     tolerance: float = DEFAULT_AREA_TOLERANCE
     main_area: float = DEFAULT_MAIN_STRUCTURE_AREA
     area_method: int = int(AreaMethod.ELLIPSOIDAL)
+    # the optional farmland inputs (layer ids and fields; '' when not used)
+    land_class: str = ""
+    land_class_field: str = ""
+    basic_farmland: str = ""
+    approvals: str = ""
+    approval_id_field: str = ""
 
     def rules(self) -> Rules:
         return Rules(
@@ -70,10 +76,37 @@ class VerifySetup:
             (Param.MONITORED_AREA_FIELD, self.area_field),
             (Param.TOWNSHIP_FIELD, self.township_field),
             (Param.COVERAGE, self.coverage),
+            (Param.BASIC_FARMLAND, self.basic_farmland),
         ):
             if value:
                 params[key] = value
+        if self.land_class and self.land_class_field:
+            params[Param.LAND_CLASS] = self.land_class
+            params[Param.LAND_CLASS_FIELD] = self.land_class_field
+        if self.approvals:
+            params[Param.APPROVALS] = self.approvals
+            if self.approval_id_field:
+                params[Param.APPROVAL_ID_FIELD] = self.approval_id_field
         return params
+
+    def land_layers(self, project: QgsProject):
+        """The run's farmland layers for a re-check (qgis_adapter.recheck.LandLayers, None without
+        any), and the ids of those no longer in the project."""
+        from ..qgis_adapter.recheck import LandLayers
+
+        chosen = {name: getattr(self, name) for name in ("land_class", "basic_farmland", "approvals")}
+        layers = {name: project.mapLayer(layer_id) if layer_id else None for name, layer_id in chosen.items()}
+        missing = [layer_id for name, layer_id in chosen.items() if layer_id and layers[name] is None]
+        if not any(layers.values()):
+            return None, missing
+        land = LandLayers(
+            land_class=layers["land_class"],
+            land_class_field=self.land_class_field,
+            basic_farmland=layers["basic_farmland"],
+            approvals=layers["approvals"],
+            approval_id_field=self.approval_id_field,
+        )
+        return land, missing
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)

@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import os
 
-from qgis.core import QgsCategorizedSymbolRenderer, QgsMapLayer, QgsRuleBasedRenderer, QgsVectorLayer
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsLinePatternFillSymbolLayer,
+    QgsMapLayer,
+    QgsRuleBasedRenderer,
+    QgsSimpleLineSymbolLayer,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtGui import QColor
 
-from ..core.definitions import DISPUTE_REOPENED, Mark, Status
+from ..core.definitions import DISPUTE_REOPENED, Mark, Reason, Status
 from .i18n import tr
 
 STYLES_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "resources", "styles")
@@ -30,6 +38,13 @@ DISPUTE_COLOURS = {
     Mark.OVERTURNED.value: "#1565c0",
     Mark.UPHELD.value: "#00695c",
 }
+
+
+# 复建 (the return visit found it standing again): dark red hatching and a heavy outline over the
+# red fill of a failure; in the table the result cell is that colour.
+REBUILT_COLOUR = "#7f0000"
+REBUILT_KEY = Reason.REBUILT.value
+REBUILT_FILTER = "regexp_match(coalesce(\"reasons\", ''), '(^|,)rebuilt(,|$)')"  # inside the 不通过 rule
 
 
 def status_colour(status: str) -> QColor:
@@ -75,7 +90,28 @@ def style_result_layer(layer: QgsVectorLayer) -> bool:
                 rule.setLabel(status_label(key))
             elif key in DISPUTE_COLOURS:
                 rule.setLabel(dispute_label(key))
+        add_rebuilt_rule(renderer)
     return ok
+
+
+def add_rebuilt_rule(renderer: QgsRuleBasedRenderer) -> None:
+    """The rebuilt patches (reason code `rebuilt`) hatched apart: a rule inside 不通过's (a kind of
+    failure; the legend shows it under it), drawn over its fill and under the dispute outlines."""
+    failed = next((r for r in renderer.rootRule().children() if r.ruleKey() == Status.FAIL.value), None)
+    if failed is None or any(rule.ruleKey() == REBUILT_KEY for rule in failed.children()):
+        return
+    hatch = QgsLinePatternFillSymbolLayer()
+    hatch.setLineAngle(45)
+    hatch.setDistance(1.6)
+    hatch.setLineWidth(0.45)
+    hatch.setColor(QColor(REBUILT_COLOUR))
+    outline = QgsSimpleLineSymbolLayer(QColor(REBUILT_COLOUR), 0.9)
+    symbol = QgsFillSymbol()
+    symbol.changeSymbolLayer(0, hatch)
+    symbol.appendSymbolLayer(outline)
+    rule = QgsRuleBasedRenderer.Rule(symbol, filterExp=REBUILT_FILTER, label=tr("ReturnVisit", "Rebuilt"))
+    rule.setRuleKey(REBUILT_KEY)
+    failed.appendChild(rule)
 
 
 def style_remnants_layer(layer: QgsVectorLayer) -> bool:

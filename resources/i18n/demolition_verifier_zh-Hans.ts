@@ -2,6 +2,365 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_Hans" sourcelanguage="en">
 <context>
+    <name>ReturnVisit</name>
+    <message>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <source>Draw passed patches not verified for that long, by township (sample_audit), to visit again; a rebuilt one fails with 复建 at its next verify</source>
+        <translation>按乡镇分层抽取超过该天数未再核查的已通过图斑（sample_audit），实地回头看；复建的图斑在下次核查时判为不通过（复建）</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Needs the campaign in the project's audit log.</source>
+        <translation>需要先在本项目的审计日志中定义整改任务。</translation>
+    </message>
+    <message>
+        <source>Passed patches last verified more than this many days ago</source>
+        <translation>最近一次核查早于该天数的已通过图斑</translation>
+    </message>
+    <message>
+        <source>Responsibilities (township, role, unit, person, phone)</source>
+        <translation>责任表（乡镇、责任类型、单位、责任人、电话）</translation>
+    </message>
+    <message>
+        <source>Responsibility list written: {path}</source>
+        <translation>倒查责任清单已生成：{path}</translation>
+    </message>
+    <message>
+        <source>Return visit sample</source>
+        <translation>回头看抽样</translation>
+    </message>
+    <message>
+        <source>Return visit sample ({n} patches, seed {seed})</source>
+        <translation>回头看抽样（{n} 个图斑，种子 {seed}）</translation>
+    </message>
+    <message>
+        <source>Return visit: {n} passed patches not verified for {days} days drawn (seed {seed}), recorded in the audit log.</source>
+        <translation>回头看：已抽取 {n} 个超过 {days} 天未再核查的已通过图斑（种子 {seed}），已记入审计日志。</translation>
+    </message>
+    <message>
+        <source>The responsibility list (demolitionverifier:accountability) is not installed in this version of the plugin.</source>
+        <translation>本版插件尚未包含倒查责任清单算法（demolitionverifier:accountability）。</translation>
+    </message>
+    <message>
+        <source>Trace responsibility</source>
+        <translation>倒查责任</translation>
+    </message>
+    <message>
+        <source>Trace responsibility…</source>
+        <translation>倒查责任…</translation>
+    </message>
+    <message>
+        <source>responsibility_list</source>
+        <translation>倒查责任清单</translation>
+    </message>
+    <message>
+        <source>{status} · rebuilt</source>
+        <translation>{status} · 复建</translation>
+    </message>
+    <message>
+        <source>倒查责任清单: every task patch not passed, with the responsible units and persons from your table</source>
+        <translation>倒查责任清单：逐个列出未通过的任务图斑，及责任表中的责任单位和责任人</translation>
+    </message>
+    <message>
+        <source>Rebuilt</source>
+        <translation>复建</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressView</name>
+    <message>
+        <source>A township's table of applications (xlsx or csv, with the patch id column)</source>
+        <translation>乡镇报送的申请验收表（xlsx 或 csv，含图斑编号列）</translation>
+    </message>
+    <message>
+        <source>Accept by {when} ({left})</source>
+        <translation>验收节点 {when}（{left}）</translation>
+    </message>
+    <message>
+        <source>Applications for acceptance</source>
+        <translation>申请验收表</translation>
+    </message>
+    <message>
+        <source>Apply from a file…</source>
+        <translation>从文件登记申请…</translation>
+    </message>
+    <message>
+        <source>Applications recorded: {accepted} accepted, {refused} not accepted.</source>
+        <translation>申请验收已登记：受理 {accepted} 个，未受理 {refused} 个。</translation>
+    </message>
+    <message>
+        <source>Applied</source>
+        <translation>已申请</translation>
+    </message>
+    <message>
+        <source>Apply (selected)</source>
+        <translation>所选图斑申请验收</translation>
+    </message>
+    <message>
+        <source>As of {time}, compared with {before}</source>
+        <translation>截至 {time}，较上期时点 {before}</translation>
+    </message>
+    <message>
+        <source>Bulletin written: {path} (log head {head}).</source>
+        <translation>进度通报已生成：{path}（审计链头 {head}）。</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>较上期</translation>
+    </message>
+    <message>
+        <source>County: {passed} of {patches} patches passed, {done} by area; {new} newly passed; {pending} waiting for checking.</source>
+        <translation>全县：{patches} 个任务图斑中通过 {passed} 个，面积完成率 {done}；本期新增完成 {new} 个；待核查 {pending} 个。</translation>
+    </message>
+    <message>
+        <source>Define the campaign…</source>
+        <translation>定义整改任务…</translation>
+    </message>
+    <message>
+        <source>Done (mu)</source>
+        <translation>完成面积(亩)</translation>
+    </message>
+    <message>
+        <source>Done by area</source>
+        <translation>面积完成率</translation>
+    </message>
+    <message>
+        <source>Done by count</source>
+        <translation>图斑完成率</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>不通过</translation>
+    </message>
+    <message>
+        <source>Issue bulletin</source>
+        <translation>生成通报</translation>
+    </message>
+    <message>
+        <source>Issue bulletin…</source>
+        <translation>生成通报…</translation>
+    </message>
+    <message>
+        <source>New (mu)</source>
+        <translation>新增(亩)</translation>
+    </message>
+    <message>
+        <source>New (patches)</source>
+        <translation>新增(斑)</translation>
+    </message>
+    <message>
+        <source>No audit log yet: verify once, then define the campaign in it.</source>
+        <translation>尚无审计日志：先核查一次，再在日志中定义整改任务。</translation>
+    </message>
+    <message>
+        <source>No chart: matplotlib is not installed in QGIS's Python.</source>
+        <translation>无图表：QGIS 的 Python 未安装 matplotlib。</translation>
+    </message>
+    <message>
+        <source>Not done: {errors}</source>
+        <translation>未完成：{errors}</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>通过</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>待核查</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Record an application for acceptance of the patches selected in the table, now</source>
+        <translation>为表中所选图斑登记申请验收（申请时间为现在）</translation>
+    </message>
+    <message>
+        <source>Rectify by {when} ({left})</source>
+        <translation>整改节点 {when}（{left}）</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Select the patches that apply for acceptance in the table first.</source>
+        <translation>请先在表中选择申请验收的图斑。</translation>
+    </message>
+    <message>
+        <source>Tables (*.xlsx *.csv)</source>
+        <translation>表格 (*.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Target {share}: {gap} mu to go.</source>
+        <translation>目标 {share}：尚差 {gap} 亩。</translation>
+    </message>
+    <message>
+        <source>Task (mu)</source>
+        <translation>任务面积(亩)</translation>
+    </message>
+    <message>
+        <source>Task list, deadlines and target, in this project's audit log (demolitionverifier:campaign)</source>
+        <translation>在本项目的审计日志中定义任务清单、整改与验收节点及目标（demolitionverifier:campaign）</translation>
+    </message>
+    <message>
+        <source>Task patches</source>
+        <translation>任务图斑</translation>
+    </message>
+    <message>
+        <source>The bulletin's chart, as Issue bulletin prints it in the PDF</source>
+        <translation>进度通报的图表，生成通报时印在 PDF 上</translation>
+    </message>
+    <message>
+        <source>The progress bulletin as of now: a one-page PDF and its workbook, recorded in the audit log</source>
+        <translation>截至现在的进度通报：一页 PDF 及其 Excel 表，记入审计日志</translation>
+    </message>
+    <message>
+        <source>Township</source>
+        <translation>乡镇</translation>
+    </message>
+    <message>
+        <source>Unchecked</source>
+        <translation>未核查/未申请</translation>
+    </message>
+    <message>
+        <source>applications (selected patches)</source>
+        <translation>申请验收（所选图斑）</translation>
+    </message>
+    <message>
+        <source>due today</source>
+        <translation>今日截止</translation>
+    </message>
+    <message>
+        <source>progress_bulletin</source>
+        <translation>进度通报</translation>
+    </message>
+    <message>
+        <source>unknown error (see the message log)</source>
+        <translation>未知错误（见日志消息面板）</translation>
+    </message>
+    <message>
+        <source>{days} days left</source>
+        <translation>剩 {days} 天</translation>
+    </message>
+    <message>
+        <source>{days} days over</source>
+        <translation>已过 {days} 天</translation>
+    </message>
+</context>
+<context>
+    <name>FarmlandDetail</name>
+    <message>
+        <source>Farmland area</source>
+        <translation>耕地面积</translation>
+    </message>
+    <message>
+        <source>Farmland remaining</source>
+        <translation>剩余耕地面积</translation>
+    </message>
+    <message>
+        <source>Basic farmland area</source>
+        <translation>永久基本农田面积</translation>
+    </message>
+    <message>
+        <source>Basic farmland remaining</source>
+        <translation>剩余永久基本农田面积</translation>
+    </message>
+    <message>
+        <source>Legalised area</source>
+        <translation>已补办面积</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>整改方式</translation>
+    </message>
+</context>
+<context>
+    <name>FarmlandColumns</name>
+    <message>
+        <source>Farmland (mu)</source>
+        <translation>耕地面积(亩)</translation>
+    </message>
+    <message>
+        <source>Farmland left (mu)</source>
+        <translation>剩余耕地面积(亩)</translation>
+    </message>
+    <message>
+        <source>Basic farmland (mu)</source>
+        <translation>永久基本农田面积(亩)</translation>
+    </message>
+    <message>
+        <source>Basic farmland left (mu)</source>
+        <translation>剩余永久基本农田面积(亩)</translation>
+    </message>
+    <message>
+        <source>Legalised (mu)</source>
+        <translation>已补办面积(亩)</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>整改方式</translation>
+    </message>
+</context>
+<context>
+    <name>FarmlandInputs</name>
+    <message>
+        <source>Farmland and approvals (optional)</source>
+        <translation>耕地与用地批文（可选）</translation>
+    </message>
+    <message>
+        <source>Land classes (e.g. DLTB)</source>
+        <translation>地类图斑（如 DLTB）</translation>
+    </message>
+    <message>
+        <source>Class code field</source>
+        <translation>地类编码字段</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland</source>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <translation>用地批准范围</translation>
+    </message>
+    <message>
+        <source>Approval id field</source>
+        <translation>批准文号字段</translation>
+    </message>
+    <message>
+        <source>Land-use survey polygons (三调 地类图斑): the farmland area of each patch and what remains on it</source>
+        <translation>三调地类图斑：计算每个图斑的耕地面积及其上剩余面积</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland: a remainder on it fails the patch, whatever the approvals</source>
+        <translation>永久基本农田：其上有剩余即不通过，任何批文都不能补办</translation>
+    </message>
+    <message>
+        <source>Approved land (用地审批, 补办, 临时用地): a remainder inside is legalised (补办)</source>
+        <translation>用地批准范围（用地审批、补办、临时用地）：范围内的剩余部分视为已补办</translation>
+    </message>
+    <message>
+        <source>Farmland and approvals: {n} layers chosen</source>
+        <translation>耕地与用地批文：已选 {n} 个图层</translation>
+    </message>
+</context>
+<context>
     <name>DemolitionVerifierPlugin</name>
     <message>
         <source>Demolition Verifier</source>
@@ -580,6 +939,10 @@
     <message>
         <source>The result layers are temporary: the project keeps them only once they are saved.</source>
         <translation>结果图层是临时图层：保存后项目才能保留它们。</translation>
+    </message>
+    <message>
+        <source>A farmland layer of this result is no longer in the project; run Verify again.</source>
+        <translation>该结果所用的耕地或批文图层已不在项目中，请重新核查。</translation>
     </message>
 </context>
 <context>
