@@ -215,6 +215,8 @@ COMMON_AREA_FIELDS = ("JCMJ", "jcmj", "TBMJ")
 COMMON_TOWNSHIP_FIELDS = ("XZQMC", "XZMC", "XZ", "XZQDM", "xzqmc")
 # Patch id columns a patch layer handed to accountability may have, tried in this order.
 PATCH_ID_GUESSES = ("patch_id", *COMMON_ID_FIELDS, "图斑编号", "监测编号")
+# The violator's column of a patch layer (accountability's PARTY_FIELD), tried in this order.
+COMMON_PARTY_FIELDS = ("WFZT", "DSR", "YDDW", "YDZT", "违法主体", "当事人", "用地单位", "用地主体")
 
 
 # -- audit log, spot-check samples and disputes ---------------------------------------------------

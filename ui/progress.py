@@ -40,14 +40,16 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.campaign import shown_time
-from ..core.definitions import SQUARE_METRES_PER_MU
+from ..core.definitions import COMMON_PARTY_FIELDS, SQUARE_METRES_PER_MU
 from ..core.messages import Refusal
 from ..core.parameters import Param
 from ..qgis_adapter import progress as figures
 from ..qgis_adapter.compat import field_type, right_aligned
 from . import exports
 from .i18n import is_chinese, tr
+from .inputs import guess_field
 from .logger import get_logger
+from .settings import VerifySetup
 
 CONTEXT = "ProgressView"
 BULLETIN_ALGORITHM = "demolitionverifier:bulletin"
@@ -198,7 +200,7 @@ class ProgressView(QgsCollapsibleGroupBox):
             tr(
                 REVISIT_CONTEXT,
                 "Draw passed patches not verified for that long, by township (sample_audit), to visit again; "
-                "a rebuilt one fails with 复建 at its next verify",
+                "a rebuilt one fails as rebuilt at its next verify",
             )
         )
         self.accountability_button = QPushButton(tr(REVISIT_CONTEXT, "Trace responsibility…"))
@@ -226,7 +228,7 @@ class ProgressView(QgsCollapsibleGroupBox):
         else:
             tip = tr(
                 REVISIT_CONTEXT,
-                "倒查责任清单: every task patch not passed, with the responsible units and persons from your table",
+                "The responsibility list: every task patch not passed, with the responsible units and persons from your table",
             )
         self.accountability_button.setToolTip(tip)
 
@@ -513,7 +515,8 @@ class ProgressView(QgsCollapsibleGroupBox):
         """demolitionverifier:accountability: the list of unfinished task patches with their
         responsibilities (from the users' table) as a workbook at `path`, then opened."""
         xlsx = exports.with_suffix(path, ".xlsx")
-        outcome = self._run(ACCOUNTABILITY_ALGORITHM, {Param.RESPONSIBILITIES: responsibilities, Param.OUTPUT: xlsx})
+        parameters = {Param.RESPONSIBILITIES: responsibilities, Param.OUTPUT: xlsx, **self._patch_parameters()}
+        outcome = self._run(ACCOUNTABILITY_ALGORITHM, parameters)
         if not outcome.ok:
             return False
         exports.remember_folder(xlsx)
@@ -525,6 +528,18 @@ class ProgressView(QgsCollapsibleGroupBox):
             self.message(" ".join(outcome.warnings[:3]), Qgis.MessageLevel.Warning)
         open_file(written)
         return True
+
+    def _patch_parameters(self) -> dict:
+        """The dock's patch layer, so the list names each patch's violator (主体责任) from its column."""
+        setup = VerifySetup.load(self.project)
+        layer = self.project.mapLayer(setup.patches) if setup is not None else None
+        if layer is None:
+            return {}
+        parameters = {Param.PATCHES: layer.id(), Param.PATCH_ID_FIELD: setup.id_field}
+        party = guess_field(layer, COMMON_PARTY_FIELDS)
+        if party:
+            parameters[Param.PARTY_FIELD] = party
+        return parameters
 
     def _accountability_clicked(self) -> None:
         table, _filter = QFileDialog.getOpenFileName(

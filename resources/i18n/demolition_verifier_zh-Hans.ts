@@ -8,7 +8,7 @@
         <translation> 天</translation>
     </message>
     <message>
-        <source>Draw passed patches not verified for that long, by township (sample_audit), to visit again; a rebuilt one fails with 复建 at its next verify</source>
+        <source>Draw passed patches not verified for that long, by township (sample_audit), to visit again; a rebuilt one fails as rebuilt at its next verify</source>
         <translation>按乡镇分层抽取超过该天数未再核查的已通过图斑（sample_audit），实地回头看；复建的图斑在下次核查时判为不通过（复建）</translation>
     </message>
     <message>
@@ -64,7 +64,7 @@
         <translation>{status} · 复建</translation>
     </message>
     <message>
-        <source>倒查责任清单: every task patch not passed, with the responsible units and persons from your table</source>
+        <source>The responsibility list: every task patch not passed, with the responsible units and persons from your table</source>
         <translation>倒查责任清单：逐个列出未通过的任务图斑，及责任表中的责任单位和责任人</translation>
     </message>
     <message>

@@ -1,7 +1,7 @@
 # ruff: noqa: F811 - the dock tests' fixtures, imported by name
 """After the deadline, in the dock: a rebuilt patch (复建) styled apart in the table and on the map,
-the return-visit sample drawn from the 进度 view, and 倒查责任 offered only where its algorithm is
-installed. Real QGIS (pytest-qgis)."""
+the return-visit sample drawn from the 进度 view, and 倒查责任 from there, naming the violators.
+Real QGIS (pytest-qgis)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,15 @@ import sys
 from pathlib import Path
 
 from qgis.core import (
-    QgsApplication,
     QgsExpression,
     QgsExpressionContext,
     QgsExpressionContextUtils,
     QgsFeature,
+    QgsField,
     QgsGeometry,
-    QgsProcessingAlgorithm,
-    QgsProcessingOutputString,
-    QgsProcessingParameterFile,
-    QgsProcessingParameterFileDestination,
-    QgsProcessingParameterString,
+    edit,
 )
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QVariant
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # --import-mode=importlib: the dock tests' module by name
 from test_dock import ZH_TOWN, box, by_id, open_dock, plugin, table_rows, verify  # noqa: F401
@@ -93,41 +89,20 @@ def audit_log(project) -> str:
     return audit_link.log_path(project)
 
 
-class StandInAccountability(QgsProcessingAlgorithm):
-    """Where demolitionverifier:accountability is not in this checkout yet: an algorithm of that id
-    with the contract's parameters, which writes the workbook it is asked for."""
-
-    seen: list[dict] = []
-
-    def name(self):
-        return "accountability"
-
-    def displayName(self):
-        return "倒查责任清单"
-
-    def createInstance(self):
-        return StandInAccountability()
-
-    def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFile("AUDIT_LOG", "log", extension="gpkg"))
-        self.addParameter(QgsProcessingParameterString("AS_OF", "as of", optional=True))
-        self.addParameter(QgsProcessingParameterFile("RESPONSIBILITIES", "responsibilities"))
-        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", "list", "Excel (*.xlsx)"))
-        self.addOutput(QgsProcessingOutputString("AUDIT_HEAD", "head"))
-
-    def processAlgorithm(self, parameters, context, feedback):
-        StandInAccountability.seen.append(dict(parameters))
-        path = self.parameterAsFileOutput(parameters, "OUTPUT", context)
-        Path(path).write_bytes(b"PK")
-        return {"OUTPUT": path, "AUDIT_HEAD": ""}
-
-
-def test_trace_responsibility_only_where_the_algorithm_is_installed(plugin, campaign_county, tmp_path, monkeypatch):
+def test_trace_responsibility_from_the_dock_names_the_violators(plugin, campaign_county, tmp_path, monkeypatch):
+    """倒查责任 from the 进度 view: the real demolitionverifier:accountability over the project's log,
+    the dock's patch layer given with its violator column (guessed), the workbook opened."""
     from test_dock_progress import define_campaign
 
+    from demolition_verifier.formats.table_file import read_xlsx_table
     from demolition_verifier.ui import progress
 
     clock, project, patches, survey = campaign_county
+    assert patches.dataProvider().addAttributes([QgsField("DSR", QVariant.String)])
+    patches.updateFields()
+    with edit(patches):
+        for feature in patches.getFeatures():
+            patches.changeAttributeValue(feature.id(), patches.fields().indexOf("DSR"), f"当事人{feature['JCBH']}")
     clock.at("2024-06-01T08:00:00")
     define_campaign(audit_log(project), patches)
     clock.at("2024-06-02T17:00:00")
@@ -135,25 +110,16 @@ def test_trace_responsibility_only_where_the_algorithm_is_installed(plugin, camp
     verify(dock)
     view = dock.progress_view
     view.setCollapsed(False)
-    registry = QgsApplication.processingRegistry()
-    if registry.algorithmById(progress.ACCOUNTABILITY_ALGORITHM) is None:
-        assert not view.accountability_button.isEnabled()
-        assert "not installed" in view.accountability_button.toolTip()
-        provider = registry.providerById("demolitionverifier")
-        assert provider.addAlgorithm(StandInAccountability())
-    try:
-        assert view.refresh()
-        assert view.accountability_button.isEnabled()
-        if registry.algorithmById(progress.ACCOUNTABILITY_ALGORITHM).__class__ is not StandInAccountability:
-            return  # the real algorithm is tested on its own
-        opened: list[str] = []
-        monkeypatch.setattr(progress, "open_file", opened.append)
-        table = tmp_path / "责任.csv"
-        table.write_text("乡镇,责任类型,单位,责任人,电话\n城关镇,整改责任,城关镇政府,张三,123\n", encoding="utf-8")
-        target = tmp_path / "倒查责任清单"
-        assert view.make_accountability(str(table), str(target))
-        given = StandInAccountability.seen[-1]
-        assert given["AUDIT_LOG"] == audit_log(project) and given["RESPONSIBILITIES"] == str(table)
-        assert given["OUTPUT"] == str(target) + ".xlsx" and opened == [str(target) + ".xlsx"]
-    finally:
-        registry.providerById("demolitionverifier").refreshAlgorithms()
+    assert view.refresh() and view.accountability_button.isEnabled()
+    opened: list[str] = []
+    monkeypatch.setattr(progress, "open_file", opened.append)
+    table = tmp_path / "责任.csv"
+    table.write_text("乡镇,责任类型,单位,责任人,电话\n城关镇,整改责任,城关镇政府,张三,123\n", encoding="utf-8")
+    target = tmp_path / "倒查责任清单"
+    assert view.make_accountability(str(table), str(target))
+    written = str(target) + ".xlsx"
+    assert opened == [written]
+    headers, rows = read_xlsx_table(written)
+    text = "\n".join(" ".join(str(v) for v in row) for row in [headers, *rows])
+    assert "H2" in text and "当事人H2" in text, "the unfinished patch with its violator from the DSR column"
+    assert "张三" in text and "城关镇政府" in text
