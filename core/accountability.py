@@ -355,21 +355,23 @@ def _histories(ledger: Ledger, ids: set[str], at: int):
     events: dict[str, list[Event]] = {}
     latest: dict[str, list[audit.Entry]] = {}
     for item in items:
+        patch_id = item.patch_id
+        assert patch_id is not None, "decisions and marks name their patch"
         when = _at(logged_seconds(item.logged_at))
         if item.entry == AuditEntry.DECISION.value:
             who = _who(runs.get(item.run_id, {}).get("who"))
             event = Event(when, "decision", item.status, item.run_id, who, item.data.get("reasons") or "", item.seq)
-            group = latest.get(item.patch_id)
+            group = latest.get(patch_id)
             if group and group[-1].run_id == item.run_id:
                 group.append(item)
             else:
-                latest[item.patch_id] = [item]
+                latest[patch_id] = [item]
         else:
             mark = item.data.get("mark")
             note = item.data.get("note") or ""
             new_status = item.data.get("new_status") if mark == Mark.OVERTURNED.value else None
             event = Event(when, "mark", mark, item.run_id, _who(item.data.get("who")), note, item.seq, new_status)
-        events.setdefault(item.patch_id, []).append(event)
+        events.setdefault(patch_id, []).append(event)
     return events, audit.states_of(items), latest, runs
 
 

@@ -175,6 +175,7 @@ class Ledger:
             if item.entry == AuditEntry.AMENDMENT.value and campaign is None:
                 continue
             campaign = campaign_at([item]) if campaign is None else _amended(campaign, item)
+            assert campaign is not None, "a campaign entry starts the timeline"
             out.append(_Snapshot(logged_seconds(item.logged_at), campaign, self.index))
         return out
 
@@ -238,9 +239,9 @@ class Ledger:
             if self._marked:
                 standing = audit.states_of([e for at, e in self._marked_events if at <= moment])
                 for patch_id, state in standing.items():
-                    task = self.index.get(patch_id)
-                    if task is not None and state.final_status is not None:
-                        final[task] = state.final_status
+                    marked, final_status = self.index.get(patch_id), state.final_status
+                    if marked is not None and final_status is not None:
+                        final[marked] = final_status
             out[moment] = (final, decided.copy())
         return out
 

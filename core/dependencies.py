@@ -34,8 +34,13 @@ class Problem:
         return self.fix_zh if chinese else self.fix_en
 
 
+def _leading_digits(piece: str) -> str:
+    match = re.match(r"\d*", piece)  # always matches, perhaps empty
+    return match.group() if match else ""
+
+
 def _version(given: str) -> tuple[int, int]:
-    parts = [int(re.match(r"\d*", piece).group() or 0) for piece in given.split(".")[:2]]
+    parts = [int(_leading_digits(piece) or 0) for piece in given.split(".")[:2]]
     parts += [0, 0]
     return parts[0], parts[1]
 

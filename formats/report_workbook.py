@@ -143,7 +143,8 @@ def _summary_sheet(
             *([row.rebuilt or 0] if stamp is not None else []),
         ]  # fmt: skip
         is_total = row.township == TOTAL_ROW and row.rank is None
-        sheet.set_row(5 + i, values, [_total(s) for s in styles] if is_total else styles)
+        row_styles: list[Style | None] = [_total(s) for s in styles] if is_total else list(styles)
+        sheet.set_row(5 + i, values, row_styles)
 
 
 def _review_style(record: PatchRecord) -> Style:
@@ -173,7 +174,7 @@ def _patch_sheet(
     _columns(sheet, 4, headings)
     words = _Words()
 
-    def styles_of(status: str, review: Style | None) -> list[Style]:
+    def styles_of(status: str, review: Style | None) -> list[Style | None]:
         return [
             INT, TEXT, TEXT, STATUS_STYLE.get(status, CENTER), *([review] if reviewed else []),
             TEXT, MU, M2, M2, M2, RATIO, M2, INT, *[style for _h, _w, _g, style in land], *([TEXT] if reviewed else []),
@@ -227,9 +228,9 @@ class _RowStyles:
 
     def __init__(self, make) -> None:
         self._make = make
-        self._made: dict[tuple, list[Style]] = {}
+        self._made: dict[tuple, list[Style | None]] = {}
 
-    def __call__(self, *key) -> list[Style]:
+    def __call__(self, *key) -> list[Style | None]:
         found = self._made.get(key)
         if found is None:
             found = self._made[key] = self._make(*key)
@@ -279,7 +280,7 @@ def _failed_sheet(
             by_town.setdefault(records[i].township_name, []).append(i)
     words = _Words()
 
-    def styles_of(status: str, review: Style | None) -> list[Style]:
+    def styles_of(status: str, review: Style | None) -> list[Style | None]:
         return [
             INT, TEXT, TEXT, STATUS_STYLE.get(status, CENTER), *([review] if reviewed else []),
             TEXT, MU, M2, RATIO, M2, TEXT, TEXT,

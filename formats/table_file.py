@@ -83,7 +83,7 @@ def read_xlsx_table(path: str | os.PathLike) -> tuple[list[str], list[list]]:
         time_styles: set[int] = set()
         if "xl/styles.xml" in names:
             root = ElementTree.fromstring(archive.read("xl/styles.xml"))
-            codes = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(f"{{{_NS['m']}}}numFmt")}
+            codes = {int(f.get("numFmtId", "")): f.get("formatCode", "") for f in root.iter(f"{{{_NS['m']}}}numFmt")}
             cell_xfs = root.find("m:cellXfs", _NS)
             for i, xf in enumerate(cell_xfs.findall("m:xf", _NS) if cell_xfs is not None else []):
                 fmt = int(xf.get("numFmtId", 0))
@@ -133,8 +133,12 @@ def _first_sheet(archive: zipfile.ZipFile, names: set[str]) -> str:
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
         first = workbook.find("m:sheets/m:sheet", _NS)
+        if first is None:
+            raise KeyError("no sheet listed")
         rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
         target = next(r.get("Target") for r in rels if r.get("Id") == first.get(_REL))
+        if target is None:
+            raise KeyError("no target")
         target = target.lstrip("/")
         part = target if target.startswith("xl/") else f"xl/{target}"
         if part in names:

@@ -99,7 +99,7 @@ def read_table(algorithm, parameters, name: str, context, fallback: str) -> Tabl
     source = algorithm.parameterAsSource(parameters, name, context)
     layer = algorithm.parameterAsVectorLayer(parameters, name, context)
     label = layer.name() if layer is not None else fallback
-    return _from_features(source, label, redact(layer.source()) if layer is not None else str(value))
+    return _from_features(source, label, (redact(layer.source()) or "") if layer is not None else str(value))
 
 
 def _from_features(source, label: str, where: str) -> Table:

@@ -30,7 +30,7 @@ def bulk_destination(value, dest: str) -> bool:
         if use_remapping is not None and use_remapping():
             return False  # appending to a layer that exists: its rows are the user's
     path, _table = source_path(dest)
-    return bool(path) and path.lower().endswith(".gpkg") and os.path.isfile(path)
+    return path is not None and path.lower().endswith(".gpkg") and os.path.isfile(path)
 
 
 def fast_postgis_destination(value, dest: str) -> bool:
@@ -58,6 +58,7 @@ def fill_postgis(dest: str, fields: QgsFields, columns: Sequence[Sequence], wkb:
     except RuntimeError as error:  # GDAL: the transaction was rolled back, the table is empty
         raise Refusal("output_write_failed", output=dest, detail=str(error)) from None
     target = pg_table(dest)
+    assert target is not None, "a PostGIS destination (bulk_postgis_destination)"
     _fill_through_provider(dest[len(target.prefix) :], fields.names(), zip(*columns), wkb, provider="postgres")
 
 
@@ -75,6 +76,7 @@ def fill_output(
     names = fields.names()
     columns = _as_qgis_writes(fields, columns)
     path, table_name = source_path(dest)
+    assert path is not None, "a GeoPackage destination (bulk_destination)"
     try:
         fill_table(open_table(path, table_name), names, columns, wkb, bounds, z_range)
     except sqlite3.Error as error:  # locked, full disk...: the transaction left the table empty

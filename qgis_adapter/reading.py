@@ -50,6 +50,7 @@ class ReadLayer:
         or dropped, an empty polygon made the layer's empty type; with each one's bounds (NaN:
         empty) and, in a Z layer, its Z range. Only those needing it go through QgsGeometry: the
         converted ones, and those shapely could not read (a curve in a polygon layer)."""
+        assert self.wkb is not None, "read through GDAL, with its WKB kept"
         blobs: list = []
         for batch in self.wkb:
             blobs.extend(batch.tolist())  # bytes (None: no geometry), at C speed

@@ -226,6 +226,7 @@ def recheck_patches(
     survey = _read_other(survey_layer, result_layer, rects, read, Param.SURVEY)
     coverage = _read_other(coverage_layer, result_layer, rects, read, Param.COVERAGE)
     land_inputs = _read_land(land, result_layer, rects, read)
+    assert survey is not None, "a re-check has its survey layer"
     result = Verifier(
         patches, survey, coverage, rules, prior_states=_prior_states(features, fields), land=land_inputs
     ).run()

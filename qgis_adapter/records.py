@@ -76,8 +76,9 @@ def read_patches(
     request = QgsFeatureRequest()
     if not with_geometry:
         request.setFlags(QgsFeatureRequest.NoGeometry)
+    context = expression_context or QgsExpressionContext()
     if expression is not None:
-        expression.prepare(expression_context)
+        expression.prepare(context)
     out: list[ReadPatch] = []
     total = 0
     for feature in source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
@@ -86,8 +87,8 @@ def read_patches(
             raise Cancelled()
         chosen = True
         if expression is not None:
-            expression_context.setFeature(feature)
-            value = plain_value(expression.evaluate(expression_context))
+            context.setFeature(feature)
+            value = plain_value(expression.evaluate(context))
             if expression.hasEvalError():
                 raise Refusal("bad_filter", expression=filter_text, detail=expression.evalErrorString())
             chosen = bool(value)

@@ -108,7 +108,7 @@ def _figures(item: Entry) -> tuple:
     before the run, not what the run measured, so by itself it re-opens nothing."""
     data = item.data
     rounded = [
-        round(data.get(n), 6 if n == "remain_rt" else 2) if isinstance(data.get(n), float) else data.get(n)
+        round(value, 6 if n == "remain_rt" else 2) if isinstance(value := data.get(n), float) else value
         for n in FIGURES
     ]
     return (item.status, _without_rebuilt(data.get("reasons")), *rounded)

@@ -37,6 +37,7 @@ FIGURES = ("monitor_m2", "geom_m2", "remain_m2", "remain_rt", "largest_m2", "rem
 # -- who and which version ------------------------------------------------------------------------
 def who(name: str | None = None) -> dict[str, str | None]:
     """The OS login, and the person's name once the dock has asked for it."""
+    login: str | None
     try:
         login = getpass.getuser()
     except Exception:

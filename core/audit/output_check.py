@@ -128,9 +128,9 @@ def own_blocks(rows: Iterable[Row], run_ids: Iterable[str | None]) -> dict[str, 
             first_run[row[RUN_ID]] = row
     blocks = {}
     for run_id in wanted:  # in the order _run_blocks gives them
-        row = first_run.get(run_id)
-        if row is not None:
-            blocks[run_id] = (row[FID], row[FID] + int(json.loads(row[DATA]).get("patches") or 0), row)
+        run_row = first_run.get(run_id)
+        if run_row is not None:
+            blocks[run_id] = (run_row[FID], run_row[FID] + int(json.loads(run_row[DATA]).get("patches") or 0), run_row)
     return blocks
 
 
