@@ -67,6 +67,7 @@ TOTAL_ROW = "合计"
 MARK_ZH = {Mark.DISPUTED: "存疑", Mark.UPHELD: "维持", Mark.OVERTURNED: "改判"}
 MARK_EN = {Mark.DISPUTED: "disputed", Mark.UPHELD: "upheld", Mark.OVERTURNED: "overturned"}
 DISPUTE_REOPENED_ZH = "重新存疑"
+DISPUTE_REOPENED_EN = "re-opened"
 
 
 # -- names every output carries ---------------------------------------------------------------------

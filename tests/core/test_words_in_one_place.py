@@ -19,8 +19,6 @@ ALLOWED = {
     "core/definitions.py": "field contracts (name, kind, Chinese alias), the column and layer names read from input, fonts",
     "core/campaign.py": "the pattern that reads Chinese dates (年月日, 时分秒) in townships' tables",
     "ui/inputs.py": "words in layer names that tell which layer is which (input, not output)",
-    # still to move into words.py / messages.py (files other work was under way in)
-    "ui/disputes.py": "to move (the dialog's texts, Qt .ts or the catalogue)",
 }
 
 
