@@ -41,7 +41,16 @@ from ..core.parameters import Param
 from ..core.photos import Evidence, evidence_photos
 from ..core.report_model import AuditStamp, natural_order
 from ..core.wording import local_time_text, patch_figures, result_words, review_words, status_words
-from ..core.words import DEFAULT_MAP_TITLE, OLDER_RUN_MARK, label, reasons_in_words
+from ..core.words import (
+    DEFAULT_MAP_TITLE,
+    LAYER_NAMES,
+    MAP_LAYER_NAMES,
+    MAP_ZH,
+    OLDER_RUN_MARK,
+    PROGRESS,
+    label,
+    reasons_in_words,
+)
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import describe_geometry_type, plain_value, require_field, to_shapely
@@ -143,13 +152,13 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         if feedback.isCanceled():  # the steps only hear of a cancel that comes after them
             raise Cancelled()
         source = self.parameterAsSource(parameters, Param.INPUT, context)
-        name = layer_name(self, parameters, Param.INPUT, context, "核查结果")
+        name = layer_name(self, parameters, Param.INPUT, context, LAYER_NAMES["RESULTS"])
         indexes = require_verify_fields(source, name)
         remnants_src = self.parameterAsSource(parameters, Param.REMNANTS, context)
         photos_src = self.parameterAsSource(parameters, Param.PHOTOS, context)
         photo_index = None
         if photos_src is not None:
-            photos_name = layer_name(self, parameters, Param.PHOTOS, context, "现场照片")
+            photos_name = layer_name(self, parameters, Param.PHOTOS, context, LAYER_NAMES["PHOTOS"])
             if QgsWkbTypes.geometryType(photos_src.wkbType()) != QgsWkbTypes.PointGeometry:
                 raise Refusal("not_points", layer=photos_name, kind=describe_geometry_type(photos_src.wkbType()))
             photo_index = require_field(photos_src, photos_name, PHOTO_FIELD)
@@ -162,7 +171,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         template = self.parameterAsFile(parameters, Param.TEMPLATE, context) or DEFAULT_TEMPLATE
         output = self.parameterAsFileOutput(parameters, Param.OUTPUT, context)
 
-        steps.setProgressText("读取图斑 Reading patches")
+        steps.setProgressText(PROGRESS["export_maps.read"])
         pages = self._pages(parameters, context, source, indexes, filter_text, steps, feedback)
         if remnants_src is not None and parameters.get(Param.AUDIT_LOG):
             remnants_evidence(remnants_src, pages)
@@ -178,7 +187,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         crs = source.sourceCrs()
         map_crs = metric_crs(crs, source.sourceExtent())
         steps.setCurrentStep(1)
-        steps.setProgressText("匹配现场照片 Matching photos")
+        steps.setProgressText(PROGRESS["export_maps.photos"])
         with tempfile.TemporaryDirectory(prefix="dv_photos_") as photo_dir:
             photos = PagePhotos.empty(len(pages), given=photos_src is not None)
             if photos_src is not None:
@@ -200,12 +209,12 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             variables = {
                 "dv_title": f"{OLDER_RUN_MARK}{title}" if stamp is not None and stamp.older else title,
                 "dv_crs": crs_label(map_crs if map_crs.isValid() else crs),
-                "dv_basemap": f"　底图：{layers.basemap.name()}" if layers.basemap is not None else "",
+                "dv_basemap": basemap_text(layers),
                 **before_after_variables(layers),
                 **audit_variables(stamp),
             }
             steps.setCurrentStep(2)
-            steps.setProgressText(f"写出 {len(pages)} 页验收图 Writing {len(pages)} pages")
+            steps.setProgressText(PROGRESS["export_maps.write"].format(pages=len(pages)))
             render(layers, map_crs if map_crs.isValid() else crs, template, variables, output, steps, feedback)
         feedback.pushInfo(text("maps_written", chinese, pages=len(pages), path=output))
         feedback.setProgress(100)
@@ -224,7 +233,7 @@ class ExportMapsAlgorithm(BaseAlgorithm):
             expression_context=expression_context,
             filter_text=filter_text,
         )
-        require_complete(source, total, layer_name(self, parameters, Param.INPUT, context, "核查结果"))
+        require_complete(source, total, layer_name(self, parameters, Param.INPUT, context, LAYER_NAMES["RESULTS"]))
         without = [p.record.patch_id for p in chosen if p.geometry is None or p.geometry.isEmpty()]
         pages = [p for p in chosen if p.geometry is not None and not p.geometry.isEmpty()]
         if without:
@@ -234,11 +243,16 @@ class ExportMapsAlgorithm(BaseAlgorithm):
         return [pages[i] for i in natural_order([p.record.patch_id for p in pages])]
 
 
+def basemap_text(layers: PageLayers) -> str:
+    """@dv_basemap: the footer's basemap name after the CRS and scale ('' without one)."""
+    return MAP_ZH["basemap"].format(name=layers.basemap.name()) if layers.basemap is not None else ""
+
+
 def before_after_variables(layers: PageLayers) -> dict[str, str]:
     """@dv_before_after 1 when the page shows the before/after pair; the frames' captions name their imagery."""
     if layers.before is None:
         return {"dv_before_after": "0", "dv_before_name": "", "dv_after_name": ""}
-    after = f"：{layers.basemap.name()}" if layers.basemap is not None else "（未提供影像）"
+    after = f"：{layers.basemap.name()}" if layers.basemap is not None else MAP_ZH["no_imagery"]
     return {"dv_before_after": "1", "dv_before_name": f"：{layers.before.name()}", "dv_after_name": after}
 
 
@@ -291,7 +305,7 @@ def metric_crs(crs: QgsCoordinateReferenceSystem, extent) -> QgsCoordinateRefere
 def crs_label(crs: QgsCoordinateReferenceSystem) -> str:
     """The footer's CRS: its Chinese name where core.crs_names knows it (QGIS names CGCS2000 in English)."""
     if not crs.isValid():
-        return "未指定 none"
+        return MAP_ZH["no_crs"]
     name = chinese_crs_name(crs.authid()) or crs.description()
     return f"{name}（{crs.authid()}）" if crs.authid() else name
 
@@ -319,7 +333,7 @@ def _add(layer: QgsVectorLayer, rows: list[tuple[list, QgsGeometry | None]]) -> 
 
 
 def coverage_layer(pages: list[ReadPatch], crs, wkb_type: int, photos: PagePhotos) -> QgsVectorLayer:
-    layer = _memory_layer(QgsWkbTypes.displayString(wkb_type), crs, "本图斑", PAGE_FIELDS)
+    layer = _memory_layer(QgsWkbTypes.displayString(wkb_type), crs, MAP_LAYER_NAMES["patch"], PAGE_FIELDS)
     rows = []
     for i, page in enumerate(pages):
         r = page.record
@@ -367,7 +381,7 @@ def figures_layer(pages: list[ReadPatch], crs=None, lines=None) -> QgsVectorLaye
     lines(index, page): a page's (heading, value) rows; by default the verify figures (patch_figures)."""
     fields = (("page", field_type("int")), ("row", field_type("int")), ("item", field_type("text")),
               ("value", field_type("text")))  # fmt: skip
-    layer = _memory_layer("Point", crs, "核查数据", fields)
+    layer = _memory_layer("Point", crs, MAP_LAYER_NAMES["figures"], fields)
     rows = []
     for i, page in enumerate(pages):
         vertex = page.geometry.vertexAt(0)
@@ -382,7 +396,10 @@ def figures_layer(pages: list[ReadPatch], crs=None, lines=None) -> QgsVectorLaye
 def context_layer(source, crs, feedback) -> QgsVectorLayer:
     """Every patch of INPUT (also those filtered out): the page's surroundings."""
     layer = _memory_layer(
-        QgsWkbTypes.displayString(source.wkbType()), crs, "其他图斑", (("patch_id", field_type("text")),)
+        QgsWkbTypes.displayString(source.wkbType()),
+        crs,
+        MAP_LAYER_NAMES["other_patches"],
+        (("patch_id", field_type("text")),),
     )
     request = QgsFeatureRequest().setSubsetOfAttributes([source.fields().lookupField("patch_id")])
     rows = []
@@ -397,7 +414,9 @@ def context_layer(source, crs, feedback) -> QgsVectorLayer:
 
 
 def remnants_layer(source) -> QgsVectorLayer:
-    layer = _memory_layer(QgsWkbTypes.displayString(source.wkbType()), source.sourceCrs(), "残留建（构）筑物", ())
+    layer = _memory_layer(
+        QgsWkbTypes.displayString(source.wkbType()), source.sourceCrs(), MAP_LAYER_NAMES["remnants"], ()
+    )
     rows = [
         ([], f.geometry())
         for f in source.getFeatures(
@@ -428,8 +447,13 @@ class PagePhotos:
 
     @classmethod
     def empty(cls, count: int, given: bool) -> PagePhotos:
-        note = f"图斑内及周边 {PHOTO_DISTANCE_M:g} 米内无现场照片" if given else "未提供现场照片"
+        note = no_photo_note() if given else text("maps_no_photos", True)
         return cls([PagePhoto([], [], note) for _ in range(count)], None, [])
+
+
+def no_photo_note() -> str:
+    """The photo box of a page without a photo near its patch (the pages are in Chinese)."""
+    return text("maps_no_photo_near", True, distance=f"{PHOTO_DISTANCE_M:g}")
 
 
 def _to_metric(geometries, transform: QgsCoordinateTransform | None) -> np.ndarray:
@@ -495,10 +519,11 @@ def match_photos(pages, crs, photos_src, photo_index: int, map_crs, context, fol
             n = len(shown) + 1
             shown.append((scaled[pick.photo], _caption(n, paths[pick.photo], times[pick.photo], pick)))
             evidence_rows.append(([i + 1, n], geometries[pick.photo]))
-        note = "" if shown else f"图斑内及周边 {PHOTO_DISTANCE_M:g} 米内无现场照片"
+        note = "" if shown else no_photo_note()
         result.append(PagePhoto([s[0] for s in shown], [s[1] for s in shown], note))
 
-    layer = _memory_layer("Point", photo_crs, "照片拍摄位置", (("page", field_type("int")), ("n", field_type("int"))))
+    evidence_fields = (("page", field_type("int")), ("n", field_type("int")))
+    layer = _memory_layer("Point", photo_crs, MAP_LAYER_NAMES["photos"], evidence_fields)
     _add(layer, evidence_rows)
     notices = [
         Notice(
@@ -523,9 +548,9 @@ def _time_text(stamp) -> str:
 
 
 def _caption(n: int, path: str, time: str, pick: Evidence) -> str:
-    where = "图斑内" if pick.distance_m <= 0 else f"距图斑 {pick.distance_m:.0f} 米"
+    where = MAP_ZH["inside"] if pick.distance_m <= 0 else MAP_ZH["from_patch"].format(distance=pick.distance_m)
     when = f"　{time}" if time else ""
-    return f"照片{n}：{os.path.basename(path)}\n{where}{when}"
+    return MAP_ZH["photo"].format(n=n, name=os.path.basename(path)) + f"\n{where}{when}"
 
 
 def scale_photo(path: str, target: str) -> str | None:

@@ -19,7 +19,7 @@ from ..core.gc_pause import paused_gc
 from ..core.messages import Refusal, text
 from ..core.parameters import Param
 from ..core.report_model import recorded_rank_by, run_info
-from ..core.words import label
+from ..core.words import LAYER_NAMES, PROGRESS, label
 from ..formats.report_workbook import write_report
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.records import (
@@ -80,7 +80,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
     def _execute(self, parameters, context, feedback):
         chinese = ui_is_chinese()
         source = self.parameterAsSource(parameters, Param.INPUT, context)
-        name = layer_name(self, parameters, Param.INPUT, context, "核查结果")
+        name = layer_name(self, parameters, Param.INPUT, context, LAYER_NAMES["RESULTS"])
         indexes = require_verify_fields(source, name)
         output = self.parameterAsFileOutput(parameters, Param.OUTPUT, context)
         if not output.lower().endswith(".xlsx"):
@@ -88,7 +88,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
         # the text itself (as export_maps): a typo is refused, never a report of the whole county
         filter_text = self.parameterAsString(parameters, Param.FILTER, context) or ""
         expression = parse_filter(filter_text, source.fields())
-        feedback.setProgressText("读取核查结果 Reading results")
+        feedback.setProgressText(PROGRESS["export_report.read"])
         # every patch is read (with a log, the outlines too: its decisions cover them), so the log is
         # checked against the whole output; FILTER then picks the patches the report shows
         with_geometry = bool(parameters.get(Param.AUDIT_LOG))
@@ -115,7 +115,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
             raise Refusal("report_no_patches", total=total, expression=filter_text)
         say_runs(self, parameters, context, feedback, records)
         feedback.setProgress(50)
-        feedback.setProgressText("写出报表 Writing the report")
+        feedback.setProgressText(PROGRESS["export_report.write"])
         try:
             write_report(
                 records,

@@ -991,3 +991,14 @@ MESSAGES.update(
         ),
     }
 )
+
+# -- the sentences a verification map page prints (export_maps); the pages are in Chinese ---------------
+MESSAGES.update(
+    {
+        "maps_no_photo_near": (
+            "图斑内及周边 {distance} 米内无现场照片",
+            "No photo inside the patch or within {distance} m of it",
+        ),
+        "maps_no_photos": ("未提供现场照片", "No photos given"),
+    }
+)

@@ -67,6 +67,7 @@ TOTAL_ROW = "合计"
 MARK_ZH = {Mark.DISPUTED: "存疑", Mark.UPHELD: "维持", Mark.OVERTURNED: "改判"}
 MARK_EN = {Mark.DISPUTED: "disputed", Mark.UPHELD: "upheld", Mark.OVERTURNED: "overturned"}
 DISPUTE_REOPENED_ZH = "重新存疑"
+DISPUTE_REOPENED_EN = "re-opened"
 
 
 # -- names every output carries ---------------------------------------------------------------------
@@ -95,6 +96,16 @@ REPORT_SHEET_TITLES = {
 }
 # The map page's layers, as its legend names them
 MAP_LAYER_NAMES = {"patch": "本图斑", "photos": "照片拍摄位置", "other_patches": "其他图斑"}
+MAP_LAYER_NAMES.update({"figures": "核查数据", "remnants": "残留建（构）筑物"})  # the page's other layers
+# What a map page prints beside the patch's figures
+MAP_ZH = {
+    "basemap": "　底图：{name}",  # after the footer's CRS and scale
+    "no_imagery": "（未提供影像）",  # the after frame's caption when only BEFORE_BASEMAP is given
+    "no_crs": "未指定 none",  # the footer's CRS when the patches have none
+    "photo": "照片{n}：{name}",  # a photo's caption: its number and file
+    "inside": "图斑内",  # where the photo was taken
+    "from_patch": "距图斑 {distance:.0f} 米",
+}
 
 # Headings of the report and the map's figures table (key -> Chinese)
 REPORT_ZH = {
@@ -468,11 +479,18 @@ LAYER_NAMES: dict[str, str] = {
     "TASKS": "任务图斑",
     "APPLICATIONS": "申请验收表",
     "RESPONSIBILITIES": "责任人表",
+    "RESULTS": "核查结果",  # the exports' INPUT, a verify OUTPUT
+    "PHOTOS": "现场照片",
 }
 PROGRESS: dict[str, str] = {
     "verify.read": "读取图层 Reading layers",
     "verify.compute": "核查 Verifying",
     "verify.write": "写出结果 Writing results",
+    "export_maps.read": "读取图斑 Reading patches",
+    "export_maps.photos": "匹配现场照片 Matching photos",
+    "export_maps.write": "写出 {pages} 页验收图 Writing {pages} pages",
+    "export_report.read": "读取核查结果 Reading results",
+    "export_report.write": "写出报表 Writing the report",
 }
 # Chinese names of the CGCS2000 coordinate systems (core.crs_names), where QGIS has only English ones
 CRS_ZH = {

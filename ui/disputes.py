@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from qgis.core import QgsApplication, QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,15 +29,24 @@ from qgis.PyQt.QtWidgets import (
 from ..core import audit
 from ..core.definitions import DISPUTE_REOPENED, AuditEntry, Mark, Status
 from ..core.messages import Refusal
-from ..core.words import DISPUTE_REOPENED_ZH, MARK_EN, MARK_ZH, STATUS_EN, STATUS_ZH, reasons_in_words
+from ..core.words import (
+    DISPUTE_REOPENED_EN,
+    DISPUTE_REOPENED_ZH,
+    MARK_EN,
+    MARK_ZH,
+    STATUS_EN,
+    STATUS_ZH,
+    reasons_in_words,
+)
 from ..qgis_adapter.language import ui_is_chinese
+from .i18n import tr
 
 CONTEXT = "DisputeDialog"
 
 
-def _t(zh: str, en: str) -> str:
-    """The UI language's text, through Qt's translator so a .qm can still change it."""
-    return QCoreApplication.translate(CONTEXT, zh if ui_is_chinese() else en)
+def _word(zh: str, en: str) -> str:
+    """A word of the catalogue (core/words.py) in the UI language; the dialog's own texts go through tr()."""
+    return zh if ui_is_chinese() else en
 
 
 def status_words(code: str | None) -> str:
@@ -50,12 +59,12 @@ def status_words(code: str | None) -> str:
 
 def dispute_words(state: str | None) -> str:
     if state == DISPUTE_REOPENED:
-        return _t(DISPUTE_REOPENED_ZH, "re-opened")
+        return _word(DISPUTE_REOPENED_ZH, DISPUTE_REOPENED_EN)
     try:
         mark = Mark(state)
     except ValueError:
         return ""
-    return _t(MARK_ZH[mark], MARK_EN[mark])
+    return _word(MARK_ZH[mark], MARK_EN[mark])
 
 
 def project_log_path(project=None) -> str:
@@ -92,21 +101,22 @@ def history_rows(log_path: str, patch_id: str) -> list[tuple[str, str, str, str,
     for item in audit.history(log_path, patch_id):
         data = item.data
         if item.entry == AuditEntry.DECISION.value:
-            what = _t("核查", "verified")
+            what = tr(CONTEXT, "verified")
             result = status_words(item.status)
             remain = data.get("remain_m2")
             detail = reasons_in_words(data.get("reasons") or "", chinese)
             if isinstance(remain, (int, float)):
-                detail = (f"{_t('剩余', 'remaining')} {remain:.2f} m²" + (f"；{detail}" if detail else "")).strip()
+                remaining = tr(CONTEXT, "remaining {area} m²").format(area=f"{remain:.2f}")
+                detail = (remaining + (f"；{detail}" if detail else "")).strip()
         elif item.entry == AuditEntry.MARK.value:
             what = dispute_words(data.get("mark"))
             result = status_words(data.get("new_status")) if data.get("new_status") else ""
             by = (data.get("who") or {}).get("name") or (data.get("who") or {}).get("login") or ""
             detail = f"{data.get('note', '')}（{by}）" if by else data.get("note", "")
         else:
-            what = _t("抽查", "spot-check")
+            what = tr(CONTEXT, "spot-check")
             result = ""
-            detail = f"{_t('种子', 'seed')} {data.get('seed')}"
+            detail = tr(CONTEXT, "seed {seed}").format(seed=data.get("seed"))
         when = item.logged_at[:19].replace("T", " ")  # local time of the entry; the log keeps the offset
         rows.append((str(item.seq), when, what, item.run_id or "", result, detail))
     return rows
@@ -123,7 +133,7 @@ class DisputeDialog(QDialog):
         self.patch_id = str(patch_id)
         self.user_name = user_name
         self.setObjectName("demolitionVerifierDisputeDialog")
-        self.setWindowTitle(_t(f"图斑 {self.patch_id} · 存疑与改判", f"Patch {self.patch_id} · disputes"))
+        self.setWindowTitle(tr(CONTEXT, "Patch {patch} · disputes").format(patch=self.patch_id))
         self.resize(900, 480)
 
         self.summary = QLabel()
@@ -131,12 +141,12 @@ class DisputeDialog(QDialog):
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
             [
-                _t("序号", "#"),
-                _t("时间", "Time"),
-                _t("事项", "Entry"),
-                _t("运行编号", "Run"),
-                _t("结果", "Result"),
-                _t("说明", "Detail"),
+                tr(CONTEXT, "#"),
+                tr(CONTEXT, "Time"),
+                tr(CONTEXT, "Entry"),
+                tr(CONTEXT, "Run"),
+                tr(CONTEXT, "Result"),
+                tr(CONTEXT, "Detail"),
             ]
         )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -148,29 +158,29 @@ class DisputeDialog(QDialog):
 
         self.mark_box = QComboBox()
         for mark in Mark:
-            self.mark_box.addItem(_t(MARK_ZH[mark], MARK_EN[mark]), mark.value)
+            self.mark_box.addItem(_word(MARK_ZH[mark], MARK_EN[mark]), mark.value)
         self.status_box = QComboBox()
         for status in Status:
             self.status_box.addItem(status_words(status.value), status.value)
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText(_t("说明理由（必填）", "Why (required)"))
+        self.note.setPlaceholderText(tr(CONTEXT, "Why (required)"))
         self.note.setMaximumHeight(80)
         self.error = QLabel()
         self.error.setObjectName("markError")
         self.error.setStyleSheet("color: #c0392b")
         self.error.setWordWrap(True)
-        self.record_button = QPushButton(_t("记录", "Record"))
+        self.record_button = QPushButton(tr(CONTEXT, "Record"))
         self.record_button.setObjectName("recordMark")
         self.mark_box.currentIndexChanged.connect(self._mark_changed)
         self.record_button.clicked.connect(self.record)
 
         form = QFormLayout()
-        form.addRow(_t("标记", "Mark"), self.mark_box)
-        form.addRow(_t("改判为", "New status"), self.status_box)
-        form.addRow(_t("说明", "Note"), self.note)
+        form.addRow(tr(CONTEXT, "Mark"), self.mark_box)
+        form.addRow(tr(CONTEXT, "New status"), self.status_box)
+        form.addRow(tr(CONTEXT, "Note"), self.note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         # Qt's own word stays English when QGIS loads no Qt translation for the locale
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_t("关闭", "Close"))
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(tr(CONTEXT, "Close"))
         buttons.rejected.connect(self.reject)
         buttons.addButton(self.record_button, QDialogButtonBox.ButtonRole.ActionRole)
 
@@ -196,18 +206,17 @@ class DisputeDialog(QDialog):
             self.summary.setText(refusal.text(ui_is_chinese()))
         if state is None:
             self.summary.setText(
-                _t(
-                    f"审计日志“{self.log_path}”中没有图斑 {self.patch_id} 的核查记录：请先带审计日志运行核查。",
-                    f"The audit log “{self.log_path}” holds no decision for patch {self.patch_id}: "
-                    "run verify with the audit log first.",
-                )
+                tr(
+                    CONTEXT,
+                    "The audit log “{path}” holds no decision for patch {patch}: run verify with the audit log first.",
+                ).format(path=self.log_path, patch=self.patch_id)
             )
             self.record_button.setEnabled(False)
         else:
-            text = _t("核查结果：", "Computed: ") + status_words(state.computed_status)
-            text += _t("；最终结果：", "; final: ") + status_words(state.final_status)
+            text = tr(CONTEXT, "Computed: {status}").format(status=status_words(state.computed_status))
+            text += tr(CONTEXT, "; final: {status}").format(status=status_words(state.final_status))
             if state.dispute:
-                text += _t("；争议状态：", "; dispute: ") + dispute_words(state.dispute)
+                text += tr(CONTEXT, "; dispute: {state}").format(state=dispute_words(state.dispute))
             self.summary.setText(text)
             self.record_button.setEnabled(True)
         self.table.setRowCount(len(rows))

@@ -6,7 +6,9 @@ import logging
 
 from qgis.core import Qgis, QgsApplication
 
-TAG = "拆除核查"
+from ..core.words import PROVIDER_NAME
+
+TAG = PROVIDER_NAME[0]  # the tab's name in every language, as the plugin's Chinese name
 _LEVELS = {logging.DEBUG: Qgis.Info, logging.INFO: Qgis.Info, logging.WARNING: Qgis.Warning}
 
 

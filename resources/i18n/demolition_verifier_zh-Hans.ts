@@ -1094,4 +1094,91 @@
         <translation>GeoPackage 文件 (*.gpkg)</translation>
     </message>
 </context>
+<context>
+    <name>DisputeDialog</name>
+    <message>
+        <source>verified</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>remaining {area} m²</source>
+        <translation>剩余 {area} m²</translation>
+    </message>
+    <message>
+        <source>spot-check</source>
+        <translation>抽查</translation>
+    </message>
+    <message>
+        <source>seed {seed}</source>
+        <translation>种子 {seed}</translation>
+    </message>
+    <message>
+        <source>Patch {patch} · disputes</source>
+        <translation>图斑 {patch} · 存疑与改判</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Entry</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行编号</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Why (required)</source>
+        <translation>说明理由（必填）</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Mark</source>
+        <translation>标记</translation>
+    </message>
+    <message>
+        <source>New status</source>
+        <translation>改判为</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The audit log “{path}” holds no decision for patch {patch}: run verify with the audit log first.</source>
+        <translation>审计日志“{path}”中没有图斑 {patch} 的核查记录：请先带审计日志运行核查。</translation>
+    </message>
+    <message>
+        <source>Computed: {status}</source>
+        <translation>核查结果：{status}</translation>
+    </message>
+    <message>
+        <source>; final: {status}</source>
+        <translation>；最终结果：{status}</translation>
+    </message>
+    <message>
+        <source>; dispute: {state}</source>
+        <translation>；争议状态：{state}</translation>
+    </message>
+</context>
 </TS>

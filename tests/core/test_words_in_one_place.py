@@ -19,11 +19,6 @@ ALLOWED = {
     "core/definitions.py": "field contracts (name, kind, Chinese alias), the column and layer names read from input, fonts",
     "core/campaign.py": "the pattern that reads Chinese dates (年月日, 时分秒) in townships' tables",
     "ui/inputs.py": "words in layer names that tell which layer is which (input, not output)",
-    # still to move into words.py / messages.py (files other work was under way in)
-    "algorithms/export_maps.py": "to move",
-    "algorithms/export_report.py": "to move",
-    "ui/disputes.py": "to move (the dialog's texts, Qt .ts or the catalogue)",
-    "ui/logger.py": "to move (the message log's tab, words.PROVIDER_NAME)",
 }
 
 
