@@ -41,7 +41,7 @@ from ..core.definitions import (
 )
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
 from ..core.land import LandInputs, parse_codes
-from ..core.messages import Refusal, text
+from ..core.messages import Refusal, os_error, text
 from ..core.parameters import Param, count_output
 from ..core.result_columns import result_columns, result_fields, written_names
 from ..core.revisit import prior_states, rebuilt_notice
@@ -379,6 +379,8 @@ class VerifyAlgorithm(BaseAlgorithm):
             outputs.update(self._write_outputs(parameters, context, patches_src, patches, result, staging))
             for left in staging.cleaned:
                 feedback.pushInfo(text("staging_leftover_removed", chinese, name=redact(left)))
+            for how, name in staging.recovered:  # a swap a killed run left half done, finished or undone
+                feedback.pushWarning(text(f"swap_{how}", chinese, name=redact(name)))
             timing["write"] = time.perf_counter() - clock
             return self._finish(parameters, context, feedback, result, patches, survey, coverage, timing, outputs,
                                 (patches_src, survey_src, coverage_src), staging)  # fmt: skip
@@ -409,7 +411,7 @@ class VerifyAlgorithm(BaseAlgorithm):
                     raise
                 raise Refusal("output_failed_kept", output=final, detail=str(error)) from None
             except OSError as error:  # the summary CSV
-                detail = error.strerror or str(error)
+                detail = os_error(error)
                 raise Refusal(
                     "output_failed_kept" if staged else "output_write_failed", output=final, detail=detail
                 ) from None
@@ -454,6 +456,9 @@ class VerifyAlgorithm(BaseAlgorithm):
             **self._land_read,
         }
         digests = staging.digests()
+        # the earlier outputs moved aside before the log is written: one that cannot be replaced refuses
+        # the run while nothing has changed (staging.discard puts them back on any failure after this)
+        staging.prepare(self._audit_log, result.run_id)
         try:
             outputs.update(
                 record_verify_run(self, self._audit_log, parameters, context, feedback, result, read, outputs, digests)

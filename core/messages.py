@@ -137,9 +137,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Said:
+    """A value inside a sentence that is itself said in each language (an OS error's words)."""
+
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+    def __format__(self, spec: str) -> str:
+        return format(self.en, spec)
+
+
 def text(key: str, chinese: bool, **values: Any) -> str:
     zh, en = MESSAGES[key]
+    values = {k: (v.zh if chinese else v.en) if isinstance(v, Said) else v for k, v in values.items()}
     return (zh if chinese else en).format(**values)
+
+
+def said(key: str, **values: Any) -> Said:
+    return Said(text(key, True, **values), text(key, False, **values))
+
+
+def os_error(error: OSError) -> Said:
+    """An OS error in words, with the file it names: the C library's words are English only."""
+    import errno
+
+    names = {errno.EACCES: "EACCES", errno.EPERM: "EPERM", errno.EROFS: "EROFS", errno.ENOSPC: "ENOSPC",
+             errno.ENOENT: "ENOENT", errno.EBUSY: "EBUSY", errno.EDQUOT: "ENOSPC"}  # fmt: skip
+    name = names.get(error.errno or 0)
+    words = (
+        said(f"os_error.{name}", strerror=error.strerror or "")
+        if name
+        else Said(error.strerror or str(error), error.strerror or str(error))
+    )
+    if not error.filename:
+        return words
+    return Said(f"{words.zh}（{error.filename}）", f"{words.en} ({error.filename})")
 
 
 @dataclass
@@ -796,6 +832,42 @@ MESSAGES.update(
 
 MESSAGES.update(
     {
+        "swap_completed": (
+            "之前一次核查（已记入审计日志）在替换输出“{name}”的文件时被中断，现已替换完成。",
+            "An earlier run (in the audit log) was interrupted while its files replaced the output “{name}”; "
+            "the replacement is now completed.",
+        ),
+        "swap_restored": (
+            "之前一次被中断的核查已把输出“{name}”的原有文件移开，现已恢复原样（那次核查的结果从未生效）。",
+            "An earlier run that was interrupted had moved the files of the output “{name}” aside; they are "
+            "restored as they were (that run's results never took effect).",
+        ),
+        # an OS error: in English the system's own words, which users search for
+        "os_error.EACCES": ("当前用户没有权限", "{strerror}"),
+        "os_error.EPERM": (
+            "不允许此操作（文件属于其他用户，或文件夹不允许替换他人的文件）",
+            "{strerror} (the file belongs to another user, or the folder does not let this user replace "
+            "other users' files)",
+        ),
+        "os_error.EROFS": ("磁盘为只读", "{strerror}"),
+        "os_error.ENOSPC": ("磁盘已满", "{strerror}"),
+        "os_error.ENOENT": ("文件夹或文件不存在", "{strerror}"),
+        "os_error.EBUSY": ("文件正被其他程序占用", "{strerror}"),
+        "audit_log_unwritable_before": (
+            "无法写入审计日志“{path}”：{detail}。因此未进行核查，未写出任何结果，原有输出和日志保持不变。",
+            "The audit log “{path}” cannot be written: {detail}. So nothing was run and no output was written; "
+            "earlier outputs and the log are as they were.",
+        ),
+        "audit_log_read_only": ("当前用户只能读取该文件，不能写入", "this user can read the file but not write it"),
+        "audit_log_folder_denied": (
+            "当前用户不能在文件夹“{folder}”中新建文件",
+            "this user cannot create files in the folder “{folder}”",
+        ),
+        "audit_log_journal_denied": (
+            "当前用户不能在文件夹“{folder}”中新建文件，而写入日志时须在其旁边建立临时文件（-journal）",
+            "this user cannot create files in the folder “{folder}”, and writing the log needs a "
+            "temporary file (-journal) beside it",
+        ),
         "staging_leftover_removed": (
             "已删除之前一次被中断的核查留下的临时输出“{name}”（它从未替换过任何结果）。",
             "Removed “{name}”, a temporary output left by an earlier run that was interrupted (it never replaced "

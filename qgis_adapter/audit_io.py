@@ -22,7 +22,7 @@ from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, Qt, QTime
 
 from ..core import audit
 from ..core.definitions import RunKind
-from ..core.messages import text
+from ..core.messages import Refusal, text
 from ..core.parameters import Param
 from ..core.words import label
 from .credentials import redact
@@ -81,7 +81,12 @@ def audit_log_target(algorithm, parameters, context) -> str | None:
     path = algorithm.parameterAsFileOutput(parameters, Param.AUDIT_LOG, context)
     if not path:
         return None
-    audit.check_target(path)
+    try:
+        audit.check_target(path)
+    except Refusal as refusal:
+        if refusal.key != "audit_log_unwritable":
+            raise
+        raise Refusal("audit_log_unwritable_before", **refusal.values) from None
     return path
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from qgis.core import QgsProcessingOutputLayerDefinition, QgsProperty
 
-from ..core.messages import Refusal
-from ..formats.atomic import STAGING_PREFIX, busy_journal, commit_folder, discard_folder, files_digest, staging_folder
+from ..core.messages import Refusal, Said, os_error
+from ..formats import atomic
+from ..formats.atomic import STAGING_PREFIX, busy_journal, discard_folder, files_digest, staging_folder
 from ..formats.gpkg_bulk import table_digest
 from . import postgis_output as pg
 
@@ -63,6 +64,9 @@ def _file_and_table(dest: str) -> tuple[str | None, str | None, str]:
 class OutputStaging:
     items: dict[str, Staged] = field(default_factory=dict)
     cleaned: list[str] = field(default_factory=list)  # what killed runs left at these destinations, removed
+    # swaps a killed run left half done at these destinations: (how it was set right, the destination)
+    recovered: list[tuple[str, str]] = field(default_factory=list)
+    prepared: list[str] = field(default_factory=list)  # file outputs whose earlier dataset is set aside
 
     def redirect(self, algorithm, parameters: dict, name: str, context) -> dict:
         """parameters with output `name` sent to its temporary place (unchanged where it is not staged)."""
@@ -94,7 +98,7 @@ class OutputStaging:
             elif table and os.path.exists(path):
                 return parameters  # a table inside another kind of multi-layer file: written as the sink writes it
             else:
-                self._clean(lambda: _folder_leftovers(path))
+                self._clean(lambda: self._folder_leftovers(path))
                 folder = staging_folder(path)
                 inside = os.path.join(folder, os.path.basename(path))
                 if form == "pipe" and table:
@@ -104,7 +108,7 @@ class OutputStaging:
                                          inside, 1)  # fmt: skip
                 staged = Staged(name, final, temp, path, folder=folder)
         except OSError as error:
-            raise Refusal("output_unwritable", output=final, detail=_os_detail(error)) from None
+            raise Refusal("output_unwritable", output=final, detail=os_detail(error)) from None
         self.items[name] = staged
         return {**parameters, name: _definition_value(value, staged.temp)}
 
@@ -138,6 +142,29 @@ class OutputStaging:
                 out[name] = table_digest(staged.path, staged.temp_table)
         return out
 
+    def prepare(self, log: str | None = None, run_id: str | None = None) -> None:
+        """Each file output's earlier dataset renamed aside, before the run is logged: an output that
+        cannot be replaced (no right to, a file held open) is found while nothing has changed, and every
+        earlier dataset is put back. The log and run id let a run after a kill finish or undo the swap."""
+        for name, staged in self.items.items():
+            if not staged.folder:
+                continue
+            try:
+                atomic.set_aside(staged.folder, log, run_id)
+            except OSError as error:
+                self.put_back()
+                raise Refusal("output_unwritable", output=staged.final, detail=os_detail(error)) from None
+            self.prepared.append(name)
+
+    def put_back(self) -> None:
+        """The earlier datasets set aside by prepare back in place (the run is not going ahead)."""
+        for name in self.prepared:
+            try:
+                atomic.put_back(self.items[name].folder or "")
+            except OSError:
+                pass  # left aside with its journal: the next run to this destination puts it back
+        self.prepared = []
+
     def commit(self, context=None) -> list[str]:
         """Swaps every staged output in; returns the parameters committed. A failure part-way raises
         OutputsPartlyCommitted naming which are in place and which are not."""
@@ -150,20 +177,23 @@ class OutputStaging:
                 if staged.pg is not None:
                     pg.swap(staged.pg, staged.temp_table)
                 elif staged.folder:
-                    commit_folder(staged.folder, os.path.dirname(staged.path))
+                    if name not in self.prepared:
+                        atomic.set_aside(staged.folder)
+                    atomic.swap_in(staged.folder)
                 else:
                     _swap_table(staged.path, staged.temp_table, staged.table)
             except (OSError, RuntimeError) as error:
-                raise OutputsPartlyCommitted(
-                    done, [n for n in self.items if n not in done], _os_detail(error)
-                ) from None
+                self.prepared = [n for n in self.prepared if n not in done]
+                self.put_back()
+                raise OutputsPartlyCommitted(done, [n for n in self.items if n not in done], os_detail(error)) from None
             done.append(name)
             if context is not None:
                 _reload_target(context, staged, self.written(name, staged.written or staged.temp))
-        self.items = {}
+        self.items, self.prepared = {}, []
         return done
 
     def discard(self) -> None:
+        self.put_back()
         for staged in self.items.values():
             if staged.folder:
                 discard_folder(staged.folder)
@@ -176,6 +206,44 @@ class OutputStaging:
                 except (OSError, RuntimeError):
                     pass  # left as a table named *_dvtmp*: never the output itself
         self.items = {}
+
+    def _folder_leftovers(self, path: str) -> list[str]:
+        """Hidden staging folders beside `path` of its own dataset (its journal names it, or it holds
+        nothing but files of its name with its extension and sidecars): a killed run's. One that never
+        touched the destination is removed (returned); a half-done swap is finished when its run was
+        logged, or undone (in `recovered`)."""
+        folder, base = os.path.dirname(path), os.path.basename(path)
+        stem = os.path.splitext(base)[0]
+        found = []
+        for name in os.listdir(folder):
+            staged = os.path.join(folder, name)
+            if not name.startswith(STAGING_PREFIX) or not os.path.isdir(staged):
+                continue
+            journal = atomic.read_journal(staged)
+            if journal is not None:
+                if base not in journal.get("new", ()):
+                    continue
+                how = atomic.recover(staged, _run_logged)
+                self.recovered.append((how, path))
+                continue
+            files = os.listdir(staged)
+            if all(f.startswith(stem + ".") for f in files):
+                discard_folder(staged)
+                if not os.path.exists(staged):
+                    found.append(staged)
+        return found
+
+
+def _run_logged(log: str | None, run_id: str | None) -> bool:
+    """Whether the log holds the run: a swap it names is finished, any other undone."""
+    if not log or not run_id or not os.path.isfile(log):
+        return False
+    from ..core import audit
+
+    try:
+        return audit.head_after_run(log, run_id) is not None
+    except Exception:  # a log that cannot be read: the earlier, logged outputs are put back
+        return False
 
 
 def _pg_leftovers(target) -> list[str]:
@@ -198,32 +266,15 @@ def _gpkg_leftovers(path: str, table: str) -> list[str]:
     return [f"{path}|layername={name}" for name in found]
 
 
-def _folder_leftovers(path: str) -> list[str]:
-    """Hidden staging folders beside `path` holding nothing but files of its own dataset (its name
-    with its extension and sidecars): a killed run's staging of this same output."""
-    folder, stem = os.path.dirname(path), os.path.splitext(os.path.basename(path))[0]
-    found = []
-    for name in os.listdir(folder):
-        staged = os.path.join(folder, name)
-        if not name.startswith(STAGING_PREFIX) or not os.path.isdir(staged):
-            continue
-        files = os.listdir(staged)
-        if all(f.startswith(stem + ".") for f in files):
-            discard_folder(staged)
-            if not os.path.exists(staged):
-                found.append(staged)
-    return found
-
-
 class OutputsPartlyCommitted(Exception):
-    def __init__(self, done: list[str], left: list[str], detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, done: list[str], left: list[str], detail: Said | str) -> None:
+        super().__init__(str(detail))
         self.done, self.left, self.detail = done, left, detail
 
 
-def _os_detail(error: BaseException) -> str:
+def os_detail(error: BaseException) -> Said | str:
     if isinstance(error, OSError) and error.strerror:
-        return f"{error.strerror} ({error.filename})" if error.filename else error.strerror
+        return os_error(error)
     return str(error)
 
 

@@ -4,8 +4,11 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PLUGINS="$ROOT/.build/plugins"
-mkdir -p "$PLUGINS"
-ln -sfn "$ROOT" "$PLUGINS/demolition_verifier"
+# (left alone when it already points here: a user without write access to the clone can run it too)
+if [ "$(readlink "$PLUGINS/demolition_verifier" 2>/dev/null)" != "$ROOT" ]; then
+  mkdir -p "$PLUGINS"
+  ln -sfn "$ROOT" "$PLUGINS/demolition_verifier"
+fi
 export QT_QPA_PLATFORM=offscreen
 export QGIS_PLUGINPATH="${QGIS_PLUGINPATH:-$PLUGINS}"  # a caller may point at an installed copy
 export PYTHONPATH="$ROOT/.build/pydeps${PYTHONPATH:+:$PYTHONPATH}"

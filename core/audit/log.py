@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..definitions import AUDIT_TABLE, AuditEntry, RunKind
-from ..messages import Refusal
+from ..messages import Refusal, said
 from ..words import AUDIT_LOG_DESCRIPTION
 from .chain import (
     _CANONICAL,
@@ -162,13 +162,20 @@ def check_target(path: str | os.PathLike) -> None:
     if os.path.isfile(path) and os.path.getsize(path) > 0 and not _is_empty_database(path):
         _open_existing(path).close()
         if not os.access(path, os.W_OK):
-            raise Refusal("audit_log_unwritable", path=os.fspath(path), detail="read-only")
+            raise Refusal("audit_log_unwritable", path=os.fspath(path), detail=said("audit_log_read_only"))
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.access(folder, os.W_OK | os.X_OK):  # SQLite's rollback journal is a new file beside the log
+            raise Refusal(
+                "audit_log_unwritable", path=os.fspath(path), detail=said("audit_log_journal_denied", folder=folder)
+            )
         return
     folder = os.path.dirname(os.path.abspath(path))
     while not os.path.isdir(folder):  # the nearest existing ancestor must take a new folder
         folder = os.path.dirname(folder)
-    if not os.access(folder, os.W_OK):
-        raise Refusal("audit_log_unwritable", path=os.fspath(path), detail=f"{folder}: read-only")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise Refusal(
+            "audit_log_unwritable", path=os.fspath(path), detail=said("audit_log_folder_denied", folder=folder)
+        )
 
 
 # -- appending ------------------------------------------------------------------------------------
