@@ -122,14 +122,16 @@ def content_hash(geometries, attributes: Sequence[Sequence] | None, field_names:
     the field names."""
     blobs = shapely.to_wkb(geometries, byte_order=1, output_dimension=2) if len(geometries) else []
     with_attributes = _hashes_attributes(geometries, attributes, field_names)
+    rows = attributes if with_attributes and attributes is not None else []
+    names = list(field_names) if with_attributes and field_names is not None else []
     digests = []
     for i, blob in enumerate(blobs):
         h = hashlib.sha256(blob if blob is not None else b"")
         if with_attributes:
-            h.update(b"\x1e" + _canonical_attributes(attributes[i]).encode("utf-8"))
+            h.update(b"\x1e" + _canonical_attributes(rows[i]).encode("utf-8"))
         digests.append(h.digest())
     digests.sort()
-    layer = hashlib.sha256(audit.canonical(list(field_names) if with_attributes else []).encode("utf-8"))
+    layer = hashlib.sha256(audit.canonical(names).encode("utf-8"))
     for digest in digests:
         layer.update(digest)
     return layer.hexdigest()

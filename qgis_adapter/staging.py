@@ -37,6 +37,11 @@ class Staged:
     written: str | None = None  # the destination the sink gave back
     pg: pg.PgTable | None = None  # a PostGIS table: where it is
 
+    def tables(self) -> tuple[str, str]:
+        """(table, temporary table) of an output that is a table (in a GeoPackage, or PostGIS)."""
+        assert self.table is not None and self.temp_table is not None, "a table output"
+        return self.table, self.temp_table
+
 
 def _definition_value(value, temp: str):
     if isinstance(value, QgsProcessingOutputLayerDefinition):
@@ -104,7 +109,7 @@ class OutputStaging:
                 if form == "pipe" and table:
                     temp = _ogr_uri(inside, table)
                 else:
-                    temp = final.replace(final.split("|")[0] if form == "pipe" else _OGR_URI.match(final).group(1),
+                    temp = final.replace(final.split("|")[0] if form == "pipe" else _ogr_match(final).group(1),
                                          inside, 1)  # fmt: skip
                 staged = Staged(name, final, temp, path, folder=folder)
         except OSError as error:
@@ -135,11 +140,11 @@ class OutputStaging:
         out = {}
         for name, staged in self.items.items():
             if staged.pg is not None:
-                out[name] = pg.digest(staged.pg, staged.temp_table)
+                out[name] = pg.digest(staged.pg, staged.tables()[1])
             elif staged.folder:
                 out[name] = files_digest(os.path.join(staged.folder, f) for f in os.listdir(staged.folder))
             else:
-                out[name] = table_digest(staged.path, staged.temp_table)
+                out[name] = table_digest(staged.path, staged.tables()[1])
         return out
 
     def prepare(self, log: str | None = None, run_id: str | None = None) -> None:
@@ -175,13 +180,13 @@ class OutputStaging:
                 if journal:
                     raise OSError(f"{journal} exists: the file is open in another program or was left mid-write")
                 if staged.pg is not None:
-                    pg.swap(staged.pg, staged.temp_table)
+                    pg.swap(staged.pg, staged.tables()[1])
                 elif staged.folder:
                     if name not in self.prepared:
                         atomic.set_aside(staged.folder)
                     atomic.swap_in(staged.folder)
                 else:
-                    _swap_table(staged.path, staged.temp_table, staged.table)
+                    _swap_table(staged.path, staged.tables()[1], staged.tables()[0])
             except (OSError, RuntimeError) as error:
                 self.prepared = [n for n in self.prepared if n not in done]
                 self.put_back()
@@ -278,9 +283,15 @@ def os_detail(error: BaseException) -> Said | str:
     return str(error)
 
 
+def _ogr_match(dest: str) -> re.Match:
+    match = _OGR_URI.match(dest)
+    assert match is not None, "an ogr: destination (_file_and_table said so)"
+    return match
+
+
 def _with_table(dest: str, form: str, table: str) -> str:
     if form == "ogr":
-        match = _OGR_URI.match(dest)
+        match = _ogr_match(dest)
         return f"ogr:dbname='{match.group(1)}'{match.group(2)}\"{table}\"{match.group(4)}"
     parts = dest.split("|")
     return "|".join([parts[0]] + [f"layername={table}" if p.startswith("layername=") else p for p in parts[1:]])
