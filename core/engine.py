@@ -500,7 +500,9 @@ class _Indexed:
         """For each polygon in the tree: whether it intersects (overlaps or touches) another one."""
         if self._overlapping is None:
             geoms = self.geoms[self._present]
-            a, b = self.tree.query(geoms)  # envelope pairs; the exact test only where a < b
+            # envelope pairs (the query in runs on the threads); the exact test only where a < b
+            pairs = map_ranges(lambda start, stop: self.tree.query(geoms[start:stop]) + [[start], [0]], len(geoms))
+            a, b = np.concatenate(pairs, axis=1) if pairs else np.zeros((2, 0), dtype=np.intp)
             a, b = a[a < b], b[a < b]
             with _prepared(geoms[a]):  # a prepared test is several times faster, even used once
                 hit = map_chunks(shapely.intersects, geoms[a], geoms[b], groups=a)
@@ -578,15 +580,15 @@ def _prepared(geoms: np.ndarray):
     """Prepares the patches for the `covers` tests, and frees what this added afterwards."""
     fresh = np.flatnonzero(~shapely.is_missing(geoms))
     fresh = fresh[~shapely.is_prepared(geoms[fresh])]
-    shapely.prepare(geoms[fresh])
+    shapely.prepare(geoms[fresh])  # holds the GIL: no faster on threads
     try:
         yield
     finally:
-        shapely.destroy_prepared(geoms[fresh])
+        map_ranges(lambda start, stop: shapely.destroy_prepared(geoms[fresh[start:stop]]), len(fresh))  # on threads
 
 
 def _refuse_not_finite(geoms: np.ndarray, name: str) -> None:
-    bad = not_finite(geoms)
+    bad = np.concatenate(map_ranges(lambda start, stop: not_finite(geoms[start:stop]) + start, len(geoms)))
     if len(bad):
         examples = "、".join(str(i + 1) for i in bad[:5].tolist())
         raise Refusal("coordinates_not_finite", layer=name, count=len(bad), examples=examples)
