@@ -8,7 +8,8 @@ nearly touching vertices, NaN), and for every other shape, GEOS answers.
 
 A polygon with no hole and four distinct corners turning strictly the same way is a convex
 quadrilateral (four turns of one sign, each less than half a turn, cannot wind twice), hence valid;
-most outlines of buildings and patches are such. Only "valid" is ever decided here: everything
+most outlines of buildings and patches are such. So is one with a single such hole (a courtyard)
+whose corners all lie strictly inside the outer ring: the hole is then inside without touching. Only "valid" is ever decided here: everything
 else, invalid or not, is GEOS's to answer.
 """
 
@@ -33,30 +34,47 @@ def _orient(ax, ay, bx, by, cx, cy) -> tuple[np.ndarray, np.ndarray]:
     return np.sign(det), certain
 
 
-def convex_quadrilaterals(geoms: np.ndarray) -> np.ndarray:
-    """Which geometries are, certainly, polygons of four corners turning strictly one way."""
-    geoms = np.asarray(geoms, dtype=object)
-    candidate = np.zeros(len(geoms), dtype=bool)
-    present = np.flatnonzero(~shapely.is_missing(geoms))
-    sub = geoms[present]
-    candidate[present] = (
-        (shapely.get_type_id(sub) == shapely.GeometryType.POLYGON)
-        & (shapely.get_num_interior_rings(sub) == 0)
-        & (shapely.get_num_coordinates(sub) == 5)
-    )
-    idx = np.flatnonzero(candidate)
-    ring = shapely.get_coordinates(geoms[idx]).reshape(-1, 5, 2)
-    closed = (ring[:, 0] == ring[:, 4]).all(axis=1)
-    corners = ring[:, :4]
-    convex = closed
-    first = None
+def _convex(corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rings of four corners (k, 4, 2): (certainly turning strictly one way, the turn's sign)."""
+    convex = np.ones(len(corners), dtype=bool)
+    first = np.zeros(len(corners))
     for k in range(4):
         a, b, c = corners[:, k], corners[:, (k + 1) % 4], corners[:, (k + 2) % 4]
         sign, certain = _orient(a[:, 0], a[:, 1], b[:, 0], b[:, 1], c[:, 0], c[:, 1])
-        first = sign if first is None else first
-        convex = convex & certain & (sign == first)
+        first = sign if k == 0 else first
+        convex &= certain & (sign == first)
+    return convex, first
+
+
+def convex_quadrilaterals(geoms: np.ndarray) -> np.ndarray:
+    """Which geometries are, certainly, polygons of four corners turning strictly one way, with no
+    hole or with one such hole whose corners are all strictly inside the outer ring."""
+    geoms = np.asarray(geoms, dtype=object)
     out = np.zeros(len(geoms), dtype=bool)
-    out[idx[convex]] = True
+    present = np.flatnonzero(~shapely.is_missing(geoms))
+    sub = geoms[present]
+    polygon = shapely.get_type_id(sub) == shapely.GeometryType.POLYGON
+    holes = shapely.get_num_interior_rings(sub)
+    count = shapely.get_num_coordinates(sub)
+    for rings in (1, 2):
+        idx = present[polygon & (holes == rings - 1) & (count == 5 * rings)]
+        if not len(idx):
+            continue
+        coords = shapely.get_coordinates(geoms[idx]).reshape(-1, rings, 5, 2)  # each ring closed, 5 points
+        closed = (coords[:, :, 0] == coords[:, :, 4]).all(axis=(1, 2))
+        shell = coords[:, 0, :4]
+        ok, turn = _convex(shell)
+        ok &= closed
+        if rings == 2:
+            hole = coords[:, 1, :4]
+            hole_ok, _turn = _convex(hole)
+            ok &= hole_ok
+            for k in range(4):  # every corner of the hole strictly on the inner side of every edge
+                a, b = shell[:, k], shell[:, (k + 1) % 4]
+                for j in range(4):
+                    sign, certain = _orient(a[:, 0], a[:, 1], b[:, 0], b[:, 1], hole[:, j, 0], hole[:, j, 1])
+                    ok &= certain & (sign == turn)
+        out[idx[ok]] = True
     return out
 
 

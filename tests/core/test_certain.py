@@ -44,9 +44,17 @@ def test_is_valid_is_geos_is_valid():
         ],
         dtype=object,
     )
-    geoms = np.concatenate([geoms, extra])
+    # courtyards: a quadrilateral hole inside, across, touching or outside a rectangle
+    outer = shapely.get_coordinates(geoms[:4_000]).reshape(-1, 5, 2)
+    centre = outer[:, :4].mean(axis=1, keepdims=True)
+    hole = centre + (outer - centre) * rng.choice([0.3, 0.99, 1.0, 1.2, -0.5], (len(outer), 1, 1))
+    hole[:, 1] += rng.uniform(-0.5, 0.5, (len(outer), 2)) * (rng.random((len(outer), 1)) < 0.3)
+    hole[:, 4] = hole[:, 0]
+    courtyards = np.array([shapely.Polygon(o, [h]) for o, h in zip(outer, hole)], dtype=object)
+    geoms = np.concatenate([geoms, courtyards, extra])
     present = ~shapely.is_missing(geoms)
     assert np.array_equal(is_valid(geoms[present]), shapely.is_valid(geoms[present]))
     certain = convex_quadrilaterals(geoms)
     assert certain.sum() > 5_000  # the fast path is taken
+    assert certain[20_000:24_000].sum() > 300  # with holes too
     assert shapely.is_valid(geoms[certain]).all()
