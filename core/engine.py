@@ -50,6 +50,7 @@ from .words import UNIT_EN, UNIT_WORDS, UNIT_ZH
 AREA_DECIMALS = 6  # m² to the µm²: far below survey accuracy, far above float noise
 # Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.
 NOISE_AREA_M2 = 1e-4
+CLIP_RUNS_PER_WORKER = 4  # runs of patches per thread: the one left last is short when the host is busy
 
 
 @dataclass
@@ -521,10 +522,12 @@ class _Indexed:
         if n == 0 or len(self._present) == 0:
             return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired)
         overlapping = self.overlapping()
-        # Whole runs of patches on the threads at once (query, cut, unite, explode): the fewer
-        # the hand-overs, the longer both cores are busy.
+        # Runs of patches on the threads (query, cut, unite, explode), a few per thread: few
+        # hand-overs, and no long run left to one thread at the end.
         ranges = map_ranges(
-            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired), n
+            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired),
+            n,
+            per_worker=CLIP_RUNS_PER_WORKER,
         )
         return Clipped(
             np.concatenate([owners for owners, _parts in ranges]),
