@@ -9,8 +9,8 @@ nearly touching vertices, NaN), and for every other shape, GEOS answers.
 A polygon with no hole and four distinct corners turning strictly the same way is a convex
 quadrilateral (four turns of one sign, each less than half a turn, cannot wind twice), hence valid;
 most outlines of buildings and patches are such. So is one with a single such hole (a courtyard)
-whose corners all lie strictly inside the outer ring: the hole is then inside without touching. Only "valid" is ever decided here: everything
-else, invalid or not, is GEOS's to answer.
+whose corners all lie strictly inside the outer ring: the hole is then inside without touching.
+Only "valid" is ever decided here: everything else, invalid or not, is GEOS's to answer.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def convex_quadrilaterals(geoms: np.ndarray) -> np.ndarray:
 
 
 def is_valid(geoms: np.ndarray) -> np.ndarray:
-    """shapely.is_valid, with strictly convex quadrilaterals answered without GEOS (chunks on threads)."""
+    """shapely.is_valid, convex quadrilaterals (see above) answered without GEOS; chunks on threads."""
     return map_chunks(_is_valid, np.asarray(geoms, dtype=object))
 
 
