@@ -30,6 +30,7 @@ from pyproj.crs import ProjectedCRS
 from pyproj.crs.coordinate_operation import LambertAzimuthalEqualAreaConversion
 from pyproj.exceptions import CRSError
 
+from .chunked import map_chunks
 from .definitions import AreaMethod
 from .messages import Refusal
 
@@ -128,13 +129,14 @@ class AreaMeter:
         """Area of each geometry in m² (0 for None or empty). `exact` projects every vertex."""
         geoms = np.asarray(geoms, dtype=object)
         if self.method == AreaMethod.PLANAR or len(geoms) == 0:
-            return np.nan_to_num(shapely.area(geoms))
+            return np.nan_to_num(map_chunks(shapely.area, geoms))
+        # GEOS's per-geometry calls on the threads (the same values chunk by chunk); the rest is numpy
         areas = np.zeros(len(geoms))
-        present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+        present = ~shapely.is_missing(geoms) & ~map_chunks(shapely.is_empty, geoms)
         if not present.any():
             return areas
         idx = np.flatnonzero(present)
-        bounds = shapely.bounds(geoms[idx])
+        bounds = map_chunks(shapely.bounds, geoms[idx])
         cx, cy = (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2
         lon, lat = self._to_lonlat.transform(cx, cy)
         cells = self._cells(np.asarray(lon), np.asarray(lat))
@@ -160,7 +162,7 @@ class AreaMeter:
             np.maximum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1]) > CENTRE_BY_BOX_M / self._metres
         )
         if len(large):
-            centres = shapely.get_coordinates(shapely.centroid(geoms[large]))
+            centres = shapely.get_coordinates(map_chunks(shapely.centroid, geoms[large]))
             if len(centres) != len(large):  # a centroid came out empty: measure everything by vertex
                 return np.zeros(len(geoms), dtype=bool)
             x[large], y[large] = centres[:, 0], centres[:, 1]
@@ -172,7 +174,7 @@ class AreaMeter:
         # far outside its zone a projection distorts too much for the centroid rule: by vertex
         near_true = np.abs(scale / self._metres**2 - 1) <= MAX_SCALE_DEPARTURE
         small = np.isfinite(scale) & (side <= MAX_SIDE_M) & near_true
-        planar = shapely.area(geoms)
+        planar = map_chunks(shapely.area, geoms)
         long_edges = np.flatnonzero(small & (side > EDGE_CORRECTION_M))
         if len(long_edges):
             planar[long_edges] += geodesic_edge_correction(geoms[long_edges], grid)

@@ -68,9 +68,13 @@ def map_chunks(func: Callable[..., np.ndarray], *arrays: np.ndarray, groups: np.
     return np.concatenate(results)
 
 
-def map_ranges(func: Callable[[int, int], object], n: int, groups: np.ndarray | None = None) -> list:
-    """func(start, stop) for each chunk of range(n), on threads; the results in order."""
-    chunks = [(0, n)] if _in_worker() else cuts(n, groups)
+def map_ranges(
+    func: Callable[[int, int], object], n: int, groups: np.ndarray | None = None, per_worker: int = 1
+) -> list:
+    """func(start, stop) for each chunk of range(n), on threads; the results in order. With
+    `per_worker` > 1, smaller chunks, taken by whichever thread is free: a thread slowed by other
+    work on the host then holds up the end less."""
+    chunks = [(0, n)] if _in_worker() else cuts(n, groups, workers() * per_worker)
     if len(chunks) == 1:
         return [func(0, n)]
     return list(_executor().map(lambda c: func(*c), chunks))

@@ -50,6 +50,7 @@ from .words import UNIT_EN, UNIT_WORDS, UNIT_ZH
 AREA_DECIMALS = 6  # m² to the µm²: far below survey accuracy, far above float noise
 # Pieces smaller than this (1 cm²) are float noise of an overlay along a shared edge, not remnants.
 NOISE_AREA_M2 = 1e-4
+CLIP_RUNS_PER_WORKER = 4  # runs of patches per thread: the one left last is short when the host is busy
 
 
 @dataclass
@@ -500,7 +501,9 @@ class _Indexed:
         """For each polygon in the tree: whether it intersects (overlaps or touches) another one."""
         if self._overlapping is None:
             geoms = self.geoms[self._present]
-            a, b = self.tree.query(geoms)  # envelope pairs; the exact test only where a < b
+            # envelope pairs (the query in runs on the threads); the exact test only where a < b
+            pairs = map_ranges(lambda start, stop: self.tree.query(geoms[start:stop]) + [[start], [0]], len(geoms))
+            a, b = np.concatenate(pairs, axis=1) if pairs else np.zeros((2, 0), dtype=np.intp)
             a, b = a[a < b], b[a < b]
             with _prepared(geoms[a]):  # a prepared test is several times faster, even used once
                 hit = map_chunks(shapely.intersects, geoms[a], geoms[b], groups=a)
@@ -519,10 +522,12 @@ class _Indexed:
         if n == 0 or len(self._present) == 0:
             return Clipped(np.zeros(0, dtype=int), np.zeros(0, dtype=object), touched_repaired)
         overlapping = self.overlapping()
-        # Whole runs of patches on the threads at once (query, cut, unite, explode): the fewer
-        # the hand-overs, the longer both cores are busy.
+        # Runs of patches on the threads (query, cut, unite, explode), a few per thread: few
+        # hand-overs, and no long run left to one thread at the end.
         ranges = map_ranges(
-            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired), n
+            lambda start, stop: self._clip_range(patches, start, stop, overlapping, touched_repaired),
+            n,
+            per_worker=CLIP_RUNS_PER_WORKER,
         )
         return Clipped(
             np.concatenate([owners for owners, _parts in ranges]),
@@ -578,15 +583,15 @@ def _prepared(geoms: np.ndarray):
     """Prepares the patches for the `covers` tests, and frees what this added afterwards."""
     fresh = np.flatnonzero(~shapely.is_missing(geoms))
     fresh = fresh[~shapely.is_prepared(geoms[fresh])]
-    shapely.prepare(geoms[fresh])
+    shapely.prepare(geoms[fresh])  # holds the GIL: no faster on threads
     try:
         yield
     finally:
-        shapely.destroy_prepared(geoms[fresh])
+        map_ranges(lambda start, stop: shapely.destroy_prepared(geoms[fresh[start:stop]]), len(fresh))  # on threads
 
 
 def _refuse_not_finite(geoms: np.ndarray, name: str) -> None:
-    bad = not_finite(geoms)
+    bad = np.concatenate(map_ranges(lambda start, stop: not_finite(geoms[start:stop]) + start, len(geoms)))
     if len(bad):
         examples = "、".join(str(i + 1) for i in bad[:5].tolist())
         raise Refusal("coordinates_not_finite", layer=name, count=len(bad), examples=examples)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from .certain import is_valid
 from .chunked import map_chunks
 
 POLYGON = shapely.GeometryType.POLYGON
@@ -66,7 +67,7 @@ def clean_polygons(geoms: np.ndarray, read_repaired=None) -> CleanPolygons:
     if extra.any():
         flat[present[extra]] = shapely.force_2d(flat[present[extra]])
     repaired = np.zeros(len(geoms), dtype=bool)
-    invalid = present[~map_chunks(shapely.is_valid, flat[present])]
+    invalid = present[~is_valid(flat[present])]
     if len(invalid):
         flat[invalid] = _repair(flat[invalid])
     repaired[invalid] = True

@@ -6,7 +6,8 @@ first (union_all per patch that has several), then one intersection per patch, a
 result; on the same threads as the engine (patches split into equal runs). It gives remaining area per
 patch (planar) and is checked against the engine's planar figures, so both do the same work.
 The engine is timed as verify's "compute" is: Verifier(...) and run(), ellipsoidal area, the same rules.
-Both start from shapely geometries already decoded (the read is not timed). Best of --repeat.
+Both start from shapely geometries already decoded (the read is not timed). Median of --repeat runs
+(the host is shared: a median is steadier than the best), the runs' spread on stderr.
 Usage: python bench_compute.py COUNTY.gpkg [--repeat R] [--profile]
 Prints one line: `compute: engine E s, reference R s, pairs P, cut C` (C: pairs a survey polygon
 crosses the patch's boundary, which need a real cut).
@@ -35,9 +36,9 @@ def read(path: str, name: str, fields: list[str]) -> tuple[np.ndarray, dict, str
             columns[f].append(batch[f])
     geoms = shapely.from_wkb(np.concatenate(wkb))
     columns = {f: np.concatenate(v) for f, v in columns.items()}
-    for f, v in columns.items():  # text comes as bytes; QGIS's reader gives str
-        if v.dtype == object:
-            columns[f] = np.array([b.decode() if isinstance(b, bytes) else b for b in v], dtype=object)
+    for f, v in columns.items():  # text comes as bytes (fixed-width or objects); QGIS's reader gives str
+        if v.dtype == object or v.dtype.kind == "S":
+            columns[f] = np.array([b.decode() if isinstance(b, bytes) else b for b in v.tolist()], dtype=object)
     return geoms, columns, layer.GetSpatialRef().ExportToWkt()
 
 
@@ -79,6 +80,7 @@ def main(argv=None) -> int:
     parser.add_argument("county")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true", help="cProfile one engine run (top 25 by own time)")
+    parser.add_argument("--engine-only", action="store_true", help="time the engine alone (no reference, no check)")
     args = parser.parse_args(argv)
 
     from demolition_verifier.core.chunked import workers
@@ -103,15 +105,27 @@ def main(argv=None) -> int:
             rules=Rules(monitored_area_unit=AreaUnit.MU, area_method=method),
         ).run()
 
-    times = {"engine": [], "reference": []}
+    times: dict[str, list[float]] = {"engine": [], "reference": []}
+    cpu_times: list[float] = []  # CPU seconds of all threads: steadier than wall time on a shared host
     with paused_gc():
         for _ in range(args.repeat):
-            clock = time.perf_counter()
+            clock, cpu = time.perf_counter(), time.process_time()
             engine()
             times["engine"].append(time.perf_counter() - clock)
+            cpu_times.append(time.process_time() - cpu)
+            if args.engine_only:
+                continue
             clock = time.perf_counter()
             ref = reference(patches, survey, workers())
             times["reference"].append(time.perf_counter() - clock)
+        if args.engine_only:
+            print(
+                f"engine: {float(np.median(times['engine'])):.3f} s median of "
+                + " ".join(f"{v:.3f}" for v in sorted(times["engine"]))
+                + f"; CPU {float(np.median(cpu_times)):.3f} s median of "
+                + " ".join(f"{v:.3f}" for v in sorted(cpu_times))
+            )
+            return 0
         planar = engine(AreaMethod.PLANAR)
     worst = float(np.max(np.abs(planar.remain_m2 - ref) / np.maximum(1.0, ref)))
     if worst > 1e-4:
@@ -131,9 +145,11 @@ def main(argv=None) -> int:
             engine()
             profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+    for name, values in times.items():
+        print(f"{name}: " + " ".join(f"{v:.2f}" for v in sorted(values)) + " s", file=sys.stderr)
     print(
-        f"compute: engine {min(times['engine']):.2f} s, reference {min(times['reference']):.2f} s, "
-        f"pairs {len(pi)}, cut {cut}"
+        f"compute: engine {float(np.median(times['engine'])):.2f} s, "
+        f"reference {float(np.median(times['reference'])):.2f} s, pairs {len(pi)}, cut {cut}"
     )
     return 0
 
