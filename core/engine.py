@@ -457,7 +457,7 @@ class Verifier:
             unit: int((np.abs(raw * factor - geom_m2[valid]) <= AREA_MISMATCH_SHARE * geom_m2[valid]).sum())
             for unit, factor in SQUARE_METRES_PER_UNIT.items()
         }
-        better = max(fits, key=fits.get)
+        better = max(fits, key=lambda unit: fits[unit])
         if better != given and fits[better] > fits[given]:
             # first: it changes every figure, where the others concern a few patches
             self.notices.insert(
