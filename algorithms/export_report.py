@@ -16,7 +16,7 @@ from qgis.core import (
 
 from ..core.definitions import RankBy
 from ..core.gc_pause import paused_gc
-from ..core.messages import Refusal, text
+from ..core.messages import Refusal, os_error, text
 from ..core.parameters import Param
 from ..core.report_model import recorded_rank_by, run_info
 from ..core.words import LAYER_NAMES, PROGRESS, label
@@ -125,7 +125,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
                 scope=filter_text.strip(),
             )
         except OSError as error:
-            raise Refusal("export_failed", path=output, detail=error.strerror or str(error)) from None
+            raise Refusal("export_failed", path=output, detail=os_error(error, with_file=False)) from None
         townships = len({r.township_name for r in records})  # the summary's rows but 合计
         feedback.pushInfo(text("report_written", chinese, path=output, patches=len(records), townships=townships))
         feedback.setProgress(100)

@@ -161,8 +161,9 @@ def said(key: str, **values: Any) -> Said:
     return Said(text(key, True, **values), text(key, False, **values))
 
 
-def os_error(error: OSError) -> Said:
-    """An OS error in words, with the file it names: the C library's words are English only."""
+def os_error(error: OSError, with_file: bool = True) -> Said:
+    """An OS error in words, with the file it names (unless the sentence names it already): the C
+    library's words are English only."""
     import errno
 
     names = {errno.EACCES: "EACCES", errno.EPERM: "EPERM", errno.EROFS: "EROFS", errno.ENOSPC: "ENOSPC",
@@ -173,7 +174,7 @@ def os_error(error: OSError) -> Said:
         if name
         else Said(error.strerror or str(error), error.strerror or str(error))
     )
-    if not error.filename:
+    if not error.filename or not with_file:
         return words
     return Said(f"{words.zh}（{error.filename}）", f"{words.en} ({error.filename})")
 

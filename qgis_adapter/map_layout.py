@@ -36,7 +36,7 @@ from qgis.PyQt.QtGui import QColor, QFont, QFontDatabase
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..core.definitions import CJK_FONT_FAMILIES, MAP_TEMPLATE, MAP_TEMPLATE_FONT
-from ..core.messages import Cancelled, Notice, Refusal
+from ..core.messages import Cancelled, Notice, Refusal, os_error
 from ..core.words import MAP_LAYER_NAMES
 from ..formats.atomic import atomic_write
 from ..formats.pdf_check import pdf_page_count
@@ -64,7 +64,7 @@ def load_layout(project: QgsProject, path: str, notices: list[Notice]) -> QgsPri
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except OSError as error:
-        raise Refusal("template_unreadable", path=path, detail=error.strerror or str(error)) from None
+        raise Refusal("template_unreadable", path=path, detail=os_error(error, with_file=False)) from None
     families = set(QFontDatabase().families())
     if TEMPLATE_FONT in text and TEMPLATE_FONT not in families:
         used = cjk_family(families)
@@ -281,7 +281,7 @@ def export_pdf(layout: QgsPrintLayout, path: str, feedback, pages: int | None = 
     try:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     except OSError as error:
-        raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None
+        raise Refusal("export_failed", path=path, detail=os_error(error, with_file=False)) from None
     try:
         with atomic_write(path) as temp:
             result, message = QgsLayoutExporter.exportToPdf(layout.atlas(), temp, settings, feedback)
@@ -295,4 +295,4 @@ def export_pdf(layout: QgsPrintLayout, path: str, feedback, pages: int | None = 
             if pages is not None and found != pages:
                 raise Refusal("pdf_check_failed", path=path, expected=pages, found="—" if found is None else found)
     except OSError as error:
-        raise Refusal("export_failed", path=path, detail=error.strerror or str(error)) from None
+        raise Refusal("export_failed", path=path, detail=os_error(error, with_file=False)) from None

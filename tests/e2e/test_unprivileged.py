@@ -377,7 +377,8 @@ def test_a_report_in_a_folder_the_user_cannot_write(user, county, language):
         f"OUTPUT={locked / 'report.xlsx'}",
         language=language,
     )
-    refused(done, "export_failed", language)
+    said = refused(done, "export_failed", language)
+    assert ("当前用户没有权限" if language == "zh" else "Permission denied") in said, "the OS error in the user's words"
     assert state(county["earlier"], locked) == before
 
 
