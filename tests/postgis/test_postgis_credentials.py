@@ -35,7 +35,7 @@ def _copy_table(postgis, source: str, table: str) -> str:
 
 @pytest.mark.parametrize("as_layer", [True, False], ids=["layer", "uri-string"])
 def test_no_password_in_the_audit_log_with_postgis_sources(processing, postgis, county_in_postgis, tmp_path, as_layer):
-    """Issue 12.6: a PostGIS source's password never reaches the append-only log."""
+    """A PostGIS source's password never reaches the append-only log."""
     log = tmp_path / "audit.gpkg"
     if as_layer:
         patches = QgsVectorLayer(county_in_postgis["patches"], "patches", "postgres")
@@ -54,7 +54,7 @@ def test_no_password_in_the_audit_log_with_postgis_sources(processing, postgis, 
 
 
 def test_no_password_in_the_audit_log_with_a_postgis_output(processing, postgis, sample_county, tmp_path):
-    """Issue 12.6 for an OUTPUT (and OUTPUT_REMNANTS) given as a PostGIS destination."""
+    """The same for an OUTPUT (and OUTPUT_REMNANTS) given as a PostGIS destination."""
     log = tmp_path / "audit.gpkg"
     county = str(sample_county)
     processing.run(
@@ -109,7 +109,7 @@ def test_no_password_in_the_audit_log_through_qgis_process(qgis_process, postgis
 def test_output_onto_the_postgis_patches_table_is_refused(
     processing, postgis, county_in_postgis, output_form, tmp_path, monkeypatch
 ):
-    """Issue 12.7: OUTPUT naming the PATCHES table is refused as for files; the table is untouched.
+    """OUTPUT naming the PATCHES table is refused as for files; the table is untouched.
     (SURVEY must be given with its provider, "postgres://URI" or a layer: a bare URI string is read
     as a file, fails to load, and would make this test pass for the wrong reason.)"""
     table = _copy_table(postgis, "patches", f"patches_{output_form.replace('-', '_')}")

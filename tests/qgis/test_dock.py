@@ -382,7 +382,7 @@ def test_load_unload_twice_leaves_nothing(qgis_iface, qgis_processing, county):
 
 
 def test_audit_log_and_disputes(plugin, county, qgis_iface, tmp_path):
-    """Issue 5 through the dock: runs and re-checks go into the project's audit log; an auditor's
+    """The audit trail through the dock: runs and re-checks go into the project's audit log; an auditor's
     overturn becomes the patch's result in the table, the computed one beside it."""
     from demolition_verifier.core import audit
 
@@ -413,7 +413,7 @@ def test_audit_log_and_disputes(plugin, county, qgis_iface, tmp_path):
     assert "<b>4</b>" in dock.counts_label.text()  # 4 pass now
 
 
-# -- disputes on the map (issues 3 and 5) ------------------------------------------------------------
+# -- disputes on the map ------------------------------------------------------------
 def mark(dock, patch_id: str, what: str, note: str, new_status: str | None = None) -> None:
     """An auditor's mark, as one is made: click the row, 争议与历史…, choose, write why, 记录."""
     click_row(dock, patch_id)

@@ -1,4 +1,4 @@
-"""The maps and the report of a verify run with its audit log (issue 5 on issue 4's outputs): the
+"""The maps and the report of a verify run with its audit log (the trail and disputes on the exports): the
 chain's head hash after the run on every page and sheet, an overturn as the final status with the
 computed one beside it, disputed patches marked; and nothing printed that the log does not back."""
 

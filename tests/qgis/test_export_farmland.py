@@ -39,7 +39,7 @@ def test_report_names_the_farmland_figures_and_ranks_as_the_run(processing, tmp_
     processing.run("demolitionverifier:export_report", {"INPUT": layer, "AUDIT_LOG": str(log), "OUTPUT": str(path)})
     wb = openpyxl.load_workbook(path)
     ws = wb["乡镇汇总"]
-    # with the audit log the return visit's 复建数 (issue 16) stands last
+    # with the audit log the return visit's 复建数 stands last
     assert headings(ws)[10:] == [
         "耕地面积(亩)",
         "通过耕地面积(亩)",
@@ -78,7 +78,7 @@ def test_report_without_farmland_inputs_has_the_columns_of_before(processing, tm
     path = tmp_path / "report.xlsx"
     processing.run("demolitionverifier:export_report", {"INPUT": layer, "AUDIT_LOG": str(log), "OUTPUT": str(path)})
     wb = openpyxl.load_workbook(path)
-    # the columns of before, and the return visit's 复建数 that the audit log brings (issue 16)
+    # the columns of before, and the return visit's 复建数 that the audit log brings
     assert len(headings(wb["乡镇汇总"])) == 11 and headings(wb["乡镇汇总"])[-2:] == ["图斑完成率", "复建数"]
     assert "farm" not in "".join(str(h) for h in headings(wb["图斑明细"]))
     assert "耕地" not in "".join(str(h) for h in headings(wb["图斑明细"]))
