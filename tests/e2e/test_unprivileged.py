@@ -55,7 +55,7 @@ class Unprivileged:
         shutil.copytree(ROOT, self.plugin, ignore=COPY_IGNORE, symlinks=True)
         if (ROOT / ".build" / "pydeps").is_dir():  # none where Debian's own shapely is new enough (Debian 13)
             shutil.copytree(ROOT / ".build" / "pydeps", self.plugin / ".build" / "pydeps", symlinks=True)
-        (self.plugin / ".build" / "plugins").mkdir()
+        (self.plugin / ".build" / "plugins").mkdir(parents=True)
         (self.plugin / ".build" / "plugins" / "demolition_verifier").symlink_to(self.plugin)
         self.home = self.mine("home")
         self.profiles = {}
