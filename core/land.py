@@ -4,8 +4,10 @@ approvals (用地审批 / 补办 / 临时用地) that legalise it.
 
 Called by the engine once the remainder of every patch is known (its remnant parts). Works on whole
 arrays like the engine: one STRtree per layer, bulk queries, shapely's array functions. A polygon
-of a layer covering a patch (or a remnant part) gives the part itself, one inside it gives itself,
-only the others are cut; the pieces of one target are united only where it has several (so
+of a layer covering a patch (or a remnant part) gives the part itself, one inside it gives itself
+(tested only where one's box holds the other's), only the others are cut. A target with pieces of
+several polygons: where no two of those polygons share interior (a land-use survey is a partition;
+each pair tested once per run) the pieces are taken together as they are, else they are united (so
 overlapping polygons count once, and the overlap is told). Approvals count only off basic
 farmland: nothing legalises building there.
 """

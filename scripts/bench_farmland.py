@@ -6,7 +6,8 @@ about the size of a patch) whose DLBM codes are drawn like a rural county's (abo
 land, some written as numbers), a few re-digitised over a neighbour. Made once into
 .build/bench-cache/ beside the county. Runs in rounds (without, then with, for each checkout) and reports
 medians and the ratio of medians. Usage: python bench_farmland.py [--patches N] [--land N] [--repeat K]
-[--baseline DIR] (DIR: an earlier checkout of the plugin with its .build, timed in the same rounds)
+[--baseline DIR] (DIR: an earlier checkout, e.g. `git archive` of a commit, with .build/venv and
+.build/pydeps linked in; timed in the same rounds)
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ The inputs:
 - `family`: the bench family's straddle30, holes and thin counties at 20 000 patches with a land-class
   layer of 200 000 polygons.
 Usage: python compare_land.py --baseline DIR [--datasets tests sample bench bench-all family]
-  (DIR: a checkout of the plugin, e.g. `git worktree`-free: mkdir DIR && git archive main | tar -x -C DIR)
+  (DIR: another checkout of the plugin, e.g. mkdir DIR && git archive main | tar -x -C DIR)
 Prints per dataset and field the patches compared, how many differ and the largest relative difference;
 exits 1 on any difference in a text field, status or reason, or a figure beyond --tolerance (relative).
 """
