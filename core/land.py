@@ -4,8 +4,10 @@ approvals (用地审批 / 补办 / 临时用地) that legalise it.
 
 Called by the engine once the remainder of every patch is known (its remnant parts). Works on whole
 arrays like the engine: one STRtree per layer, bulk queries, shapely's array functions. A polygon
-of a layer covering a patch (or a remnant part) gives the part itself, one inside it gives itself,
-only the others are cut; the pieces of one target are united only where it has several (so
+of a layer covering a patch (or a remnant part) gives the part itself, one inside it gives itself
+(tested only where one's box holds the other's), only the others are cut. A target with pieces of
+several polygons: where no two of those polygons share interior (a land-use survey is a partition;
+each pair tested once per run) the pieces are taken together as they are, else they are united (so
 overlapping polygons count once, and the overlap is told). Approvals count only off basic
 farmland: nothing legalises building there.
 """
@@ -31,6 +33,8 @@ from .messages import Notice, Refusal
 NOISE_AREA_M2 = 1e-4
 # Pieces whose areas add up to more than their union by this share overlap one another.
 OVERLAP_SHARE = 1e-9
+# A target meeting more polygons than this is united without testing each pair of them.
+MAX_TESTED_GROUP = 32
 _DIGITS = re.compile(r"^[0-9]+(\.0*)?$")
 _SPLIT = re.compile(r"[\s,，;；、]+")
 
@@ -119,6 +123,9 @@ class _Cover:
         self.geoms = geoms[self.present]
         self.repaired = repaired[self.present]
         self.tree = shapely.STRtree(self.geoms)
+        self.bounds = shapely.bounds(self.geoms)
+        self._tested = np.zeros(0, dtype=np.int64)  # pairs of polygons tested for shared interior
+        self._overlaps = np.zeros(0, dtype=bool)
         repaired_shapes = np.concatenate([self.geoms[self.repaired], lost])
         self._repaired = shapely.STRtree(repaired_shapes) if len(repaired_shapes) else None
 
@@ -137,42 +144,144 @@ class _Cover:
         order = np.argsort(ti, kind="stable")
         ti, si = ti[order], si[order]
         pieces = self.geoms[si].copy()
-        # a polygon inside its target is its own piece; a target inside a polygon is the piece
-        inside = map_chunks(shapely.covers, targets[ti], self.geoms[si], groups=ti)
+        # a polygon inside its target is its own piece; a target inside a polygon is the piece. Only
+        # where one's box holds the other's can one cover the other: the others skip the test.
+        target_box, polygon_box = shapely.bounds(targets)[ti], self.bounds[si]
+        inside = _holds(target_box, polygon_box)
+        maybe = np.flatnonzero(inside)
+        inside[maybe] = map_chunks(shapely.covers, targets[ti[maybe]], self.geoms[si[maybe]], groups=ti[maybe])
         rest = np.flatnonzero(~inside)
-        if len(rest):
-            within = map_chunks(shapely.covers, self.geoms[si[rest]], targets[ti[rest]], groups=ti[rest])
-            pieces[rest[within]] = targets[ti[rest[within]]]
-            cut = rest[~within]
-            if len(cut):
-                pieces[cut] = polygonal(
-                    map_chunks(shapely.intersection, targets[ti[cut]], self.geoms[si[cut]], groups=ti[cut])
-                )
+        within = _holds(polygon_box[rest], target_box[rest])
+        maybe = np.flatnonzero(within)
+        if len(maybe):
+            within[maybe] = self._covers(si[rest[maybe]], targets[ti[rest[maybe]]])
+        pieces[rest[within]] = targets[ti[rest[within]]]
+        cut = rest[~within]
+        if len(cut):
+            pieces[cut] = polygonal(
+                map_chunks(shapely.intersection, targets[ti[cut]], self.geoms[si[cut]], groups=ti[cut])
+            )
         keep = ~shapely.is_missing(pieces)
         return ti[keep], si[keep], pieces[keep]
 
-    def cover(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(target, piece) with the pieces of one target never overlapping (united where a target has
-        several), and per target whether its pieces overlapped (polygons of the layer overlapping)."""
-        ti, _si, pieces = self.pairs(targets)
+    def _covers(self, si: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Whether polygon si covers each target: with the polygons prepared (several times faster),
+        each in one thread only (a prepared geometry builds its index lazily), and then freed."""
+        order = np.argsort(si, kind="stable")
+        polygons = self.geoms[si[order]]
+        fresh = np.unique(si[order][~shapely.is_prepared(polygons)])
+        shapely.prepare(self.geoms[fresh])
+        try:
+            found = map_chunks(shapely.covers, polygons, targets[order], groups=si[order])
+        finally:
+            shapely.destroy_prepared(self.geoms[fresh])
+        out = np.empty(len(si), dtype=bool)
+        out[order] = found
+        return out
+
+    def cover(self, targets: np.ndarray, dissolve: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(target, piece) with the pieces of one target never overlapping, and per target whether its
+        pieces overlapped (polygons of the layer overlapping).
+
+        A target's pieces come from distinct polygons of the layer. Where no two of those polygons
+        share interior (a land-use survey is a partition), its pieces are disjoint and their union
+        is the pieces taken together as one multipolygon: no overlay, and the same area to float
+        rounding (one area over the same rings, the scale at the same centroid). Only targets among
+        whose polygons two overlap are united, and there the areas tell whether the pieces overlap.
+        `dissolve`: unite the disjoint pieces too (a multipolygon whose parts share edges is no input
+        for an overlay)."""
+        ti, si, pieces = self.pairs(targets)
         overlapped = np.zeros(len(targets), dtype=bool)
         if len(ti) == 0:
             return ti, pieces, overlapped
         count = np.bincount(ti, minlength=len(targets))
-        several = count[ti] >= 2
-        if several.any():
-            group_pieces, group = pieces[several], ti[several]
+        several = np.flatnonzero(count[ti] >= 2)
+        if not len(several):
+            return ti, pieces, overlapped
+        clash = (
+            np.ones(len(targets), dtype=bool) if dissolve else self._clashing(ti[several], si[several], len(targets))
+        )
+        unite, join = several[clash[ti[several]]], several[~clash[ti[several]]]
+        out_ti, out_pieces = [ti[count[ti] < 2]], [pieces[count[ti] < 2]]
+        if len(join):
+            parts, index = shapely.get_parts(pieces[join], return_index=True)
+            owners, dense = np.unique(ti[join][index], return_inverse=True)
+            out_ti.append(owners)
+            out_pieces.append(shapely.multipolygons(parts, indices=dense))
+        if len(unite):
+            group_pieces, group = pieces[unite], ti[unite]
             summed = np.bincount(group, weights=shapely.area(group_pieces), minlength=len(targets))
             united, owners = union_by_group(group_pieces, group)
             united = polygonal(united)
             united_area = np.zeros(len(targets))
             united_area[owners] = np.nan_to_num(shapely.area(united))
             overlapped = summed > united_area * (1 + OVERLAP_SHARE) + 1e-12
-            ti = np.concatenate([ti[~several], owners])
-            pieces = np.concatenate([pieces[~several], united])
-            keep = ~shapely.is_missing(pieces)
-            ti, pieces = ti[keep], pieces[keep]
-        return ti, pieces, overlapped
+            keep = ~shapely.is_missing(united)
+            out_ti.append(owners[keep])
+            out_pieces.append(united[keep])
+        return np.concatenate(out_ti), np.concatenate(out_pieces), overlapped
+
+    def _clashing(self, ti: np.ndarray, si: np.ndarray, n: int) -> np.ndarray:
+        """Per target: whether two of its polygons (si of target ti, grouped by target) share interior.
+        Each pair of polygons is tested once per run (a remnant part meets the polygons its patch
+        meets); a target with very many polygons is taken as clashing untested (it is united)."""
+        start = np.r_[0, np.flatnonzero(np.diff(ti)) + 1]
+        size = np.diff(np.r_[start, len(ti)])
+        clash = np.zeros(n, dtype=bool)
+        big = size > MAX_TESTED_GROUP
+        clash[ti[start[big]]] = True
+        small = np.repeat(~big, size)
+        ti, si = ti[small], si[small]
+        start = np.r_[0, np.flatnonzero(np.diff(ti)) + 1]
+        size = np.diff(np.r_[start, len(ti)])
+        # every pair (i, j), i before j, within each target
+        group_start = np.repeat(start, size)
+        group_end = group_start + np.repeat(size, size)
+        after = group_end - np.arange(len(ti)) - 1
+        first = np.repeat(np.arange(len(ti)), after)
+        offset = np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after)
+        second = first + 1 + offset
+        a, b = np.minimum(si[first], si[second]), np.maximum(si[first], si[second])
+        box_a, box_b = self.bounds[a], self.bounds[b]
+        # boxes meeting in less than an area: interiors apart, no test
+        apart = (np.minimum(box_a[:, 2], box_b[:, 2]) <= np.maximum(box_a[:, 0], box_b[:, 0])) | (
+            np.minimum(box_a[:, 3], box_b[:, 3]) <= np.maximum(box_a[:, 1], box_b[:, 1])
+        )
+        pair_target = ti[first][~apart]
+        key = a[~apart].astype(np.int64) * len(self.geoms) + b[~apart]
+        found = self._pair_overlaps(key)
+        clash[pair_target[found]] = True
+        return clash
+
+    def _pair_overlaps(self, key: np.ndarray) -> np.ndarray:
+        """Whether the interiors of polygons a and b (key a * n + b) intersect, remembered per run."""
+        unique, back = np.unique(key, return_inverse=True)
+        known = np.isin(unique, self._tested)
+        fresh = unique[~known]
+        if len(fresh):
+            a, b = fresh // len(self.geoms), fresh % len(self.geoms)
+            order = np.argsort(a, kind="stable")  # chunks by the first polygon
+            answer = np.empty(len(fresh), dtype=bool)
+            answer[order] = map_chunks(_interiors_meet, self.geoms[a[order]], self.geoms[b[order]])
+            tested = np.concatenate([self._tested, fresh])
+            overlaps = np.concatenate([self._overlaps, answer])
+            order = np.argsort(tested)
+            self._tested, self._overlaps = tested[order], overlaps[order]
+        return self._overlaps[np.searchsorted(self._tested, unique)][back]
+
+
+def _holds(outer: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """Whether each box (xmin, ymin, xmax, ymax) of `outer` holds the one of `inner`."""
+    return (
+        (outer[:, 0] <= inner[:, 0])
+        & (outer[:, 1] <= inner[:, 1])
+        & (outer[:, 2] >= inner[:, 2])
+        & (outer[:, 3] >= inner[:, 3])
+    )
+
+
+def _interiors_meet(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return shapely.relate_pattern(a, b, "T********")
 
 
 class PreparedLand:
@@ -260,7 +369,7 @@ class PreparedLand:
         if self.basic is not None:
             ti, pieces, _overlapped = self.basic.cover(targets)
             out.bfarm_m2 = area_by(ti, pieces)
-            pi, part_pieces, _ = self.basic.cover(parts)
+            pi, part_pieces, _ = self.basic.cover(parts, dissolve=self.approvals is not None)
             out.bfarm_rem = area_by(part_owner[pi], part_pieces)
             out.touched_repaired |= self.basic.touched_repaired(targets)
             if len(pi):  # one geometry per remnant part: what approvals cannot legalise

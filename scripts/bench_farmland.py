@@ -4,7 +4,10 @@ end to end through qgis_process (as scripts/bench.py times verify). Not part of 
 The land-class layer tiles the county's extent with jittered quadrilaterals (about 2 250 m² each,
 about the size of a patch) whose DLBM codes are drawn like a rural county's (about half cultivated
 land, some written as numbers), a few re-digitised over a neighbour. Made once into
-.build/bench-cache/ beside the county. Usage: python bench_farmland.py [--patches N] [--land N] [--repeat K]
+.build/bench-cache/ beside the county. Runs in rounds (without, then with, for each checkout) and reports
+medians and the ratio of medians. Usage: python bench_farmland.py [--patches N] [--land N] [--repeat K]
+[--baseline DIR] (DIR: an earlier checkout, e.g. `git archive` of a commit, with .build/venv and
+.build/pydeps linked in; timed in the same rounds)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import argparse
 import csv
 import math
 import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +25,7 @@ import numpy as np
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import CACHE, QGIS_PROCESS, best, county, timed
+from bench import CACHE, QGIS_PROCESS, county, timed
 from bench_data import EPSG, ORIGIN, SPACING
 
 CODES = [("0101", 0.2), ("101", 0.05), ("0102", 0.1), ("0103", 0.15), ("0201", 0.1), ("0301", 0.12),
@@ -79,39 +83,55 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--patches", type=int, default=100_000)
     parser.add_argument("--land", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", help="an earlier checkout of the plugin, timed in the same rounds")
     args = parser.parse_args(argv)
     path, survey = county(args.patches)
     land = land_layer(args.patches, args.land)
+    codes = {"this checkout": QGIS_PROCESS}
+    if args.baseline:  # its own qgis_process.sh runs it as the plugin, from its own .build
+        codes["baseline"] = Path(args.baseline).resolve() / "scripts" / "qgis_process.sh"
     with tempfile.TemporaryDirectory() as work:
 
-        def command(out: str, with_land: bool) -> list[str]:
+        def command(tool: Path, out: str, with_land: bool) -> list[str]:
             base = [
-                str(QGIS_PROCESS), "run", "demolitionverifier:verify", "--ELLIPSOID=EPSG:1024", "--",
+                str(tool), "run", "demolitionverifier:verify", "--ELLIPSOID=EPSG:1024", "--",
                 f"PATCHES={path}|layername=patches", "PATCH_ID_FIELD=JCBH", "MONITORED_AREA_FIELD=JCMJ",
                 "MONITORED_AREA_UNIT=1", "TOWNSHIP_FIELD=XZQMC", f"SURVEY={path}|layername=survey", f"OUTPUT={out}",
             ]  # fmt: skip
             return base + ([f"LAND_CLASS={land}|layername=DLTB", "LAND_CLASS_FIELD=DLBM"] if with_land else [])
 
-        results = {}
-        for label, with_land in (("without LAND_CLASS", False), ("with LAND_CLASS", True)):
-            runs = []
-            for k in range(args.repeat):
-                out = os.path.join(work, f"out_{with_land}_{k}.gpkg")
-                run, output = timed(command(out, with_land))
-                runs.append(run)
-                print(
-                    f"{label}: {run.wall:.1f} s, peak {run.peak_mib:,.0f} MiB, read/compute/write {run.split}",
-                    flush=True,
-                )
-            results[label] = best(runs)
-    plain, farm = results["without LAND_CLASS"], results["with LAND_CLASS"]
-    print(
-        f"\n{args.patches:,} patches, {survey:,} survey polygons, {args.land:,} land-class polygons: "
-        f"verify {plain.wall:.1f} s without, {farm.wall:.1f} s with ({farm.wall / plain.wall:.2f}x; goal <= 2x); "
-        f"peak {plain.peak_mib:,.0f} / {farm.peak_mib:,.0f} MiB"
-    )
+        # rounds of (without, with) for each checkout, so each pair sees the same load on a shared host
+        results: dict[tuple[str, bool], list] = {}
+        for k in range(args.repeat):
+            for code, tool in codes.items():
+                for with_land in (False, True):
+                    out = os.path.join(work, f"out_{len(results)}_{with_land}_{k}.gpkg")
+                    run, _output = timed(command(tool, out, with_land))
+                    results.setdefault((code, with_land), []).append(run)
+                    label = "with LAND_CLASS" if with_land else "without LAND_CLASS"
+                    print(
+                        f"round {k + 1}, {code}, {label}: {run.wall:.1f} s, peak {run.peak_mib:,.0f} MiB, "
+                        f"read/compute/write {run.split}",
+                        flush=True,
+                    )
+    print(f"\n{args.patches:,} patches, {survey:,} survey polygons, {args.land:,} land-class polygons:")
+    for code in codes:
+        plain, farm = results[(code, False)], results[(code, True)]
+        ratios = [f.wall / p.wall for p, f in zip(plain, farm)]
+        print(
+            f"{code}: verify {median(plain, 'wall'):.1f} s without, {median(farm, 'wall'):.1f} s with, median of "
+            f"{args.repeat} ({median(farm, 'wall') / median(plain, 'wall'):.2f}x; per round "
+            f"{', '.join(f'{r:.2f}' for r in ratios)}; goal <= 2x); compute {median(plain, 'compute'):.1f} / "
+            f"{median(farm, 'compute'):.1f} s; peak {max(r.peak_mib for r in plain):,.0f} / "
+            f"{max(r.peak_mib for r in farm):,.0f} MiB"
+        )
     return 0
+
+
+def median(runs: list, what: str) -> float:
+    values = [r.wall if what == "wall" else (r.split[1] if r.split else math.nan) for r in runs]
+    return statistics.median(values)
 
 
 if __name__ == "__main__":
