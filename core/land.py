@@ -381,6 +381,8 @@ class PreparedLand:
         return out
 
     def _approved(self, parts, part_owner, basic_of_part, meter: AreaMeter, n: int, out: LandFigures) -> None:
+        approvals, approval_ids = self.approvals, self.approval_ids
+        assert approvals is not None and approval_ids is not None, "called only with APPROVALS"
         part_area = meter.measure(parts)
         largest = np.zeros(n)
         if len(parts):
@@ -388,7 +390,7 @@ class PreparedLand:
         out.appr_m2 = np.zeros(n)
         out.appr_ids = [""] * n
         out.unapproved_largest = largest
-        ti, si, pieces = self.approvals.pairs(parts)
+        ti, si, pieces = approvals.pairs(parts)
         on_basic = np.flatnonzero(np.not_equal(basic_of_part[ti], None))
         if len(on_basic):  # approvals do not count on basic farmland
             pieces[on_basic] = polygonal(
@@ -424,7 +426,7 @@ class PreparedLand:
 
         ids: dict[int, list[str]] = {}
         for patch, approval in pairs.tolist():  # only patches with an approved part
-            ids.setdefault(patch, []).append(self.approval_ids[approval])
+            ids.setdefault(patch, []).append(approval_ids[approval])
         for patch, found in ids.items():
             out.appr_ids[patch] = ",".join(sorted(dict.fromkeys(found), key=natural_key))
 
