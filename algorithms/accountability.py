@@ -8,7 +8,6 @@ import os
 
 from qgis.core import (
     Qgis,
-    QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -45,10 +44,9 @@ from ..qgis_adapter.campaign_io import existing_log, log_input_parameter, read_t
 from ..qgis_adapter.compat import field_type
 from ..qgis_adapter.dossier_layout import add_history, history_layer
 from ..qgis_adapter.language import ui_is_chinese
-from ..qgis_adapter.layers import make_fields, new_feature, plain_value, require_field, source_path
+from ..qgis_adapter.layers import plain_value, require_field, source_path
 from ..qgis_adapter.map_layout import DEFAULT_TEMPLATE, PageLayers
 from ..qgis_adapter.records import ReadPatch, layer_name
-from ..qgis_adapter.writing import add_features, close_sink
 from .base import BaseAlgorithm
 from .export_maps import PagePhotos, _add, _memory_layer, coverage_layer, crs_label, figures_layer, metric_crs, render
 
@@ -110,14 +108,7 @@ class AccountabilityAlgorithm(BaseAlgorithm):
         moments = {Param.AS_OF: parse_time(given, Param.AS_OF)} if given else {}
         xlsx = self.optional_file(parameters, Param.OUTPUT, context, ".xlsx")
         pdf = self.optional_file(parameters, Param.OUTPUT_PDF, context, ".pdf")
-        table_wanted = bool(parameters.get(Param.OUTPUT_TABLE)) and bool(
-            self.parameterAsOutputLayer(parameters, Param.OUTPUT_TABLE, context)
-        )
-        if table_wanted:
-            destination = self.parameterAsOutputLayer(parameters, Param.OUTPUT_TABLE, context)
-            path, _layer = source_path(destination)
-            if (path or destination).lower().endswith((".shp", ".dbf")):
-                raise Refusal("accountability_table_shapefile", path=path or destination)
+        table_wanted = self.optional_table(parameters, Param.OUTPUT_TABLE, context, "accountability_table_shapefile")
 
         patches = self._patches(parameters, context, with_geometry=bool(pdf))
         if pdf and patches is None:
@@ -220,17 +211,10 @@ class AccountabilityAlgorithm(BaseAlgorithm):
 
     # -- outputs -----------------------------------------------------------------------------------
     def _write_table(self, parameters, context, listing) -> str:
-        fields = make_fields(ACCOUNTABILITY_FIELDS)
-        sink, dest = self.parameterAsSink(
-            parameters, Param.OUTPUT_TABLE, context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
-        )
-        add_features(sink, [new_feature(fields, row.values()) for row in listing.rows], dest)
-        close_sink(sink)
-        del sink
-        path, _table = source_path(dest)
-        if path and path.lower().endswith(".csv") and os.path.isfile(path):
-            write_table_csv(path, listing)  # the same rows, as spreadsheets read them (BOM, .csvt)
-        return dest
+        return self.write_table(
+            parameters, Param.OUTPUT_TABLE, context, ACCOUNTABILITY_FIELDS, listing.rows,
+            lambda path: write_table_csv(path, listing),  # BOM and .csvt, as spreadsheets read them
+        )  # fmt: skip
 
     def _dossier(self, listing, patches, output: str, context, feedback, chinese: bool) -> None:
         """One 验收图 page per listed patch (export_maps' template, layers and atlas), the history table

@@ -3,16 +3,20 @@ user's language instead of tracebacks."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from contextlib import nullcontext
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingAlgorithm, QgsProcessingException, QgsWkbTypes
 
 from ..core.gc_pause import paused_gc
 from ..core.messages import Cancelled, Refusal, text
 from ..core.words import ALGORITHMS
 from ..qgis_adapter.credentials import redact
 from ..qgis_adapter.language import ui_is_chinese
+from ..qgis_adapter.layers import make_fields, new_feature, source_path
 from ..qgis_adapter.threads import project_layers_as_objects
+from ..qgis_adapter.writing import add_features, close_sink
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):
@@ -29,6 +33,36 @@ class BaseAlgorithm(QgsProcessingAlgorithm):
         if not path:
             return None
         return path if path.lower().endswith(suffix) else path + suffix
+
+    def wanted(self, parameters, name: str, context) -> bool:
+        """Whether an optional output (a sink) was asked for."""
+        return bool(parameters.get(name)) and bool(self.parameterAsOutputLayer(parameters, name, context))
+
+    def optional_table(self, parameters, name: str, context, shapefile_refusal: str) -> bool:
+        """Whether an optional table output was asked for; a shapefile is refused with
+        `shapefile_refusal` (the table's field names are longer than its 10 characters)."""
+        if not self.wanted(parameters, name, context):
+            return False
+        destination = self.parameterAsOutputLayer(parameters, name, context)
+        path, _layer = source_path(destination)
+        if (path or destination).lower().endswith((".shp", ".dbf")):
+            raise Refusal(shapefile_refusal, path=path or destination)
+        return True
+
+    def write_table(self, parameters, name: str, context, spec, rows, write_csv: Callable[[str], None]) -> str:
+        """The table output `name` (no geometry) with `rows` (dicts in `spec`'s field order); a .csv is
+        then written again by `write_csv(path)` with the same rows, as spreadsheets read them."""
+        fields = make_fields(spec)
+        sink, dest = self.parameterAsSink(
+            parameters, name, context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
+        )
+        add_features(sink, [new_feature(fields, row.values()) for row in rows], dest)
+        close_sink(sink)
+        del sink
+        path, _table = source_path(dest)
+        if path and path.lower().endswith(".csv") and os.path.isfile(path):
+            write_csv(path)
+        return dest
 
     def createInstance(self):
         return type(self)()

@@ -7,28 +7,24 @@ import tempfile
 import time
 
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterString,
-    QgsWkbTypes,
 )
 
 from ..core import audit
 from ..core.bulletin import BULLETIN_FIELDS, Ledger, bulletin_entry, compute_bulletin
 from ..core.campaign import china_now, log_time, parse_time, shown_time, time_notices
 from ..core.gc_pause import paused_gc
-from ..core.messages import Refusal, text
+from ..core.messages import text
 from ..core.parameters import Param
 from ..core.words import BULLETIN_FIELD_ZH, TIMING_ZH, label
 from ..formats.bulletin_files import matplotlib_available, write_chart, write_table_csv, write_workbook
 from ..qgis_adapter.bulletin_layout import write_bulletin_pdf
 from ..qgis_adapter.campaign_io import existing_log, log_input_parameter, versions
 from ..qgis_adapter.language import ui_is_chinese
-from ..qgis_adapter.layers import make_fields, new_feature, source_path
-from ..qgis_adapter.writing import add_features, close_sink
 from .base import BaseAlgorithm
 
 MATPLOTLIB_FIX = (
@@ -80,14 +76,7 @@ class BulletinAlgorithm(BaseAlgorithm):
         xlsx = self.optional_file(parameters, Param.OUTPUT, context, ".xlsx")
         pdf = self.optional_file(parameters, Param.OUTPUT_PDF, context, ".pdf")
         png = self.optional_file(parameters, Param.OUTPUT_CHART, context, ".png")
-        table_wanted = bool(parameters.get(Param.OUTPUT_TABLE)) and bool(
-            self.parameterAsOutputLayer(parameters, Param.OUTPUT_TABLE, context)
-        )
-        if table_wanted:
-            destination = self.parameterAsOutputLayer(parameters, Param.OUTPUT_TABLE, context)
-            path, _layer = source_path(destination)
-            if (path or destination).lower().endswith((".shp", ".dbf")):
-                raise Refusal("table_shapefile", path=path or destination)
+        table_wanted = self.optional_table(parameters, Param.OUTPUT_TABLE, context, "table_shapefile")
 
         with paused_gc():  # the log's entries by the hundred thousand: no cycles among them
             ledger = Ledger(log)  # refuses a broken chain, or a log without a campaign
@@ -156,14 +145,11 @@ class BulletinAlgorithm(BaseAlgorithm):
         }
 
     def _write_table(self, parameters, context, bulletin) -> str:
-        fields = make_fields(TABLE_FIELDS)
-        sink, dest = self.parameterAsSink(
-            parameters, Param.OUTPUT_TABLE, context, fields, QgsWkbTypes.NoGeometry, QgsCoordinateReferenceSystem()
+        return self.write_table(
+            parameters,
+            Param.OUTPUT_TABLE,
+            context,
+            TABLE_FIELDS,
+            bulletin.rows,
+            lambda path: write_table_csv(path, bulletin),
         )
-        add_features(sink, [new_feature(fields, row.values()) for row in bulletin.rows], dest)
-        close_sink(sink)
-        del sink
-        path, _table = source_path(dest)
-        if path and path.lower().endswith(".csv") and os.path.isfile(path):
-            write_table_csv(path, bulletin)  # the same rows, as spreadsheets read them
-        return dest

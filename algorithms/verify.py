@@ -395,7 +395,7 @@ class VerifyAlgorithm(BaseAlgorithm):
         ]  # fmt: skip
         outputs = {}
         for name, expected, write in writers:
-            if name != Param.OUTPUT and not self._wanted(parameters, name):
+            if name != Param.OUTPUT and not self.wanted(parameters, name, context):
                 continue
             redirected = staging.redirect(self, parameters, name, context)
             final = self.parameterAsOutputLayer(parameters, name, context)
@@ -501,9 +501,6 @@ class VerifyAlgorithm(BaseAlgorithm):
         return {}
 
     # -- outputs ---------------------------------------------------------------------------------
-    def _wanted(self, parameters, name: str) -> bool:
-        return bool(parameters.get(name)) and bool(self.parameterAsOutputLayer(parameters, name, self._context))
-
     def _write_patches(self, parameters, context, source, patches, result: Result) -> str:
         replaced = written_names(result)
         keep = [i for i, f in enumerate(source.fields()) if f.name().lower() not in replaced]
@@ -627,7 +624,7 @@ class VerifyAlgorithm(BaseAlgorithm):
             elif layer is not None and table_identity(layer.source()) is not None:
                 tables.append((table_identity(layer.source()), layer.name()))
         for output in (Param.OUTPUT, Param.OUTPUT_REMNANTS, Param.OUTPUT_SUMMARY):
-            if not self._wanted(parameters, output):
+            if not self.wanted(parameters, output, context):
                 continue
             dest = self.parameterAsOutputLayer(parameters, output, context)
             if is_connection_string(dest) and not re.match(r"^[A-Za-z][A-Za-z0-9_]{2,}:", dest):
