@@ -27,7 +27,7 @@ from ..core.parameters import Param
 from ..core.words import label
 from .credentials import redact
 from .language import ui_is_chinese
-from .layers import plain_value, source_path, to_shapely
+from .layers import LAYER_PARAMETER_TYPES, plain_value, source_path, to_shapely
 
 GPKG_FILTER = "GeoPackage (*.gpkg *.GPKG)"
 RUN_KINDS = tuple(RunKind)
@@ -182,7 +182,7 @@ def parameter_record(algorithm, parameters, context, outputs: dict) -> dict:
     out: dict[str, Any] = {}
     for definition in algorithm.parameterDefinitions():
         name, kind = definition.name(), definition.type()
-        if kind in ("source", "vector", "layer"):
+        if kind in LAYER_PARAMETER_TYPES:
             out[name] = redact(_source_text(algorithm, parameters, name, context)[0]) if parameters.get(name) else None
         elif kind == "sink":
             out[name] = redact(outputs.get(name)) if isinstance(outputs.get(name), str) else outputs.get(name)

@@ -24,6 +24,9 @@ from ..core.words import GEOMETRY_KINDS
 from .compat import field_type
 from .credentials import is_connection_string
 
+# Processing parameter types whose value is a layer (by id, path or the layer itself).
+LAYER_PARAMETER_TYPES = ("source", "vector", "layer")
+
 
 def crs_text(crs: QgsCoordinateReferenceSystem) -> str | None:
     """What pyproj needs: the authority id where there is one, else WKT; None for no CRS."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingContext
 
-LAYER_PARAMETER_TYPES = ("source", "vector", "layer")
+from .layers import LAYER_PARAMETER_TYPES
 
 
 def project_layers_as_objects(algorithm, parameters: dict, context: QgsProcessingContext) -> dict:
