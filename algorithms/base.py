@@ -7,16 +7,34 @@ import os
 from collections.abc import Callable
 from contextlib import nullcontext
 
-from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingAlgorithm, QgsProcessingException, QgsWkbTypes
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsWkbTypes,
+)
 
+from ..core.definitions import AreaUnit
 from ..core.gc_pause import paused_gc
 from ..core.messages import Cancelled, Refusal, text
-from ..core.words import ALGORITHMS
+from ..core.parameters import Param
+from ..core.words import ALGORITHMS, UNIT_EN, UNIT_ZH
 from ..qgis_adapter.credentials import redact
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import make_fields, new_feature, source_path
 from ..qgis_adapter.threads import project_layers_as_objects
 from ..qgis_adapter.writing import add_features, close_sink
+
+
+def area_unit_parameter(description: str) -> QgsProcessingParameterEnum:
+    """MONITORED_AREA_UNIT as verify and campaign take it: 平方米 / 亩 / 公顷, square metres by default."""
+    return QgsProcessingParameterEnum(
+        Param.MONITORED_AREA_UNIT,
+        description,
+        options=[f"{UNIT_ZH[unit]} {UNIT_EN[unit]}" for unit in AreaUnit],
+        defaultValue=int(AreaUnit.SQUARE_METRE),
+    )
 
 
 class BaseAlgorithm(QgsProcessingAlgorithm):

@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
@@ -35,13 +34,13 @@ from ..core.definitions import SQUARE_METRES_PER_MU, SQUARE_METRES_PER_UNIT, Are
 from ..core.engine import parse_area
 from ..core.messages import Notice, Refusal, text
 from ..core.parameters import Param
-from ..core.words import LAYER_NAMES, UNIT_EN, UNIT_ZH, label
+from ..core.words import LAYER_NAMES, label
 from ..qgis_adapter.audit_io import GPKG_FILTER, input_record
 from ..qgis_adapter.campaign_io import versions
 from ..qgis_adapter.language import ui_is_chinese
 from ..qgis_adapter.layers import require_field
 from ..qgis_adapter.reading import read_source
-from .base import BaseAlgorithm
+from .base import BaseAlgorithm, area_unit_parameter
 
 
 class CampaignAlgorithm(BaseAlgorithm):
@@ -66,14 +65,7 @@ class CampaignAlgorithm(BaseAlgorithm):
                     name, label(f"campaign.{name}"), parentLayerParameterName=Param.PATCHES, optional=optional
                 )
             )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                Param.MONITORED_AREA_UNIT,
-                label("campaign.MONITORED_AREA_UNIT"),
-                options=[f"{UNIT_ZH[unit]} {UNIT_EN[unit]}" for unit in AreaUnit],
-                defaultValue=int(AreaUnit.SQUARE_METRE),
-            )
-        )
+        self.addParameter(area_unit_parameter(label("campaign.MONITORED_AREA_UNIT")))
         self.addParameter(
             QgsProcessingParameterField(
                 Param.TOWNSHIP_FIELD,

@@ -46,7 +46,7 @@ from ..core.parameters import Param, count_output
 from ..core.result_columns import result_columns, result_fields, written_names
 from ..core.revisit import prior_states, rebuilt_notice
 from ..core.summary import summary_fields
-from ..core.words import LAYER_NAMES, PROGRESS, UNIT_EN, UNIT_ZH, label
+from ..core.words import LAYER_NAMES, PROGRESS, label
 from ..formats.summary_csv import write_summary_csv
 from ..qgis_adapter.audit_io import add_audit_parameters, audit_log_target, record_verify_run
 from ..qgis_adapter.credentials import is_connection_string, redact, table_identity
@@ -64,7 +64,7 @@ from ..qgis_adapter.layers import (
 from ..qgis_adapter.reading import read_source
 from ..qgis_adapter.staging import OutputsPartlyCommitted, OutputStaging, check_written
 from ..qgis_adapter.writing import add_features, close_sink, write_features
-from .base import BaseAlgorithm
+from .base import BaseAlgorithm, area_unit_parameter
 
 
 class VerifyAlgorithm(BaseAlgorithm):
@@ -87,14 +87,7 @@ class VerifyAlgorithm(BaseAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                Param.MONITORED_AREA_UNIT,
-                label("verify.MONITORED_AREA_UNIT"),
-                options=[f"{UNIT_ZH[unit]} {UNIT_EN[unit]}" for unit in AreaUnit],
-                defaultValue=int(AreaUnit.SQUARE_METRE),
-            )
-        )
+        self.addParameter(area_unit_parameter(label("verify.MONITORED_AREA_UNIT")))
         self.addParameter(
             QgsProcessingParameterField(
                 Param.TOWNSHIP_FIELD,
