@@ -25,6 +25,7 @@ import shapely
 
 from .area import AreaMeter, crs_label, parse_crs, reproject
 from .chunked import map_chunks
+from .clip import ConvexRings, cut, interiors_apart
 from .definitions import DEFAULT_FARMLAND_CODES, LAND_CODE_DIGITS
 from .geometry import clean_polygons, polygonal, union_by_group
 from .messages import Notice, Refusal
@@ -128,6 +129,44 @@ class _Cover:
         self._overlaps = np.zeros(0, dtype=bool)
         repaired_shapes = np.concatenate([self.geoms[self.repaired], lost])
         self._repaired = shapely.STRtree(repaired_shapes) if len(repaired_shapes) else None
+        # the convex polygons' corners (core/clip.py), each polygon's found once, where first needed
+        self._ringed = np.zeros(len(self.geoms), dtype=bool)
+        self._rings = ConvexRings.empty(len(self.geoms))
+
+    def _convex(self, si: np.ndarray) -> ConvexRings:
+        """The corners of every polygon where convex, those of polygons si found if not yet."""
+        fresh = np.unique(si[~self._ringed[si]])
+        if len(fresh):
+            self._rings.fill(fresh, ConvexRings.of(self.geoms[fresh]))
+            self._ringed[fresh] = True
+        return self._rings
+
+    def _cut(
+        self, targets: np.ndarray, ti: np.ndarray, si: np.ndarray, measured_only: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each target ti cut by polygon si. Pieces that are only measured: convex pairs in numpy
+        (core/clip.py; the same area to float rounding), the others by GEOS. Pieces that go on into
+        another overlay are GEOS's (its noding keeps their edges on the edges they came from).
+        Returns the pieces and which were cut in numpy."""
+        pieces = np.full(len(ti), None, dtype=object)
+        slow = np.ones(len(ti), dtype=bool)
+        if measured_only:
+            unique, back = np.unique(ti, return_inverse=True)
+            target_rings, polygon_rings = ConvexRings.of(targets[unique]), self._convex(si)
+            fast = np.flatnonzero(target_rings.convex[back] & polygon_rings.convex[si])
+            if len(fast):
+                done, made = cut(target_rings.take(back[fast]), polygon_rings.take(si[fast]))
+                pieces[fast[done]] = made[done]
+                slow[fast[done]] = False
+        slow_at = np.flatnonzero(slow)
+        if len(slow_at):  # the pairs come from their boxes: only those that meet are cut
+            meets = map_chunks(shapely.intersects, targets[ti[slow_at]], self.geoms[si[slow_at]], groups=ti[slow_at])
+            slow_at = slow_at[meets]
+        if len(slow_at):
+            pieces[slow_at] = polygonal(
+                map_chunks(shapely.intersection, targets[ti[slow_at]], self.geoms[si[slow_at]], groups=ti[slow_at])
+            )
+        return pieces, ~slow
 
     def touched_repaired(self, targets: np.ndarray) -> np.ndarray:
         out = np.zeros(len(targets), dtype=bool)
@@ -137,10 +176,18 @@ class _Cover:
 
     def pairs(self, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(target, polygon, piece): each target cut by each polygon it meets, sorted by target."""
+        ti, si, pieces, _clipped = self._pairs(targets, measured_only=False)
+        return ti, si, pieces
+
+    def _pairs(self, targets: np.ndarray, measured_only: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """pairs(), and which pieces were cut in numpy: `measured_only`, the pieces are only
+        measured, not cut or united further (see _cut)."""
         if len(targets) == 0 or len(self.geoms) == 0:
             empty = np.zeros(0, dtype=int)
-            return empty, empty, np.zeros(0, dtype=object)
-        ti, si = self.tree.query(targets, predicate="intersects")
+            return empty, empty, np.zeros(0, dtype=object), np.zeros(0, dtype=bool)
+        # by their boxes: a convex pair's cut tells whether it meets (no piece if not), cheaper than
+        # asking GEOS first; the others are asked before they are cut
+        ti, si = self.tree.query(targets)
         order = np.argsort(ti, kind="stable")
         ti, si = ti[order], si[order]
         pieces = self.geoms[si].copy()
@@ -157,12 +204,11 @@ class _Cover:
             within[maybe] = self._covers(si[rest[maybe]], targets[ti[rest[maybe]]])
         pieces[rest[within]] = targets[ti[rest[within]]]
         cut = rest[~within]
+        clipped = np.zeros(len(ti), dtype=bool)
         if len(cut):
-            pieces[cut] = polygonal(
-                map_chunks(shapely.intersection, targets[ti[cut]], self.geoms[si[cut]], groups=ti[cut])
-            )
+            pieces[cut], clipped[cut] = self._cut(targets, ti[cut], si[cut], measured_only)
         keep = ~shapely.is_missing(pieces)
-        return ti[keep], si[keep], pieces[keep]
+        return ti[keep], si[keep], pieces[keep], clipped[keep]
 
     def _covers(self, si: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Whether polygon si covers each target: with the polygons prepared (several times faster),
@@ -190,7 +236,7 @@ class _Cover:
         whose polygons two overlap are united, and there the areas tell whether the pieces overlap.
         `dissolve`: unite the disjoint pieces too (a multipolygon whose parts share edges is no input
         for an overlay)."""
-        ti, si, pieces = self.pairs(targets)
+        ti, si, pieces, clipped = self._pairs(targets, measured_only=not dissolve)
         overlapped = np.zeros(len(targets), dtype=bool)
         if len(ti) == 0:
             return ti, pieces, overlapped
@@ -209,6 +255,11 @@ class _Cover:
             out_ti.append(owners)
             out_pieces.append(shapely.multipolygons(parts, indices=dense))
         if len(unite):
+            again = unite[clipped[unite]]  # to be united: GEOS's pieces (see _cut)
+            if len(again):
+                pieces[again] = polygonal(
+                    map_chunks(shapely.intersection, targets[ti[again]], self.geoms[si[again]], groups=ti[again])
+                )
             group_pieces, group = pieces[unite], ti[unite]
             summed = np.bincount(group, weights=shapely.area(group_pieces), minlength=len(targets))
             united, owners = union_by_group(group_pieces, group)
@@ -261,8 +312,14 @@ class _Cover:
         if len(fresh):
             a, b = fresh // len(self.geoms), fresh % len(self.geoms)
             order = np.argsort(a, kind="stable")  # chunks by the first polygon
-            answer = np.empty(len(fresh), dtype=bool)
-            answer[order] = map_chunks(_interiors_meet, self.geoms[a[order]], self.geoms[b[order]])
+            # two convex polygons certainly apart need no GEOS; GEOS decides the rest
+            rings = self._convex(np.concatenate([a, b]))
+            apart = np.zeros(len(fresh), dtype=bool)
+            both = np.flatnonzero(rings.convex[a] & rings.convex[b])
+            apart[both] = interiors_apart(rings.take(a[both]), rings.take(b[both]))
+            answer = np.zeros(len(fresh), dtype=bool)
+            ask = order[~apart[order]]
+            answer[ask] = map_chunks(_interiors_meet, self.geoms[a[ask]], self.geoms[b[ask]])
             tested = np.concatenate([self._tested, fresh])
             overlaps = np.concatenate([self._overlaps, answer])
             order = np.argsort(tested)
