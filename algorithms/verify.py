@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from functools import partial
 
 import shapely
 from qgis.core import (
@@ -40,7 +41,7 @@ from ..core.definitions import (
     Status,
 )
 from ..core.engine import Layer, PatchLayer, Result, Rules, Verifier
-from ..core.land import LandInputs, parse_codes
+from ..core.land import LandInputs, is_farmland, parse_codes
 from ..core.messages import Refusal, os_error, text
 from ..core.parameters import Param, count_output
 from ..core.result_columns import result_columns, result_fields, written_names
@@ -232,8 +233,14 @@ class VerifyAlgorithm(BaseAlgorithm):
         read = {}
         if Param.LAND_CLASS in found:
             source, name = found[Param.LAND_CLASS]
+            # only the farmland polygons count: the others' geometries are decoded only for the log's hash
+            farmland = None if self._audit_log else partial(is_farmland, farmland=self._farmland_codes)
             layer, codes = read_land_class(
-                source, self._land_field, feedback, **self._as_file(parameters, Param.LAND_CLASS, context)
+                source,
+                self._land_field,
+                feedback,
+                **self._as_file(parameters, Param.LAND_CLASS, context),
+                farmland=farmland,
             )
             land.land_class, land.land_codes, land.farmland_codes = (
                 polygon_input(name, layer),

@@ -216,11 +216,22 @@ class _Stuck(Exception):
 
 
 def read_gpkg_arrow(
-    layer, value, source, with_attributes: bool = True, keep_features: bool = False, name: str = "", fields=None
+    layer,
+    value,
+    source,
+    with_attributes: bool = True,
+    keep_features: bool = False,
+    name: str = "",
+    fields=None,
+    columns_only: bool = False,
+    decode_where=None,
 ) -> ReadLayer | None:
     """The ReadLayer read_source gives, through GDAL's Arrow interface (GDAL >= 3.6, the GDAL QGIS
     itself runs on); None wherever that is not sure to give the same features and values. fields
-    (QgsFields): only these of the source's fields, in this order (default: all of them)."""
+    (QgsFields): only these of the source's fields, in this order (default: all of them).
+    columns_only: their values by field (`columns`) and no rows (`attributes` empty).
+    decode_where(columns of a batch -> mask): only those features' geometries are decoded, the
+    others are None (a caller that needs only some, and no hash of them all)."""
     where = _whole_saved_layer(layer, value)
     if where is None:
         return None
@@ -245,16 +256,18 @@ def read_gpkg_arrow(
         if gdal_layer is None or dataset.GetDriver().ShortName not in ("GPKG", "PostgreSQL"):
             return None
         driver = dataset.GetDriver().ShortName
-        read = _arrow_columns(gdal_layer, fields, -1 if _estimated_count(layer) else source.featureCount())
+        expected = -1 if _estimated_count(layer) else source.featureCount()
+        read = _arrow_columns(gdal_layer, fields, expected, decode_where)
     except _Stuck:
         raise Refusal("layer_read_stuck", layer=name or layer.name()) from None
     except Exception:
         return None
     if read is None:
         return None
-    columns, geoms, repaired, wkb = read
-    blobs = [b for batch in wkb for b in batch]
-    unread = [i for i in np.flatnonzero(shapely.is_missing(geoms)).tolist() if blobs[i] is not None]
+    columns, geoms, repaired, wkb, decoded = read
+    missing = np.flatnonzero(shapely.is_missing(geoms) & decoded)
+    blobs = [b for batch in wkb for b in batch] if len(missing) else []
+    unread = [i for i in missing.tolist() if blobs[i] is not None]
     if unread:  # a curve in a polygon layer, say: read as QGIS's own reading does (straightened)
         geoms[unread], repaired[unread] = to_shapely(from_wkb(blobs[i]) for i in unread)
     _require_count(source, len(geoms), name or layer.name(), layer)  # not read by QGIS instead: it stops short too
@@ -268,7 +281,8 @@ def read_gpkg_arrow(
             geoms[single] = shapely.multipolygons(geoms[single], indices=np.arange(len(single)))
     geoms[shapely.is_empty(geoms)] = None  # as to_shapely: an empty geometry is no geometry
     by_field = [columns[f.name()] for f in fields] if fields is not None else []
-    attributes: list = (list(zip(*by_field)) if by_field else [()] * len(geoms)) if fields is not None else []
+    rows = fields is not None and not columns_only
+    attributes: list = (list(zip(*by_field)) if by_field else [()] * len(geoms)) if rows else []
     return ReadLayer(
         geometries=geoms,
         read_repaired=repaired,
@@ -286,10 +300,13 @@ def read_gpkg_arrow(
 EMPTY_BATCHES = 3  # in a row: GDAL going round a damaged page, not the end of a stream
 
 
-def _arrow_columns(gdal_layer, fields, expected: int = -1) -> tuple[dict, np.ndarray, np.ndarray, list] | None:
+def _arrow_columns(
+    gdal_layer, fields, expected: int = -1, decode_where=None
+) -> tuple[dict, np.ndarray, np.ndarray, list, np.ndarray] | None:
     """(field name -> list of Python values (None for NULL), shapely geometries, whether each needed
-    a repair to be read, WKB by batch). The stream is bounded: empty batches in a row, or more rows
-    than the `expected` count, stop it (_Stuck)."""
+    a repair to be read, WKB by batch, whether each was decoded: see read_gpkg_arrow's decode_where).
+    The stream is bounded: empty batches in a row, or more rows than the `expected` count, stop it
+    (_Stuck)."""
     geometry_column = gdal_layer.GetGeometryColumn() or "wkb_geometry"
     fid_column = gdal_layer.GetFIDColumn()
     wanted = [f.name() for f in fields] if fields is not None else []
@@ -300,7 +317,7 @@ def _arrow_columns(gdal_layer, fields, expected: int = -1) -> tuple[dict, np.nda
     # (no SetIgnoredFields: with it, GDAL 3.6 hands back empty geometries)
     include_fid = "YES" if fid_column and fid_column in wanted else "NO"
     columns: dict = {name: [] for name in wanted}
-    geoms, repaired, wkb = [], [], []
+    geoms, repaired, wkb, decoded = [], [], [], []
     empty, rows = 0, 0
     for batch in gdal_layer.GetArrowStreamAsNumPy(options=["USE_MASKED_ARRAYS=YES", f"INCLUDE_FID={include_fid}"]):
         blobs = batch.get(geometry_column)
@@ -316,18 +333,26 @@ def _arrow_columns(gdal_layer, fields, expected: int = -1) -> tuple[dict, np.nda
             blobs = blobs.copy()
         if blobs.dtype == object and any(b is not None and not len(b) for b in blobs):
             return None  # an empty WKB is GDAL going wrong, not a feature without geometry
-        batch_geoms, batch_repaired = wkb_to_shapely(blobs)
-        geoms.append(batch_geoms)
-        repaired.append(batch_repaired)
-        wkb.append(blobs)
+        batch_columns = {}
         for name in wanted:
             values = _python_values(batch.get(name), fields.at(fields.lookupField(name)).type())
             if values is None:
                 return None
+            batch_columns[name] = values
             columns[name].extend(values)
+        chosen = np.ones(len(blobs), dtype=bool) if decode_where is None else np.asarray(decode_where(batch_columns))
+        if chosen.all():
+            batch_geoms, batch_repaired = wkb_to_shapely(blobs)
+        else:
+            batch_geoms, batch_repaired = np.full(len(blobs), None, dtype=object), np.zeros(len(blobs), dtype=bool)
+            batch_geoms[chosen], batch_repaired[chosen] = wkb_to_shapely(blobs[chosen])
+        geoms.append(batch_geoms)
+        repaired.append(batch_repaired)
+        wkb.append(blobs)
+        decoded.append(chosen)
     if not geoms:
-        return columns, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), wkb
-    return columns, np.concatenate(geoms), np.concatenate(repaired), wkb
+        return columns, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), wkb, np.zeros(0, dtype=bool)
+    return columns, np.concatenate(geoms), np.concatenate(repaired), wkb, np.concatenate(decoded)
 
 
 def _python_values(array, qt_type) -> list | None:
@@ -335,6 +360,7 @@ def _python_values(array, qt_type) -> list | None:
     if array is None or array.dtype.kind not in _ARROW_TYPES[qt_type]:
         return None
     values = array.tolist()  # masked entries become None
-    if qt_type == field_type("text"):
-        values = [v.decode("utf-8") if isinstance(v, bytes) else v for v in values]
+    if qt_type == field_type("text"):  # each distinct value decoded once (a class code column repeats a few)
+        text = {v: v.decode("utf-8") if isinstance(v, bytes) else v for v in set(values)}
+        values = list(map(text.__getitem__, values))
     return values

@@ -8,10 +8,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from farmland_data import X0, Y0, approvals, basic_farmland, land_class, run
+from farmland_data import X0, Y0, approvals, basic_farmland, box, land_class, run
 from qgis.core import QgsProcessingException, QgsVectorLayer
 from qgis_layers import RecordingFeedback, memory_layer, write_file
 
+from demolition_verifier.core import audit
 from demolition_verifier.core.definitions import LAND_RESULT_FIELDS, RESULT_FIELDS, SUMMARY_FIELDS
 
 BASE = [name for name, _k, _a in RESULT_FIELDS]
@@ -135,3 +136,71 @@ def test_ranking_by_farmland_without_land_class_is_refused(processing):
     with pytest.raises(QgsProcessingException) as refusal:
         run(processing, RANK_BY=1)
     assert "LAND_CLASS" in str(refusal.value)
+
+
+def _land_class_with_more():
+    """The land classes above, plus polygons that are not farmland (one of them a bow tie) and a
+    polygon with no code, over the patches."""
+    layer = memory_layer(
+        "DLTB",
+        [
+            box(-10, -10, 60, 110),
+            box(40, -10, 250, 110),
+            box(250, -10, 600, 110),
+            f"POLYGON(({X0 + 300} {Y0}, {X0 + 400} {Y0 + 100}, {X0 + 400} {Y0}, {X0 + 300} {Y0 + 100}, {X0 + 300} {Y0}))",
+            box(100, 0, 180, 50),
+        ],
+        fields=[("DLBM", str), ("TBMJ", float)],
+        rows=[["0101", 1.0], ["103", 1.0], ["0702", 1.0], ["1003", 1.0], [None, 1.0]],
+    )
+    return layer
+
+
+def test_a_saved_land_class_layer_read_fast_gives_the_answers_of_one_read_by_qgis(processing, tmp_path):
+    """A whole saved GeoPackage layer is read through GDAL (only its farmland decoded when no
+    log keeps its hash); a memory layer through QGIS: the same figures, reasons and notices. With
+    AUDIT_LOG every geometry is read, so the run records the hash of the whole layer."""
+    memory = _land_class_with_more()
+    path = write_file(memory, str(tmp_path / "dltb.gpkg"))
+    fast_feedback, slow_feedback = RecordingFeedback(), RecordingFeedback()
+    fast = run(processing, fast_feedback, LAND_CLASS=f"{path}|layername=DLTB", LAND_CLASS_FIELD="DLBM")["OUTPUT"]
+    slow = run(processing, slow_feedback, LAND_CLASS=memory, LAND_CLASS_FIELD="DLBM")["OUTPUT"]
+    fields = ["status", "reasons", *[name for name, _k, _a in LAND_RESULT_FIELDS if name.startswith("farm")]]
+    fast_rows, slow_rows = rows_of(fast), rows_of(slow)
+    assert fast_rows.keys() == slow_rows.keys() and fast_rows
+    for patch in fast_rows:
+        assert [fast_rows[patch][f] for f in fields] == [slow_rows[patch][f] for f in fields]
+    assert any(fast_rows[p]["farm_m2"] > 0 for p in fast_rows)
+
+    def notices(feedback) -> list[str]:
+        return [line for line in feedback.lines if not line.startswith(("Timing", "Results"))]
+
+    assert notices(fast_feedback) == notices(slow_feedback)
+    assert any("overlap" in line for line in notices(fast_feedback))
+    logs = [tmp_path / "fast.gpkg", tmp_path / "slow.gpkg"]
+    run(processing, LAND_CLASS=f"{path}|layername=DLTB", LAND_CLASS_FIELD="DLBM", AUDIT_LOG=str(logs[0]))
+    run(processing, LAND_CLASS=memory, LAND_CLASS_FIELD="DLBM", AUDIT_LOG=str(logs[1]))
+    recorded = [next(iter(audit.entries(log, kinds=["run"]))).data["inputs"]["LAND_CLASS"] for log in logs]
+    assert recorded[0]["features"] == recorded[1]["features"] == 5
+    assert recorded[0]["content_hash"] == recorded[1]["content_hash"]
+
+
+def test_the_fast_read_decodes_only_the_polygons_asked_for(tmp_path):
+    from qgis.core import QgsProcessingContext, QgsProcessingFeatureSource
+
+    from demolition_verifier.core.land import is_farmland
+    from demolition_verifier.qgis_adapter.land_io import read_land_class
+
+    path = write_file(_land_class_with_more(), str(tmp_path / "dltb.gpkg"))
+    layer = QgsVectorLayer(f"{path}|layername=DLTB", "DLTB", "ogr")
+    source = QgsProcessingFeatureSource(layer, QgsProcessingContext())
+    index = layer.fields().indexOf("DLBM")
+    every, codes = read_land_class(source, index, layer=layer, value=layer.source())
+    assert every.fast and codes == ["0101", "103", "0702", "1003", None]
+    assert [g is not None for g in every.geometries] == [True] * 5
+    farmland = lambda values: is_farmland(values, ("0101", "0102", "0103"))  # noqa: E731
+    some, some_codes = read_land_class(source, index, layer=layer, value=layer.source(), farmland=farmland)
+    assert some.fast and some_codes == codes and some.attributes == [] and some.columns is None
+    assert [g is not None for g in some.geometries] == [True, True, False, False, False]
+    assert [g.equals(h) for g, h in zip(some.geometries[:2], every.geometries[:2])] == [True, True]
+    assert not some.read_repaired.any()
