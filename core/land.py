@@ -25,7 +25,7 @@ import shapely
 
 from .area import AreaMeter, crs_label, parse_crs, reproject
 from .chunked import map_chunks
-from .clip import ConvexRings, cut, interiors_apart
+from .clip import ConvexRings, covers, cut, interiors_apart
 from .definitions import DEFAULT_FARMLAND_CODES, LAND_CODE_DIGITS
 from .geometry import clean_polygons, polygonal, union_by_group
 from .messages import Notice, Refusal
@@ -142,20 +142,19 @@ class _Cover:
         return self._rings
 
     def _cut(
-        self, targets: np.ndarray, ti: np.ndarray, si: np.ndarray, measured_only: bool
+        self, targets: np.ndarray, ti: np.ndarray, si: np.ndarray, rings: ConvexRings | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Each target ti cut by polygon si. Pieces that are only measured: convex pairs in numpy
-        (core/clip.py; the same area to float rounding), the others by GEOS. Pieces that go on into
-        another overlay are GEOS's (its noding keeps their edges on the edges they came from).
-        Returns the pieces and which were cut in numpy."""
+        """Each target ti cut by polygon si. `rings` (the targets', by pair), for pieces that are only
+        measured: convex pairs are cut in numpy (core/clip.py; the same area to float rounding), the
+        others by GEOS. Pieces that go on into another overlay are GEOS's (its noding keeps their
+        edges on the edges they came from). Returns the pieces and which were cut in numpy."""
         pieces = np.full(len(ti), None, dtype=object)
         slow = np.ones(len(ti), dtype=bool)
-        if measured_only:
-            unique, back = np.unique(ti, return_inverse=True)
-            target_rings, polygon_rings = ConvexRings.of(targets[unique]), self._convex(si)
-            fast = np.flatnonzero(target_rings.convex[back] & polygon_rings.convex[si])
+        if rings is not None:
+            polygon_rings = self._convex(si)
+            fast = np.flatnonzero(rings.convex & polygon_rings.convex[si])
             if len(fast):
-                done, made = cut(target_rings.take(back[fast]), polygon_rings.take(si[fast]))
+                done, made = cut(rings.take(fast), polygon_rings.take(si[fast]))
                 pieces[fast[done]] = made[done]
                 slow[fast[done]] = False
         slow_at = np.flatnonzero(slow)
@@ -191,24 +190,50 @@ class _Cover:
         order = np.argsort(ti, kind="stable")
         ti, si = ti[order], si[order]
         pieces = self.geoms[si].copy()
+        unique, back = np.unique(ti, return_inverse=True)
+        rings = ConvexRings.of(targets[unique]).take(back)  # the targets' corners, by pair, where convex
+        polygon_rings = self._convex(si)
         # a polygon inside its target is its own piece; a target inside a polygon is the piece. Only
         # where one's box holds the other's can one cover the other: the others skip the test.
         target_box, polygon_box = shapely.bounds(targets)[ti], self.bounds[si]
         inside = _holds(target_box, polygon_box)
         maybe = np.flatnonzero(inside)
-        inside[maybe] = map_chunks(shapely.covers, targets[ti[maybe]], self.geoms[si[maybe]], groups=ti[maybe])
+        inside[maybe] = self._covered(
+            rings.take(maybe), polygon_rings.take(si[maybe]), True, ti[maybe], si[maybe], targets
+        )
         rest = np.flatnonzero(~inside)
         within = _holds(polygon_box[rest], target_box[rest])
-        maybe = np.flatnonzero(within)
-        if len(maybe):
-            within[maybe] = self._covers(si[rest[maybe]], targets[ti[rest[maybe]]])
+        held = np.flatnonzero(within)
+        if len(held):
+            maybe = rest[held]
+            within[held] = self._covered(
+                polygon_rings.take(si[maybe]), rings.take(maybe), False, ti[maybe], si[maybe], targets
+            )
         pieces[rest[within]] = targets[ti[rest[within]]]
         cut = rest[~within]
         clipped = np.zeros(len(ti), dtype=bool)
         if len(cut):
-            pieces[cut], clipped[cut] = self._cut(targets, ti[cut], si[cut], measured_only)
+            pieces[cut], clipped[cut] = self._cut(targets, ti[cut], si[cut], rings.take(cut) if measured_only else None)
         keep = ~shapely.is_missing(pieces)
         return ti[keep], si[keep], pieces[keep], clipped[keep]
+
+    def _covered(
+        self, outer: ConvexRings, inner: ConvexRings, target_outside: bool, ti: np.ndarray, si: np.ndarray, targets
+    ) -> np.ndarray:
+        """Whether each outer polygon covers its inner one (the target its polygon si, or the other way):
+        decided in numpy where both are convex and every sign is certain (core/clip.py), else by GEOS."""
+        out = np.zeros(len(ti), dtype=bool)
+        both = np.flatnonzero(outer.convex & inner.convex)
+        decided = np.zeros(len(ti), dtype=bool)
+        if len(both):
+            decided[both], out[both] = covers(outer.take(both), inner.take(both))
+        ask = np.flatnonzero(~decided)
+        if len(ask):
+            if target_outside:
+                out[ask] = map_chunks(shapely.covers, targets[ti[ask]], self.geoms[si[ask]], groups=ti[ask])
+            else:
+                out[ask] = self._covers(si[ask], targets[ti[ask]])
+        return out
 
     def _covers(self, si: np.ndarray, targets: np.ndarray) -> np.ndarray:
         """Whether polygon si covers each target: with the polygons prepared (several times faster),

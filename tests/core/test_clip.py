@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from demolition_verifier.core.clip import MAX_CORNERS, ConvexRings, cut, interiors_apart
+from demolition_verifier.core.clip import MAX_CORNERS, ConvexRings, covers, cut, interiors_apart
 
 X0, Y0 = 39_550_000.0, 3_880_000.0  # coordinates of a Gauss-Krüger zone: large, as in real layers
 
@@ -144,3 +144,20 @@ def test_neighbours_of_a_partition_are_certainly_apart():
     apart = interiors_apart(rings.take(left[row]), rings.take(right[row]))
     assert apart.all()
     assert not shapely.relate_pattern(cells[left[row]], cells[right[row]], "T********").any()
+
+
+def test_covers_where_decided_is_geos_covers():
+    rng = np.random.default_rng(13)
+    outer = random_convex(rng, 3000, size=80.0)
+    inner = random_convex(rng, 3000, size=30.0)
+    for a, b in ((outer, inner), (inner, outer)):
+        decided, found = covers(ConvexRings(a), ConvexRings(b))
+        expected = shapely.covers(a, b)
+        assert (found[decided] == expected[decided]).all()
+        assert decided.mean() > 0.99
+    decided, found = covers(ConvexRings(outer), ConvexRings(inner))
+    assert found.sum() > 100 and (decided & ~found).sum() > 100  # both answers were tried
+    square = shapely.box(X0, Y0, X0 + 10, Y0 + 10)
+    same = np.array([square], dtype=object)
+    decided, found = covers(ConvexRings(same), ConvexRings(same))  # corners exactly on the edges
+    assert decided.all() and found.all()
