@@ -68,15 +68,12 @@ class ConvexRings:
 
     @classmethod
     def empty(cls, n: int) -> ConvexRings:
-        """n polygons not convex (yet): to be filled in by `fill`."""
+        """n polygons, none convex."""
         rings = cls(np.zeros(0, dtype=object))
         rings.convex = np.zeros(n, dtype=bool)
         rings.xy = np.zeros((n, MAX_CORNERS, 2))
         rings.count = np.zeros(n, dtype=np.int64)
         return rings
-
-    def fill(self, index: np.ndarray, found: ConvexRings) -> None:
-        self.convex[index], self.xy[index], self.count[index] = found.convex, found.xy, found.count
 
     def take(self, index: np.ndarray) -> ConvexRings:
         rings = ConvexRings.empty(0)

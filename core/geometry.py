@@ -49,8 +49,9 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-def clean_polygons(geoms: np.ndarray, read_repaired=None) -> CleanPolygons:
+def clean_polygons(geoms: np.ndarray, read_repaired=None, known_valid: np.ndarray | None = None) -> CleanPolygons:
     """2D, polygonal and valid: invalid polygons are repaired, each part on its own, then united.
+    `known_valid`: those already known valid (certified convex, core/clip.py) are not tested again.
 
     Repairing part by part keeps overlapping parts of a multipolygon as their union (GEOS's
     make_valid would treat the overlap as a hole), and a self-intersecting ring becomes the
@@ -67,7 +68,8 @@ def clean_polygons(geoms: np.ndarray, read_repaired=None) -> CleanPolygons:
     if extra.any():
         flat[present[extra]] = shapely.force_2d(flat[present[extra]])
     repaired = np.zeros(len(geoms), dtype=bool)
-    invalid = present[~is_valid(flat[present])]
+    tested = present if known_valid is None else present[~known_valid[present]]
+    invalid = tested[~is_valid(flat[tested])]
     if len(invalid):
         flat[invalid] = _repair(flat[invalid])
     repaired[invalid] = True

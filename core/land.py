@@ -119,7 +119,10 @@ def is_farmland(codes: Sequence[Any], farmland: Sequence[Any]) -> np.ndarray:
 class _Cover:
     """One cleaned polygon layer in the patch layer's CRS, with its STRtree."""
 
-    def __init__(self, geoms: np.ndarray, repaired: np.ndarray, lost: np.ndarray) -> None:
+    def __init__(
+        self, geoms: np.ndarray, repaired: np.ndarray, lost: np.ndarray, rings: ConvexRings, ringed: np.ndarray
+    ) -> None:
+        """rings: the corners (core/clip.py) of the polygons at positions `ringed`, those present before cleaning."""
         self.present = np.flatnonzero(~shapely.is_missing(geoms))
         self.geoms = geoms[self.present]
         self.repaired = repaired[self.present]
@@ -129,17 +132,7 @@ class _Cover:
         self._overlaps = np.zeros(0, dtype=bool)
         repaired_shapes = np.concatenate([self.geoms[self.repaired], lost])
         self._repaired = shapely.STRtree(repaired_shapes) if len(repaired_shapes) else None
-        # the convex polygons' corners (core/clip.py), each polygon's found once, where first needed
-        self._ringed = np.zeros(len(self.geoms), dtype=bool)
-        self._rings = ConvexRings.empty(len(self.geoms))
-
-    def _convex(self, si: np.ndarray) -> ConvexRings:
-        """The corners of every polygon where convex, those of polygons si found if not yet."""
-        fresh = np.unique(si[~self._ringed[si]])
-        if len(fresh):
-            self._rings.fill(fresh, ConvexRings.of(self.geoms[fresh]))
-            self._ringed[fresh] = True
-        return self._rings
+        self.rings = rings.take(np.searchsorted(ringed, self.present))  # cleaning adds no polygon
 
     def _cut(
         self, targets: np.ndarray, ti: np.ndarray, si: np.ndarray, rings: ConvexRings | None
@@ -151,7 +144,7 @@ class _Cover:
         pieces = np.full(len(ti), None, dtype=object)
         slow = np.ones(len(ti), dtype=bool)
         if rings is not None:
-            polygon_rings = self._convex(si)
+            polygon_rings = self.rings
             fast = np.flatnonzero(rings.convex & polygon_rings.convex[si])
             if len(fast):
                 done, made = cut(rings.take(fast), polygon_rings.take(si[fast]))
@@ -192,7 +185,7 @@ class _Cover:
         pieces = self.geoms[si].copy()
         unique, back = np.unique(ti, return_inverse=True)
         rings = ConvexRings.of(targets[unique]).take(back)  # the targets' corners, by pair, where convex
-        polygon_rings = self._convex(si)
+        polygon_rings = self.rings
         # a polygon inside its target is its own piece; a target inside a polygon is the piece. Only
         # where one's box holds the other's can one cover the other: the others skip the test.
         target_box, polygon_box = shapely.bounds(targets)[ti], self.bounds[si]
@@ -338,7 +331,7 @@ class _Cover:
             a, b = fresh // len(self.geoms), fresh % len(self.geoms)
             order = np.argsort(a, kind="stable")  # chunks by the first polygon
             # two convex polygons certainly apart need no GEOS; GEOS decides the rest
-            rings = self._convex(np.concatenate([a, b]))
+            rings = self.rings
             apart = np.zeros(len(fresh), dtype=bool)
             both = np.flatnonzero(rings.convex[a] & rings.convex[b])
             apart[both] = interiors_apart(rings.take(a[both]), rings.take(b[both]))
@@ -414,7 +407,12 @@ class PreparedLand:
         elif crs is not None and self.crs is not None and crs != self.crs:
             self.notices.append(Notice("reprojected", "info", {"layer": layer.name, "source": crs_label(crs)}))
             geoms[present] = reproject(shapely.force_2d(geoms[present]), crs, self.crs)
-        clean = clean_polygons(geoms, read_repaired)
+        # the corners of the convex ones, found once: they are valid, and the cuts use them
+        ringed = np.flatnonzero(~shapely.is_missing(geoms))
+        rings = ConvexRings.of(geoms[ringed])
+        convex = np.zeros(len(geoms), dtype=bool)
+        convex[ringed] = rings.convex
+        clean = clean_polygons(geoms, read_repaired, known_valid=convex)
         missing = clean.missing & (chosen if chosen is not None else True)
         if missing.any():
             self.notices.append(
@@ -426,7 +424,7 @@ class PreparedLand:
                 Notice("geometries_repaired", "warning", {"layer": layer.name, "count": int(repaired.sum())})
             )
         lost = repaired & shapely.is_missing(clean.geoms)  # repaired away: still touched what it outlined
-        return _Cover(clean.geoms, repaired, shapely.envelope(geoms[lost]))
+        return _Cover(clean.geoms, repaired, shapely.envelope(geoms[lost]), rings, ringed)
 
     def overlay(self, patches: np.ndarray, parts: np.ndarray, part_owner: np.ndarray, meter: AreaMeter) -> LandFigures:
         """The figures of every patch: patches (cleaned, in the patch CRS), the remnant parts of all
