@@ -172,8 +172,11 @@ def intersect(a_xy: np.ndarray, a_n: np.ndarray, b_xy: np.ndarray, b_n: np.ndarr
         d0, d1 = d[cross], d_next[cross]
         t = d0 / (d0 - d1)  # d0 >= 0 > d1 or d1 >= 0 > d0: never 0 / 0
         x0, y0 = xs[cross], ys[cross]
-        new_x.ravel()[at] = x0 + t * (x_next[cross] - x0)
-        new_y.ravel()[at] = y0 + t * (y_next[cross] - y0)
+        # on an edge along an axis the crossing takes the edge's own coordinate, as GEOS gives it
+        # (a box cut by a box is exact)
+        row = np.nonzero(cross)[0]
+        new_x.ravel()[at] = np.where(ex[mixed][row, 0] == 0, ax[mixed][row, 0], x0 + t * (x_next[cross] - x0))
+        new_y.ravel()[at] = np.where(ey[mixed][row, 0] == 0, ay[mixed][row, 0], y0 + t * (y_next[cross] - y0))
         at = (base + cross)[keep_next]
         new_x.ravel()[at] = x_next[keep_next]
         new_y.ravel()[at] = y_next[keep_next]

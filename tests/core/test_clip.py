@@ -161,3 +161,21 @@ def test_covers_where_decided_is_geos_covers():
     same = np.array([square], dtype=object)
     decided, found = covers(ConvexRings(same), ConvexRings(same))  # corners exactly on the edges
     assert decided.all() and found.all()
+
+
+def test_boxes_cut_by_boxes_are_exact():
+    """Crossings on edges along an axis take the edge's coordinate: the same corners GEOS gives."""
+    rng = np.random.default_rng(17)
+    lo = rng.integers(0, 50, (500, 2)) + np.array([X0, Y0])
+    hi = lo + rng.integers(1, 60, (500, 2))
+    a = shapely.box(lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1])
+    lo = rng.integers(0, 50, (500, 2)) + np.array([X0, Y0]) + rng.uniform(0, 1, (500, 2))
+    hi = lo + rng.uniform(1, 60, (500, 2))
+    b = shapely.box(lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1])
+    done, pieces = cut(ConvexRings(a), ConvexRings(b))
+    with np.errstate(invalid="ignore"):
+        expected = shapely.intersection(a, b)
+    assert done.all()
+    met = ~shapely.is_empty(expected) & (shapely.area(expected) > 0)
+    assert met.sum() > 100
+    assert shapely.equals_exact(shapely.normalize(pieces[met]), shapely.normalize(expected[met]), tolerance=0).all()
