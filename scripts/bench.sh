@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make bench [BENCH_ARGS="--million"]: verify against native:calculatevectoroverlaps through
 # qgis_process on synthetic counties cached in .build/bench-cache (scripts/bench.py); then, unless
-# BENCH_ARGS holds --verify-only, the bulletin, the exports and the farmland overlay
-# (scripts/bench_bulletin.py, bench_exports.py, bench_farmland.py).
+# BENCH_ARGS holds --verify-only, the bulletin, the exports, the farmland overlay and PostGIS against
+# GeoPackage on a server the bench starts itself (scripts/bench_bulletin.py, bench_exports.py,
+# bench_farmland.py, bench_postgis.py).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 mkdir -p "$ROOT/.build/plugins"
@@ -21,3 +22,5 @@ echo "== exports (export_report with the audit log, export_maps per page)"
 "$PY" "$ROOT/scripts/bench_exports.py"
 echo "== farmland (1 000 000 land-class polygons)"
 "$PY" "$ROOT/scripts/bench_farmland.py"
+echo "== PostGIS against GeoPackage (a throwaway local server)"
+"$PY" "$ROOT/scripts/bench_postgis.py"
