@@ -110,10 +110,10 @@ def is_farmland(codes: Sequence[Any], farmland: Sequence[Any]) -> np.ndarray:
     """Which land-class polygons are farmland; each distinct raw value normalised once."""
     wanted = set(parse_codes(farmland))
     values = codes.tolist() if isinstance(codes, np.ndarray) else list(codes)
-    farmland = {v: normalise_code(v) in wanted for v in set(values)}
-    if not any(farmland.values()):
+    counts = {v: normalise_code(v) in wanted for v in set(values)}
+    if not any(counts.values()):
         return np.zeros(len(values), dtype=bool)
-    return np.fromiter(map(farmland.__getitem__, values), dtype=bool, count=len(values))
+    return np.fromiter(map(counts.__getitem__, values), dtype=bool, count=len(values))
 
 
 class _Cover:
