@@ -12,10 +12,13 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import count
+from operator import itemgetter
 from xml.sax.saxutils import escape
 
 from ..core.definitions import WORKBOOK_FONT
@@ -279,12 +282,13 @@ class Workbook:
 
 class _StringTable:
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+        # a text is numbered as it is first looked up (index[text]), in C where a row's texts are looked up at once
+        self.index: defaultdict[str, int] = defaultdict(count().__next__)
         self.count = 0
 
     def add(self, text: str) -> int:
         self.count += 1
-        return self.index.setdefault(text, len(self.index))
+        return self.index[text]
 
     def xml(self) -> str:
         items = "".join(f'<si><t xml:space="preserve">{_clean(s)}</t></si>' for s in self.index)
@@ -380,16 +384,19 @@ def _cell_xml(ref: str, value: object, style_id: int, strings: _StringTable) -> 
     return f'<c r="{ref}"{s} t="s"><v>{strings.add(_fit_cell(str(value)))}</v></c>'
 
 
-def _row_plan(rendering: list[tuple[str, str, int]], kinds: tuple[type, ...]) -> tuple[str, list[int]] | None:
+def _row_plan(
+    rendering: list[tuple[str, str, int]], kinds: tuple[type, ...]
+) -> tuple[str, Callable[[Sequence], tuple] | None] | None:
     """A table row as one format string ({0}: the row number, {1}: its height attribute, {2}...: its
-    values, the texts as their index in the shared strings) writing what _cell_xml writes cell by
-    cell, and where its texts are; None for a row holding other kinds of value."""
+    values, then the index in the shared strings of each of its texts, in their order) writing what
+    _cell_xml writes cell by cell, and what picks its texts from its values (None: it holds none);
+    None for a row holding other kinds of value."""
     parts = ['<row r="{0}"{1}>']
-    text_at = []
+    text_at: list[int] = []
     for i, ((letter, s, sid), kind) in enumerate(zip(rendering, kinds)):
         at = i + 2
         if kind is str:
-            parts.append(f'<c r="{letter}{{0}}"{s} t="s"><v>{{{at}}}</v></c>')
+            parts.append(f'<c r="{letter}{{0}}"{s} t="s"><v>{{{2 + len(kinds) + len(text_at)}}}</v></c>')
             text_at.append(i)
         elif kind is float:
             parts.append(f'<c r="{letter}{{0}}"{s}><v>{{{at}!r}}</v></c>')
@@ -402,7 +409,11 @@ def _row_plan(rendering: list[tuple[str, str, int]], kinds: tuple[type, ...]) ->
             return None
     parts.append("</row>")
     template = "".join(parts)
-    return (template, text_at) if "n" not in template else None
+    if "n" in template:
+        return None
+    if len(text_at) > 1:
+        return template, itemgetter(*text_at)
+    return template, (lambda values, at=text_at[0]: (values[at],)) if text_at else None
 
 
 def _table_cells(first_col: int, values: Sequence, styles: Sequence[Style | None]) -> dict[int, tuple[object, Style]]:
@@ -476,6 +487,7 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
     # a table row's styles -> its cells' (letter, s="..", id), and its templates by its values' types
     renderings: dict[tuple, tuple[list[tuple[str, str, int]], dict]] = {}
     index = strings.index
+    number_of = index.__getitem__
     texts = 0
     isfinite = math.isfinite
     for r in sorted(set(rows) | set(sheet.row_heights) | set(listed)):
@@ -505,24 +517,21 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
         if plan is False:
             plan = plans[kinds] = _row_plan(rendering, kinds)
         if plan is not None:
-            template, text_at = plan
-            if text_at:
-                values = list(values)
-                for i in text_at:
-                    value = values[i]
-                    if len(value) > _SHORT_CELL:
-                        value = _fit_cell(value)
-                    n = index.get(value)
-                    if n is None:
-                        n = index[value] = len(index)
-                    values[i] = n
-                texts += len(text_at)
-            row_xml = template.format(r, ht, *values)
+            template, pick = plan
+            if pick is None:
+                row_xml = template.format(r, ht, *values)
+            else:
+                cell_texts = pick(values)
+                if max(map(len, cell_texts)) > _SHORT_CELL:
+                    cell_texts = tuple(map(_fit_cell, cell_texts))
+                numbers = list(map(number_of, cell_texts))
+                texts += len(numbers)
+                row_xml = template.format(r, ht, *values, *numbers)
             if "n" not in row_xml:  # only a float that is not finite writes an n (nan, inf): no number to show
                 parts.append(row_xml)
                 continue
-            texts -= len(text_at)  # written again below, cell by cell, into the same table of strings
-            values = table_row[1]
+            if pick is not None:
+                texts -= len(numbers)  # written again below, cell by cell, into the same table of strings
         # _cell_xml's text for each cell, inline: one pass over the row, its styles' ids looked up once
         out = []
         for (letter, s, sid), value in zip(rendering, values):
@@ -530,9 +539,7 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
             if kind is str:
                 if len(value) > _SHORT_CELL:
                     value = _fit_cell(value)
-                n = index.get(value)
-                if n is None:
-                    n = index[value] = len(index)
+                n = index[value]
                 texts += 1
                 out.append(f'<c r="{letter}{r}"{s} t="s"><v>{n}</v></c>')
             elif kind is float:
