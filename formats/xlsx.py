@@ -384,36 +384,49 @@ def _cell_xml(ref: str, value: object, style_id: int, strings: _StringTable) -> 
     return f'<c r="{ref}"{s} t="s"><v>{strings.add(_fit_cell(str(value)))}</v></c>'
 
 
+RowWriter = Callable[[int, str, Sequence, list[int]], str]
+
+
 def _row_plan(
     rendering: list[tuple[str, str, int]], kinds: tuple[type, ...]
-) -> tuple[str, Callable[[Sequence], tuple] | None] | None:
-    """A table row as one format string ({0}: the row number, {1}: its height attribute, {2}...: its
-    values, then the index in the shared strings of each of its texts, in their order) writing what
-    _cell_xml writes cell by cell, and what picks its texts from its values (None: it holds none);
-    None for a row holding other kinds of value."""
-    parts = ['<row r="{0}"{1}>']
+) -> tuple[RowWriter, Callable[[Sequence], tuple] | None] | None:
+    """A table row's writer: a function of the row number, its height attribute, its values and the
+    index in the shared strings of each of its texts (in their order) that writes what _cell_xml
+    writes cell by cell, made once per row of these styles and kinds of value as one f-string (the
+    row number made text once, no format string parsed per row); and what picks the row's texts
+    from its values (None: it holds none). None for a row holding other kinds of value."""
+    fixed = ['<row r="', '"', ">"]  # the text the writer adds to the values
+    pieces = ['<row r="{r}"{ht}>']
     text_at: list[int] = []
     for i, ((letter, s, sid), kind) in enumerate(zip(rendering, kinds)):
-        at = i + 2
         if kind is str:
-            parts.append(f'<c r="{letter}{{0}}"{s} t="s"><v>{{{2 + len(kinds) + len(text_at)}}}</v></c>')
+            value, s = "{t[" + str(len(text_at)) + "]}", s + ' t="s"'
             text_at.append(i)
         elif kind is float:
-            parts.append(f'<c r="{letter}{{0}}"{s}><v>{{{at}!r}}</v></c>')
+            value = "{v[" + str(i) + "]!r}"
         elif kind is int:
-            parts.append(f'<c r="{letter}{{0}}"{s}><v>{{{at}}}</v></c>')
+            value = "{v[" + str(i) + "]}"
         elif kind is type(None):
             if sid:
-                parts.append(f'<c r="{letter}{{0}}"{s}/>')
+                pieces.append('<c r="' + letter + '{r}"' + s + "/>")
+                fixed += ['<c r="' + letter, '"' + s + "/>"]
+            continue
         else:
             return None
-    parts.append("</row>")
-    template = "".join(parts)
-    if "n" in template:
+        pieces.append('<c r="' + letter + '{r}"' + s + "><v>" + value + "</v></c>")
+        fixed += ['<c r="' + letter, '"' + s + "><v>", "</v></c>"]
+    pieces.append("</row>")
+    fixed.append("</row>")
+    constant = "".join(fixed)
+    # an n in what it writes comes from a value (nan, inf: no number to show, see _sheet_xml); the
+    # fixed text is XML of letters, digits and quotes only, so it reads the same inside an f-string
+    if "n" in constant or any(c in constant for c in "{}\\'\n"):
         return None
+    namespace: dict = {}
+    exec("def write(r, ht, v, t):\n    r = str(r)\n    return f'" + "".join(pieces) + "'\n", namespace)
     if len(text_at) > 1:
-        return template, itemgetter(*text_at)
-    return template, (lambda values, at=text_at[0]: (values[at],)) if text_at else None
+        return namespace["write"], itemgetter(*text_at)
+    return namespace["write"], (lambda values, at=text_at[0]: (values[at],)) if text_at else None
 
 
 def _table_cells(first_col: int, values: Sequence, styles: Sequence[Style | None]) -> dict[int, tuple[object, Style]]:
@@ -517,21 +530,20 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
         if plan is False:
             plan = plans[kinds] = _row_plan(rendering, kinds)
         if plan is not None:
-            template, pick = plan
+            write, pick = plan
             if pick is None:
-                row_xml = template.format(r, ht, *values)
+                numbers = []
             else:
                 cell_texts = pick(values)
                 if max(map(len, cell_texts)) > _SHORT_CELL:
                     cell_texts = tuple(map(_fit_cell, cell_texts))
                 numbers = list(map(number_of, cell_texts))
                 texts += len(numbers)
-                row_xml = template.format(r, ht, *values, *numbers)
+            row_xml = write(r, ht, values, numbers)
             if "n" not in row_xml:  # only a float that is not finite writes an n (nan, inf): no number to show
                 parts.append(row_xml)
                 continue
-            if pick is not None:
-                texts -= len(numbers)  # written again below, cell by cell, into the same table of strings
+            texts -= len(numbers)  # written again below, cell by cell, into the same table of strings
         # _cell_xml's text for each cell, inline: one pass over the row, its styles' ids looked up once
         out = []
         for (letter, s, sid), value in zip(rendering, values):
