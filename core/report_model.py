@@ -8,6 +8,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import cast
 
 import numpy as np
 
@@ -209,6 +211,10 @@ def natural_key(text: str | None) -> tuple:
 
 def natural_order(ids: Sequence[str | None]) -> list[int]:
     """Indexes of `ids` in natural order (stable for equal ids)."""
+    texts = cast("Sequence[str]", ids)
+    if ids and {*map(type, ids)} == {str} and all(map(str.isdecimal, texts)):
+        # ids of digits alone (a county's codes): natural_key is ((0, the number, ""),), so the number orders them
+        return sorted(range(len(ids)), key=list(map(int, texts)).__getitem__)
     return sorted(range(len(ids)), key=lambda i: natural_key(ids[i]))
 
 
@@ -227,14 +233,13 @@ class RunInfo:
 
 def run_info(records: Iterable[PatchRecord]) -> RunInfo:
     """Distinct run ids and times in first-seen order (a layer merged from runs holds several)."""
-    runs: dict[str, None] = {}
-    times: dict[str, None] = {}
-    for record in records:
-        if record.run_id:
-            runs.setdefault(record.run_id, None)
-        if record.checked_at:
-            times.setdefault(record.checked_at, None)
-    return RunInfo(list(runs), list(times))
+    records = records if isinstance(records, Sequence) else list(records)
+    runs = dict.fromkeys(map(_RUN_ID, records))
+    times = dict.fromkeys(map(_CHECKED_AT, records))
+    return RunInfo([r for r in runs if r], [t for t in times if t])
+
+
+_RUN_ID, _CHECKED_AT = attrgetter("run_id"), attrgetter("checked_at")
 
 
 def summary_rows(
