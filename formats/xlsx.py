@@ -35,6 +35,7 @@ _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, 
 MAX_CELL_UNITS = 32_767  # Excel's limit for the text of one cell
 # Characters XML 1.0 cannot hold; text from layers may carry them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_CLEANING = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what _clean changes
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
 
@@ -291,7 +292,11 @@ class _StringTable:
         return self.index[text]
 
     def xml(self) -> str:
-        items = "".join(f'<si><t xml:space="preserve">{_clean(s)}</t></si>' for s in self.index)
+        item = '<si><t xml:space="preserve">{}</t></si>'
+        if _NEEDS_CLEANING.search("".join(self.index)) is None:  # as every text is: _clean changes none of them
+            items = item.format('</t></si><si><t xml:space="preserve">'.join(self.index)) if self.index else ""
+        else:
+            items = "".join(item.format(_clean(s)) for s in self.index)
         return _XML_HEAD + f'<sst xmlns="{_MAIN_NS}" count="{self.count}" uniqueCount="{len(self.index)}">{items}</sst>'
 
 

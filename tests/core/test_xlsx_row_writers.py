@@ -30,3 +30,14 @@ def test_table_rows_of_every_kind_with_heights_of_their_own():
         sheet.row_heights[40] = 12.5
     assert _parts(books[0]) == _parts(books[1])
     assert 'r="AD2"' in _parts(books[0])["xl/worksheets/sheet1.xml"]
+
+
+def test_the_shared_strings_as_each_is_cleaned():
+    from demolition_verifier.formats.xlsx import _clean, _StringTable
+
+    for texts in (["城关镇", "P1", "", "a {b} 'c'\n\t"], ["a & b", "x"], ["\x01"], ["<"], ["\ufffe"], []):
+        table = _StringTable()
+        for text in texts:
+            table.add(text)
+        items = "".join(f'<si><t xml:space="preserve">{_clean(t)}</t></si>' for t in dict.fromkeys(texts))
+        assert table.xml().endswith(f'uniqueCount="{len(set(texts))}">{items}</sst>')
