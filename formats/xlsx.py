@@ -13,7 +13,7 @@ import math
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -126,8 +126,11 @@ class Sheet:
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self.merges.append((first_row, first_col, last_row, last_col))
 
-    def _block_rows(self):
-        for first_row, first_col, rows, styles in self.blocks:
+    def _block_rows(self, skip: Collection[int] = ()):
+        """(row, first column, values, styles) of the tables' rows but empty ones (and those of the tables `skip`)."""
+        for k, (first_row, first_col, rows, styles) in enumerate(self.blocks):
+            if k in skip:
+                continue
             for i, values in enumerate(rows):
                 if len(values):
                     yield first_row + i, first_col, values, styles[i]
@@ -451,16 +454,38 @@ def _fit_cell(text: str) -> str:
     return units[: 2 * (MAX_CELL_UNITS - 1)].decode("utf-16-le", errors="ignore") + "…"
 
 
+def _whole_tables(sheet: Sheet, taken: set[int]) -> list[int]:
+    """The indexes of the sheet's tables none of whose rows is empty or is another table's or in
+    `taken` (rows of set() cells, rows with a height of their own)."""
+    spans = [(first, first + len(table)) for first, _c0, table, _styles in sheet.blocks]
+    return [
+        k
+        for k, (first, end) in enumerate(spans)
+        if first < end
+        and min(map(len, sheet.blocks[k][2])) > 0
+        and not any(first <= r < end for r in taken)
+        and not any(
+            j != k and other_first < end and first < other_end for j, (other_first, other_end) in enumerate(spans)
+        )
+    ]
+
+
 def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
     rows: dict[int, list[tuple[int, object, Style]]] = {}
     for (r, c), (value, style) in sheet.cells.items():
         rows.setdefault(r, []).append((c, value, style))
-    # the tables' rows; one that shares a row with set() cells or another table is merged cell by cell
-    # (the later table over the earlier, set() over both) and written as set() cells are
+    # a table whose rows no set() cell, other table or height shares is written a row after another;
+    # the other tables' rows one at a time, and one that shares a row with set() cells or another
+    # table is merged cell by cell (the later table over the earlier, set() over both) and written
+    # as set() cells are
+    whole = _whole_tables(sheet, set(rows) | set(sheet.row_heights))
     listed: dict[int, tuple] = {}
     shared: dict[int, dict[int, tuple[object, Style]]] = {}
     max_row, max_col = 1, 1
-    for r, c0, values, row_styles in sheet._block_rows():
+    for k in whole:
+        first_row, c0, table, _styles = sheet.blocks[k]
+        max_row, max_col = max(max_row, first_row + len(table) - 1), max(max_col, c0 + max(map(len, table)) - 1)
+    for r, c0, values, row_styles in sheet._block_rows(skip=whole):
         max_row, max_col = max(max_row, r), max(max_col, c0 + len(values) - 1)
         if r in rows or r in listed or r in shared:
             merged = shared.setdefault(r, {})
@@ -508,18 +533,9 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
     number_of = index.__getitem__
     texts = 0
     isfinite = math.isfinite
-    for r in sorted(set(rows) | set(sheet.row_heights) | set(listed)):
-        height = sheet.row_heights.get(r)
-        ht = f' ht="{height:g}" customHeight="1"' if height else ""
-        table_row = listed.get(r)
-        if table_row is None:
-            cells = "".join(
-                _cell_xml(f"{letters[c]}{r}", value, style_id(style), strings)
-                for c, value, style in sorted(rows.get(r, []), key=lambda t: t[0])
-            )
-            parts.append(f'<row r="{r}"{ht}>{cells}</row>')
-            continue
-        c0, values, row_styles = table_row
+
+    def table_row(r: int, ht: str, c0: int, values: Sequence, row_styles: Sequence[Style | None]) -> None:
+        nonlocal texts
         key = (id(row_styles), c0, len(values))  # the styles' list lives as long as the sheet: its id stays its own
         found = renderings.get(key)
         if found is None:
@@ -547,7 +563,7 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
             row_xml = write(r, ht, values, numbers)
             if "n" not in row_xml:  # only a float that is not finite writes an n (nan, inf): no number to show
                 parts.append(row_xml)
-                continue
+                return
             texts -= len(numbers)  # written again below, cell by cell, into the same table of strings
         # _cell_xml's text for each cell, inline: one pass over the row, its styles' ids looked up once
         out = []
@@ -572,6 +588,25 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
             else:
                 out.append(_cell_xml(f"{letter}{r}", value, sid, strings))
         parts.append(f'<row r="{r}"{ht}>{"".join(out)}</row>')
+
+    single = sorted(set(rows) | set(sheet.row_heights) | set(listed))
+    for r, k in sorted([(r, -1) for r in single] + [(sheet.blocks[k][0], k) for k in whole]):
+        if k >= 0:  # a whole table, from its first row r on: no heights among its rows
+            _first, c0, table, table_styles = sheet.blocks[k]
+            for row_no, values, row_styles in zip(count(r), table, table_styles):
+                table_row(row_no, "", c0, values, row_styles)
+            continue
+        height = sheet.row_heights.get(r)
+        ht = f' ht="{height:g}" customHeight="1"' if height else ""
+        listed_row = listed.get(r)
+        if listed_row is not None:
+            table_row(r, ht, *listed_row)
+            continue
+        cells = "".join(
+            _cell_xml(f"{letters[c]}{r}", value, style_id(style), strings)
+            for c, value, style in sorted(rows.get(r, []), key=lambda t: t[0])
+        )
+        parts.append(f'<row r="{r}"{ht}>{cells}</row>')
     strings.count += texts
     parts.append("</sheetData>")
     if sheet.auto_filter:
