@@ -171,6 +171,12 @@ class PatchRecord:
         not read as "nothing left"."""
         return None if self.status == _UNSURVEYED else value
 
+    def remnant_figures(self) -> tuple:
+        """measured() of remain_m2, remain_rt, largest_m2 and remnants, at once."""
+        if self.status == _UNSURVEYED:
+            return (None, None, None, None)
+        return (self.remain_m2, self.remain_rt, self.largest_m2, self.remnants)
+
 
 _METHODS = frozenset((None, "", *(m.value for m in Method)))
 _UNSURVEYED = Status.UNSURVEYED.value  # read per figure of every row printed: not through the enum each time
