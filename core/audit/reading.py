@@ -122,16 +122,20 @@ def read_log(
             row = whole[:9]
             fid, entry, logged_at, run_id, patch_id, status, data, prev_hash, digest, body = whole
             if broken < 0:
-                # what chain._row_is_sound checks, then the hash of the stored columns
+                # what chain._row_is_sound checks (SQLite checked the columns' types where it wrote the
+                # body), then the hash of the stored columns
                 if (
                     fid != count
                     or prev_hash != prev
-                    or type(data) is not str
-                    or type(entry) is not str
-                    or type(logged_at) is not str
-                    or (run_id is not None and type(run_id) is not str)
-                    or (patch_id is not None and type(patch_id) is not str)
-                    or (status is not None and type(status) is not str)
+                    or body is None
+                    and (
+                        type(data) is not str
+                        or type(entry) is not str
+                        or type(logged_at) is not str
+                        or (run_id is not None and type(run_id) is not str)
+                        or (patch_id is not None and type(patch_id) is not str)
+                        or (status is not None and type(status) is not str)
+                    )
                 ):
                     broken = count
                 else:
