@@ -319,33 +319,21 @@ def apply_audit_log(
     runs = run_info(records).run_ids
     # every row must be what its run decided (township, status, reasons, figures), each decision used
     # once; with `complete` (the whole output, as the report takes it) none may be missing either
-    output = audit.check_output(
-        log,
-        [
-            (
-                r.patch_id,
-                r.run_id,
-                r.township,
-                r.status,
-                r.reasons,
-                (r.monitor_m2, r.geom_m2, r.remain_m2, r.remain_rt, r.largest_m2, r.remnants),
-                r.evidence,
-            )
-            for r in records
-        ],
-        complete=complete,
-        read=read,
+    # (patch_id, run_id, township, status, reasons, (its figures), evidence) of each record, a field at a time
+    compared = list(
+        zip(*(map(attrgetter(name), records) for name in _COMPARED), map(_FIGURES, records), map(_EVIDENCE, records))
     )
+    output = audit.check_output(log, compared, complete=complete, read=read)
     head, missing = output.head, output.missing_runs
     if head is None or missing:
         return None, [
             Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
         ]
-    standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records], read=read)
+    standing = audit.standing_states(log, list(map(_DECIDED, records)), read=read)
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
-    latest = audit.later_decisions(read, [(r.patch_id, r.run_id) for r in (records if printed is None else printed)])
+    latest = audit.later_decisions(read, list(map(_PRINTED, records if printed is None else printed)))
     if latest and not allow_older:
         raise Refusal("export_not_latest", path=log, **_later_values(latest))
     counts: dict[str, int] = {}
@@ -372,6 +360,14 @@ def apply_audit_log(
     if stamp.export_head:
         notices.append(Notice("audit_export_head", "info", {"head": stamp.export_head}))
     return stamp, notices
+
+
+# what apply_audit_log hands the log's checks of each record
+_COMPARED = ("patch_id", "run_id", "township", "status", "reasons")
+_FIGURES = attrgetter("monitor_m2", "geom_m2", "remain_m2", "remain_rt", "largest_m2", "remnants")
+_EVIDENCE = attrgetter("evidence")
+_DECIDED = attrgetter("patch_id", "run_id", "status")
+_PRINTED = attrgetter("patch_id", "run_id")
 
 
 def _later_values(latest: audit.Latest) -> dict[str, object]:
