@@ -562,83 +562,87 @@ def _sheet_chunks(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> I
             found = style_ids[id(style)] = styles.add(style)
         return found
 
-    # a table row's styles -> its cells' (letter, s="..", id), and its templates by its values' types
-    renderings: dict[tuple, tuple[list[tuple[str, str, int]], dict]] = {}
+    # a table row's styles -> its cells' (letter, s="..", id); its writer by its styles and its values' types
+    renderings: dict[tuple, list[tuple[str, str, int]]] = {}
+    plans: dict[tuple, tuple | None] = {}
     index = strings.index
     number_of = index.__getitem__
     texts = 0
     isfinite = math.isfinite
 
-    def table_row(r: int, ht: str, c0: int, values: Sequence, row_styles: Sequence[Style | None]) -> None:
-        nonlocal texts
-        key = (id(row_styles), c0, len(values))  # the styles' list lives as long as the sheet: its id stays its own
+    def rendering_of(row_styles: Sequence[Style | None], c0: int, width: int) -> list[tuple[str, str, int]]:
+        key = (id(row_styles), c0, width)  # the styles' list lives as long as the sheet: its id stays its own
         found = renderings.get(key)
         if found is None:
-            ids = [style_id(row_styles[i] or DEFAULT_STYLE) for i in range(len(values))]
-            found = renderings[key] = (
-                [(letters[c0 + i], f' s="{sid}"' if sid else "", sid) for i, sid in enumerate(ids)],
-                {},
-            )
-        rendering, plans = found
-        # the row in one format call, from the template of its styles and its values' types
-        kinds = tuple(map(type, values))
-        plan = plans.get(kinds, False)
-        if plan is False:
-            plan = plans[kinds] = _row_plan(rendering, kinds)
-        if plan is not None:
-            write, pick = plan
-            if pick is None:
-                numbers = []
-            else:
-                cell_texts = pick(values)
-                if max(map(len, cell_texts)) > _SHORT_CELL:
-                    cell_texts = tuple(map(_fit_cell, cell_texts))
-                numbers = list(map(number_of, cell_texts))
-                texts += len(numbers)
-            row_xml = write(r, ht, values, numbers)
-            if "n" not in row_xml:  # only a float that is not finite writes an n (nan, inf): no number to show
-                parts.append(row_xml)
-                return
-            texts -= len(numbers)  # written again below, cell by cell, into the same table of strings
-        # _cell_xml's text for each cell, inline: one pass over the row, its styles' ids looked up once
-        out = []
-        for (letter, s, sid), value in zip(rendering, values):
-            kind = type(value)
-            if kind is str:
-                if len(value) > _SHORT_CELL:
-                    value = _fit_cell(value)
-                n = index[value]
-                texts += 1
-                out.append(f'<c r="{letter}{r}"{s} t="s"><v>{n}</v></c>')
-            elif kind is float:
-                if isfinite(value):
-                    out.append(f'<c r="{letter}{r}"{s}><v>{value!r}</v></c>')
-                elif sid:
-                    out.append(f'<c r="{letter}{r}"{s}/>')
-            elif kind is int:
-                out.append(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
-            elif value is None:
-                if sid:
-                    out.append(f'<c r="{letter}{r}"{s}/>')
-            else:
-                out.append(_cell_xml(f"{letter}{r}", value, sid, strings))
-        parts.append(f'<row r="{r}"{ht}>{"".join(out)}</row>')
+            ids = [style_id(row_styles[i] or DEFAULT_STYLE) for i in range(width)]
+            found = renderings[key] = [
+                (letters[c0 + i], f' s="{sid}"' if sid else "", sid) for i, sid in enumerate(ids)
+            ]
+        return found
+
+    def table_rows(first: int, ht: str, c0: int, table: Sequence, table_styles: Sequence) -> Iterator[str]:
+        """The rows of a table from row `first` on (all of height attribute `ht`) into parts, each in
+        one call of its writer; the XML so far yielded every _CHUNK_ROWS rows."""
+        nonlocal texts
+        for r, values, row_styles in zip(count(first), table, table_styles):
+            kinds = tuple(map(type, values))
+            key = (id(row_styles), c0, kinds)
+            plan = plans.get(key)
+            if plan is None and key not in plans:
+                plan = plans[key] = _row_plan(rendering_of(row_styles, c0, len(values)), kinds)
+            if plan is not None:
+                write, pick = plan
+                if pick is None:
+                    numbers = []
+                else:
+                    cell_texts = pick(values)
+                    if max(map(len, cell_texts)) > _SHORT_CELL:
+                        cell_texts = tuple(map(_fit_cell, cell_texts))
+                    numbers = list(map(number_of, cell_texts))  # numbered as met: the same again below
+                row_xml = write(r, ht, values, numbers)
+                if "n" not in row_xml:  # only a float that is not finite writes an n (nan, inf): no number to show
+                    texts += len(numbers)
+                    parts.append(row_xml)
+                    if len(parts) >= _CHUNK_ROWS:
+                        yield "".join(parts)
+                        parts.clear()
+                    continue
+            # _cell_xml's text for each cell, inline: one pass over the row, its styles' ids looked up once
+            out = []
+            for (letter, s, sid), value in zip(rendering_of(row_styles, c0, len(values)), values):
+                kind = type(value)
+                if kind is str:
+                    if len(value) > _SHORT_CELL:
+                        value = _fit_cell(value)
+                    n = index[value]
+                    texts += 1
+                    out.append(f'<c r="{letter}{r}"{s} t="s"><v>{n}</v></c>')
+                elif kind is float:
+                    if isfinite(value):
+                        out.append(f'<c r="{letter}{r}"{s}><v>{value!r}</v></c>')
+                    elif sid:
+                        out.append(f'<c r="{letter}{r}"{s}/>')
+                elif kind is int:
+                    out.append(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
+                elif value is None:
+                    if sid:
+                        out.append(f'<c r="{letter}{r}"{s}/>')
+                else:
+                    out.append(_cell_xml(f"{letter}{r}", value, sid, strings))
+            parts.append(f'<row r="{r}"{ht}>{"".join(out)}</row>')
 
     single = sorted(set(rows) | set(sheet.row_heights) | set(listed))
     for r, k in sorted([(r, -1) for r in single] + [(sheet.blocks[k][0], k) for k in whole]):
         if k >= 0:  # a whole table, from its first row r on: no heights among its rows
             _first, c0, table, table_styles = sheet.blocks[k]
-            for row_no, values, row_styles in zip(count(r), table, table_styles):
-                table_row(row_no, "", c0, values, row_styles)
-                if len(parts) >= _CHUNK_ROWS:
-                    yield "".join(parts)
-                    parts.clear()
+            yield from table_rows(r, "", c0, table, table_styles)
             continue
         height = sheet.row_heights.get(r)
         ht = f' ht="{height:g}" customHeight="1"' if height else ""
         listed_row = listed.get(r)
         if listed_row is not None:
-            table_row(r, ht, *listed_row)
+            c0, values, row_styles = listed_row
+            yield from table_rows(r, ht, c0, (values,), (row_styles,))
             continue
         cells = "".join(
             _cell_xml(f"{letters[c]}{r}", value, style_id(style), strings)
