@@ -126,7 +126,7 @@ def _arrow_records(source, indexes, with_evidence: bool, layer, value) -> tuple[
     for index in indexes.values():
         fields.append(source.fields().at(index))
     try:
-        read = read_gpkg_arrow(layer, value, source, fields=fields)
+        read = read_gpkg_arrow(layer, value, source, fields=fields, columns_only=True)  # by field: no rows made
     except Refusal:
         return None  # a damaged file: QGIS reads it, and the export refuses it in its own words, as before
     if read is None or read.columns is None:
