@@ -5,6 +5,8 @@ Written by formats/xlsx.py on the standard library alone: QGIS's own Python has 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from qgis.core import (
     QgsProcessing,
     QgsProcessingOutputNumber,
@@ -28,6 +30,7 @@ from ..qgis_adapter.records import (
     audit_stamp_and_log,
     layer_name,
     parse_filter,
+    read_log_ahead,
     read_patches,
     read_records,
     require_complete,
@@ -74,10 +77,11 @@ class ExportReportAlgorithm(BaseAlgorithm):
         return recorded if recorded is not None else RankBy.AREA
 
     def execute(self, parameters, context, feedback):
-        with paused_gc():  # 100 000 records, their log entries and 2 million cells: no cycles among them
-            return self._execute(parameters, context, feedback)
+        # 100 000 records, their log entries and 2 million cells: no cycles among them
+        with paused_gc(), ThreadPoolExecutor(max_workers=1) as pool:
+            return self._execute(parameters, context, feedback, pool)
 
-    def _execute(self, parameters, context, feedback):
+    def _execute(self, parameters, context, feedback, pool):
         chinese = ui_is_chinese()
         source = self.parameterAsSource(parameters, Param.INPUT, context)
         name = layer_name(self, parameters, Param.INPUT, context, LAYER_NAMES["RESULTS"])
@@ -89,6 +93,7 @@ class ExportReportAlgorithm(BaseAlgorithm):
         filter_text = self.parameterAsString(parameters, Param.FILTER, context) or ""
         expression = parse_filter(filter_text, source.fields())
         feedback.setProgressText(PROGRESS["export_report.read"])
+        ahead = read_log_ahead(self, parameters, context, pool)
         # every patch is read (with a log, the outlines too: its decisions cover them), so the log is
         # checked against the whole output; FILTER then picks the patches the report shows
         with_geometry = bool(parameters.get(Param.AUDIT_LOG))
@@ -110,7 +115,9 @@ class ExportReportAlgorithm(BaseAlgorithm):
             every, total = read_records(source, indexes, feedback, with_geometry, layer, parameters.get(Param.INPUT))
             records = every
         require_complete(source, total, name)
-        stamp, read = audit_stamp_and_log(self, parameters, context, feedback, every, complete=True, printed=records)
+        stamp, read = audit_stamp_and_log(
+            self, parameters, context, feedback, every, complete=True, printed=records, ahead=ahead
+        )
         if not records:
             raise Refusal("report_no_patches", total=total, expression=filter_text)
         say_runs(self, parameters, context, feedback, records)

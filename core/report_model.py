@@ -8,6 +8,8 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import cast
 
 import numpy as np
 
@@ -169,6 +171,12 @@ class PatchRecord:
         not read as "nothing left"."""
         return None if self.status == _UNSURVEYED else value
 
+    def remnant_figures(self) -> tuple:
+        """measured() of remain_m2, remain_rt, largest_m2 and remnants, at once."""
+        if self.status == _UNSURVEYED:
+            return (None, None, None, None)
+        return (self.remain_m2, self.remain_rt, self.largest_m2, self.remnants)
+
 
 _METHODS = frozenset((None, "", *(m.value for m in Method)))
 _UNSURVEYED = Status.UNSURVEYED.value  # read per figure of every row printed: not through the enum each time
@@ -209,6 +217,10 @@ def natural_key(text: str | None) -> tuple:
 
 def natural_order(ids: Sequence[str | None]) -> list[int]:
     """Indexes of `ids` in natural order (stable for equal ids)."""
+    texts = cast("Sequence[str]", ids)
+    if ids and {*map(type, ids)} == {str} and all(map(str.isdecimal, texts)):
+        # ids of digits alone (a county's codes): natural_key is ((0, the number, ""),), so the number orders them
+        return sorted(range(len(ids)), key=list(map(int, texts)).__getitem__)
     return sorted(range(len(ids)), key=lambda i: natural_key(ids[i]))
 
 
@@ -227,14 +239,13 @@ class RunInfo:
 
 def run_info(records: Iterable[PatchRecord]) -> RunInfo:
     """Distinct run ids and times in first-seen order (a layer merged from runs holds several)."""
-    runs: dict[str, None] = {}
-    times: dict[str, None] = {}
-    for record in records:
-        if record.run_id:
-            runs.setdefault(record.run_id, None)
-        if record.checked_at:
-            times.setdefault(record.checked_at, None)
-    return RunInfo(list(runs), list(times))
+    records = records if isinstance(records, Sequence) else list(records)
+    runs = dict.fromkeys(map(_RUN_ID, records))
+    times = dict.fromkeys(map(_CHECKED_AT, records))
+    return RunInfo([r for r in runs if r], [t for t in times if t])
+
+
+_RUN_ID, _CHECKED_AT = attrgetter("run_id"), attrgetter("checked_at")
 
 
 def summary_rows(
@@ -308,33 +319,21 @@ def apply_audit_log(
     runs = run_info(records).run_ids
     # every row must be what its run decided (township, status, reasons, figures), each decision used
     # once; with `complete` (the whole output, as the report takes it) none may be missing either
-    output = audit.check_output(
-        log,
-        [
-            (
-                r.patch_id,
-                r.run_id,
-                r.township,
-                r.status,
-                r.reasons,
-                (r.monitor_m2, r.geom_m2, r.remain_m2, r.remain_rt, r.largest_m2, r.remnants),
-                r.evidence,
-            )
-            for r in records
-        ],
-        complete=complete,
-        read=read,
+    # (patch_id, run_id, township, status, reasons, (its figures), evidence) of each record, a field at a time
+    compared = list(
+        zip(*(map(attrgetter(name), records) for name in _COMPARED), map(_FIGURES, records), map(_EVIDENCE, records))
     )
+    output = audit.check_output(log, compared, complete=complete, read=read)
     head, missing = output.head, output.missing_runs
     if head is None or missing:
         return None, [
             Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
         ]
-    standing = audit.standing_states(log, [(r.patch_id, r.run_id, r.status) for r in records], read=read)
+    standing = audit.standing_states(log, list(map(_DECIDED, records)), read=read)
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
-    latest = audit.later_decisions(read, [(r.patch_id, r.run_id) for r in (records if printed is None else printed)])
+    latest = audit.later_decisions(read, list(map(_PRINTED, records if printed is None else printed)))
     if latest and not allow_older:
         raise Refusal("export_not_latest", path=log, **_later_values(latest))
     counts: dict[str, int] = {}
@@ -361,6 +360,14 @@ def apply_audit_log(
     if stamp.export_head:
         notices.append(Notice("audit_export_head", "info", {"head": stamp.export_head}))
     return stamp, notices
+
+
+# what apply_audit_log hands the log's checks of each record
+_COMPARED = ("patch_id", "run_id", "township", "status", "reasons")
+_FIGURES = attrgetter("monitor_m2", "geom_m2", "remain_m2", "remain_rt", "largest_m2", "remnants")
+_EVIDENCE = attrgetter("evidence")
+_DECIDED = attrgetter("patch_id", "run_id", "status")
+_PRINTED = attrgetter("patch_id", "run_id")
 
 
 def _later_values(latest: audit.Latest) -> dict[str, object]:

@@ -184,14 +184,14 @@ def _patch_sheet(
     rows, styles = [], []
     for n, i in enumerate(order, start=1):
         r = records[i]
+        final = r.final_status
         rows.append([
-            n, r.patch_id, r.township_name, words.status(r.final_status), *([review_words(r) or None] if reviewed else []),
-            words.reasons(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, r.measured(r.remain_m2),
-            r.measured(r.remain_rt), r.measured(r.largest_m2), r.measured(r.remnants),
-            *[get(r) for _heading, _width, get, _style in land],
-            *([(r.review.note if r.review else None) or None] if reviewed else []),
+            n, r.patch_id, r.township_name, words.status(final), *([review_words(r) or None] if reviewed else ()),
+            words.reasons(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, *r.remnant_figures(),
+            *([get(r) for _heading, _width, get, _style in land] if land else ()),
+            *([(r.review.note if r.review else None) or None] if reviewed else ()),
         ])  # fmt: skip
-        styles.append(row_styles(r.final_status, _review_style(r) if reviewed else None))
+        styles.append(row_styles(final, _review_style(r) if reviewed else None))
     sheet.add_rows(5, rows, styles)
     sheet.auto_filter = (4, 1, max(4 + len(order), 5), len(headings))
 
@@ -224,16 +224,17 @@ class _Words:
 
 
 class _RowStyles:
-    """A row's list of styles by what varies between rows (the status, the review), one list each."""
+    """A row's list of styles by what varies between rows (the status, the review's style), one list each."""
 
     def __init__(self, make) -> None:
         self._make = make
         self._made: dict[tuple, list[Style | None]] = {}
 
-    def __call__(self, *key) -> list[Style | None]:
+    def __call__(self, status: str, review: Style | None) -> list[Style | None]:
+        key = (status, id(review))  # the review's style is one of this module's: its id stays its own
         found = self._made.get(key)
         if found is None:
-            found = self._made[key] = self._make(*key)
+            found = self._made[key] = self._make(status, review)
         return found
 
 
@@ -313,12 +314,12 @@ def _failed_sheet(
         for i in members:
             n += 1
             r = records[i]
+            final = r.final_status
             group.append([
-                n, r.township_name, r.patch_id, words.status(r.final_status), *([review_words(r) or None] if reviewed else []),
-                words.reasons(r.reasons), r.monitor_mu, r.measured(r.remain_m2), r.measured(r.remain_rt),
-                r.measured(r.largest_m2), None, None,
+                n, r.township_name, r.patch_id, words.status(final), *([review_words(r) or None] if reviewed else ()),
+                words.reasons(r.reasons), r.monitor_mu, *r.remnant_figures()[:3], None, None,
             ])  # fmt: skip
-            styles.append(row_styles(r.final_status, _review_style(r) if reviewed else None))
+            styles.append(row_styles(final, _review_style(r) if reviewed else None))
         sheet.add_rows(row_no, group, styles)
         row_no += len(group)
     if n == 0:

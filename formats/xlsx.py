@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import math
 import re
+import time
 import zipfile
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import count
+from operator import itemgetter
 from xml.sax.saxutils import escape
 
 from ..core.definitions import WORKBOOK_FONT
@@ -32,6 +36,7 @@ _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, 
 MAX_CELL_UNITS = 32_767  # Excel's limit for the text of one cell
 # Characters XML 1.0 cannot hold; text from layers may carry them.
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NEEDS_CLEANING = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what _clean changes
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 MAX_SHEET_NAME = 31
 
@@ -122,8 +127,11 @@ class Sheet:
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
         self.merges.append((first_row, first_col, last_row, last_col))
 
-    def _block_rows(self):
-        for first_row, first_col, rows, styles in self.blocks:
+    def _block_rows(self, skip: Collection[int] = ()):
+        """(row, first column, values, styles) of the tables' rows but empty ones (and those of the tables `skip`)."""
+        for k, (first_row, first_col, rows, styles) in enumerate(self.blocks):
+            if k in skip:
+                continue
             for i, values in enumerate(rows):
                 if len(values):
                     yield first_row + i, first_col, values, styles[i]
@@ -158,36 +166,44 @@ class Workbook:
 
     def save(self, path: str) -> None:
         """Write to a temporary file in the target's folder, then rename over the target. Each part
-        is compressed in a second thread while the next is built (zlib lets go of the interpreter
-        while it works); deflate's fastest level takes a quarter of the default's time over a
-        100 000-patch report's 90 MB of sheet XML, for a file about a quarter larger."""
+        is compressed in a second thread as it is built, a sheet a few thousand rows at a time
+        (zlib lets go of the interpreter while it works); deflate's fastest level takes a quarter of
+        the default's time over a 100 000-patch report's 90 MB of sheet XML, for a file about a
+        quarter larger."""
         with atomic_write(path) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
             with ThreadPoolExecutor(max_workers=1) as writer:  # one writer: the parts in their order
-                written = [writer.submit(archive.writestr, name, data) for name, data in self._each_part()]
+                written: list[Future] = []
+                for name, chunks in self._each_part():
+                    entry = writer.submit(archive.open, _entry_info(name, archive), "w")
+                    written.append(entry)
+                    try:
+                        written += [writer.submit(_write, entry, chunk) for chunk in chunks]
+                    finally:  # whatever stopped the part, the entry is let go of: the archive closes, the error shows
+                        written.append(writer.submit(_close, entry))
             for done in written:
                 done.result()
 
     # -- the parts -------------------------------------------------------------------------------
     def _parts(self) -> list[tuple[str, str]]:
-        return list(self._each_part())
+        return [(name, "".join(chunks)) for name, chunks in self._each_part()]
 
-    def _each_part(self) -> Iterator[tuple[str, str]]:
+    def _each_part(self) -> Iterator[tuple[str, Iterable[str]]]:
         """The parts in the order Excel writes them: the sheets before the styles and the shared
         strings, which are known once every sheet is built."""
         if not self.sheets:
             raise ValueError("a workbook needs at least one sheet")
         styles = _StyleTable()
         strings = _StringTable()
-        yield ("[Content_Types].xml", self._content_types())
-        yield ("_rels/.rels", self._root_rels())
-        yield ("docProps/core.xml", self._core())
-        yield ("docProps/app.xml", self._app())
-        yield ("xl/workbook.xml", self._workbook())
-        yield ("xl/_rels/workbook.xml.rels", self._workbook_rels())
+        yield ("[Content_Types].xml", [self._content_types()])
+        yield ("_rels/.rels", [self._root_rels()])
+        yield ("docProps/core.xml", [self._core()])
+        yield ("docProps/app.xml", [self._app()])
+        yield ("xl/workbook.xml", [self._workbook()])
+        yield ("xl/_rels/workbook.xml.rels", [self._workbook_rels()])
         for i, sheet in enumerate(self.sheets):
-            yield (f"xl/worksheets/sheet{i + 1}.xml", _sheet_xml(sheet, styles, strings))
-        yield ("xl/styles.xml", styles.xml(self.font_name))
-        yield ("xl/sharedStrings.xml", strings.xml())
+            yield (f"xl/worksheets/sheet{i + 1}.xml", _sheet_chunks(sheet, styles, strings))
+        yield ("xl/styles.xml", [styles.xml(self.font_name)])
+        yield ("xl/sharedStrings.xml", [strings.xml()])
 
     def _content_types(self) -> str:
         sheets = "".join(
@@ -279,15 +295,20 @@ class Workbook:
 
 class _StringTable:
     def __init__(self) -> None:
-        self.index: dict[str, int] = {}
+        # a text is numbered as it is first looked up (index[text]), in C where a row's texts are looked up at once
+        self.index: defaultdict[str, int] = defaultdict(count().__next__)
         self.count = 0
 
     def add(self, text: str) -> int:
         self.count += 1
-        return self.index.setdefault(text, len(self.index))
+        return self.index[text]
 
     def xml(self) -> str:
-        items = "".join(f'<si><t xml:space="preserve">{_clean(s)}</t></si>' for s in self.index)
+        item = '<si><t xml:space="preserve">{}</t></si>'
+        if _NEEDS_CLEANING.search("".join(self.index)) is None:  # as every text is: _clean changes none of them
+            items = item.format('</t></si><si><t xml:space="preserve">'.join(self.index)) if self.index else ""
+        else:
+            items = "".join(item.format(_clean(s)) for s in self.index)
         return _XML_HEAD + f'<sst xmlns="{_MAIN_NS}" count="{self.count}" uniqueCount="{len(self.index)}">{items}</sst>'
 
 
@@ -380,29 +401,49 @@ def _cell_xml(ref: str, value: object, style_id: int, strings: _StringTable) -> 
     return f'<c r="{ref}"{s} t="s"><v>{strings.add(_fit_cell(str(value)))}</v></c>'
 
 
-def _row_plan(rendering: list[tuple[str, str, int]], kinds: tuple[type, ...]) -> tuple[str, list[int]] | None:
-    """A table row as one format string ({0}: the row number, {1}: its height attribute, {2}...: its
-    values, the texts as their index in the shared strings) writing what _cell_xml writes cell by
-    cell, and where its texts are; None for a row holding other kinds of value."""
-    parts = ['<row r="{0}"{1}>']
-    text_at = []
+RowWriter = Callable[[int, str, Sequence, list[int]], str]
+
+
+def _row_plan(
+    rendering: list[tuple[str, str, int]], kinds: tuple[type, ...]
+) -> tuple[RowWriter, Callable[[Sequence], tuple] | None] | None:
+    """A table row's writer: a function of the row number, its height attribute, its values and the
+    index in the shared strings of each of its texts (in their order) that writes what _cell_xml
+    writes cell by cell, made once per row of these styles and kinds of value as one f-string (the
+    row number made text once, no format string parsed per row); and what picks the row's texts
+    from its values (None: it holds none). None for a row holding other kinds of value."""
+    fixed = ['<row r="', '"', ">"]  # the text the writer adds to the values
+    pieces = ['<row r="{r}"{ht}>']
+    text_at: list[int] = []
     for i, ((letter, s, sid), kind) in enumerate(zip(rendering, kinds)):
-        at = i + 2
         if kind is str:
-            parts.append(f'<c r="{letter}{{0}}"{s} t="s"><v>{{{at}}}</v></c>')
+            value, s = "{t[" + str(len(text_at)) + "]}", s + ' t="s"'
             text_at.append(i)
         elif kind is float:
-            parts.append(f'<c r="{letter}{{0}}"{s}><v>{{{at}!r}}</v></c>')
+            value = "{v[" + str(i) + "]!r}"
         elif kind is int:
-            parts.append(f'<c r="{letter}{{0}}"{s}><v>{{{at}}}</v></c>')
+            value = "{v[" + str(i) + "]}"
         elif kind is type(None):
             if sid:
-                parts.append(f'<c r="{letter}{{0}}"{s}/>')
+                pieces.append('<c r="' + letter + '{r}"' + s + "/>")
+                fixed += ['<c r="' + letter, '"' + s + "/>"]
+            continue
         else:
             return None
-    parts.append("</row>")
-    template = "".join(parts)
-    return (template, text_at) if "n" not in template else None
+        pieces.append('<c r="' + letter + '{r}"' + s + "><v>" + value + "</v></c>")
+        fixed += ['<c r="' + letter, '"' + s + "><v>", "</v></c>"]
+    pieces.append("</row>")
+    fixed.append("</row>")
+    constant = "".join(fixed)
+    # an n in what it writes comes from a value (nan, inf: no number to show, see _sheet_xml); the
+    # fixed text is XML of letters, digits and quotes only, so it reads the same inside an f-string
+    if "n" in constant or any(c in constant for c in "{}\\'\n"):
+        return None
+    namespace: dict = {}
+    exec("def write(r, ht, v, t):\n    r = str(r)\n    return f'" + "".join(pieces) + "'\n", namespace)
+    if len(text_at) > 1:
+        return namespace["write"], itemgetter(*text_at)
+    return namespace["write"], (lambda values, at=text_at[0]: (values[at],)) if text_at else None
 
 
 def _table_cells(first_col: int, values: Sequence, styles: Sequence[Style | None]) -> dict[int, tuple[object, Style]]:
@@ -422,16 +463,64 @@ def _fit_cell(text: str) -> str:
     return units[: 2 * (MAX_CELL_UNITS - 1)].decode("utf-16-le", errors="ignore") + "…"
 
 
+def _whole_tables(sheet: Sheet, taken: set[int]) -> list[int]:
+    """The indexes of the sheet's tables none of whose rows is empty or is another table's or in
+    `taken` (rows of set() cells, rows with a height of their own)."""
+    spans = [(first, first + len(table)) for first, _c0, table, _styles in sheet.blocks]
+    return [
+        k
+        for k, (first, end) in enumerate(spans)
+        if first < end
+        and min(map(len, sheet.blocks[k][2])) > 0
+        and not any(first <= r < end for r in taken)
+        and not any(
+            j != k and other_first < end and first < other_end for j, (other_first, other_end) in enumerate(spans)
+        )
+    ]
+
+
+def _write(entry: Future, chunk: str) -> None:
+    entry.result().write(chunk.encode())
+
+
+def _close(entry: Future) -> None:
+    entry.result().close()
+
+
+def _entry_info(name: str, archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """The entry ZipFile.writestr would make for a part (its time now, its compression the archive's)."""
+    info = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+    info.compress_type = archive.compression
+    # the level's attribute: compress_level from Python 3.13 on, _compresslevel (writestr's own) before
+    setattr(info, "compress_level" if hasattr(info, "compress_level") else "_compresslevel", archive.compresslevel)
+    info.external_attr = 0o600 << 16
+    return info
+
+
+_CHUNK_ROWS = 4096  # a sheet's rows handed to the compressing thread at a time
+
+
 def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
+    return "".join(_sheet_chunks(sheet, styles, strings))
+
+
+def _sheet_chunks(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> Iterator[str]:
+    """The sheet's XML, in pieces of about _CHUNK_ROWS rows."""
     rows: dict[int, list[tuple[int, object, Style]]] = {}
     for (r, c), (value, style) in sheet.cells.items():
         rows.setdefault(r, []).append((c, value, style))
-    # the tables' rows; one that shares a row with set() cells or another table is merged cell by cell
-    # (the later table over the earlier, set() over both) and written as set() cells are
+    # a table whose rows no set() cell, other table or height shares is written a row after another;
+    # the other tables' rows one at a time, and one that shares a row with set() cells or another
+    # table is merged cell by cell (the later table over the earlier, set() over both) and written
+    # as set() cells are
+    whole = _whole_tables(sheet, set(rows) | set(sheet.row_heights))
     listed: dict[int, tuple] = {}
     shared: dict[int, dict[int, tuple[object, Style]]] = {}
     max_row, max_col = 1, 1
-    for r, c0, values, row_styles in sheet._block_rows():
+    for k in whole:
+        first_row, c0, table, _styles = sheet.blocks[k]
+        max_row, max_col = max(max_row, first_row + len(table) - 1), max(max_col, c0 + max(map(len, table)) - 1)
+    for r, c0, values, row_styles in sheet._block_rows(skip=whole):
         max_row, max_col = max(max_row, r), max(max_col, c0 + len(values) - 1)
         if r in rows or r in listed or r in shared:
             merged = shared.setdefault(r, {})
@@ -473,81 +562,93 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
             found = style_ids[id(style)] = styles.add(style)
         return found
 
-    # a table row's styles -> its cells' (letter, s="..", id), and its templates by its values' types
-    renderings: dict[tuple, tuple[list[tuple[str, str, int]], dict]] = {}
+    # a table row's styles -> its cells' (letter, s="..", id); its writer by its styles and its values' types
+    renderings: dict[tuple, list[tuple[str, str, int]]] = {}
+    plans: dict[tuple, tuple | None] = {}
     index = strings.index
+    number_of = index.__getitem__
     texts = 0
     isfinite = math.isfinite
-    for r in sorted(set(rows) | set(sheet.row_heights) | set(listed)):
-        height = sheet.row_heights.get(r)
-        ht = f' ht="{height:g}" customHeight="1"' if height else ""
-        table_row = listed.get(r)
-        if table_row is None:
-            cells = "".join(
-                _cell_xml(f"{letters[c]}{r}", value, style_id(style), strings)
-                for c, value, style in sorted(rows.get(r, []), key=lambda t: t[0])
-            )
-            parts.append(f'<row r="{r}"{ht}>{cells}</row>')
-            continue
-        c0, values, row_styles = table_row
-        key = (id(row_styles), c0, len(values))  # the styles' list lives as long as the sheet: its id stays its own
+
+    def rendering_of(row_styles: Sequence[Style | None], c0: int, width: int) -> list[tuple[str, str, int]]:
+        key = (id(row_styles), c0, width)  # the styles' list lives as long as the sheet: its id stays its own
         found = renderings.get(key)
         if found is None:
-            ids = [style_id(row_styles[i] or DEFAULT_STYLE) for i in range(len(values))]
-            found = renderings[key] = (
-                [(letters[c0 + i], f' s="{sid}"' if sid else "", sid) for i, sid in enumerate(ids)],
-                {},
-            )
-        rendering, plans = found
-        # the row in one format call, from the template of its styles and its values' types
-        kinds = tuple(map(type, values))
-        plan = plans.get(kinds, False)
-        if plan is False:
-            plan = plans[kinds] = _row_plan(rendering, kinds)
-        if plan is not None:
-            template, text_at = plan
-            if text_at:
-                values = list(values)
-                for i in text_at:
-                    value = values[i]
+            ids = [style_id(row_styles[i] or DEFAULT_STYLE) for i in range(width)]
+            found = renderings[key] = [
+                (letters[c0 + i], f' s="{sid}"' if sid else "", sid) for i, sid in enumerate(ids)
+            ]
+        return found
+
+    def table_rows(first: int, ht: str, c0: int, table: Sequence, table_styles: Sequence) -> Iterator[str]:
+        """The rows of a table from row `first` on (all of height attribute `ht`) into parts, each in
+        one call of its writer; the XML so far yielded every _CHUNK_ROWS rows."""
+        nonlocal texts
+        for r, values, row_styles in zip(count(first), table, table_styles):
+            kinds = tuple(map(type, values))
+            key = (id(row_styles), c0, kinds)
+            plan = plans.get(key)
+            if plan is None and key not in plans:
+                plan = plans[key] = _row_plan(rendering_of(row_styles, c0, len(values)), kinds)
+            if plan is not None:
+                write, pick = plan
+                if pick is None:
+                    numbers = []
+                else:
+                    cell_texts = pick(values)
+                    if max(map(len, cell_texts)) > _SHORT_CELL:
+                        cell_texts = tuple(map(_fit_cell, cell_texts))
+                    numbers = list(map(number_of, cell_texts))  # numbered as met: the same again below
+                row_xml = write(r, ht, values, numbers)
+                if "n" not in row_xml:  # only a float that is not finite writes an n (nan, inf): no number to show
+                    texts += len(numbers)
+                    parts.append(row_xml)
+                    if len(parts) >= _CHUNK_ROWS:
+                        yield "".join(parts)
+                        parts.clear()
+                    continue
+            # _cell_xml's text for each cell, inline: one pass over the row, its styles' ids looked up once
+            out = []
+            for (letter, s, sid), value in zip(rendering_of(row_styles, c0, len(values)), values):
+                kind = type(value)
+                if kind is str:
                     if len(value) > _SHORT_CELL:
                         value = _fit_cell(value)
-                    n = index.get(value)
-                    if n is None:
-                        n = index[value] = len(index)
-                    values[i] = n
-                texts += len(text_at)
-            row_xml = template.format(r, ht, *values)
-            if "n" not in row_xml:  # only a float that is not finite writes an n (nan, inf): no number to show
-                parts.append(row_xml)
-                continue
-            texts -= len(text_at)  # written again below, cell by cell, into the same table of strings
-            values = table_row[1]
-        # _cell_xml's text for each cell, inline: one pass over the row, its styles' ids looked up once
-        out = []
-        for (letter, s, sid), value in zip(rendering, values):
-            kind = type(value)
-            if kind is str:
-                if len(value) > _SHORT_CELL:
-                    value = _fit_cell(value)
-                n = index.get(value)
-                if n is None:
-                    n = index[value] = len(index)
-                texts += 1
-                out.append(f'<c r="{letter}{r}"{s} t="s"><v>{n}</v></c>')
-            elif kind is float:
-                if isfinite(value):
-                    out.append(f'<c r="{letter}{r}"{s}><v>{value!r}</v></c>')
-                elif sid:
-                    out.append(f'<c r="{letter}{r}"{s}/>')
-            elif kind is int:
-                out.append(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
-            elif value is None:
-                if sid:
-                    out.append(f'<c r="{letter}{r}"{s}/>')
-            else:
-                out.append(_cell_xml(f"{letter}{r}", value, sid, strings))
-        parts.append(f'<row r="{r}"{ht}>{"".join(out)}</row>')
+                    n = index[value]
+                    texts += 1
+                    out.append(f'<c r="{letter}{r}"{s} t="s"><v>{n}</v></c>')
+                elif kind is float:
+                    if isfinite(value):
+                        out.append(f'<c r="{letter}{r}"{s}><v>{value!r}</v></c>')
+                    elif sid:
+                        out.append(f'<c r="{letter}{r}"{s}/>')
+                elif kind is int:
+                    out.append(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
+                elif value is None:
+                    if sid:
+                        out.append(f'<c r="{letter}{r}"{s}/>')
+                else:
+                    out.append(_cell_xml(f"{letter}{r}", value, sid, strings))
+            parts.append(f'<row r="{r}"{ht}>{"".join(out)}</row>')
+
+    single = sorted(set(rows) | set(sheet.row_heights) | set(listed))
+    for r, k in sorted([(r, -1) for r in single] + [(sheet.blocks[k][0], k) for k in whole]):
+        if k >= 0:  # a whole table, from its first row r on: no heights among its rows
+            _first, c0, table, table_styles = sheet.blocks[k]
+            yield from table_rows(r, "", c0, table, table_styles)
+            continue
+        height = sheet.row_heights.get(r)
+        ht = f' ht="{height:g}" customHeight="1"' if height else ""
+        listed_row = listed.get(r)
+        if listed_row is not None:
+            c0, values, row_styles = listed_row
+            yield from table_rows(r, ht, c0, (values,), (row_styles,))
+            continue
+        cells = "".join(
+            _cell_xml(f"{letters[c]}{r}", value, style_id(style), strings)
+            for c, value, style in sorted(rows.get(r, []), key=lambda t: t[0])
+        )
+        parts.append(f'<row r="{r}"{ht}>{cells}</row>')
     strings.count += texts
     parts.append("</sheetData>")
     if sheet.auto_filter:
@@ -560,4 +661,4 @@ def _sheet_xml(sheet: Sheet, styles: _StyleTable, strings: _StringTable) -> str:
     orientation = "landscape" if sheet.landscape else "portrait"
     parts.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
     parts.append("</worksheet>")
-    return "".join(parts)
+    yield "".join(parts)

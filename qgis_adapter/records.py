@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 
 from qgis.core import (
@@ -125,7 +126,7 @@ def _arrow_records(source, indexes, with_evidence: bool, layer, value) -> tuple[
     for index in indexes.values():
         fields.append(source.fields().at(index))
     try:
-        read = read_gpkg_arrow(layer, value, source, fields=fields)
+        read = read_gpkg_arrow(layer, value, source, fields=fields, columns_only=True)  # by field: no rows made
     except Refusal:
         return None  # a damaged file: QGIS reads it, and the export refuses it in its own words, as before
     if read is None or read.columns is None:
@@ -220,6 +221,14 @@ def add_allow_older_run(algorithm) -> None:
     )
 
 
+def read_log_ahead(algorithm, parameters, context, pool: Executor) -> Future | None:
+    """AUDIT_LOG read in `pool` (audit.read_log) while the export reads its layer: SQLite reading the
+    log and GDAL reading the layer let go of the interpreter, so the two share the machine's cores.
+    Its refusal, if any, comes where audit_stamp_and_log takes the result, as it would unread."""
+    log = algorithm.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
+    return pool.submit(audit.read_log, log) if log else None
+
+
 def audit_stamp_and_log(
     algorithm,
     parameters,
@@ -228,17 +237,19 @@ def audit_stamp_and_log(
     records: list[PatchRecord],
     complete: bool = False,
     printed: list[PatchRecord] | None = None,
+    ahead: Future | None = None,
 ) -> tuple[AuditStamp | None, audit.LogRead | None]:
     """audit_stamp, and the log as it was read (once) for whatever else the export takes from it.
     printed: the records the export prints (all by default): those must be their patches' latest
-    decisions unless ALLOW_OLDER_RUN (core.report_model.apply_audit_log)."""
+    decisions unless ALLOW_OLDER_RUN (core.report_model.apply_audit_log). ahead: the log as
+    read_log_ahead reads it."""
     log = algorithm.parameterAsFile(parameters, Param.AUDIT_LOG, context) if parameters.get(Param.AUDIT_LOG) else ""
     if not log:
         return None, None
     allow_older = algorithm.parameterDefinition(Param.ALLOW_OLDER_RUN) is not None and algorithm.parameterAsBoolean(
         parameters, Param.ALLOW_OLDER_RUN, context
     )
-    read = audit.read_log(log)
+    read = ahead.result() if ahead is not None else audit.read_log(log)
     stamp, notices = apply_audit_log(log, records, complete, read=read, allow_older=allow_older, printed=printed)
     chinese = ui_is_chinese()
     for notice in notices:

@@ -274,13 +274,12 @@ def _standing_from_read(read: LogRead, decided: Iterable[tuple[str, str, str]]) 
     where figures are compared (a row whose run is not its patch's latest) or a state looked up."""
     decision, mark = AuditEntry.DECISION.value, AuditEntry.MARK.value
     rows = [row for row in read.rows if (row[ENTRY] == decision or row[ENTRY] == mark) and row[PATCH_ID] is not None]
-    events: dict[str, list[int]] = {}  # patch id -> its rows, in log order
+    events: dict[str, list[int]] = {}  # patch id -> its rows, in log order (made as a state is first looked up)
     keys: dict[tuple[str, str | None], list[int]] = {}  # (patch, run) -> its decisions
     latest: dict[str, str | None] = {}  # patch id -> the run of its latest decision: the state's run_id
     marked: set[str] = set()
     for i, row in enumerate(rows):
         patch_id = row[PATCH_ID]
-        events.setdefault(patch_id, []).append(i)
         if row[ENTRY] == decision:
             keys.setdefault((patch_id, row[RUN_ID]), []).append(i)
             latest[patch_id] = row[RUN_ID]
@@ -298,6 +297,9 @@ def _standing_from_read(read: LogRead, decided: Iterable[tuple[str, str, str]]) 
     def state_of(patch_id: str) -> PatchState:
         state = states.get(patch_id)
         if state is None:
+            if not events:
+                for i, row in enumerate(rows):
+                    events.setdefault(row[PATCH_ID], []).append(i)
             state = states[patch_id] = _states([_entry(rows[i]) for i in events[patch_id]])[patch_id]
         return state
 

@@ -65,11 +65,11 @@ def _same_figures(logged: Sequence, written: Sequence) -> bool:
     return True
 
 
-def _same_evidence(logged: dict, recomputed: dict) -> bool:
-    """Every hash the export recomputed equals the decision's, where the decision holds one (a log
-    written before decisions covered them holds none: checked by figures alone, and said so)."""
+def _same_evidence(data: dict, recomputed: dict) -> bool:
+    """Every hash the export recomputed equals the decision's (its data), where the decision holds
+    one (a log written before decisions covered them holds none: checked by figures alone, and said so)."""
     for k, v in recomputed.items():
-        if k in logged and logged[k] != v:
+        if k in EVIDENCE_KEYS and k in data and data[k] != v:
             return False
     return True
 
@@ -163,14 +163,14 @@ def _check(rows: list[tuple], blocks: dict, decisions: dict[str, list[tuple]], h
     wanted = list(dict.fromkeys(r[1] for r in rows if r[1]))
     out = OutputCheck(head, [r for r in wanted if r not in blocks], [], [])
     for run_id, entries_of_run in decisions.items():
-        left: dict[tuple, list] = {}  # decisions not matched yet: (figures, evidence), by key (_row_key's, inline)
+        left: dict[tuple, list] = {}  # the data of decisions not matched yet, by key (_row_key's, inline)
         for patch_id, status, data in entries_of_run:
             key = (patch_id or None, data.get("township") or None, status, data.get("reasons") or "")
-            logged_evidence = {k: data[k] for k in EVIDENCE_KEYS if k in data}
             found = left.get(key)
             if found is None:
-                found = left[key] = []
-            found.append(([data.get(n) for n in FIGURES], logged_evidence))
+                left[key] = [data]
+            else:
+                found.append(data)
         for row in rows:
             if row[1] != run_id:
                 continue
@@ -178,19 +178,20 @@ def _check(rows: list[tuple], blocks: dict, decisions: dict[str, list[tuple]], h
             evidence = (row[6] if len(row) > 6 else None) or {}
             candidates = left.get((patch_id or None, township or None, status, reasons or ""), [])
             match = None
-            for k, (logged, logged_evidence) in enumerate(candidates):
-                if _same_figures(logged, figures) and _same_evidence(logged_evidence, evidence):
+            for k, data in enumerate(candidates):
+                if _same_figures(list(map(data.get, FIGURES)), figures) and _same_evidence(data, evidence):
                     match = k
                     break
             if match is None:
                 out.changed.append(str(patch_id or "?"))
             else:
-                if evidence and any(k not in candidates[match][1] for k in evidence):
+                if evidence and any(k not in EVIDENCE_KEYS or k not in candidates[match] for k in evidence):
                     out.unhashed.append(str(patch_id or "?"))
                 candidates.pop(match)  # each decision is used once
-        if complete:
+        unmatched = [key for key, data in left.items() if data] if complete else []
+        if unmatched:
             present = {(r[0] or None, r[2] or None) for r in rows}
-            for key, unmatched in left.items():
-                if unmatched and (key[0], key[1]) not in present:
+            for key in unmatched:
+                if (key[0], key[1]) not in present:
                     out.dropped.append(str(key[0] or "?"))
     return out

@@ -4,7 +4,8 @@
 
 The chain check hashes the stored columns as they are: entry_hash's body is the JSON array of the
 row's columns, and JSON's encoder writes each text with encode_basestring, so the body is built
-here from the stored texts with that one function (no encoder set up per row, no json round trip).
+here from the stored texts with that one function (no encoder set up per row, no json round trip),
+or by SQLite's json_array beside the row where it writes the same bytes (_body_column).
 tests/core/test_audit_read.py holds it byte for byte to entry_hash."""
 
 from __future__ import annotations
@@ -70,6 +71,31 @@ def row_body(seq: int, entry, logged_at, run_id, patch_id, status, data, prev_ha
     )
 
 
+# Every ASCII character and the others a JSON encoder might write apart (line and paragraph separators,
+# the byte order mark, the last code points of each plane, an emoji): what json_array must quote as
+# encode_basestring does for SQLite to build the rows' bodies. Both quote a text one character at a
+# time, so these cover every text.
+_PROBE = "".join(map(chr, range(128))) + "\x80\x9f\xa0é\u20ac\u2028\u2029\ufeff\uffff\U0001f600\U0010ffff"
+# the body of a row whose columns are of the types the chain check asks for (else NULL: it is broken)
+_SQL_BODY = (
+    "CASE WHEN typeof(entry) = 'text' AND typeof(logged_at) = 'text' AND typeof(data) = 'text'"
+    " AND typeof(prev_hash) = 'text' AND typeof(run_id) IN ('text', 'null')"
+    " AND typeof(patch_id) IN ('text', 'null') AND typeof(status) IN ('text', 'null')"
+    " THEN CAST(json_array(fid, entry, logged_at, run_id, patch_id, status, data, prev_hash) AS BLOB) END"
+)
+
+
+def _body_column(connection: sqlite3.Connection) -> str:
+    """The column that gives each row's body as UTF-8 (row_body's text): SQLite's json_array, which
+    writes it in C as the row is read, where it quotes as encode_basestring does; else NULL (an
+    SQLite without JSON functions, or one that quotes otherwise), and row_body builds it."""
+    try:
+        (probe,) = connection.execute("SELECT CAST(json_array(1, ?, NULL) AS BLOB)", (_PROBE,)).fetchone()
+    except sqlite3.DatabaseError:
+        return "NULL"
+    return _SQL_BODY if probe == f"[1,{encode_basestring(_PROBE)},null]".encode() else "NULL"
+
+
 def read_log(
     path: str | os.PathLike,
     kinds: Collection[str] | None = None,
@@ -89,32 +115,39 @@ def read_log(
     brief: list[Row] = []
     sha256 = hashlib.sha256
     try:
-        cursor = connection.execute(f"SELECT {', '.join(COLUMNS)} FROM {AUDIT_TABLE} ORDER BY fid")
-        for row in cursor:
+        body_column = _body_column(connection)
+        cursor = connection.execute(f"SELECT {', '.join(COLUMNS)}, {body_column} FROM {AUDIT_TABLE} ORDER BY fid")
+        for whole in cursor:
             count += 1
-            fid, entry, logged_at, run_id, patch_id, status, data, prev_hash, digest = row
+            row = whole[:9]
+            fid, entry, logged_at, run_id, patch_id, status, data, prev_hash, digest, body = whole
             if broken < 0:
-                # what chain._row_is_sound checks, then the hash of the stored columns
+                # what chain._row_is_sound checks (SQLite checked the columns' types where it wrote the
+                # body), then the hash of the stored columns
                 if (
                     fid != count
                     or prev_hash != prev
-                    or type(data) is not str
-                    or type(entry) is not str
-                    or type(logged_at) is not str
-                    or (run_id is not None and type(run_id) is not str)
-                    or (patch_id is not None and type(patch_id) is not str)
-                    or (status is not None and type(status) is not str)
+                    or body is None
+                    and (
+                        type(data) is not str
+                        or type(entry) is not str
+                        or type(logged_at) is not str
+                        or (run_id is not None and type(run_id) is not str)
+                        or (patch_id is not None and type(patch_id) is not str)
+                        or (status is not None and type(status) is not str)
+                    )
                 ):
                     broken = count
-                else:  # row_body, inline (a call less per row); prev_hash is the hex digest before it
-                    body = (
-                        f"[{count},{encode_basestring(entry)},{encode_basestring(logged_at)},"
-                        f"{'null' if run_id is None else encode_basestring(run_id)},"
-                        f"{'null' if patch_id is None else encode_basestring(patch_id)},"
-                        f"{'null' if status is None else encode_basestring(status)},"
-                        f'{encode_basestring(data)},"{prev_hash}"]'
-                    )
-                    if sha256(body.encode("utf-8")).hexdigest() != digest:
+                else:
+                    if body is None:  # row_body, inline; prev_hash is the hex digest before it
+                        body = (
+                            f"[{count},{encode_basestring(entry)},{encode_basestring(logged_at)},"
+                            f"{'null' if run_id is None else encode_basestring(run_id)},"
+                            f"{'null' if patch_id is None else encode_basestring(patch_id)},"
+                            f"{'null' if status is None else encode_basestring(status)},"
+                            f'{encode_basestring(data)},"{prev_hash}"]'
+                        ).encode()
+                    if sha256(body).hexdigest() != digest:
                         broken = count
             prev = digest if isinstance(digest, str) else ""
             if expected and broken < 0 and prev.startswith(expected):
