@@ -234,20 +234,29 @@ def interiors_apart(a: ConvexRings, b: ConvexRings) -> np.ndarray:
 
 def _apart(a_xy: np.ndarray, a_n: np.ndarray, b_xy: np.ndarray, b_n: np.ndarray) -> np.ndarray:
     apart = np.zeros(len(a_xy), dtype=bool)
-    rows = np.arange(len(a_xy))
     if not len(a_xy):
         return apart
-    for p_xy, p_n, q_xy, q_n in ((a_xy, a_n, b_xy, b_n), (b_xy, b_n, a_xy, a_n)):
-        for k in range(int(p_n.max())):
-            active = k < p_n
-            e0 = p_xy[rows, k % np.maximum(p_n, 1)]
-            e1 = p_xy[rows, (k + 1) % np.maximum(p_n, 1)]
-            outside = active.copy()
-            for j in range(int(q_n.max())):
-                sign, exact = _orient(e0[:, 0], e0[:, 1], e1[:, 0], e1[:, 1], q_xy[:, j, 0], q_xy[:, j, 1])
-                outside &= (j >= q_n) | (exact & (sign <= 0))
-            apart |= outside
+    apart = _beside_an_edge(a_xy, a_n, b_xy, b_n)
+    rest = np.flatnonzero(~apart)  # neighbours of a partition share an edge: most are found on one side
+    if len(rest):
+        apart[rest] = _beside_an_edge(b_xy[rest], b_n[rest], a_xy[rest], a_n[rest])
     return apart
+
+
+def _beside_an_edge(p_xy: np.ndarray, p_n: np.ndarray, q_xy: np.ndarray, q_n: np.ndarray) -> np.ndarray:
+    """Whether all of q's corners lie on or to the right of the line of one of p's edges, each sign exact."""
+    rows = np.arange(len(p_xy))
+    found = np.zeros(len(p_xy), dtype=bool)
+    for k in range(int(p_n.max())):
+        active = k < p_n
+        e0 = p_xy[rows, k % np.maximum(p_n, 1)]
+        e1 = p_xy[rows, (k + 1) % np.maximum(p_n, 1)]
+        outside = active.copy()
+        for j in range(int(q_n.max())):
+            sign, exact = _orient(e0[:, 0], e0[:, 1], e1[:, 0], e1[:, 1], q_xy[:, j, 0], q_xy[:, j, 1])
+            outside &= (j >= q_n) | (exact & (sign <= 0))
+        found |= outside
+    return found
 
 
 def covers(outer: ConvexRings, inner: ConvexRings) -> tuple[np.ndarray, np.ndarray]:
