@@ -23,13 +23,14 @@ MAX_CORNERS = 8  # polygons with more corners are left to GEOS (wide arrays cost
 
 
 class ConvexRings:
-    """The certainly convex polygons of an array, their corners counter-clockwise, padded to MAX_CORNERS."""
+    """The certainly convex polygons of an array, their corners counter-clockwise, padded to the most
+    corners among them (at most MAX_CORNERS: most are quadrilaterals, and the arrays are copied per pair)."""
 
     def __init__(self, geoms: np.ndarray) -> None:
         geoms = np.asarray(geoms, dtype=object)
         n = len(geoms)
         self.convex = np.zeros(n, dtype=bool)
-        self.xy = np.zeros((n, MAX_CORNERS, 2))
+        self.xy = np.zeros((n, 1, 2))
         self.count = np.zeros(n, dtype=np.int64)
         if n == 0:
             return
@@ -41,6 +42,8 @@ class ConvexRings:
         polygon = np.flatnonzero(kind == shapely.GeometryType.POLYGON)
         holes[polygon] = shapely.get_num_interior_rings(geoms[polygon])
         points[polygon] = shapely.get_num_coordinates(geoms[polygon])
+        simple = polygon[(holes[polygon] == 0) & (points[polygon] <= MAX_CORNERS + 1)]
+        self.xy = np.zeros((n, max(1, int(points[simple].max(initial=2)) - 1), 2))
         for corners in range(3, MAX_CORNERS + 1):  # by number of corners: fixed-width arrays, no scatter
             idx = polygon[(holes[polygon] == 0) & (points[polygon] == corners + 1)]
             if not len(idx):
@@ -61,8 +64,9 @@ class ConvexRings:
         if len(chunks) == 1:
             return chunks[0]
         rings = cls.empty(0)
+        width = max(c.xy.shape[1] for c in chunks)
         rings.convex = np.concatenate([c.convex for c in chunks])
-        rings.xy = np.concatenate([c.xy for c in chunks])
+        rings.xy = np.concatenate([np.pad(c.xy, ((0, 0), (0, width - c.xy.shape[1]), (0, 0))) for c in chunks])
         rings.count = np.concatenate([c.count for c in chunks])
         return rings
 
@@ -71,7 +75,7 @@ class ConvexRings:
         """n polygons, none convex."""
         rings = cls(np.zeros(0, dtype=object))
         rings.convex = np.zeros(n, dtype=bool)
-        rings.xy = np.zeros((n, MAX_CORNERS, 2))
+        rings.xy = np.zeros((n, 1, 2))
         rings.count = np.zeros(n, dtype=np.int64)
         return rings
 
