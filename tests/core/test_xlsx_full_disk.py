@@ -3,27 +3,18 @@ time: the disk's own error (an OSError, which the exports refuse in words), no f
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import uuid
 
 import pytest
+from helpers import small_tmpfs
 
 from demolition_verifier.formats.xlsx import Style, Workbook
 
 
 @pytest.fixture
 def small_disk(tmp_path):
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root (the test machines run as root)")
-    mount = tmp_path / f"disk-{uuid.uuid4().hex[:6]}"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
-    try:
+    with small_tmpfs(tmp_path, "1m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def _book(rows: int) -> Workbook:

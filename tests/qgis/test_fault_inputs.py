@@ -6,12 +6,11 @@ file read through QGIS itself refused, not read in part; maps on a full disk ref
 from __future__ import annotations
 
 import os
-import subprocess
-import uuid
 
 import pytest
 from damage import damage_page
 from export_data import verified_county
+from helpers import small_tmpfs
 from qgis.core import (
     QgsLineString,
     QgsPoint,
@@ -122,15 +121,8 @@ def test_a_damaged_file_read_through_qgis_is_refused_not_read_in_part(processing
 
 @pytest.fixture
 def full_disk(tmp_path):
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root (the test machines run as root)")
-    mount = tmp_path / f"disk-{uuid.uuid4().hex[:6]}"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)], check=True)
-    try:
+    with small_tmpfs(tmp_path, "4m") as mount:
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_maps_on_a_full_disk_are_refused_not_a_short_pdf(processing, full_disk):

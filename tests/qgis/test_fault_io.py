@@ -8,10 +8,10 @@ import hashlib
 import os
 import sqlite3
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
+from helpers import small_tmpfs
 from qgis.core import QgsProcessingException, QgsVectorLayer
 from qgis_layers import box_wkt, memory_layer, write_file
 
@@ -58,12 +58,11 @@ def refusal(processing, **outputs) -> str:
 @pytest.fixture
 def small_disk(tmp_path):
     """A 2 MB tmpfs: filled with `fill(free_bytes)`, made read-only with `read_only()`."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a tmpfs needs root (the test machines run as root)")
-    mount = tmp_path / f"disk-{uuid.uuid4().hex[:6]}"
-    mount.mkdir()
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mount)], check=True)
+    with small_tmpfs(tmp_path, "2m") as mount:
+        yield _disk(mount)
 
+
+def _disk(mount):
     class Disk:
         path = mount
 
@@ -78,10 +77,7 @@ def small_disk(tmp_path):
         def read_only() -> None:
             subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
 
-    try:
-        yield Disk
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+    return Disk
 
 
 def test_a_full_disk_at_each_output_is_a_message_and_the_earlier_outputs_stay(processing, small_disk):
