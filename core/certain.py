@@ -24,14 +24,17 @@ from .chunked import map_chunks
 _BOUND = 2.0 * (3.0 + 16.0 * 2.0**-53) * 2.0**-53
 
 
-def _orient(ax, ay, bx, by, cx, cy) -> tuple[np.ndarray, np.ndarray]:
-    """(sign of the turn a → b → c, whether that sign is certain); counter-clockwise is positive."""
+def orientation(ax, ay, bx, by, cx, cy) -> tuple[np.ndarray, np.ndarray]:
+    """(sign of the turn a → b → c, whether that sign is exact); counter-clockwise is positive. Exact
+    beyond the error bound, or exactly zero: both products exactly 0 means a factor is exactly 0
+    (differences of coordinates never underflow), so the determinant is 0 too."""
     with np.errstate(invalid="ignore", over="ignore"):
         left = (ax - cx) * (by - cy)
         right = (ay - cy) * (bx - cx)
         det = left - right
         certain = np.abs(det) > _BOUND * (np.abs(left) + np.abs(right))
-    return np.sign(det), certain
+        zero = (left == 0) & (right == 0)
+    return np.where(zero, 0.0, np.sign(det)), certain | zero
 
 
 def _convex(corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -40,9 +43,9 @@ def _convex(corners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first = np.zeros(len(corners))
     for k in range(4):
         a, b, c = corners[:, k], corners[:, (k + 1) % 4], corners[:, (k + 2) % 4]
-        sign, certain = _orient(a[:, 0], a[:, 1], b[:, 0], b[:, 1], c[:, 0], c[:, 1])
+        sign, certain = orientation(a[:, 0], a[:, 1], b[:, 0], b[:, 1], c[:, 0], c[:, 1])
         first = sign if k == 0 else first
-        convex &= certain & (sign == first)
+        convex &= certain & (sign != 0) & (sign == first)
     return convex, first
 
 
@@ -72,8 +75,8 @@ def convex_quadrilaterals(geoms: np.ndarray) -> np.ndarray:
             for k in range(4):  # every corner of the hole strictly on the inner side of every edge
                 a, b = shell[:, k], shell[:, (k + 1) % 4]
                 for j in range(4):
-                    sign, certain = _orient(a[:, 0], a[:, 1], b[:, 0], b[:, 1], hole[:, j, 0], hole[:, j, 1])
-                    ok &= certain & (sign == turn)
+                    sign, certain = orientation(a[:, 0], a[:, 1], b[:, 0], b[:, 1], hole[:, j, 0], hole[:, j, 1])
+                    ok &= certain & (sign != 0) & (sign == turn)
         out[idx[ok]] = True
     return out
 

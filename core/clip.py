@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from .certain import _BOUND
+from .certain import orientation
 from .chunked import map_ranges
 
 MAX_CORNERS = 8  # polygons with more corners are left to GEOS (wide arrays cost more than they save)
@@ -85,18 +85,6 @@ class ConvexRings:
         return rings
 
 
-def _orient(ax, ay, bx, by, cx, cy) -> tuple[np.ndarray, np.ndarray]:
-    """(sign of the turn a → b → c, whether it is exact): certain beyond the error bound, or exactly
-    zero (both products exactly 0: a factor is exactly 0, as coordinates differences never underflow)."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        left = (ax - cx) * (by - cy)
-        right = (ay - cy) * (bx - cx)
-        det = left - right
-        certain = np.abs(det) > _BOUND * (np.abs(left) + np.abs(right))
-        zero = (left == 0) & (right == 0)
-    return np.where(zero, 0.0, np.sign(det)), certain | zero
-
-
 def _certainly_convex(ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rings of k corners (n, k, 2): (every turn certainly strict and of one sign, winding once; the sign)."""
     k = ring.shape[1]
@@ -105,7 +93,7 @@ def _certainly_convex(ring: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     total = np.zeros(len(ring))
     for j in range(k):
         a, b, c = ring[:, j], ring[:, (j + 1) % k], ring[:, (j + 2) % k]
-        sign, exact = _orient(a[:, 0], a[:, 1], b[:, 0], b[:, 1], c[:, 0], c[:, 1])
+        sign, exact = orientation(a[:, 0], a[:, 1], b[:, 0], b[:, 1], c[:, 0], c[:, 1])
         if j == 0:
             first = sign
         ok &= exact & (sign != 0) & (sign == first)
@@ -237,9 +225,6 @@ def interiors_apart(a: ConvexRings, b: ConvexRings) -> np.ndarray:
 
 
 def _apart(a_xy: np.ndarray, a_n: np.ndarray, b_xy: np.ndarray, b_n: np.ndarray) -> np.ndarray:
-    apart = np.zeros(len(a_xy), dtype=bool)
-    if not len(a_xy):
-        return apart
     apart = _beside_an_edge(a_xy, a_n, b_xy, b_n)
     rest = np.flatnonzero(~apart)  # neighbours of a partition share an edge: most are found on one side
     if len(rest):
@@ -247,20 +232,28 @@ def _apart(a_xy: np.ndarray, a_n: np.ndarray, b_xy: np.ndarray, b_n: np.ndarray)
     return apart
 
 
-def _beside_an_edge(p_xy: np.ndarray, p_n: np.ndarray, q_xy: np.ndarray, q_n: np.ndarray) -> np.ndarray:
-    """Whether all of q's corners lie on or to the right of the line of one of p's edges, each sign exact."""
+def _corner_sides(p_xy, p_n, q_xy, q_n) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each edge k of p and corner j of q, arrays (k, j, pair): whether both exist, the side of q's
+    corner j from the line of p's edge k (left positive), whether that sign is exact."""
     rows = np.arange(len(p_xy))
-    found = np.zeros(len(p_xy), dtype=bool)
-    for k in range(int(p_n.max())):
-        active = k < p_n
+    edges, corners = int(p_n.max(initial=0)), int(q_n.max(initial=0))
+    both = np.zeros((edges, corners, len(p_xy)), dtype=bool)
+    side = np.zeros((edges, corners, len(p_xy)))
+    exact = np.zeros((edges, corners, len(p_xy)), dtype=bool)
+    for k in range(edges):
         e0 = p_xy[rows, k % np.maximum(p_n, 1)]
         e1 = p_xy[rows, (k + 1) % np.maximum(p_n, 1)]
-        outside = active.copy()
-        for j in range(int(q_n.max())):
-            sign, exact = _orient(e0[:, 0], e0[:, 1], e1[:, 0], e1[:, 1], q_xy[:, j, 0], q_xy[:, j, 1])
-            outside &= (j >= q_n) | (exact & (sign <= 0))
-        found |= outside
-    return found
+        for j in range(corners):
+            both[k, j] = (k < p_n) & (j < q_n)
+            side[k, j], exact[k, j] = orientation(e0[:, 0], e0[:, 1], e1[:, 0], e1[:, 1], q_xy[:, j, 0], q_xy[:, j, 1])
+    return both, side, exact
+
+
+def _beside_an_edge(p_xy: np.ndarray, p_n: np.ndarray, q_xy: np.ndarray, q_n: np.ndarray) -> np.ndarray:
+    """Whether all of q's corners lie on or to the right of the line of one of p's edges, each sign exact."""
+    both, side, exact = _corner_sides(p_xy, p_n, q_xy, q_n)
+    edge = np.arange(len(both))[:, None] < p_n[None, :]
+    return (edge & (~both | (exact & (side <= 0))).all(axis=1)).any(axis=0)
 
 
 def covers(outer: ConvexRings, inner: ConvexRings) -> tuple[np.ndarray, np.ndarray]:
@@ -279,19 +272,7 @@ def covers(outer: ConvexRings, inner: ConvexRings) -> tuple[np.ndarray, np.ndarr
 
 
 def _covers(p_xy, p_n, q_xy, q_n) -> tuple[np.ndarray, np.ndarray]:
-    m = len(p_xy)
-    rows = np.arange(m)
-    all_in = np.ones(m, dtype=bool)  # every sign exact and on the inner side (or on the line)
-    one_out = np.zeros(m, dtype=bool)  # a corner certainly outside one edge's line
-    if not m:
-        return all_in, one_out
-    for k in range(int(p_n.max())):
-        active = k < p_n
-        e0 = p_xy[rows, k % np.maximum(p_n, 1)]
-        e1 = p_xy[rows, (k + 1) % np.maximum(p_n, 1)]
-        for j in range(int(q_n.max())):
-            corner = active & (j < q_n)
-            sign, exact = _orient(e0[:, 0], e0[:, 1], e1[:, 0], e1[:, 1], q_xy[:, j, 0], q_xy[:, j, 1])
-            all_in &= ~corner | (exact & (sign >= 0))
-            one_out |= corner & exact & (sign < 0)
+    both, side, exact = _corner_sides(p_xy, p_n, q_xy, q_n)
+    all_in = (~both | (exact & (side >= 0))).all(axis=(0, 1))  # every sign exact, inside or on the line
+    one_out = (both & exact & (side < 0)).any(axis=(0, 1))  # a corner certainly outside one edge's line
     return all_in | one_out, all_in

@@ -155,10 +155,12 @@ class _Cover:
             meets = map_chunks(shapely.intersects, targets[ti[slow_at]], self.geoms[si[slow_at]], groups=ti[slow_at])
             slow_at = slow_at[meets]
         if len(slow_at):
-            pieces[slow_at] = polygonal(
-                map_chunks(shapely.intersection, targets[ti[slow_at]], self.geoms[si[slow_at]], groups=ti[slow_at])
-            )
+            pieces[slow_at] = self._geos_cut(targets, ti[slow_at], si[slow_at])
         return pieces, ~slow
+
+    def _geos_cut(self, targets: np.ndarray, ti: np.ndarray, si: np.ndarray) -> np.ndarray:
+        """The polygons of each target ti cut by polygon si, by GEOS, on threads (ti sorted)."""
+        return polygonal(map_chunks(shapely.intersection, targets[ti], self.geoms[si], groups=ti))
 
     def touched_repaired(self, targets: np.ndarray) -> np.ndarray:
         out = np.zeros(len(targets), dtype=bool)
@@ -275,9 +277,7 @@ class _Cover:
         if len(unite):
             again = unite[clipped[unite]]  # to be united: GEOS's pieces (see _cut)
             if len(again):
-                pieces[again] = polygonal(
-                    map_chunks(shapely.intersection, targets[ti[again]], self.geoms[si[again]], groups=ti[again])
-                )
+                pieces[again] = self._geos_cut(targets, ti[again], si[again])
             group_pieces, group = pieces[unite], ti[unite]
             summed = np.bincount(group, weights=shapely.area(group_pieces), minlength=len(targets))
             united, owners = union_by_group(group_pieces, group)
