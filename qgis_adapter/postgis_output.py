@@ -6,9 +6,11 @@ in one transaction, so a reader (or a kill) sees the earlier table or the new on
 of one. A temporary table left by a killed run is dropped by the next run to the same destination.
 
 The rows: QGIS's postgres provider sends one INSERT per feature (about 5.6 s per 100 000 patches).
-Where everything is plain (text, integer and real columns, reals that GDAL's COPY prints exactly), the
-empty table QGIS's sink created is filled by GDAL (the GDAL QGIS uses) from a scratch GeoPackage with
-COPY, in one transaction; anything else goes through QGIS's provider as before.
+Where everything is plain (text, integer and real columns), the empty table QGIS's sink created is filled
+by one COPY in one transaction: straight from the columns through psycopg2 (which QGIS's Python carries:
+reals as their shortest exact text, as QGIS's provider sends them); without psycopg2, by GDAL (the GDAL
+QGIS uses) from a scratch GeoPackage, where its 15 significant digits print every real exactly. Anything
+else goes through QGIS's provider as before.
 """
 
 from __future__ import annotations
@@ -178,23 +180,34 @@ def _ogr_type(field):
     return kinds[field.type()]
 
 
+# a repr with 16 or more significant digits: two nonzero digits 15 digit-places apart or more
+# (a repr's digits run uninterrupted but for one point; its exponent has at most three)
+_SIXTEEN_DIGITS = re.compile(r"[1-9](?:\.?[0-9]){14}\.?[0-9]*[1-9]")
+
+
 def _prints_exactly(values) -> bool:
     """GDAL's COPY prints reals with 15 significant digits: the column goes through it only where that
-    gives back every value exactly (QGIS's provider sends the shortest exact text)."""
+    gives back every value exactly (QGIS's provider sends the shortest exact text), i.e. where no value's
+    shortest exact text (its repr) has more than 15 significant digits. NaN in an array is NULL; an
+    infinite or NaN float in a list is not plain."""
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        finite = values[np.isfinite(values)]
-        return all(float(f"{v:.15g}") == v for v in finite.tolist())
-    for v in values:
-        if type(v) is float and math.isfinite(v) and float(f"{v:.15g}") != v:
+        floats = values[np.isfinite(values)].tolist()
+    else:
+        floats = [float(v) for v in values if isinstance(v, float)]
+        if not np.isfinite(np.asarray(floats, dtype=float)).all():
             return False
-        if type(v) is float and not math.isfinite(v):
-            return False
-    return True
+    # a repr of 15 characters or fewer has at most 15 digits: only the longer ones are looked into
+    return not any(_SIXTEEN_DIGITS.search(t) for t in repr(floats)[1:-1].split(", ") if len(t) > 15)
+
+
+def _has_nul(values) -> bool:
+    return "\x00" in "".join(v for v in values if isinstance(v, str))
 
 
 def fill(dest: str, fields: QgsFields, columns: Sequence, wkb: Sequence, bounds: np.ndarray) -> None:
-    """The rows into the empty table at `dest` (which QGIS's sink created) through GDAL and COPY, in one
-    transaction; NotPlain (nothing written) where anything is unusual."""
+    """The rows into the empty table at `dest` (which QGIS's sink created) by COPY, in one transaction:
+    straight from the columns through psycopg2, else through GDAL; NotPlain (nothing written) where
+    anything is unusual."""
     from osgeo import gdal, ogr
 
     target = pg_table(dest)
@@ -202,10 +215,13 @@ def fill(dest: str, fields: QgsFields, columns: Sequence, wkb: Sequence, bounds:
         raise NotPlain("not a PostGIS table")
     types = [_ogr_type(f) for f in fields]
     for field, kind, values in zip(fields, types, columns):
+        if kind == ogr.OFTString and _has_nul(values):
+            raise NotPlain(f"field {field.name()}: a NUL character")
+    if _copy_rows(target, fields, types, columns, wkb):
+        return
+    for field, kind, values in zip(fields, types, columns):  # GDAL's COPY, without psycopg2
         if kind == ogr.OFTReal and not _prints_exactly(values):
             raise NotPlain(f"field {field.name()}: reals GDAL would print shorter")
-        if kind == ogr.OFTString and any(isinstance(v, str) and "\x00" in v for v in values):
-            raise NotPlain(f"field {field.name()}: a NUL character")
     dataset = _open(target)
     try:
         layer = dataset.GetLayerByName(f"{target.schema}.{target.table}")
@@ -245,6 +261,150 @@ def fill(dest: str, fields: QgsFields, columns: Sequence, wkb: Sequence, bounds:
             done = None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+# -- COPY straight from the columns (psycopg2, which QGIS's own Python carries) ---------------------
+_NULL = "\\N"
+_SPECIAL = re.compile(r"[\\\t\n\r]")
+_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _copy_rows(target: PgTable, fields: QgsFields, types: Sequence, columns: Sequence, wkb: Sequence) -> bool:
+    """The rows into the empty table by one COPY FROM in text form, in one transaction: each real as
+    its shortest exact text (as QGIS's provider sends it), each geometry as its WKB in hex (the column
+    gives the SRID). False (nothing done) where psycopg2 cannot be imported; NotPlain (nothing written)
+    where the table or a value is not as expected; RuntimeError where the server refused the rows."""
+    try:
+        import psycopg2
+    except ImportError:
+        return False
+    if any(len(values) != len(wkb) for values in columns):
+        raise NotPlain("columns of other lengths than the geometries")
+    try:
+        connection = psycopg2.connect(target.conninfo())
+    except psycopg2.Error as error:
+        raise RuntimeError(str(error).strip()) from None
+    lines = _Lines(fields, types, columns, wkb)
+    try:
+        connection.set_client_encoding("UTF8")
+        with connection, connection.cursor() as cursor:  # committed if all goes in, else rolled back
+            targets, keyed = _copy_targets(cursor, target, fields)
+            keys: list = []
+            if keyed is not None:
+                keys = columns[keyed].tolist() if isinstance(columns[keyed], np.ndarray) else list(columns[keyed])
+                if any(type(v) is not int for v in keys) or len(set(keys)) != len(keys):
+                    raise NotPlain("the key values are not distinct integers")
+            cursor.copy_expert(f"COPY {target.qualified()} ({', '.join(map(_ident, targets))}) FROM STDIN", lines)
+            if keyed is not None and keys:  # the keys given: a row added later gets a key after them
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", (target.qualified(), targets[keyed], max(keys))
+                )
+    except psycopg2.Error as error:
+        if lines.failed is not None:  # a value not plain, found as its rows were made: nothing written
+            raise lines.failed from None
+        raise RuntimeError(str(error).strip()) from None
+    finally:
+        connection.close()
+    return True
+
+
+class _Lines:
+    """COPY's text, made a few thousand rows at a time as psycopg2 reads it: the server takes in one
+    part while the next is made. A value found not plain stops the COPY (kept in `failed`)."""
+
+    ROWS = 4096
+
+    def __init__(self, fields: QgsFields, types: Sequence, columns: Sequence, wkb: Sequence) -> None:
+        from osgeo import ogr
+
+        self.fields, self.types, self.columns, self.wkb, self.ogr = list(fields), types, columns, wkb, ogr
+        self.start = 0
+        self.failed: NotPlain | None = None
+
+    def read(self, _size: int = -1) -> str:
+        start, end = self.start, min(self.start + self.ROWS, len(self.wkb))
+        if start >= end:
+            return ""
+        self.start = end
+        try:
+            texts = [
+                _column_texts(field, kind, values[start:end], self.ogr)
+                for field, kind, values in zip(self.fields, self.types, self.columns)
+            ]
+        except NotPlain as not_plain:
+            self.failed = not_plain
+            raise
+        texts.append([_NULL if b is None else bytes(b).hex() for b in self.wkb[start:end]])
+        return "\n".join(map("\t".join, zip(*texts))) + "\n"
+
+
+def _copy_targets(cursor, target: PgTable, fields: QgsFields) -> tuple[list[str], int | None]:
+    """The table's column for each field and the geometry (a field under the table's key gives the keys,
+    as QGIS writes them: its index is returned); NotPlain where the table is not the empty one the sink
+    made."""
+    qualified = target.qualified()
+    cursor.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        (qualified,),
+    )
+    names = [r[0] for r in cursor.fetchall()]
+    cursor.execute(
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+        "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = %s::regclass AND i.indisprimary",
+        (qualified,),
+    )
+    keys = [r[0] for r in cursor.fetchall()]
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {qualified})")
+    geometry = target.uri.geometryColumn()
+    if cursor.fetchone()[0] or len(keys) > 1 or geometry not in names:
+        raise NotPlain("the table is not the empty one the sink made")
+    targets, keyed = [], None
+    for i, field in enumerate(fields):
+        same = [n for n in names if n == field.name()] or [n for n in names if n.lower() == field.name().lower()]
+        if len(same) != 1:
+            raise NotPlain(f"no single column {field.name()}")
+        if keys and same[0] == keys[0]:
+            keyed = i
+        targets.append(same[0])
+    if len(set(targets)) != len(targets):
+        raise NotPlain("two fields under one column")
+    return [*targets, geometry], keyed
+
+
+def _column_texts(field, kind, values, ogr) -> list[str]:
+    """A column's values as COPY's text form reads them; NotPlain for a value of an unexpected type."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
+        items = values.tolist()
+        if values.dtype.kind != "f":
+            if kind == ogr.OFTReal:
+                return list(map(repr, map(float, items)))
+            return list(map(str, items))
+        if kind != ogr.OFTReal:
+            raise NotPlain(f"field {field.name()}: reals in a column of whole numbers")
+        texts = list(map(repr, items))
+        for i in np.flatnonzero(~np.isfinite(values)).tolist():  # NaN: no value (as SQLite stores it)
+            v = items[i]
+            texts[i] = _NULL if v != v else ("Infinity" if v > 0 else "-Infinity")
+        return texts
+    if kind == ogr.OFTString:
+        if any(v is not None and not isinstance(v, str) for v in values):
+            raise NotPlain(f"field {field.name()}: a value that is not text")
+        if _SPECIAL.search("".join(v for v in values if v is not None)):
+            return [_NULL if v is None else _SPECIAL.sub(lambda m: _ESCAPES[m.group()], v) for v in values]
+        return [_NULL if v is None else v for v in values]
+    if kind == ogr.OFTReal:
+        out = []
+        for v in values:
+            if v is None:
+                out.append(_NULL)
+            elif isinstance(v, (float, int, np.floating, np.integer)) and not isinstance(v, bool) and math.isfinite(v):
+                out.append(repr(float(v)))
+            else:  # NaN or infinity in a list: QGIS's provider stores them as they are
+                raise NotPlain(f"field {field.name()}: {v!r}")
+        return out
+    if any(v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))) for v in values):
+        raise NotPlain(f"field {field.name()}: a value that is not a whole number")
+    return [_NULL if v is None else str(int(v)) for v in values]
 
 
 class _Config:
