@@ -23,6 +23,7 @@ from ..core.geometry import wkb_to_shapely
 from ..core.messages import Cancelled, Refusal
 from .compat import field_type
 from .layers import crs_text, from_wkb, plain_value, to_shapely
+from .postgis_read import read_table
 
 
 @dataclass
@@ -227,7 +228,8 @@ def read_gpkg_arrow(
     decode_where=None,
 ) -> ReadLayer | None:
     """The ReadLayer read_source gives, through GDAL's Arrow interface (GDAL >= 3.6, the GDAL QGIS
-    itself runs on); None wherever that is not sure to give the same features and values. fields
+    itself runs on) or, for a PostGIS table, one binary COPY (qgis_adapter/postgis_read.py); None
+    wherever that is not sure to give the same features and values. fields
     (QgsFields): only these of the source's fields, in this order (default: all of them).
     columns_only: their values by field (`columns`) and no rows (`attributes` empty).
     decode_where(columns of a batch -> mask): only those features' geometries are decoded, the
@@ -242,26 +244,11 @@ def read_gpkg_arrow(
         fields = source.fields() if with_attributes else None
     if fields is not None and any(f.type() not in _ARROW_TYPES for f in fields):
         return None
-    try:
-        from osgeo import gdal, ogr
-
-        if not hasattr(ogr.Layer, "GetArrowStreamAsNumPy"):
-            return None
-        dataset = gdal.OpenEx(where[0], gdal.OF_VECTOR | gdal.OF_READONLY)
-        if dataset is None:
-            return None
-        gdal_layer = dataset.GetLayerByName(where[1]) if isinstance(where[1], str) else dataset.GetLayer(where[1])
-        if gdal_layer is None and dataset.GetLayerCount() == 1 and dataset.GetDriver().ShortName == "PostgreSQL":
-            gdal_layer = dataset.GetLayer(0)  # GDAL names the one table it was asked for its own way
-        if gdal_layer is None or dataset.GetDriver().ShortName not in ("GPKG", "PostgreSQL"):
-            return None
-        driver = dataset.GetDriver().ShortName
-        expected = -1 if _estimated_count(layer) else source.featureCount()
-        read = _arrow_columns(gdal_layer, fields, expected, decode_where)
-    except _Stuck:
-        raise Refusal("layer_read_stuck", layer=name or layer.name()) from None
-    except Exception:
-        return None
+    # a PostGIS table by one binary COPY where it is plain, else (and a GeoPackage) through GDAL
+    read = read_table(layer, fields, decode_where) if layer.providerType() == "postgres" else None
+    driver = "PostgreSQL"
+    if read is None:
+        read, driver = _gdal_read(layer, where, source, fields, decode_where, name)
     if read is None:
         return None
     columns, geoms, repaired, wkb, decoded = read
@@ -295,6 +282,29 @@ def read_gpkg_arrow(
         multi=multi,
         promoted=promoted,
     )
+
+
+def _gdal_read(layer, where, source, fields, decode_where, name: str) -> tuple[tuple | None, str]:
+    """_arrow_columns through GDAL's Arrow stream, and GDAL's driver; (None, "") where it cannot."""
+    try:
+        from osgeo import gdal, ogr
+
+        if not hasattr(ogr.Layer, "GetArrowStreamAsNumPy"):
+            return None, ""
+        dataset = gdal.OpenEx(where[0], gdal.OF_VECTOR | gdal.OF_READONLY)
+        if dataset is None:
+            return None, ""
+        gdal_layer = dataset.GetLayerByName(where[1]) if isinstance(where[1], str) else dataset.GetLayer(where[1])
+        if gdal_layer is None and dataset.GetLayerCount() == 1 and dataset.GetDriver().ShortName == "PostgreSQL":
+            gdal_layer = dataset.GetLayer(0)  # GDAL names the one table it was asked for its own way
+        if gdal_layer is None or dataset.GetDriver().ShortName not in ("GPKG", "PostgreSQL"):
+            return None, ""
+        expected = -1 if _estimated_count(layer) else source.featureCount()
+        return _arrow_columns(gdal_layer, fields, expected, decode_where), dataset.GetDriver().ShortName
+    except _Stuck:
+        raise Refusal("layer_read_stuck", layer=name or layer.name()) from None
+    except Exception:
+        return None, ""
 
 
 EMPTY_BATCHES = 3  # in a row: GDAL going round a damaged page, not the end of a stream
@@ -359,6 +369,8 @@ def _python_values(array, qt_type) -> list | None:
     """A column as QGIS would give its values (str, int, float; None for NULL)."""
     if array is None or array.dtype.kind not in _ARROW_TYPES[qt_type]:
         return None
+    if array.dtype.kind == "f" and array.dtype.itemsize != 8:
+        return None  # a float4 column: QGIS reads the printed value (1.1), not the float32 widened (1.1000000238…)
     values = array.tolist()  # masked entries become None
     if qt_type == field_type("text"):  # each distinct value decoded once (a class code column repeats a few)
         text = {v: v.decode("utf-8") if isinstance(v, bytes) else v for v in set(values)}

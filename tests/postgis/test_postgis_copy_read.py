@@ -1,0 +1,86 @@
+"""A whole PostGIS table read by one binary COPY (qgis_adapter/postgis_read.py) gives what QGIS's own
+postgres provider gives, value for value, for the column types a bureau's table holds (float4 and
+numeric printed as QGIS reads them, int8, texts with tabs, newlines, backslashes and Chinese, NULLs,
+a row without geometry); without psycopg2 GDAL's driver reads it, the same."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+import shapely
+from qgis.core import QgsProcessingContext, QgsProcessingFeatureSource, QgsVectorLayer
+
+import demolition_verifier.qgis_adapter.postgis_read as postgis_read
+from demolition_verifier.qgis_adapter.reading import read_gpkg_arrow, read_source
+
+SRID = 4526
+
+
+@pytest.fixture(scope="module")
+def awkward_table(postgis) -> str:
+    postgis.psql(
+        f"""
+        DROP TABLE IF EXISTS awkward;
+        CREATE TABLE awkward (fid serial PRIMARY KEY, name text, code varchar(12), small real,
+                              money numeric(12, 4), big bigint, n integer, ratio double precision,
+                              geom geometry(MultiPolygon, {SRID}));
+        INSERT INTO awkward (name, code, small, money, big, n, ratio, geom)
+        SELECT CASE i % 5 WHEN 0 THEN '城关镇' WHEN 1 THEN E'tab\\there' WHEN 2 THEN E'new\\nline \\\\N'
+                          WHEN 3 THEN NULL ELSE 'plain ' || i END,
+               'c' || (i % 7), (i * 1.1)::real, i * 0.0625, 9007199254740993 + i, CASE WHEN i % 9 = 0 THEN NULL ELSE i END,
+               CASE WHEN i % 11 = 0 THEN NULL ELSE i / 3.0 END,
+               CASE WHEN i = 17 THEN NULL ELSE ST_Multi(ST_MakeEnvelope(i * 10, 0, i * 10 + 7.123456789012345, 5.5, {SRID})) END
+        FROM generate_series(1, 3000) AS i;
+        DROP TABLE IF EXISTS awkward_doubles;
+        CREATE TABLE awkward_doubles AS SELECT fid, name, code, money, big, n, ratio, geom FROM awkward;
+        ALTER TABLE awkward_doubles ADD PRIMARY KEY (fid);
+        """
+    )
+    return postgis.qgis_uri("awkward", srid=SRID, kind="MultiPolygon")
+
+
+def reads(uri: str, table: str = "awkward"):
+    layer = QgsVectorLayer(uri.replace('"awkward"', f'"{table}"'), table, "postgres")
+    assert layer.isValid()
+    source = QgsProcessingFeatureSource(layer, QgsProcessingContext())
+    return read_gpkg_arrow(layer, None, source, True, True), read_source(source, None, True, True)
+
+
+def same(fast, qgis) -> None:
+    assert fast is not None and fast.fast
+    assert len(fast.geometries) == len(qgis.geometries) == 3000
+    assert np.all(
+        shapely.equals_exact(fast.geometries, qgis.geometries, 0)
+        | (shapely.is_missing(fast.geometries) & shapely.is_missing(qgis.geometries))
+    )
+    assert np.array_equal(fast.read_repaired, qgis.read_repaired)
+    assert [list(row) for row in fast.attributes] == [list(row) for row in qgis.attributes]
+
+
+def test_the_copy_read_gives_what_qgis_gives(awkward_table, monkeypatch):
+    taken = []
+    read_table = postgis_read.read_table
+
+    def spy(*args, **kwargs):
+        taken.append(read_table(*args, **kwargs))
+        return taken[-1]
+
+    monkeypatch.setattr("demolition_verifier.qgis_adapter.reading.read_table", spy)
+    fast, qgis = reads(awkward_table)
+    assert taken and taken[0] is not None, "the COPY read was not taken"
+    same(fast, qgis)
+    row = fast.attributes[0]  # i = 1
+    assert row[1] == "tab\there" and row[3] == pytest.approx(1.1) and row[5] == 9007199254740994
+    assert sum(g is None for g in fast.geometries) == 1
+
+
+def test_without_psycopg2_gdal_reads_the_same(awkward_table, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg2", None)
+    assert postgis_read.read_table(QgsVectorLayer(awkward_table, "awkward", "postgres"), None) is None
+    # GDAL gives a float4 as the float32 widened (1.1000000238…) where QGIS reads 1.1: left to QGIS
+    fast, _qgis = reads(awkward_table)
+    assert fast is None
+    fast, qgis = reads(awkward_table, "awkward_doubles")
+    same(fast, qgis)
