@@ -130,8 +130,9 @@ def qgis_reads(pg: PostgisServer, county: Path, repeat: int) -> None:
 
 
 def plugin_read_split(pg: PostgisServer, county: Path, repeat: int) -> None:
-    """verify's own read_source (feature iteration for PostGIS, GDAL Arrow for a GeoPackage), split
-    into iterating + collecting QgsGeometry and converting to shapely."""
+    """verify's own read_source (one binary COPY for PostGIS, GDAL Arrow for a GeoPackage), and for
+    PostGIS what QGIS's feature iteration would take instead (iterating + collecting QgsGeometry,
+    converting to shapely)."""
     sys.path.insert(0, str(ROOT / ".build" / "plugins"))
     from qgis.core import QgsProcessingContext, QgsVectorLayer
 
@@ -139,7 +140,7 @@ def plugin_read_split(pg: PostgisServer, county: Path, repeat: int) -> None:
     context = QgsProcessingContext()
     makers = {
         "GeoPackage (plugin: GDAL Arrow)": lambda n: QgsVectorLayer(f"{county}|layername={n}", n, "ogr"),
-        "PostGIS (plugin: QGIS iteration)": lambda n: QgsVectorLayer(pg.qgis_uri(n, srid=SRID, kind="Polygon"), n, "postgres"),
+        "PostGIS (plugin: binary COPY)": lambda n: QgsVectorLayer(pg.qgis_uri(n, srid=SRID, kind="Polygon"), n, "postgres"),
     }  # fmt: skip
     for kind, make in makers.items():
         for name, attributes in (("patches", True), ("survey", False)):
@@ -171,8 +172,8 @@ def _read_split(kind: str, layer, name: str, attributes: bool, county: Path, con
                 f.attributes()
         return geoms
 
-    geoms, _ = clock(f"  of which iterate + collect QgsGeometry {name}", collect, repeat)
-    clock(f"  of which to_shapely {name}", lambda: to_shapely(geoms), repeat)
+    geoms, _ = clock(f"  QGIS's iteration instead: iterate + collect QgsGeometry {name}", collect, repeat)
+    clock(f"  QGIS's iteration instead: to_shapely {name}", lambda: to_shapely(geoms), repeat)
 
 
 def fast_reads(pg: PostgisServer, county: Path, repeat: int) -> None:
@@ -197,6 +198,17 @@ def fast_reads(pg: PostgisServer, county: Path, repeat: int) -> None:
     for kind, dsn in (("GeoPackage", str(county)), ("PostGIS", pg.gdal())):
         clock(f"GDAL Arrow {kind}: patches (all fields) + survey (no fields)",
               lambda d=dsn: (arrow(d, "patches"), arrow(d, "survey", [])), repeat)  # fmt: skip
+
+    from qgis.core import QgsVectorLayer
+
+    sys.path.insert(0, str(ROOT / ".build" / "plugins"))
+    from demolition_verifier.qgis_adapter.postgis_read import read_table
+
+    layers = {
+        n: QgsVectorLayer(pg.qgis_uri(n, srid=SRID, kind="Polygon"), n, "postgres") for n in ("patches", "survey")
+    }
+    clock("plugin: binary COPY (psycopg2) PostGIS, patches (all fields) + survey (none)",
+          lambda: (read_table(layers["patches"], layers["patches"].fields()), read_table(layers["survey"], None)), repeat)  # fmt: skip
 
     try:
         import psycopg2
@@ -270,6 +282,27 @@ def writes(pg: PostgisServer, county: Path, work: Path, repeat: int) -> None:
 
     clock(f"QGIS writer, {len(features)} rows -> GeoPackage", to_gpkg, repeat)
     clock(f"QGIS postgres provider, {len(features)} rows -> PostGIS", to_postgis, repeat)
+
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / ".build" / "plugins"))
+    from demolition_verifier.qgis_adapter import postgis_output
+
+    columns = [[f.attribute(i) for f in features] for i in range(fields.count())]
+    columns = [[None if v is None or (hasattr(v, "isNull") and v.isNull()) else v for v in c] for c in columns]
+    wkb = [bytes(f.geometry().asWkb()) if f.hasGeometry() else None for f in features]
+
+    def plugin_fill():  # the empty table QGIS's sink leaves, filled as verify fills it
+        table = f"write_test_{next(counter)}"
+        exporter = QgsVectorLayerExporter(pg.qgis_uri(table, key="fid"), "postgres", fields, wkb_type, crs, True)
+        assert exporter.errorCode() == 0, exporter.errorMessage()
+        del exporter
+        start = time.perf_counter()
+        postgis_output.fill(pg.qgis_output(table), fields, columns, wkb, np.zeros((len(wkb), 4)))
+        return time.perf_counter() - start
+
+    took = min(plugin_fill() for _ in range(repeat))
+    print(f"  {f'plugin: one COPY from the columns (psycopg2), {len(features)} rows':<64} {took:7.2f} s", flush=True)
 
     from osgeo import gdal
 
