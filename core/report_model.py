@@ -318,22 +318,32 @@ def apply_audit_log(
         raise Refusal("audit_export_broken", path=log, seq=check.first_broken)
     runs = run_info(records).run_ids
     # every row must be what its run decided (township, status, reasons, figures), each decision used
-    # once; with `complete` (the whole output, as the report takes it) none may be missing either
-    # (patch_id, run_id, township, status, reasons, (its figures), evidence) of each record, a field at a time
-    compared = list(
-        zip(*(map(attrgetter(name), records) for name in _COMPARED), map(_FIGURES, records), map(_EVIDENCE, records))
-    )
-    output = audit.check_output(log, compared, complete=complete, read=read)
+    # once; with `complete` (the whole output, as the report takes it) none may be missing either.
+    # A log of the records' run alone, its decisions in the records' order, is checked at once
+    # (audit.one_run_check: the same answers, and then no state or later decision to find)
+    one_run = audit.one_run_check(read, _columns(records))
+    if one_run is not None:
+        output, standing, latest = one_run, audit.RunStanding({}, [], [], []), audit.Latest()
+    else:
+        # (patch_id, run_id, township, status, reasons, (its figures), evidence) of each record, a field at a time
+        compared = list(
+            zip(
+                *(map(attrgetter(name), records) for name in _COMPARED), map(_FIGURES, records), map(_EVIDENCE, records)
+            )
+        )
+        output = audit.check_output(log, compared, complete=complete, read=read)
     head, missing = output.head, output.missing_runs
     if head is None or missing:
         return None, [
             Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
         ]
-    standing = audit.standing_states(log, list(map(_DECIDED, records)), read=read)
+    if one_run is None:
+        standing = audit.standing_states(log, list(map(_DECIDED, records)), read=read)
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
-    latest = audit.later_decisions(read, list(map(_PRINTED, records if printed is None else printed)))
+    if one_run is None:
+        latest = audit.later_decisions(read, list(map(_PRINTED, records if printed is None else printed)))
     if latest and not allow_older:
         raise Refusal("export_not_latest", path=log, **_later_values(latest))
     counts: dict[str, int] = {}
@@ -366,6 +376,15 @@ def apply_audit_log(
 _COMPARED = ("patch_id", "run_id", "township", "status", "reasons")
 _FIGURES = attrgetter("monitor_m2", "geom_m2", "remain_m2", "remain_rt", "largest_m2", "remnants")
 _EVIDENCE = attrgetter("evidence")
+
+
+def _columns(records: Sequence[PatchRecord]) -> audit.RowColumns:
+    """What the log's checks take of each record (_COMPARED, _FIGURES, _EVIDENCE), a field at a time."""
+    patch_id, run_id, township, status, reasons = (list(map(attrgetter(name), records)) for name in _COMPARED)
+    figures = [list(map(attrgetter(name), records)) for name in audit.FIGURES]
+    return audit.RowColumns(patch_id, run_id, township, status, reasons, figures, list(map(_EVIDENCE, records)))
+
+
 _DECIDED = attrgetter("patch_id", "run_id", "status")
 _PRINTED = attrgetter("patch_id", "run_id")
 
