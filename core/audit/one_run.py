@@ -24,9 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
-from operator import itemgetter, ne
-
-import numpy as np
+from operator import itemgetter, lt, ne, sub
 
 from ..definitions import AuditEntry
 from .evidence import EVIDENCE_KEYS
@@ -98,20 +96,13 @@ def one_run_check(read: LogRead, rows: RowColumns) -> OutputCheck | None:
 def _compare(datas: list, rows: RowColumns, n: int) -> tuple[list, list]:
     """Per row: whether it is not its decision (figures or evidence apart), and whether its evidence
     holds a hash the decision lacks (or one that is not a decision's), as check_output tells them."""
-    logged = [list(map(dict.get, datas, repeat(name))) for name in FIGURES]
+    try:
+        logged = list(zip(*map(itemgetter(*FIGURES), datas)))
+    except KeyError:  # a decision without some figure: data.get's None stands for it
+        logged = [tuple(map(dict.get, datas, repeat(name))) for name in FIGURES]
     written = [list(column) for column in rows.figures]
-    apart = None
-    if len(written) == len(FIGURES) and all(len(c) == n for c in written):
-        if set(map(type, chain(*logged, *written))) <= _NUMBERS:
-            try:  # |a - b| > limit in doubles, as _same_figures does it for floats and ints
-                apart = np.zeros(n, dtype=bool)
-                for limit, a, b in zip(_LIMITS, logged, written):
-                    apart |= np.abs(np.array(a, dtype=np.float64) - np.array(b, dtype=np.float64)) > limit
-            except OverflowError:  # an int no double holds: compared one row at a time
-                apart = None
-    if apart is not None:
-        differ = apart.tolist()
-    else:
+    differ = _figures_apart(logged, written, n)
+    if differ is None:
         per_row = list(zip(*written)) if written else [()] * n
         differ = [not _same_figures(list(map(d.get, FIGURES)), w) for d, w in zip(datas, per_row)]
     evidence = [e or {} for e in rows.evidence]
@@ -121,12 +112,15 @@ def _compare(datas: list, rows: RowColumns, n: int) -> tuple[list, list]:
         unhashed: list = [False] * n
         for name in names:
             given = [e[name] for e in evidence]
-            if name in EVIDENCE_KEYS:
-                # a key the decision lacks is not compared (its own value stands in for it)
-                differ = list(map(max, differ, map(ne, map(dict.get, datas, repeat(name), given), given)))
-                unhashed = list(map(max, unhashed, map(ne, map(dict.__contains__, datas, repeat(name)), repeat(True))))
-            else:
+            if name not in EVIDENCE_KEYS:
                 unhashed = [True] * n
+                continue
+            # a key the decision lacks is not compared: its own value stands in for it
+            stored = list(map(dict.get, datas, repeat(name), given))
+            if stored != given:
+                differ = list(map(max, differ, map(ne, stored, given)))
+            if not all(map(dict.__contains__, datas, repeat(name))):
+                unhashed = list(map(max, unhashed, map(ne, map(dict.__contains__, datas, repeat(name)), repeat(True))))
     else:
         differ = [
             f or any(k in EVIDENCE_KEYS and k in d and d[k] != v for k, v in e.items())
@@ -134,3 +128,28 @@ def _compare(datas: list, rows: RowColumns, n: int) -> tuple[list, list]:
         ]
         unhashed = [any(k not in EVIDENCE_KEYS or k not in d for k in e) for d, e in zip(datas, evidence)]
     return differ, unhashed
+
+
+def _figures_apart(logged: list, written: list, n: int) -> list | None:
+    """Per row, whether a figure is further from the logged one than its tolerance, as _same_figures
+    tells it for numbers (floats, or ints taken as doubles first); None where a figure is of another
+    kind (None, bool, text ...) or the rows hold other than one value per figure."""
+    if len(written) != len(FIGURES) or any(len(column) != n for column in written):
+        return None
+    columns = []
+    for a, b in zip(logged, written):
+        kinds = set(map(type, chain(a, b)))
+        if not kinds <= _NUMBERS:
+            return None
+        if kinds != {float}:
+            try:
+                a, b = list(map(float, a)), list(map(float, b))
+            except OverflowError:  # an int no double holds: _same_figures meets it one row at a time
+                return None
+        columns.append((a, b))
+    if not any(any(map(lt, repeat(limit), map(abs, map(sub, a, b)))) for limit, (a, b) in zip(_LIMITS, columns)):
+        return [False] * n  # the common case: every row's figures are its decision's
+    apart = [False] * n
+    for limit, (a, b) in zip(_LIMITS, columns):
+        apart = list(map(max, apart, map(lt, repeat(limit), map(abs, map(sub, a, b)))))
+    return apart

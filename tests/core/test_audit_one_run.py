@@ -199,3 +199,19 @@ def test_a_plain_run_and_its_output_are_checked_at_once(tmp_path):
     with pytest.raises(Refusal) as refused:
         apply_audit_log(path, records, complete=True, read=read)
     assert refused.value.key == "audit_mismatch" and refused.value.values["examples"] == "H7、H9"
+
+
+def test_whole_numbers_are_compared_as_doubles_as_check_output_compares_them(tmp_path):
+    """2**60 + 1 and 2**60 are one double apart by nothing: the same figure to check_output, as here."""
+    path = str(tmp_path / "audit.gpkg")
+    data = {"monitor_m2": 2**53 + 1, "geom_m2": 1.5, "remain_m2": 0.0, "remain_rt": 0.0, "largest_m2": 0.0,
+            "remnants": 2**60 + 1, "township": "东镇", "reasons": ""}  # fmt: skip
+    audit.append(path, [audit.NewEntry("run", {"kind": "verify", "patches": 1}, RUN),
+                        audit.NewEntry("decision", data, RUN, "H1", "pass")])  # fmt: skip
+    for written in ((2**53, 1.5, 0.0, 0.0, 0.0, 2**60), (float(2**53), 1.5, 0.0, 0.0, 0.0, 2**60 + 2**10)):
+        record = PatchRecord("H1", "东镇", "pass", "", *written, run_id=RUN, checked_at="")
+        read = audit.read_log(path)
+        fast = audit.one_run_check(read, report_model._columns([record]))
+        row = ("H1", RUN, "东镇", "pass", "", written, None)
+        assert fast is not None and fast == audit.check_output(path, [row], True)
+    assert fast.changed == ["H1"]
