@@ -255,8 +255,9 @@ def summary_rows(
     patch's final status: an overturn where one stands (no partial credit either way); with the
     farmland columns where every record holds farm_m2 (legal_n where they hold method). with_rebuilt
     (a report with its audit log): also the rebuilt patches (复建) whose final status is not pass."""
-    status = np.array([r.final_status for r in records], dtype=object)
-    monitor = np.array([r.monitor_m2 or 0.0 for r in records], dtype=float)
+    finals = _finals(records)
+    status = np.array(finals, dtype=object)
+    monitor = np.array([m or 0.0 for m in map(_MONITOR_M2, records)], dtype=float)
     extra: dict = {}
     if records and all(ResultField.FARM_M2 in r.land for r in records):
         extra["farm_m2"] = np.array([r.land[ResultField.FARM_M2] or 0.0 for r in records], dtype=float)
@@ -265,10 +266,24 @@ def summary_rows(
         # a patch overturned to pass has no method of its own: it counts as 拆除, not as 补办
         extra["method"] = [(r.land[ResultField.METHOD] or "") if r.final_status == r.status else "" for r in records]
     if with_rebuilt:
-        extra["rebuilt"] = [r.rebuilt and r.final_status != Status.PASS.value for r in records]
+        reasons = list(map(_REASONS, records))
+        rebuilt = {text: Reason.REBUILT.value in text.split(",") for text in set(reasons)}  # PatchRecord.rebuilt
+        passed = Status.PASS.value
+        extra["rebuilt"] = [rebuilt[text] and final != passed for text, final in zip(reasons, finals)]
     if RankBy(rank_by) == RankBy.FARMLAND and "farm_m2" not in extra:
         rank_by = RankBy.AREA  # nothing to rank by farmland with: as the export's caller was told
-    return township_summary([r.township for r in records], status, monitor, rank_by, **extra)
+    return township_summary(list(map(_TOWNSHIP, records)), status, monitor, rank_by, **extra)
+
+
+def _finals(records: Sequence[PatchRecord]) -> list[str]:
+    """[r.final_status for r in records]: the statuses themselves where no record holds a review."""
+    if any(map(_REVIEW, records)):
+        return [r.final_status for r in records]
+    return list(map(_STATUS, records))
+
+
+_MONITOR_M2, _REASONS, _TOWNSHIP = attrgetter("monitor_m2"), attrgetter("reasons"), attrgetter("township")
+_REVIEW, _STATUS = attrgetter("review"), attrgetter("status")
 
 
 # -- the audit log: the anchor on paper, and the auditors' marks --------------------------------------
