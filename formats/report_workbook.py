@@ -231,10 +231,11 @@ class _Shown:
         self.monitor_m2 = list(map(_MONITOR_M2, shown))
         self.monitor_mu = [None if m is None else m / SQUARE_METRES_PER_MU for m in self.monitor_m2]
         self.geom_m2 = list(map(_GEOM_M2, shown))
-        measured = [s != _UNSURVEYED for s in statuses]  # an unsurveyed patch's remnants were never measured
-        self.remnant_figures = [
-            [v if m else None for m, v in zip(measured, map(get, shown))] for get in _REMNANT_FIGURES
-        ]
+        self.remnant_figures = [list(map(get, shown)) for get in _REMNANT_FIGURES]
+        unsurveyed = [i for i, s in enumerate(statuses) if s == _UNSURVEYED]  # remnants never measured
+        for column in self.remnant_figures:
+            for i in unsurveyed:
+                column[i] = None
         self.review: list = [None] * n
         self.note: list = [None] * n
         self.review_style: list[Style | None] = [CENTER if reviewed else None] * n
