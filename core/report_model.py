@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 from typing import cast
 
@@ -106,8 +107,10 @@ class PatchRecord:
             return ["" if v is None else v if type(v) is str else str(v) for v in column(name)]
 
         def numbers(name: str) -> list[float | None]:
-            # a float that is not NaN is its own _number
-            return [v if type(v) is float and v == v else _number(v) for v in column(name)]
+            # a float that is not NaN is its own _number, an int its float()
+            return [
+                v if type(v) is float and v == v else float(v) if type(v) is int else _number(v) for v in column(name)
+            ]
 
         township = [None if v in (None, "") else str(v) for v in column(ResultField.TOWNSHIP)]
         remnants = [None if v is None else int(v) for v in numbers(ResultField.REMNANTS)]
@@ -125,9 +128,9 @@ class PatchRecord:
                         del land[ResultField.METHOD]
         else:
             lands = [{} for _ in range(n)]
-        return [
-            cls(*values, land=land)  # type: ignore[misc]
-            for *values, land in zip(
+        return list(
+            map(
+                cls,
                 texts(ResultField.PATCH_ID),
                 township,
                 texts(ResultField.STATUS),
@@ -140,9 +143,11 @@ class PatchRecord:
                 remnants,
                 texts(ResultField.RUN_ID),
                 texts(ResultField.CHECKED_AT),
+                repeat(None),  # review
+                repeat(None),  # evidence
                 lands,
             )
-        ]
+        )
 
     def land_mu(self, name: str) -> float | None:
         """A farmland area field in 亩 (None: NULL, or the layer lacks it)."""
@@ -319,6 +324,7 @@ def apply_audit_log(
     read: audit.LogRead | None = None,
     allow_older: bool = False,
     printed: Sequence[PatchRecord] | None = None,
+    columns: audit.RowColumns | None = None,
 ) -> tuple[AuditStamp | None, list[Notice]]:
     """Reads the audit log for the records' run(s): sets each marked record's review (an overturn
     becomes its final status) and returns the head hashes to print, with what the run's log should
@@ -326,7 +332,8 @@ def apply_audit_log(
     chain, or records that are not what the log says the run decided, are refused. So are printed
     rows (`printed`, of the records; all of them by default) whose patches the log decided again
     after their run, unless `allow_older`: then the stamp says so on every page. The log is read
-    once (audit.read_log; `read`: as read already, whole)."""
+    once (audit.read_log; `read`: as read already, whole). columns: row_columns(records), made
+    already (while the log was being read)."""
     read = read if read is not None else audit.read_log(log)
     check = read.check
     if not check.valid:
@@ -336,9 +343,11 @@ def apply_audit_log(
     # once; with `complete` (the whole output, as the report takes it) none may be missing either.
     # A log of the records' run alone, its decisions in the records' order, is checked at once
     # (audit.one_run_check: the same answers, and then no state or later decision to find)
-    one_run = audit.one_run_check(read, _columns(records))
+    one_run = audit.one_run_check(read, columns if columns is not None else row_columns(records))
     if one_run is not None:
-        output, standing, latest = one_run, audit.RunStanding({}, [], [], []), audit.Latest()
+        # no state stands on any row, none marked (one_run_check's conditions)
+        output, latest = one_run, audit.Latest()
+        standing = audit.RunStanding(audit.StandingStates([], set(), None), [], [], [])
     else:
         # (patch_id, run_id, township, status, reasons, (its figures), evidence) of each record, a field at a time
         compared = list(
@@ -363,7 +372,7 @@ def apply_audit_log(
         raise Refusal("export_not_latest", path=log, **_later_values(latest))
     counts: dict[str, int] = {}
     marked = getattr(standing.states, "marked", None)  # the only patches with a dispute, when known
-    for record in records:
+    for record in records if marked is None or marked else ():  # (none marked: no record to look up)
         if marked is not None and record.patch_id not in marked:
             continue
         state = standing.states.get(record.patch_id)
@@ -393,7 +402,7 @@ _FIGURES = attrgetter("monitor_m2", "geom_m2", "remain_m2", "remain_rt", "larges
 _EVIDENCE = attrgetter("evidence")
 
 
-def _columns(records: Sequence[PatchRecord]) -> audit.RowColumns:
+def row_columns(records: Sequence[PatchRecord]) -> audit.RowColumns:
     """What the log's checks take of each record (_COMPARED, _FIGURES, _EVIDENCE), a field at a time."""
     patch_id, run_id, township, status, reasons = (list(map(attrgetter(name), records)) for name in _COMPARED)
     figures = [list(map(attrgetter(name), records)) for name in audit.FIGURES]

@@ -140,7 +140,7 @@ def test_where_it_answers_it_answers_as_the_three_checks(tmp_path):
         rows, records, decided = build(path, seed)
         read = audit.read_log(path)
         try:
-            fast = audit.one_run_check(read, report_model._columns(records))
+            fast = audit.one_run_check(read, report_model.row_columns(records))
         except Exception as error:  # a log the checks cannot read (10**400 as a figure): the same way
             with pytest.raises(type(error)):
                 audit.check_output(path, rows, True, read=read)
@@ -187,14 +187,14 @@ def test_a_plain_run_and_its_output_are_checked_at_once(tmp_path):
         for p, d in zip(ids, datas)
     ]  # fmt: skip
     read = audit.read_log(path)
-    fast = audit.one_run_check(read, report_model._columns(records))
+    fast = audit.one_run_check(read, report_model.row_columns(records))
     assert fast == audit.check_output(path, [(r.patch_id, RUN, r.township, r.status, r.reasons,
                                               report_model._FIGURES(r), r.evidence) for r in records], True)  # fmt: skip
     assert fast.changed == [] and fast.unhashed == []
     records[7].remain_m2 = (records[7].remain_m2 or 0.0) + 0.02
     records[9].evidence = {"geom_hash": "swapped"}
     records[11].evidence = {"geom_hash": "h11", "remnants_hash": "r"}  # a hash the decision does not hold
-    fast = audit.one_run_check(read, report_model._columns(records))
+    fast = audit.one_run_check(read, report_model.row_columns(records))
     assert fast is not None and fast.changed == ["H7", "H9"] and fast.unhashed == ["H11"]
     with pytest.raises(Refusal) as refused:
         apply_audit_log(path, records, complete=True, read=read)
@@ -211,7 +211,7 @@ def test_whole_numbers_are_compared_as_doubles_as_check_output_compares_them(tmp
     for written in ((2**53, 1.5, 0.0, 0.0, 0.0, 2**60), (float(2**53), 1.5, 0.0, 0.0, 0.0, 2**60 + 2**10)):
         record = PatchRecord("H1", "东镇", "pass", "", *written, run_id=RUN, checked_at="")
         read = audit.read_log(path)
-        fast = audit.one_run_check(read, report_model._columns([record]))
+        fast = audit.one_run_check(read, report_model.row_columns([record]))
         row = ("H1", RUN, "东镇", "pass", "", written, None)
         assert fast is not None and fast == audit.check_output(path, [row], True)
     assert fast.changed == ["H1"]
