@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from operator import methodcaller
+from typing import cast
 
 import numpy as np
 import shapely
@@ -45,7 +46,7 @@ def geometry_hashes(geoms) -> list[str | None]:
     """Per geometry, its hash (None where there is no geometry)."""
     blobs = _normal_wkb(geoms)
     if None not in blobs:
-        return list(map(_HEXDIGEST, map(hashlib.sha256, blobs)))
+        return list(map(_HEXDIGEST, map(hashlib.sha256, cast("list[bytes]", blobs))))
     return [None if b is None else hashlib.sha256(b).hexdigest() for b in blobs]
 
 
