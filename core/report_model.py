@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 from typing import cast
 
@@ -106,8 +107,10 @@ class PatchRecord:
             return ["" if v is None else v if type(v) is str else str(v) for v in column(name)]
 
         def numbers(name: str) -> list[float | None]:
-            # a float that is not NaN is its own _number
-            return [v if type(v) is float and v == v else _number(v) for v in column(name)]
+            # a float that is not NaN is its own _number, an int its float()
+            return [
+                v if type(v) is float and v == v else float(v) if type(v) is int else _number(v) for v in column(name)
+            ]
 
         township = [None if v in (None, "") else str(v) for v in column(ResultField.TOWNSHIP)]
         remnants = [None if v is None else int(v) for v in numbers(ResultField.REMNANTS)]
@@ -125,9 +128,9 @@ class PatchRecord:
                         del land[ResultField.METHOD]
         else:
             lands = [{} for _ in range(n)]
-        return [
-            cls(*values, land=land)  # type: ignore[misc]
-            for *values, land in zip(
+        return list(
+            map(
+                cls,
                 texts(ResultField.PATCH_ID),
                 township,
                 texts(ResultField.STATUS),
@@ -140,9 +143,11 @@ class PatchRecord:
                 remnants,
                 texts(ResultField.RUN_ID),
                 texts(ResultField.CHECKED_AT),
+                repeat(None),  # review
+                repeat(None),  # evidence
                 lands,
             )
-        ]
+        )
 
     def land_mu(self, name: str) -> float | None:
         """A farmland area field in 亩 (None: NULL, or the layer lacks it)."""
@@ -255,8 +260,9 @@ def summary_rows(
     patch's final status: an overturn where one stands (no partial credit either way); with the
     farmland columns where every record holds farm_m2 (legal_n where they hold method). with_rebuilt
     (a report with its audit log): also the rebuilt patches (复建) whose final status is not pass."""
-    status = np.array([r.final_status for r in records], dtype=object)
-    monitor = np.array([r.monitor_m2 or 0.0 for r in records], dtype=float)
+    finals = _finals(records)
+    status = np.array(finals, dtype=object)
+    monitor = np.array([m or 0.0 for m in map(_MONITOR_M2, records)], dtype=float)
     extra: dict = {}
     if records and all(ResultField.FARM_M2 in r.land for r in records):
         extra["farm_m2"] = np.array([r.land[ResultField.FARM_M2] or 0.0 for r in records], dtype=float)
@@ -265,10 +271,24 @@ def summary_rows(
         # a patch overturned to pass has no method of its own: it counts as 拆除, not as 补办
         extra["method"] = [(r.land[ResultField.METHOD] or "") if r.final_status == r.status else "" for r in records]
     if with_rebuilt:
-        extra["rebuilt"] = [r.rebuilt and r.final_status != Status.PASS.value for r in records]
+        reasons = list(map(_REASONS, records))
+        rebuilt = {text: Reason.REBUILT.value in text.split(",") for text in set(reasons)}  # PatchRecord.rebuilt
+        passed = Status.PASS.value
+        extra["rebuilt"] = [rebuilt[text] and final != passed for text, final in zip(reasons, finals)]
     if RankBy(rank_by) == RankBy.FARMLAND and "farm_m2" not in extra:
         rank_by = RankBy.AREA  # nothing to rank by farmland with: as the export's caller was told
-    return township_summary([r.township for r in records], status, monitor, rank_by, **extra)
+    return township_summary(list(map(_TOWNSHIP, records)), status, monitor, rank_by, **extra)
+
+
+def _finals(records: Sequence[PatchRecord]) -> list[str]:
+    """[r.final_status for r in records]: the statuses themselves where no record holds a review."""
+    if any(map(_REVIEW, records)):
+        return [r.final_status for r in records]
+    return list(map(_STATUS, records))
+
+
+_MONITOR_M2, _REASONS, _TOWNSHIP = attrgetter("monitor_m2"), attrgetter("reasons"), attrgetter("township")
+_REVIEW, _STATUS = attrgetter("review"), attrgetter("status")
 
 
 # -- the audit log: the anchor on paper, and the auditors' marks --------------------------------------
@@ -304,6 +324,7 @@ def apply_audit_log(
     read: audit.LogRead | None = None,
     allow_older: bool = False,
     printed: Sequence[PatchRecord] | None = None,
+    columns: audit.RowColumns | None = None,
 ) -> tuple[AuditStamp | None, list[Notice]]:
     """Reads the audit log for the records' run(s): sets each marked record's review (an overturn
     becomes its final status) and returns the head hashes to print, with what the run's log should
@@ -311,34 +332,47 @@ def apply_audit_log(
     chain, or records that are not what the log says the run decided, are refused. So are printed
     rows (`printed`, of the records; all of them by default) whose patches the log decided again
     after their run, unless `allow_older`: then the stamp says so on every page. The log is read
-    once (audit.read_log; `read`: as read already, whole)."""
+    once (audit.read_log; `read`: as read already, whole). columns: row_columns(records), made
+    already (while the log was being read)."""
     read = read if read is not None else audit.read_log(log)
     check = read.check
     if not check.valid:
         raise Refusal("audit_export_broken", path=log, seq=check.first_broken)
     runs = run_info(records).run_ids
     # every row must be what its run decided (township, status, reasons, figures), each decision used
-    # once; with `complete` (the whole output, as the report takes it) none may be missing either
-    # (patch_id, run_id, township, status, reasons, (its figures), evidence) of each record, a field at a time
-    compared = list(
-        zip(*(map(attrgetter(name), records) for name in _COMPARED), map(_FIGURES, records), map(_EVIDENCE, records))
-    )
-    output = audit.check_output(log, compared, complete=complete, read=read)
+    # once; with `complete` (the whole output, as the report takes it) none may be missing either.
+    # A log of the records' run alone, its decisions in the records' order, is checked at once
+    # (audit.one_run_check: the same answers, and then no state or later decision to find)
+    one_run = audit.one_run_check(read, columns if columns is not None else row_columns(records))
+    if one_run is not None:
+        # no state stands on any row, none marked (one_run_check's conditions)
+        output, latest = one_run, audit.Latest()
+        standing = audit.RunStanding(audit.StandingStates([], set(), None), [], [], [])
+    else:
+        # (patch_id, run_id, township, status, reasons, (its figures), evidence) of each record, a field at a time
+        compared = list(
+            zip(
+                *(map(attrgetter(name), records) for name in _COMPARED), map(_FIGURES, records), map(_EVIDENCE, records)
+            )
+        )
+        output = audit.check_output(log, compared, complete=complete, read=read)
     head, missing = output.head, output.missing_runs
     if head is None or missing:
         return None, [
             Notice("audit_run_not_in_log", "warning", {"path": log, "runs": "、".join(missing or runs) or NO_VALUE})
         ]
-    standing = audit.standing_states(log, list(map(_DECIDED, records)), read=read)
+    if one_run is None:
+        standing = audit.standing_states(log, list(map(_DECIDED, records)), read=read)
     wrong = list(dict.fromkeys(output.changed + output.dropped + standing.differing + standing.unlogged))
     if wrong:
         raise Refusal("audit_mismatch", path=log, count=len(wrong), examples="、".join(wrong[:5]))
-    latest = audit.later_decisions(read, list(map(_PRINTED, records if printed is None else printed)))
+    if one_run is None:
+        latest = audit.later_decisions(read, list(map(_PRINTED, records if printed is None else printed)))
     if latest and not allow_older:
         raise Refusal("export_not_latest", path=log, **_later_values(latest))
     counts: dict[str, int] = {}
     marked = getattr(standing.states, "marked", None)  # the only patches with a dispute, when known
-    for record in records:
+    for record in records if marked is None or marked else ():  # (none marked: no record to look up)
         if marked is not None and record.patch_id not in marked:
             continue
         state = standing.states.get(record.patch_id)
@@ -366,6 +400,15 @@ def apply_audit_log(
 _COMPARED = ("patch_id", "run_id", "township", "status", "reasons")
 _FIGURES = attrgetter("monitor_m2", "geom_m2", "remain_m2", "remain_rt", "largest_m2", "remnants")
 _EVIDENCE = attrgetter("evidence")
+
+
+def row_columns(records: Sequence[PatchRecord]) -> audit.RowColumns:
+    """What the log's checks take of each record (_COMPARED, _FIGURES, _EVIDENCE), a field at a time."""
+    patch_id, run_id, township, status, reasons = (list(map(attrgetter(name), records)) for name in _COMPARED)
+    figures = [list(map(attrgetter(name), records)) for name in audit.FIGURES]
+    return audit.RowColumns(patch_id, run_id, township, status, reasons, figures, list(map(_EVIDENCE, records)))
+
+
 _DECIDED = attrgetter("patch_id", "run_id", "status")
 _PRINTED = attrgetter("patch_id", "run_id")
 

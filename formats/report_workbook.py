@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import count, repeat
+from operator import attrgetter
 from typing import Any
 
 from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, RankBy, Status
@@ -32,6 +34,7 @@ from ..core.words import (
     SHEET_PATCHES,
     SHEET_SUMMARY,
     TOTAL_ROW,
+    UNNAMED_TOWNSHIP,
     reasons_in_words,
 )
 from .xlsx import Style, Workbook
@@ -154,7 +157,7 @@ def _review_style(record: PatchRecord) -> Style:
 
 
 def _patch_sheet(
-    book: Workbook, records: Sequence[PatchRecord], order: list[int], info: str, stamp: AuditStamp | None = None
+    book: Workbook, records: Sequence[PatchRecord], shown: _Shown, info: str, stamp: AuditStamp | None = None
 ) -> None:
     z = REPORT_ZH
     sheet = book.add_sheet(SHEET_PATCHES)
@@ -172,7 +175,6 @@ def _patch_sheet(
         note += text("report_patches_final_note", True)
     _heading(sheet, REPORT_SHEET_TITLES["patches"], info, note, len(headings))
     _columns(sheet, 4, headings)
-    words = _Words()
 
     def styles_of(status: str, review: Style | None) -> list[Style | None]:
         return [
@@ -181,19 +183,16 @@ def _patch_sheet(
         ]  # fmt: skip
 
     row_styles = _RowStyles(styles_of)
-    rows, styles = [], []
-    for n, i in enumerate(order, start=1):
-        r = records[i]
-        final = r.final_status
-        rows.append([
-            n, r.patch_id, r.township_name, words.status(final), *([review_words(r) or None] if reviewed else ()),
-            words.reasons(r.reasons), r.monitor_mu, r.monitor_m2, r.geom_m2, *r.remnant_figures(),
-            *([get(r) for _heading, _width, get, _style in land] if land else ()),
-            *([(r.review.note if r.review else None) or None] if reviewed else ()),
-        ])  # fmt: skip
-        styles.append(row_styles(final, _review_style(r) if reviewed else None))
-    sheet.add_rows(5, rows, styles)
-    sheet.auto_filter = (4, 1, max(4 + len(order), 5), len(headings))
+    land_values = [list(map(get, shown.records)) for _heading, _width, get, _style in land]
+    rows = list(
+        zip(
+            count(1), shown.patch_id, shown.township, shown.status, *([shown.review] if reviewed else ()),
+            shown.reasons, shown.monitor_mu, shown.monitor_m2, shown.geom_m2, *shown.remnant_figures,
+            *land_values, *([shown.note] if reviewed else ()),
+        )
+    )  # fmt: skip
+    sheet.add_rows(5, rows, shown.row_styles(row_styles, range(len(rows))))
+    sheet.auto_filter = (4, 1, max(4 + len(rows), 5), len(headings))
 
 
 def _land_mu_of(name: str, remainder: bool) -> Callable[[PatchRecord], Any]:
@@ -201,6 +200,58 @@ def _land_mu_of(name: str, remainder: bool) -> Callable[[PatchRecord], Any]:
     if remainder:
         return lambda r: r.measured(r.land_mu(name))
     return lambda r: r.land_mu(name)
+
+
+_PATCH_ID, _STATUS, _TOWNSHIP, _REASONS = (attrgetter(n) for n in ("patch_id", "status", "township", "reasons"))
+_MONITOR_M2, _GEOM_M2, _REVIEW = attrgetter("monitor_m2"), attrgetter("geom_m2"), attrgetter("review")
+_REMNANT_FIGURES = tuple(attrgetter(n) for n in ("remain_m2", "remain_rt", "largest_m2", "remnants"))
+_UNSURVEYED = Status.UNSURVEYED.value
+
+
+class _Shown:
+    """What a sheet's rows print of the records at `order`, a column each: final status, township_name,
+    the status and reasons in words, monitor_mu, remnant_figures(), and with `reviewed` the review's
+    words, note and style, as a record gives them one by one; worked out over whole columns (the words
+    of each distinct status and reasons once, a record's review only where one is set)."""
+
+    def __init__(self, records: Sequence[PatchRecord], order: Sequence[int], reviewed: bool, words: _Words) -> None:
+        shown = list(records) if order == range(len(records)) else list(map(records.__getitem__, order))
+        self.records = shown
+        n = len(shown)
+        statuses = list(map(_STATUS, shown))
+        marked = any(map(_REVIEW, shown))
+        self.final = [r.final_status for r in shown] if marked else statuses  # no review: the computed status
+        self.patch_id = list(map(_PATCH_ID, shown))
+        self.township = [t or UNNAMED_TOWNSHIP for t in map(_TOWNSHIP, shown)]
+        status_text = {s: words.status(s) for s in set(self.final)}
+        self.status = list(map(status_text.__getitem__, self.final))
+        reasons = list(map(_REASONS, shown))
+        reasons_text = {r: words.reasons(r) for r in set(reasons)}
+        self.reasons = list(map(reasons_text.__getitem__, reasons))
+        self.monitor_m2 = list(map(_MONITOR_M2, shown))
+        self.monitor_mu = [None if m is None else m / SQUARE_METRES_PER_MU for m in self.monitor_m2]
+        self.geom_m2 = list(map(_GEOM_M2, shown))
+        self.remnant_figures = [list(map(get, shown)) for get in _REMNANT_FIGURES]
+        unsurveyed = [i for i, s in enumerate(statuses) if s == _UNSURVEYED]  # remnants never measured
+        for column in self.remnant_figures:
+            for i in unsurveyed:
+                column[i] = None
+        self.review: list = [None] * n
+        self.note: list = [None] * n
+        self.review_style: list[Style | None] = [CENTER if reviewed else None] * n
+        if reviewed and marked:
+            self.review = [review_words(r) or None for r in shown]
+            self.note = [(r.review.note if r.review else None) or None for r in shown]
+            self.review_style = list(map(_review_style, shown))
+
+    def row_styles(self, styles: _RowStyles, at: Sequence[int]) -> list[list[Style | None]]:
+        """styles(final status, review style) of the rows `at` (one look-up per final status where
+        every row shares its review's style)."""
+        review = self.review_style
+        if len(set(map(id, review))) <= 1:
+            by_final = {final: styles(final, review[0]) for final in set(self.final)} if review else {}
+            return list(map(by_final.__getitem__, map(self.final.__getitem__, at)))
+        return [styles(self.final[i], review[i]) for i in at]
 
 
 class _Words:
@@ -255,8 +306,7 @@ def _land_columns(records: Sequence[PatchRecord]) -> list[tuple]:
 
 def _failed_sheet(
     book: Workbook,
-    records: Sequence[PatchRecord],
-    order: list[int],
+    shown: _Shown,
     rows: list[SummaryRow],
     info: str,
     stamp: AuditStamp | None = None,
@@ -275,11 +325,16 @@ def _failed_sheet(
     _heading(sheet, REPORT_SHEET_TITLES["failed"], info, note, len(headings))
     _columns(sheet, 4, headings)
     status_rank = {Status.FAIL.value: 0, Status.UNSURVEYED.value: 1}
+    passed = Status.PASS.value
     by_town: dict[str, list[int]] = {}
-    for i in order:  # natural id order within each group
-        if records[i].final_status != Status.PASS.value:
-            by_town.setdefault(records[i].township_name, []).append(i)
-    words = _Words()
+    for i, final in enumerate(shown.final):  # the records in natural id order: so within each group
+        if final != passed:
+            by_town.setdefault(shown.township[i], []).append(i)
+    rank = list(map(status_rank.get, shown.final, repeat(2)))
+    columns = [
+        shown.township, shown.patch_id, shown.status, *([shown.review] if reviewed else ()), shown.reasons,
+        shown.monitor_mu, *shown.remnant_figures[:3],
+    ]  # fmt: skip
 
     def styles_of(status: str, review: Style | None) -> list[Style | None]:
         return [
@@ -290,10 +345,10 @@ def _failed_sheet(
     row_styles = _RowStyles(styles_of)
     row_no, n = 5, 0
     for summary in rows:
-        members = sorted(by_town.get(summary.township, []), key=lambda i: status_rank.get(records[i].final_status, 2))
+        members = sorted(by_town.get(summary.township, []), key=rank.__getitem__)
         if (summary.township == TOTAL_ROW and summary.rank is None) or not members:
             continue
-        group_mu = sum(records[i].monitor_mu or 0.0 for i in members)
+        group_mu = sum(shown.monitor_mu[i] or 0.0 for i in members)
         sheet.set(
             row_no,
             1,
@@ -310,17 +365,10 @@ def _failed_sheet(
         )
         sheet.merge(row_no, 1, row_no, len(headings))
         row_no += 1
-        group, styles = [], []
-        for i in members:
-            n += 1
-            r = records[i]
-            final = r.final_status
-            group.append([
-                n, r.township_name, r.patch_id, words.status(final), *([review_words(r) or None] if reviewed else ()),
-                words.reasons(r.reasons), r.monitor_mu, *r.remnant_figures()[:3], None, None,
-            ])  # fmt: skip
-            styles.append(row_styles(final, _review_style(r) if reviewed else None))
-        sheet.add_rows(row_no, group, styles)
+        picked = [list(map(column.__getitem__, members)) for column in columns]
+        group = list(zip(count(n + 1), *picked, repeat(None), repeat(None)))
+        n += len(members)
+        sheet.add_rows(row_no, group, shown.row_styles(row_styles, members))
         row_no += len(group)
     if n == 0:
         sheet.set(row_no, 1, text("report_all_passed", True), TEXT)
@@ -347,10 +395,11 @@ def build_report(
     if rows and rows[-1].farm_m2 is None:
         rank_by = RankBy.AREA if RankBy(rank_by) == RankBy.FARMLAND else rank_by
     order = natural_order([r.patch_id for r in records])
+    shown = _Shown(records, order, stamp is not None, _Words())
     book = Workbook(creator=PRODUCT_NAME, title=REPORT_BOOK_TITLE)
     _summary_sheet(book, rows, info, stamp, RankBy(rank_by))
-    _patch_sheet(book, records, order, info, stamp)
-    _failed_sheet(book, records, order, rows, info, stamp)
+    _patch_sheet(book, records, shown, info, stamp)
+    _failed_sheet(book, shown, rows, info, stamp)
     return book
 
 

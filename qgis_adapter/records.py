@@ -21,7 +21,7 @@ from ..core import audit
 from ..core.definitions import LAND_RESULT_FIELDS, RESULT_FIELDS
 from ..core.messages import Cancelled, Refusal, text
 from ..core.parameters import Param
-from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log, run_info
+from ..core.report_model import AuditStamp, PatchRecord, apply_audit_log, row_columns, run_info
 from ..core.run_trail import one_trail
 from ..core.words import label
 from .language import ui_is_chinese
@@ -249,8 +249,11 @@ def audit_stamp_and_log(
     allow_older = algorithm.parameterDefinition(Param.ALLOW_OLDER_RUN) is not None and algorithm.parameterAsBoolean(
         parameters, Param.ALLOW_OLDER_RUN, context
     )
+    columns = row_columns(records)  # (while the log is still being read, where it is read ahead)
     read = ahead.result() if ahead is not None else audit.read_log(log)
-    stamp, notices = apply_audit_log(log, records, complete, read=read, allow_older=allow_older, printed=printed)
+    stamp, notices = apply_audit_log(
+        log, records, complete, read=read, allow_older=allow_older, printed=printed, columns=columns
+    )
     chinese = ui_is_chinese()
     for notice in notices:
         (feedback.pushWarning if notice.level == "warning" else feedback.pushInfo)(notice.text(chinese))

@@ -65,6 +65,7 @@ from .log import (
     verify_chain,
     who,
 )
+from .one_run import RowColumns, one_run_check
 from .output_check import (
     AREA_TOLERANCE_M2,
     FIGURE_TOLERANCE,
@@ -105,6 +106,8 @@ __all__ = [
     "RunStanding",
     "StandingStates",
     "LogRead",
+    "RowColumns",
+    "one_run_check",
     "read_log",
     "entry_of",
     "STATUS_PRECEDENCE",

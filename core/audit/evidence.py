@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from operator import methodcaller
+from typing import cast
 
 import numpy as np
 import shapely
@@ -30,14 +32,22 @@ def _normal_wkb(geoms: np.ndarray) -> list[bytes | None]:
     if len(single):
         flat[single] = shapely.multipolygons(flat[single], indices=np.arange(len(single)))
     blobs = shapely.to_wkb(shapely.normalize(flat), byte_order=1, output_dimension=2, flavor="iso")
+    if len(present) == len(geoms):  # every geometry there: the blobs in their order
+        return blobs.tolist()
     for i, blob in zip(present.tolist(), blobs.tolist()):
         out[i] = blob
     return out
 
 
+_HEXDIGEST = methodcaller("hexdigest")
+
+
 def geometry_hashes(geoms) -> list[str | None]:
     """Per geometry, its hash (None where there is no geometry)."""
-    return [None if b is None else hashlib.sha256(b).hexdigest() for b in _normal_wkb(geoms)]
+    blobs = _normal_wkb(geoms)
+    if None not in blobs:
+        return list(map(_HEXDIGEST, map(hashlib.sha256, cast("list[bytes]", blobs))))
+    return [None if b is None else hashlib.sha256(b).hexdigest() for b in blobs]
 
 
 def grouped_hashes(keys: Sequence, geoms) -> dict:
