@@ -60,7 +60,7 @@ def _same_figures(logged: Sequence, written: Sequence) -> bool:
         try:
             if abs(float(a) - float(b)) > limit:
                 return False
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int no double holds (10**400)
             return False
     return True
 

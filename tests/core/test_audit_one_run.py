@@ -141,7 +141,7 @@ def test_where_it_answers_it_answers_as_the_three_checks(tmp_path):
         read = audit.read_log(path)
         try:
             fast = audit.one_run_check(read, report_model.row_columns(records))
-        except Exception as error:  # a log the checks cannot read (10**400 as a figure): the same way
+        except Exception as error:  # should a log be one the checks cannot read, they fail the same way
             with pytest.raises(type(error)):
                 audit.check_output(path, rows, True, read=read)
             continue
@@ -215,3 +215,10 @@ def test_whole_numbers_are_compared_as_doubles_as_check_output_compares_them(tmp
         row = ("H1", RUN, "东镇", "pass", "", written, None)
         assert fast is not None and fast == audit.check_output(path, [row], True)
     assert fast.changed == ["H1"]
+
+
+def test_a_figure_no_double_holds_is_a_changed_row_not_a_crash():
+    from demolition_verifier.core.audit.output_check import _same_figures
+
+    assert not _same_figures([10**400], [1.0]) and not _same_figures([1.0], [10**400])
+    assert _same_figures([2**70], [float(2**70)])
