@@ -131,6 +131,15 @@ def wkb_to_shapely(blobs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return geoms, failed
 
 
+def wkb_to_shapely_where(blobs: np.ndarray, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """wkb_to_shapely of the chosen blobs only; the others None and not repaired."""
+    if chosen.all():
+        return wkb_to_shapely(blobs)
+    geoms, repaired = np.full(len(blobs), None, dtype=object), np.zeros(len(blobs), dtype=bool)
+    geoms[chosen], repaired[chosen] = wkb_to_shapely(blobs[chosen])
+    return geoms, repaired
+
+
 def not_finite(geoms: np.ndarray) -> np.ndarray:
     """Indexes of the geometries with a coordinate that is not a finite number (NaN, infinity):
     GEOS cannot measure or repair them (it raises), and no rule can be applied to them."""

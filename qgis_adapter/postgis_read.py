@@ -20,7 +20,7 @@ from typing import cast
 import numpy as np
 from qgis.core import QgsDataSourceUri
 
-from ..core.geometry import wkb_to_shapely
+from ..core.geometry import wkb_to_shapely_where
 from .compat import field_type
 
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
@@ -70,11 +70,7 @@ def read_table(layer, fields, decode_where=None):
     blobs = np.empty(len(texts[-1]), dtype=object)
     blobs[:] = texts[-1]
     chosen = np.ones(len(blobs), dtype=bool) if decode_where is None else np.asarray(decode_where(columns))
-    if chosen.all():
-        geoms, repaired = wkb_to_shapely(blobs)
-    else:
-        geoms, repaired = np.full(len(blobs), None, dtype=object), np.zeros(len(blobs), dtype=bool)
-        geoms[chosen], repaired[chosen] = wkb_to_shapely(blobs[chosen])
+    geoms, repaired = wkb_to_shapely_where(blobs, chosen)
     return columns, geoms, repaired, [blobs], chosen
 
 

@@ -19,7 +19,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..core.geometry import wkb_to_shapely
+from ..core.geometry import wkb_to_shapely_where
 from ..core.messages import Cancelled, Refusal
 from .compat import field_type
 from .layers import crs_text, from_wkb, plain_value, to_shapely
@@ -351,11 +351,7 @@ def _arrow_columns(
             batch_columns[name] = values
             columns[name].extend(values)
         chosen = np.ones(len(blobs), dtype=bool) if decode_where is None else np.asarray(decode_where(batch_columns))
-        if chosen.all():
-            batch_geoms, batch_repaired = wkb_to_shapely(blobs)
-        else:
-            batch_geoms, batch_repaired = np.full(len(blobs), None, dtype=object), np.zeros(len(blobs), dtype=bool)
-            batch_geoms[chosen], batch_repaired[chosen] = wkb_to_shapely(blobs[chosen])
+        batch_geoms, batch_repaired = wkb_to_shapely_where(blobs, chosen)
         geoms.append(batch_geoms)
         repaired.append(batch_repaired)
         wkb.append(blobs)
