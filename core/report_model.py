@@ -23,12 +23,12 @@ from .definitions import (
     Mark,
     Method,
     RankBy,
-    Reason,
     ResultField,
     RunKind,
     Status,
 )
 from .messages import Notice, Refusal, text
+from .revisit import had_rebuilt
 from .summary import SummaryRow, township_summary
 from .wording import NO_VALUE, local_time_text
 from .words import REPORT_ZH, UNNAMED_TOWNSHIP
@@ -164,7 +164,7 @@ class PatchRecord:
 
     @property
     def rebuilt(self) -> bool:
-        return Reason.REBUILT.value in self.reasons.split(",")
+        return had_rebuilt(self.reasons)
 
     @property
     def final_status(self) -> str:
@@ -272,7 +272,7 @@ def summary_rows(
         extra["method"] = [(r.land[ResultField.METHOD] or "") if r.final_status == r.status else "" for r in records]
     if with_rebuilt:
         reasons = list(map(_REASONS, records))
-        rebuilt = {text: Reason.REBUILT.value in text.split(",") for text in set(reasons)}  # PatchRecord.rebuilt
+        rebuilt = {text: had_rebuilt(text) for text in set(reasons)}  # PatchRecord.rebuilt, once a text
         passed = Status.PASS.value
         extra["rebuilt"] = [rebuilt[text] and final != passed for text, final in zip(reasons, finals)]
     if RankBy(rank_by) == RankBy.FARMLAND and "farm_m2" not in extra:

@@ -201,6 +201,11 @@ def open_table(path: str | os.PathLike, name: str | None) -> Table:
         connection.close()
 
 
+def distinct_integers(values: Sequence) -> bool:
+    """Whether the values can be a table's keys as given: Python ints (no bool, no float), none twice."""
+    return all(type(v) is int for v in values) and len(set(values)) == len(values)
+
+
 def fill_table(
     table: Table,
     names: Sequence[str],
@@ -224,7 +229,7 @@ def fill_table(
     if any(len(c) != n for c in columns):
         raise ValueError(f"columns of other lengths than the {n} geometries")
     fid_values = columns[key[0]] if key else range(1, n + 1)
-    if key and (any(type(v) is not int for v in fid_values) or len(set(fid_values)) != n):
+    if key and not distinct_integers(fid_values):
         raise UnexpectedTable(f"{table.name}: the key values are not distinct integers")
     blobs = gpkg_blobs(wkb, bounds, table.srs_id, z_range)
     connection = sqlite3.connect(table.path, isolation_level=None)

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from qgis.core import QgsDataSourceUri, QgsFields
 
-from ..formats.gpkg_bulk import UnexpectedTable, fill_table, open_table
+from ..formats.gpkg_bulk import UnexpectedTable, distinct_integers, fill_table, open_table
 from .compat import field_type
 
 _PREFIX = re.compile(r"^(postgis|postgres|postgresql):(//)?", re.I)
@@ -49,7 +49,7 @@ class PgTable:
         return "PG:" + self.conninfo()
 
     def qualified(self, table: str | None = None) -> str:
-        return f"{_ident(self.schema)}.{_ident(table or self.table)}"
+        return f"{quote_ident(self.schema)}.{quote_ident(table or self.table)}"
 
     def with_table(self, table: str) -> str:
         """The destination with another table name (same connection, schema, geometry column, key)."""
@@ -58,7 +58,7 @@ class PgTable:
         return self.prefix + copy.uri(False)
 
 
-def _ident(name: str) -> str:
+def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -125,7 +125,7 @@ def _query(target: PgTable, sql: str) -> list[tuple]:
 def swap(target: PgTable, temp: str) -> None:
     """The temporary table renamed over the target (dropped) in one transaction. No CASCADE: a view
     built on the old table makes the swap fail (the old table stays) rather than vanish."""
-    _run(target, [f"DROP TABLE IF EXISTS {target.qualified()}", f"ALTER TABLE {target.qualified(temp)} RENAME TO {_ident(target.table)}"])  # fmt: skip
+    _run(target, [f"DROP TABLE IF EXISTS {target.qualified()}", f"ALTER TABLE {target.qualified(temp)} RENAME TO {quote_ident(target.table)}"])  # fmt: skip
 
 
 def drop(target: PgTable, table: str) -> None:
@@ -152,7 +152,7 @@ def row_count(target: PgTable, table: str) -> int:
 def digest(target: PgTable, table: str) -> str:
     """SHA-256 over the table's rows as PostgreSQL prints them, in key order (the run entry's hash of it)."""
     key = target.uri.keyColumn() or "fid"
-    order = f"t.{_ident(key)}" if key else "t::text"
+    order = f"t.{quote_ident(key)}" if key else "t::text"
     rows = _query(
         target,
         f"SELECT encode(sha256(convert_to(coalesce(string_agg(t::text, E'\\n' ORDER BY {order}), ''), 'UTF8')), 'hex') "
@@ -292,9 +292,9 @@ def _copy_rows(target: PgTable, fields: QgsFields, types: Sequence, columns: Seq
             keys: list = []
             if keyed is not None:
                 keys = columns[keyed].tolist() if isinstance(columns[keyed], np.ndarray) else list(columns[keyed])
-                if any(type(v) is not int for v in keys) or len(set(keys)) != len(keys):
+                if not distinct_integers(keys):
                     raise NotPlain("the key values are not distinct integers")
-            cursor.copy_expert(f"COPY {target.qualified()} ({', '.join(map(_ident, targets))}) FROM STDIN", lines)
+            cursor.copy_expert(f"COPY {target.qualified()} ({', '.join(map(quote_ident, targets))}) FROM STDIN", lines)
             if keyed is not None and keys:  # the keys given: a row added later gets a key after them
                 cursor.execute(
                     "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", (target.qualified(), targets[keyed], max(keys))
@@ -315,9 +315,7 @@ class _Lines:
     ROWS = 4096
 
     def __init__(self, fields: QgsFields, types: Sequence, columns: Sequence, wkb: Sequence) -> None:
-        from osgeo import ogr
-
-        self.fields, self.types, self.columns, self.wkb, self.ogr = list(fields), types, columns, wkb, ogr
+        self.fields, self.types, self.columns, self.wkb = list(fields), types, columns, wkb
         self.start = 0
         self.failed: NotPlain | None = None
 
@@ -328,7 +326,7 @@ class _Lines:
         self.start = end
         try:
             texts = [
-                _column_texts(field, kind, values[start:end], self.ogr)
+                _column_texts(field, kind, values[start:end])
                 for field, kind, values in zip(self.fields, self.types, self.columns)
             ]
         except NotPlain as not_plain:
@@ -371,8 +369,10 @@ def _copy_targets(cursor, target: PgTable, fields: QgsFields) -> tuple[list[str]
     return [*targets, geometry], keyed
 
 
-def _column_texts(field, kind, values, ogr) -> list[str]:
+def _column_texts(field, kind, values) -> list[str]:
     """A column's values as COPY's text form reads them; NotPlain for a value of an unexpected type."""
+    from osgeo import ogr
+
     if isinstance(values, np.ndarray) and values.dtype.kind in "fiu":
         items = values.tolist()
         if values.dtype.kind != "f":

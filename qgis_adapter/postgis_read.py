@@ -22,6 +22,7 @@ from qgis.core import QgsDataSourceUri
 
 from ..core.geometry import wkb_to_shapely_where
 from .compat import field_type
+from .postgis_output import quote_ident
 
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _ROW = struct.Struct(">hi")  # a row's field count and its first field's length
@@ -48,12 +49,14 @@ def read_table(layer, fields, decode_where=None):
     try:
         connection.set_session(readonly=True)
         with connection, connection.cursor() as cursor:
-            table = f"{_ident(uri.schema() or 'public')}.{_ident(uri.table())}"
+            table = f"{quote_ident(uri.schema() or 'public')}.{quote_ident(uri.table())}"
             _require_columns(cursor, table, wanted, uri.geometryColumn())
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute("SET LOCAL synchronize_seqscans = off")
             cursor.execute("SET LOCAL extra_float_digits = 3")  # every real printed exactly, as QGIS sets it
-            listed = [f"{_ident(name)}::text" for name in wanted] + [f"ST_AsBinary({_ident(uri.geometryColumn())})"]
+            listed = [f"{quote_ident(name)}::text" for name in wanted] + [
+                f"ST_AsBinary({quote_ident(uri.geometryColumn())})"
+            ]
             data = io.BytesIO()
             cursor.copy_expert(f"COPY (SELECT {', '.join(listed)} FROM {table}) TO STDOUT WITH (FORMAT binary)", data)
         texts = _fields(data.getbuffer(), len(listed))
@@ -72,10 +75,6 @@ def read_table(layer, fields, decode_where=None):
     chosen = np.ones(len(blobs), dtype=bool) if decode_where is None else np.asarray(decode_where(columns))
     geoms, repaired = wkb_to_shapely_where(blobs, chosen)
     return columns, geoms, repaired, [blobs], chosen
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _require_columns(cursor, table: str, wanted: list[str], geometry: str) -> None:
@@ -97,38 +96,25 @@ def _fields(data: memoryview, count: int) -> list[list[bytes | None]]:
     position = 19 + _LENGTH.unpack_from(raw, 15)[0]
     columns: list[list[bytes | None]] = [[] for _ in range(count)]
     row, length = _ROW.unpack_from, _LENGTH.unpack_from
-    if count == 1:  # a geometry alone (the survey): the row's head gives its one length
-        append = columns[0].append
-        while True:
-            fields, size = row(raw, position)
-            if fields != 1:
-                break
-            position += 6
+    first, *others = [column.append for column in columns]
+    while True:
+        fields, size = row(raw, position)  # the row's field count and its first field's length
+        if fields != count:
+            break
+        position += 6
+        if size < 0:
+            first(None)
+        else:
+            first(raw[position : position + size])
+            position += size
+        for append in others:
+            (size,) = length(raw, position)
+            position += 4
             if size < 0:
                 append(None)
             else:
                 append(raw[position : position + size])
                 position += size
-    else:
-        first, *others = [column.append for column in columns]
-        while True:
-            fields, size = row(raw, position)
-            if fields != count:
-                break
-            position += 6
-            if size < 0:
-                first(None)
-            else:
-                first(raw[position : position + size])
-                position += size
-            for append in others:
-                (size,) = length(raw, position)
-                position += 4
-                if size < 0:
-                    append(None)
-                else:
-                    append(raw[position : position + size])
-                    position += size
     if fields != -1 or position + 2 != len(raw) - 4:
         raise NotPlain("not the rows asked for")
     return columns
