@@ -264,9 +264,9 @@ def fill(dest: str, fields: QgsFields, columns: Sequence, wkb: Sequence, bounds:
 
 
 # -- COPY straight from the columns (psycopg2, which QGIS's own Python carries) ---------------------
-_NULL = "\\N"
+COPY_NULL = "\\N"  # COPY's text form: NULL, and the characters it writes escaped (COPY_ESCAPES)
 _SPECIAL = re.compile(r"[\\\t\n\r]")
-_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def _copy_rows(target: PgTable, fields: QgsFields, types: Sequence, columns: Sequence, wkb: Sequence) -> bool:
@@ -332,7 +332,7 @@ class _Lines:
         except NotPlain as not_plain:
             self.failed = not_plain
             raise
-        texts.append([_NULL if b is None else bytes(b).hex() for b in self.wkb[start:end]])
+        texts.append([COPY_NULL if b is None else bytes(b).hex() for b in self.wkb[start:end]])
         return "\n".join(map("\t".join, zip(*texts))) + "\n"
 
 
@@ -384,19 +384,19 @@ def _column_texts(field, kind, values) -> list[str]:
         texts = list(map(repr, items))
         for i in np.flatnonzero(~np.isfinite(values)).tolist():  # NaN: no value (as SQLite stores it)
             v = items[i]
-            texts[i] = _NULL if v != v else ("Infinity" if v > 0 else "-Infinity")
+            texts[i] = COPY_NULL if v != v else ("Infinity" if v > 0 else "-Infinity")
         return texts
     if kind == ogr.OFTString:
         if any(v is not None and not isinstance(v, str) for v in values):
             raise NotPlain(f"field {field.name()}: a value that is not text")
         if _SPECIAL.search("".join(v for v in values if v is not None)):
-            return [_NULL if v is None else _SPECIAL.sub(lambda m: _ESCAPES[m.group()], v) for v in values]
-        return [_NULL if v is None else v for v in values]
+            return [COPY_NULL if v is None else _SPECIAL.sub(lambda m: COPY_ESCAPES[m.group()], v) for v in values]
+        return [COPY_NULL if v is None else v for v in values]
     if kind == ogr.OFTReal:
         out = []
         for v in values:
             if v is None:
-                out.append(_NULL)
+                out.append(COPY_NULL)
             elif isinstance(v, (float, int, np.floating, np.integer)) and not isinstance(v, bool) and math.isfinite(v):
                 out.append(repr(float(v)))
             else:  # NaN or infinity in a list: QGIS's provider stores them as they are
@@ -404,7 +404,7 @@ def _column_texts(field, kind, values) -> list[str]:
         return out
     if any(v is not None and (isinstance(v, bool) or not isinstance(v, (int, np.integer))) for v in values):
         raise NotPlain(f"field {field.name()}: a value that is not a whole number")
-    return [_NULL if v is None else str(int(v)) for v in values]
+    return [COPY_NULL if v is None else str(int(v)) for v in values]
 
 
 class _Config:

@@ -1,7 +1,8 @@
-"""A whole PostGIS table read by one binary COPY (qgis_adapter/postgis_read.py) gives what QGIS's own
-postgres provider gives, value for value, for the column types a bureau's table holds (float4 and
-numeric printed as QGIS reads them, int8, texts with tabs, newlines, backslashes and Chinese, NULLs,
-a row without geometry); without psycopg2 GDAL's driver reads it, the same."""
+"""A whole PostGIS table read by COPY (qgis_adapter/postgis_read.py) gives what QGIS's own postgres
+provider gives, value for value, for the column types a bureau's table holds (float4 and numeric
+printed as QGIS reads them, int8, texts with tabs, newlines, carriage returns, the other control
+characters COPY escapes, backslashes, `\\N` and Chinese, NULLs, a row without geometry); without
+psycopg2 GDAL's driver reads it, the same."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def awkward_table(postgis) -> str:
                               money numeric(12, 4), big bigint, n integer, ratio double precision,
                               geom geometry(MultiPolygon, {SRID}));
         INSERT INTO awkward (name, code, small, money, big, n, ratio, geom)
-        SELECT CASE i % 5 WHEN 0 THEN '城关镇' WHEN 1 THEN E'tab\\there' WHEN 2 THEN E'new\\nline \\\\N'
+        SELECT CASE i % 5 WHEN 0 THEN '城关镇' WHEN 1 THEN E'tab\\there\\r\\b\\f\\x0b\\\\' WHEN 2 THEN E'new\\nline \\\\N'
                           WHEN 3 THEN NULL ELSE 'plain ' || i END,
                'c' || (i % 7), (i * 1.1)::real, i * 0.0625, 9007199254740993 + i, CASE WHEN i % 9 = 0 THEN NULL ELSE i END,
                CASE WHEN i % 11 = 0 THEN NULL ELSE i / 3.0 END,
@@ -72,7 +73,7 @@ def test_the_copy_read_gives_what_qgis_gives(awkward_table, monkeypatch):
     assert taken and taken[0] is not None, "the COPY read was not taken"
     same(fast, qgis)
     row = fast.attributes[0]  # i = 1
-    assert row[1] == "tab\there" and row[3] == pytest.approx(1.1) and row[5] == 9007199254740994
+    assert row[1] == "tab\there\r\b\f\v\\" and row[3] == pytest.approx(1.1) and row[5] == 9007199254740994
     assert sum(g is None for g in fast.geometries) == 1
 
 
@@ -84,3 +85,26 @@ def test_without_psycopg2_gdal_reads_the_same(awkward_table, monkeypatch):
     assert fast is None
     fast, qgis = reads(awkward_table, "awkward_doubles")
     same(fast, qgis)
+
+
+def test_an_empty_table_and_a_one_text_column_table(postgis, monkeypatch):
+    postgis.psql(
+        f"""
+        DROP TABLE IF EXISTS nothing; DROP TABLE IF EXISTS one_text;
+        CREATE TABLE nothing (fid serial PRIMARY KEY, name text, geom geometry(Polygon, {SRID}));
+        CREATE TABLE one_text (fid serial PRIMARY KEY, name text, geom geometry(Polygon, {SRID}));
+        INSERT INTO one_text (name, geom)
+        SELECT CASE WHEN i % 3 = 0 THEN NULL WHEN i % 3 = 1 THEN E'\\\\N' ELSE '' END,
+               ST_MakeEnvelope(i, 0, i + 1, 1, {SRID}) FROM generate_series(1, 30) AS i;
+        """
+    )
+    empty = QgsVectorLayer(postgis.qgis_uri("nothing", srid=SRID, kind="Polygon"), "nothing", "postgres")
+    columns, geoms, *_ = postgis_read.read_table(empty, empty.fields())
+    assert len(geoms) == 0 and columns == {"fid": [], "name": []}
+    layer = QgsVectorLayer(postgis.qgis_uri("one_text", srid=SRID, kind="Polygon"), "one_text", "postgres")
+    fields = layer.fields()
+    fields.remove(fields.lookupField("fid"))
+    columns, geoms, *_ = postgis_read.read_table(layer, fields)
+    qgis = read_source(QgsProcessingFeatureSource(layer, QgsProcessingContext()), None, True, True)
+    assert columns["name"] == [row[1] for row in qgis.attributes]
+    assert columns["name"][:3] == ["\\N", "", None] and len(geoms) == 30
