@@ -20,6 +20,8 @@ three checks on logs built at random."""
 
 from __future__ import annotations
 
+import math
+
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -146,6 +148,8 @@ def _figures_apart(logged: list, written: list, n: int) -> list | None:
                 a, b = list(map(float, a)), list(map(float, b))
             except OverflowError:  # an int no double holds: _same_figures meets it one row at a time
                 return None
+        if math.isnan(sum(a) + sum(b)):  # a NaN (or infinities of both signs): _same_figures row by row
+            return None
         columns.append((a, b))
     if not any(any(map(lt, repeat(limit), map(abs, map(sub, a, b)))) for limit, (a, b) in zip(_LIMITS, columns)):
         return [False] * n  # the common case: every row's figures are its decision's

@@ -48,9 +48,11 @@ _LIMITS = tuple(FIGURE_TOLERANCE.get(name, AREA_TOLERANCE_M2) + 1e-9 for name in
 
 
 def _same_figures(logged: Sequence, written: Sequence) -> bool:
+    """Each figure within its tolerance of the logged one; a NaN is the same only as a NaN (a number
+    against NaN is a figure changed, not one "within" any tolerance), an infinity only as itself."""
     for limit, a, b in zip(_LIMITS, logged, written):
         if type(a) is float and type(b) is float:  # the common case: what the general one below does
-            if abs(a - b) > limit:
+            if a != b and not abs(a - b) <= limit and (a == a or b == b):
                 return False
             continue
         if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
@@ -58,9 +60,10 @@ def _same_figures(logged: Sequence, written: Sequence) -> bool:
                 return False
             continue
         try:
-            if abs(float(a) - float(b)) > limit:
-                return False
+            x, y = float(a), float(b)
         except (TypeError, ValueError, OverflowError):  # OverflowError: an int no double holds (10**400)
+            return False
+        if x != y and not abs(x - y) <= limit and (x == x or y == y):
             return False
     return True
 

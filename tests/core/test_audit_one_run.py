@@ -105,6 +105,8 @@ def build(path: str, seed: int) -> tuple[list[tuple], list[PatchRecord], list[tu
             row[6] = {"other": "x"}
         elif roll < 0.3:
             row[6] = {"geom_hash": float("nan")}
+        elif roll < 0.33:  # a figure printed as NaN (a PostGIS double can hold one), or both sides NaN
+            row[5][rng.randrange(6)] = float("nan")
         rows.append(tuple(row[:5]) + (tuple(row[5]), row[6]))
     roll = rng.random()
     if roll < 0.05 and n > 1:
@@ -222,3 +224,13 @@ def test_a_figure_no_double_holds_is_a_changed_row_not_a_crash():
 
     assert not _same_figures([10**400], [1.0]) and not _same_figures([1.0], [10**400])
     assert _same_figures([2**70], [float(2**70)])
+
+
+def test_nan_is_the_same_only_as_nan():
+    from demolition_verifier.core.audit.output_check import _same_figures
+
+    nan, inf = float("nan"), float("inf")
+    assert not _same_figures([12.5], [nan]) and not _same_figures([nan], [12.5]) and not _same_figures([nan], [3])
+    assert _same_figures([nan], [nan]) and _same_figures([inf], [inf]) and _same_figures([-inf], [-inf])
+    assert not _same_figures([inf], [-inf]) and not _same_figures([inf], [1e308]) and not _same_figures([inf], [nan])
+    assert _same_figures([12.5], [12.5 + 1e-9]) and not _same_figures([12.5], [12.6])
