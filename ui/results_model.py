@@ -12,9 +12,10 @@ from qgis.core import QgsApplication, QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from qgis.PyQt.QtGui import QBrush, QColor, QFont
 
-from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, Method, Reason, ResultField, Status
+from ..core.definitions import DISPUTE_REOPENED, SQUARE_METRES_PER_MU, Mark, Method, ResultField, Status
 from ..core.engine import Rules
 from ..core.explain import explain
+from ..core.revisit import had_rebuilt
 from ..core.words import STATUS_EN, STATUS_ZH, reasons_in_words
 from ..qgis_adapter.compat import no_geometry_flag, right_aligned
 from ..qgis_adapter.layers import plain_value
@@ -55,7 +56,7 @@ class Row:
     @property
     def rebuilt(self) -> bool:
         """复建: passed before in the audit log, failing now (verify's reason code)."""
-        return Reason.REBUILT.value in self.reasons.split(",")
+        return had_rebuilt(self.reasons)
 
     @property
     def final(self) -> str:

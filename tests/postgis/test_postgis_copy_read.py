@@ -26,16 +26,16 @@ def awkward_table(postgis) -> str:
         DROP TABLE IF EXISTS awkward;
         CREATE TABLE awkward (fid serial PRIMARY KEY, name text, code varchar(12), small real,
                               money numeric(12, 4), big bigint, n integer, ratio double precision,
-                              geom geometry(MultiPolygon, {SRID}));
-        INSERT INTO awkward (name, code, small, money, big, n, ratio, geom)
+                              "乡镇 名称""x" text, geom geometry(MultiPolygon, {SRID}));
+        INSERT INTO awkward (name, code, small, money, big, n, ratio, "乡镇 名称""x", geom)
         SELECT CASE i % 5 WHEN 0 THEN '城关镇' WHEN 1 THEN E'tab\\there\\r\\b\\f\\x0b\\\\' WHEN 2 THEN E'new\\nline \\\\N'
                           WHEN 3 THEN NULL ELSE 'plain ' || i END,
                'c' || (i % 7), (i * 1.1)::real, i * 0.0625, 9007199254740993 + i, CASE WHEN i % 9 = 0 THEN NULL ELSE i END,
-               CASE WHEN i % 11 = 0 THEN NULL ELSE i / 3.0 END,
+               CASE WHEN i % 11 = 0 THEN NULL ELSE i / 3.0 END, '第' || (i % 13) || '镇',
                CASE WHEN i = 17 THEN NULL ELSE ST_Multi(ST_MakeEnvelope(i * 10, 0, i * 10 + 7.123456789012345, 5.5, {SRID})) END
         FROM generate_series(1, 3000) AS i;
         DROP TABLE IF EXISTS awkward_doubles;
-        CREATE TABLE awkward_doubles AS SELECT fid, name, code, money, big, n, ratio, geom FROM awkward;
+        CREATE TABLE awkward_doubles AS SELECT fid, name, code, money, big, n, ratio, "乡镇 名称""x", geom FROM awkward;
         ALTER TABLE awkward_doubles ADD PRIMARY KEY (fid);
         """
     )
