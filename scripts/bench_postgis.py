@@ -130,7 +130,7 @@ def qgis_reads(pg: PostgisServer, county: Path, repeat: int) -> None:
 
 
 def plugin_read_split(pg: PostgisServer, county: Path, repeat: int) -> None:
-    """verify's own read_source (one binary COPY for PostGIS, GDAL Arrow for a GeoPackage), and for
+    """verify's own read_source (a text COPY of the attributes and a binary COPY of the WKB for PostGIS, GDAL Arrow for a GeoPackage), and for
     PostGIS what QGIS's feature iteration would take instead (iterating + collecting QgsGeometry,
     converting to shapely)."""
     sys.path.insert(0, str(ROOT / ".build" / "plugins"))
@@ -140,7 +140,7 @@ def plugin_read_split(pg: PostgisServer, county: Path, repeat: int) -> None:
     context = QgsProcessingContext()
     makers = {
         "GeoPackage (plugin: GDAL Arrow)": lambda n: QgsVectorLayer(f"{county}|layername={n}", n, "ogr"),
-        "PostGIS (plugin: binary COPY)": lambda n: QgsVectorLayer(pg.qgis_uri(n, srid=SRID, kind="Polygon"), n, "postgres"),
+        "PostGIS (plugin: two COPYs)": lambda n: QgsVectorLayer(pg.qgis_uri(n, srid=SRID, kind="Polygon"), n, "postgres"),
     }  # fmt: skip
     for kind, make in makers.items():
         for name, attributes in (("patches", True), ("survey", False)):
@@ -207,7 +207,7 @@ def fast_reads(pg: PostgisServer, county: Path, repeat: int) -> None:
     layers = {
         n: QgsVectorLayer(pg.qgis_uri(n, srid=SRID, kind="Polygon"), n, "postgres") for n in ("patches", "survey")
     }
-    clock("plugin: binary COPY (psycopg2) PostGIS, patches (all fields) + survey (none)",
+    clock("plugin: text + binary COPY (psycopg2) PostGIS, patches (all fields) + survey (none)",
           lambda: (read_table(layers["patches"], layers["patches"].fields()), read_table(layers["survey"], None)), repeat)  # fmt: skip
 
     try:
