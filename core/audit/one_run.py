@@ -21,7 +21,6 @@ three checks on logs built at random."""
 from __future__ import annotations
 
 import math
-
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
