@@ -9,8 +9,9 @@ splits into its fields at once. The geometries come as WKB (ST_AsBinary) in a se
 Both statements in one read-only transaction that sees one snapshot (REPEATABLE READ), without
 parallel workers or a scan joined half-way (`synchronize_seqscans`): the same rows in the table's
 order, as GDAL's driver and QGIS's provider read them. None wherever anything is not plain (no
-psycopg2, a column QGIS does not show by that name, a geometry column that is not `geometry`): the
-caller reads through GDAL instead.
+psycopg2, a column QGIS does not show by that name, a geometry column that is not `geometry`, a
+view or a foreign table, the two COPYs giving different numbers of rows): the caller reads through
+GDAL instead.
 """
 
 from __future__ import annotations
@@ -93,6 +94,12 @@ def _copy_out(cursor, query: str, options: str = "") -> bytes:
 
 
 def _require_columns(cursor, table: str, wanted: list[str], geometry: str) -> None:
+    """The columns are there, the geometry's of type geometry, and the relation is stored rows (a table
+    or a materialized view): the two COPYs then scan the same heap in the same order. A view's query
+    or a foreign table could give the two statements their rows in different orders."""
+    cursor.execute("SELECT relkind::text FROM pg_class WHERE oid = %s::regclass", (table,))
+    if cursor.fetchone() not in (("r",), ("m",)):
+        raise NotPlain(table)
     cursor.execute(
         "SELECT attname, format_type(atttypid, NULL) FROM pg_attribute "
         "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
