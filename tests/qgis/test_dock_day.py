@@ -292,11 +292,13 @@ def test_a_rolled_back_edit_leaves_the_saved_checks_valid(plugin, county):
     _project, patches, survey = county
     dock = open_dock(plugin, patches, survey)
     verify(dock)
+    # the building looked up on the saved layer: QGIS 3.40 opening a second connection to a GeoPackage
+    # it has just switched to WAL for editing now and then fails ("unable to open database file")
+    building = next(f for f in survey.getFeatures() if f.geometry().boundingBox().xMinimum() > X0 + 600)
     assert survey.startEditing()
     shed = QgsFeature(survey.fields())
     shed.setGeometry(QgsGeometry.fromWkt(box(420, 20, 425, 25)))
     assert survey.addFeature(shed)
-    building = next(f for f in survey.getFeatures() if f.geometry().boundingBox().xMinimum() > X0 + 600)
     assert survey.deleteFeature(building.id())
     assert flagged(dock) == {"H3", "H4"}
     dock.select_fids([by_id(dock.result_layer(), "H4")[0].id()])
