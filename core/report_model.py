@@ -260,7 +260,7 @@ def summary_rows(
     patch's final status: an overturn where one stands (no partial credit either way); with the
     farmland columns where every record holds farm_m2 (legal_n where they hold method). with_rebuilt
     (a report with its audit log): also the rebuilt patches (复建) whose final status is not pass."""
-    finals = _finals(records)
+    finals = final_statuses(records)
     status = np.array(finals, dtype=object)
     monitor = np.array([m or 0.0 for m in map(_MONITOR_M2, records)], dtype=float)
     extra: dict = {}
@@ -280,7 +280,7 @@ def summary_rows(
     return township_summary(list(map(_TOWNSHIP, records)), status, monitor, rank_by, **extra)
 
 
-def _finals(records: Sequence[PatchRecord]) -> list[str]:
+def final_statuses(records: Sequence[PatchRecord]) -> list[str]:
     """[r.final_status for r in records]: the statuses themselves where no record holds a review."""
     if any(map(_REVIEW, records)):
         return [r.final_status for r in records]

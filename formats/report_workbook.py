@@ -14,6 +14,7 @@ from ..core.messages import text
 from ..core.report_model import (
     AuditStamp,
     PatchRecord,
+    final_statuses,
     natural_order,
     run_info,
     summary_rows,
@@ -220,7 +221,7 @@ class _Shown:
         n = len(shown)
         statuses = list(map(_STATUS, shown))
         marked = any(map(_REVIEW, shown))
-        self.final = [r.final_status for r in shown] if marked else statuses  # no review: the computed status
+        self.final = final_statuses(shown)
         self.patch_id = list(map(_PATCH_ID, shown))
         self.township = [t or UNNAMED_TOWNSHIP for t in map(_TOWNSHIP, shown)]
         status_text = {s: words.status(s) for s in set(self.final)}

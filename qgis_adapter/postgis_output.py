@@ -265,8 +265,8 @@ def fill(dest: str, fields: QgsFields, columns: Sequence, wkb: Sequence, bounds:
 
 # -- COPY straight from the columns (psycopg2, which QGIS's own Python carries) ---------------------
 COPY_NULL = "\\N"  # COPY's text form: NULL, and the characters it writes escaped (COPY_ESCAPES)
-_SPECIAL = re.compile(r"[\\\t\n\r]")
 COPY_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+_SPECIAL = re.compile("[" + re.escape("".join(COPY_ESCAPES)) + "]")
 
 
 def _copy_rows(target: PgTable, fields: QgsFields, types: Sequence, columns: Sequence, wkb: Sequence) -> bool:

@@ -228,7 +228,7 @@ def read_gpkg_arrow(
     decode_where=None,
 ) -> ReadLayer | None:
     """The ReadLayer read_source gives, through GDAL's Arrow interface (GDAL >= 3.6, the GDAL QGIS
-    itself runs on) or, for a PostGIS table, one binary COPY (qgis_adapter/postgis_read.py); None
+    itself runs on) or, for a PostGIS table, two COPYs (qgis_adapter/postgis_read.py); None
     wherever that is not sure to give the same features and values. fields
     (QgsFields): only these of the source's fields, in this order (default: all of them).
     columns_only: their values by field (`columns`) and no rows (`attributes` empty).
@@ -244,7 +244,7 @@ def read_gpkg_arrow(
         fields = source.fields() if with_attributes else None
     if fields is not None and any(f.type() not in _ARROW_TYPES for f in fields):
         return None
-    # a PostGIS table by one binary COPY where it is plain, else (and a GeoPackage) through GDAL
+    # a PostGIS table by its two COPYs where it is plain, else (and a GeoPackage) through GDAL
     read = read_table(layer, fields, decode_where) if layer.providerType() == "postgres" else None
     driver = "PostgreSQL"
     if read is None:

@@ -51,19 +51,16 @@ def _same_figures(logged: Sequence, written: Sequence) -> bool:
     """Each figure within its tolerance of the logged one; a NaN is the same only as a NaN (a number
     against NaN is a figure changed, not one "within" any tolerance), an infinity only as itself."""
     for limit, a, b in zip(_LIMITS, logged, written):
-        if type(a) is float and type(b) is float:  # the common case: what the general one below does
-            if a != b and not abs(a - b) <= limit and (a == a or b == b):
+        if type(a) is not float or type(b) is not float:  # (two floats, the common case, compare as they are)
+            if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
+                if a != b:
+                    return False
+                continue
+            try:
+                a, b = float(a), float(b)
+            except (TypeError, ValueError, OverflowError):  # OverflowError: an int no double holds (10**400)
                 return False
-            continue
-        if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
-            if a != b:
-                return False
-            continue
-        try:
-            x, y = float(a), float(b)
-        except (TypeError, ValueError, OverflowError):  # OverflowError: an int no double holds (10**400)
-            return False
-        if x != y and not abs(x - y) <= limit and (x == x or y == y):
+        if a != b and not abs(a - b) <= limit and (a == a or b == b):
             return False
     return True
 
